@@ -1,0 +1,21 @@
+/**
+ * @file churnkit.h
+ * @brief Umbrella header: every public churnkit module, and the version.
+ */
+#ifndef CHURNKIT_H
+#define CHURNKIT_H
+
+#include "churnkit/config.h"
+#include "churnkit/csv.h"
+#include "churnkit/customers.h"
+#include "churnkit/error.h"
+#include "churnkit/events.h"
+#include "churnkit/features.h"
+#include "churnkit/lifecycle.h"
+#include "churnkit/progress.h"
+#include "churnkit/rfm.h"
+#include "churnkit/synth.h"
+#include "churnkit/timestamp.h"
+#include "churnkit/version.h"
+
+#endif

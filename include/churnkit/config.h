@@ -1,0 +1,99 @@
+/**
+ * @file config.h
+ * @brief The JSON configuration shared by every tool: input columns, event aliases, the
+ *        churn definition, lifecycle and RFM thresholds, channels.
+ *
+ * Every setting has the documented default (ck_config_init()); a config file overrides
+ * only what it names. Unknown keys are errors, so a typo never passes silently:
+ *
+ *     {
+ *       "delimiter": ",",
+ *       "columns": { "member": "customer_id", "order_date": "ts" },
+ *       "event_aliases": { "order": "purchase" },
+ *       "churn": { "lookback_days": 365, "horizon_days": 90, "gap_days": 0 },
+ *       "lifecycle": { "new_days": 30, "active_days": 180, "dormant_days": 365 },
+ *       "rfm": { "recency_bounds": [a, b, c, d], "frequency_bounds": [...],
+ *                "monetary_bounds": [...], "segments": [[5 names, F = 1..5] × R = 1..5] },
+ *       "channels": ["sms", "wechat", "miniprogram", "app", "web", "store"]
+ *     }
+ *
+ * `columns` maps a column name in the file to the canonical name it stands for (as
+ * pandas' rename does); `event_aliases` maps a name in the file to a canonical event.
+ */
+#ifndef CHURNKIT_CONFIG_H
+#define CHURNKIT_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "churnkit/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define CK_NAME_MAX     64
+#define CK_MAX_ALIASES  64
+#define CK_MAX_CHANNELS 16
+
+/** The columns of an event file, in canonical order. */
+typedef enum ck_event_column {
+    CK_COL_CUSTOMER_ID,
+    CK_COL_TS,
+    CK_COL_EVENT,
+    CK_COL_AMOUNT,
+    CK_COL_CHANNEL,
+    CK_COL_CATEGORY,
+    CK_COL_COUNT
+} ck_event_column;
+
+/** The canonical name of an event column ("customer_id"). */
+const char *ck_event_column_name(int column);
+
+/** RFM dimensions, in the order of `rfm_bounds`. */
+enum { CK_RFM_R, CK_RFM_F, CK_RFM_M };
+
+/** A whole configuration. Plain data: copy it freely. */
+typedef struct ck_config {
+    char delimiter;
+    /** the header name of each canonical column in the file */
+    char column_names[CK_COL_COUNT][CK_NAME_MAX];
+    size_t n_aliases;
+    struct {
+        char alias[CK_NAME_MAX];
+        int event; /**< ck_event_type */
+    } aliases[CK_MAX_ALIASES];
+
+    int lookback_days; /**< population: a purchase in [T − lookback, T) */
+    int horizon_days;  /**< label 1 when no purchase in [T + gap, T + gap + horizon) */
+    int gap_days;
+
+    int new_days;      /**< lifecycle: first purchase within this many days → new */
+    int active_days;   /**< last purchase within → active */
+    int dormant_days;  /**< last purchase within → dormant; beyond → churned */
+
+    /** fixed RFM quintile boundaries (ascending); when absent they come from the population */
+    bool has_rfm_bounds;
+    double rfm_bounds[3][4];
+    /** segment name for R score (row) and F score (column), both 1–5 */
+    char rfm_segments[5][5][CK_NAME_MAX];
+
+    size_t n_channels; /**< channels with their own engagement feature */
+    char channels[CK_MAX_CHANNELS][CK_NAME_MAX];
+} ck_config;
+
+/** Fill @p cfg with the documented defaults. */
+void ck_config_init(ck_config *cfg);
+
+/**
+ * Load a JSON config file over the defaults.
+ * @return CK_OK, CK_EIO (unreadable), CK_EPARSE (not JSON), CK_EINVAL (unknown key, bad
+ *         type or value); the message names the key
+ */
+int ck_config_load(ck_config *cfg, const char *path, ck_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,132 @@
+/**
+ * @file events.h
+ * @brief The event store: a behaviour history read from CSV, held per customer and
+ *        sorted by time, in columns.
+ *
+ * Customers are numbered 0..n−1 in order of first appearance in the file. Customer c's
+ * events are the index range [offset(c), offset(c+1)) of every column, sorted by time;
+ * events at the same second keep their file order.
+ */
+#ifndef CHURNKIT_EVENTS_H
+#define CHURNKIT_EVENTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "churnkit/error.h"
+#include "churnkit/progress.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct ck_config ck_config;
+
+/** The event vocabulary of DESIGN.md. */
+typedef enum ck_event_type {
+    CK_EV_PURCHASE,
+    CK_EV_REFUND,
+    CK_EV_VISIT,
+    CK_EV_VIEW,
+    CK_EV_FAVORITE,
+    CK_EV_CART,
+    CK_EV_POINTS_EARN,
+    CK_EV_POINTS_REDEEM,
+    CK_EV_CAMPAIGN,
+    CK_EV_COUPON,
+    CK_EV_SIGNUP,
+    CK_EV_CANCEL,
+    CK_EV_COUNT
+} ck_event_type;
+
+/** The canonical name of an event type ("purchase"), or NULL when out of range. */
+const char *ck_event_type_name(int type);
+
+/** The event type named @p name (canonical names only), or -1. */
+int ck_event_type_from_name(const char *name);
+
+/** "No channel" / "no category": the value stored when the cell is empty. */
+#define CK_NO_LEVEL UINT16_MAX
+
+/** An opaque event store. Free with ck_events_free(). */
+typedef struct ck_events ck_events;
+
+/**
+ * Called for each bad row skipped under `skip_bad_rows`: @p raw is the record exactly as
+ * in the file (without its line end) and @p why says what is wrong with it.
+ */
+typedef void (*ck_reject_fn)(const char *raw, size_t raw_len, const ck_error *why, void *payload);
+
+/** How to read an event file. */
+typedef struct ck_events_read_opts {
+    const ck_config *config;  /**< column names, aliases, delimiter; NULL for defaults */
+    bool skip_bad_rows;       /**< skip bad rows instead of failing */
+    ck_reject_fn on_reject;   /**< called for each skipped row (may be NULL) */
+    void *reject_payload;
+    ck_progress_fn progress;  /**< may be NULL */
+    void *progress_payload;
+} ck_events_read_opts;
+
+#define CK_EVENTS_READ_OPTS_INIT { NULL, false, NULL, NULL, NULL, NULL }
+
+/**
+ * Read an event CSV (plain or gzip) into a store.
+ *
+ * Columns are found by name (after the config's `columns` renames): customer_id, ts and
+ * event are required; amount, channel and category are optional. Each row must have the
+ * header's number of fields, a non-empty customer_id, a valid timestamp, a known event
+ * (after `event_aliases`) and an amount that is empty or a finite number. A bad row
+ * fails the read with its file and line, unless `skip_bad_rows`.
+ *
+ * @param[out] out  the store, or NULL on failure; free with ck_events_free()
+ * @return CK_OK, CK_EPARSE (bad header or row), CK_EIO, CK_ENOMEM
+ */
+int ck_events_read_csv(ck_events **out, const char *path, const ck_events_read_opts *opts,
+                       ck_error *err);
+
+/** Free a store; accepts NULL. */
+void ck_events_free(ck_events *ev);
+
+/** Number of customers, events, and rows skipped as bad while reading. */
+size_t ck_events_n_customers(const ck_events *ev);
+size_t ck_events_n_events(const ck_events *ev);
+size_t ck_events_n_rejected(const ck_events *ev);
+
+/** Customer @p c's id (borrowed, valid while the store lives). */
+const char *ck_events_customer_id(const ck_events *ev, size_t c);
+
+/** The customer with id @p id, or -1. */
+long ck_events_find_customer(const ck_events *ev, const char *id);
+
+/** Earliest and latest event time; both 0 for an empty store. */
+int64_t ck_events_min_ts(const ck_events *ev);
+int64_t ck_events_max_ts(const ck_events *ev);
+
+/** One customer's events, as borrowed column pointers of length @p n, sorted by time. */
+typedef struct ck_event_span {
+    size_t n;
+    const int64_t *ts;        /**< Unix seconds */
+    const uint8_t *type;      /**< ck_event_type */
+    const double *amount;     /**< 0 when the cell was empty */
+    const uint16_t *channel;  /**< index into the channel names, or CK_NO_LEVEL */
+    const uint16_t *category; /**< index into the category names, or CK_NO_LEVEL */
+} ck_event_span;
+
+/** Customer @p c's events (borrowed pointers, valid while the store lives). */
+ck_event_span ck_events_customer(const ck_events *ev, size_t c);
+
+/** The events of @p span strictly before @p t: its prefix, found by binary search. */
+ck_event_span ck_event_span_before(ck_event_span span, int64_t t);
+
+/** Channel and category names seen in the file (borrowed), by index. */
+size_t ck_events_n_channels(const ck_events *ev);
+const char *ck_events_channel_name(const ck_events *ev, uint16_t channel);
+size_t ck_events_n_categories(const ck_events *ev);
+const char *ck_events_category_name(const ck_events *ev, uint16_t category);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

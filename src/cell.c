@@ -1,0 +1,49 @@
+/* Cell parsing (see cell.h). */
+#include "cell.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+void ck__cell_trim(const char **s, size_t *len)
+{
+    while (*len > 0 && (**s == ' ' || **s == '\t')) {
+        (*s)++;
+        (*len)--;
+    }
+    while (*len > 0 && ((*s)[*len - 1] == ' ' || (*s)[*len - 1] == '\t'))
+        (*len)--;
+}
+
+bool ck__cell_is_missing(const char *s, size_t len)
+{
+    static const char *const tokens[] = { "NA", "NaN", "null", "?" };
+    if (len == 0)
+        return true;
+    for (size_t i = 0; i < sizeof tokens / sizeof *tokens; i++)
+        if (strlen(tokens[i]) == len && memcmp(tokens[i], s, len) == 0)
+            return true;
+    return false;
+}
+
+bool ck__cell_parse_number(double *out, const char *s, size_t len)
+{
+    char tmp[64];
+    if (len == 0 || len >= sizeof tmp)
+        return false;
+    /* strtod also reads hex, "inf" and "nan"; a data cell holding those is not a number */
+    for (size_t i = 0; i < len; i++)
+        if (strchr("0123456789+-.eE", s[i]) == NULL)
+            return false;
+    memcpy(tmp, s, len);
+    tmp[len] = '\0';
+    char *end;
+    errno = 0;
+    double v = strtod(tmp, &end);
+    if (end != tmp + len || errno == ERANGE || !isfinite(v))
+        return false;
+    *out = v;
+    return true;
+}

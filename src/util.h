@@ -1,0 +1,55 @@
+/*
+ * Small internal helpers shared by several modules: checked size arithmetic and
+ * growable arrays. Nothing here is public.
+ */
+#ifndef CK_UTIL_H
+#define CK_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+/* Every size product goes through these two: n items of `size` bytes, NULL when the
+ * product would pass PTRDIFF_MAX (no object can be that large). At least one byte is
+ * asked for, so a zero-length array is still a valid pointer. */
+static inline void *ck__alloc_array(size_t n, size_t size)
+{
+    if (size != 0 && n > PTRDIFF_MAX / size)
+        return NULL;
+    size_t bytes = n * size;
+    return malloc(bytes != 0 ? bytes : 1);
+}
+
+static inline void *ck__realloc_array(void *ptr, size_t n, size_t size)
+{
+    if (size != 0 && n > PTRDIFF_MAX / size)
+        return NULL;
+    size_t bytes = n * size;
+    return realloc(ptr, bytes != 0 ? bytes : 1);
+}
+
+/* Grow *ptr (an array of elem-byte items with capacity *cap) to hold at least need items,
+ * doubling so that n appends cost O(n). Returns false when memory runs out (*ptr kept). */
+static inline bool ck__grow(void **ptr, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return true;
+    size_t new_cap = *cap ? *cap : 16;
+    while (new_cap < need) {
+        if (new_cap > SIZE_MAX / 2)
+            return false;
+        new_cap *= 2;
+    }
+    void *p = ck__realloc_array(*ptr, new_cap, elem);
+    if (p == NULL)
+        return false;
+    *ptr = p;
+    *cap = new_cap;
+    return true;
+}
+
+/* Seconds in a day: days in every feature are decimal numbers of 86,400 s. */
+#define CK__DAY_SECONDS 86400
+
+#endif
