@@ -1,0 +1,265 @@
+/*
+ * Event store tests: reading by column name and through the config's renames and
+ * aliases, per-customer time order (ties in file order), every timestamp form (expected
+ * seconds from Python's calendar.timegm), gzip, bad rows skipped with their raw text.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "check.h"
+#include "churnkit/config.h"
+#include "churnkit/events.h"
+
+#define TMP CK_TEST_TMP "/events_"
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "wb");
+    if (f != NULL) {
+        fputs(text, f);
+        fclose(f);
+    }
+}
+
+static ck_events *read_events(const char *path, const ck_events_read_opts *opts)
+{
+    ck_error err = { 0 };
+    ck_events *ev = NULL;
+    CHECK_OK(ck_events_read_csv(&ev, path, opts, &err));
+    return ev;
+}
+
+static const char unsorted[] =
+    "event,customer_id,ts,extra,amount\n"
+    "purchase,b,2024-01-03,x,3\n"
+    "view,a,2024-01-02T00:00:00Z,y,\n"
+    "purchase,b,2024-01-01,z,1\n"
+    "cart,b,2024-01-03,w,2\n" /* same second as the first row: keeps file order */
+    "visit,a,1704067200,v,\n";
+
+static void test_events__sorted_per_customer_ties_in_file_order(void)
+{
+    write_file(TMP "unsorted.csv", unsorted);
+    ck_events *ev = read_events(TMP "unsorted.csv", NULL);
+    if (ev == NULL)
+        return;
+    CHECK_EQ_INT(ck_events_n_customers(ev), 2);
+    CHECK_EQ_INT(ck_events_n_events(ev), 5);
+    CHECK_EQ_STR(ck_events_customer_id(ev, 0), "b"); /* first appearance order */
+    CHECK_EQ_STR(ck_events_customer_id(ev, 1), "a");
+    CHECK_EQ_INT(ck_events_find_customer(ev, "a"), 1);
+    CHECK_EQ_INT(ck_events_find_customer(ev, "zz"), -1);
+    ck_event_span b = ck_events_customer(ev, 0);
+    CHECK_EQ_INT(b.n, 3);
+    CHECK_EQ_INT(b.ts[0], 1704067200); /* 2024-01-01 */
+    CHECK_EQ_INT(b.ts[1], 1704240000); /* 2024-01-03 */
+    CHECK_EQ_INT(b.ts[2], 1704240000);
+    CHECK_EQ_INT(b.type[0], CK_EV_PURCHASE);
+    CHECK_NEAR(b.amount[0], 1.0, 0);
+    CHECK_EQ_INT(b.type[1], CK_EV_PURCHASE);
+    CHECK_NEAR(b.amount[1], 3.0, 0);
+    CHECK_EQ_INT(b.type[2], CK_EV_CART);
+    ck_event_span a = ck_events_customer(ev, 1);
+    CHECK_EQ_INT(a.n, 2);
+    CHECK_EQ_INT(a.type[0], CK_EV_VISIT);
+    CHECK_EQ_INT(a.type[1], CK_EV_VIEW);
+    CHECK_NEAR(a.amount[1], 0.0, 0); /* empty amount */
+    CHECK_EQ_INT(a.channel[0], CK_NO_LEVEL); /* no channel column at all */
+    CHECK_EQ_INT(ck_events_min_ts(ev), 1704067200);
+    CHECK_EQ_INT(ck_events_max_ts(ev), 1704240000);
+    /* the prefix before a time, by binary search */
+    CHECK_EQ_INT(ck_event_span_before(b, 1704240000).n, 1);
+    CHECK_EQ_INT(ck_event_span_before(b, 1704240001).n, 3);
+    CHECK_EQ_INT(ck_event_span_before(b, 0).n, 0);
+    ck_events_free(ev);
+}
+
+static void test_events__every_timestamp_form(void)
+{
+    /* expected: calendar.timegm of each instant, computed with Python */
+    write_file(TMP "forms.csv", "customer_id,ts,event\n"
+                                "c,2024-03-10,visit\n"                     /* 1710028800 */
+                                "c,2024-03-10T01:02:03,visit\n"            /* 1710032523 */
+                                "c,2024-03-10 01:02:04Z,visit\n"           /* 1710032524 */
+                                "c,2024-03-10T01:02:05.999Z,visit\n"       /* 1710032525 */
+                                "c,2024-03-10T09:02:06+08:00,visit\n"      /* 1710032526 */
+                                "c,2024-03-09T20:02:07-0500,visit\n"       /* 1710032527 */
+                                "c,1710032528,visit\n"                     /* 1710032528 */
+                                "c,1710032529.75,visit\n"                  /* 1710032529 */
+                                "c, 2024-03-10T01:02:10Z ,visit\n");       /* trimmed */
+    ck_events *ev = read_events(TMP "forms.csv", NULL);
+    if (ev == NULL)
+        return;
+    const int64_t expect[9] = { 1710028800, 1710032523, 1710032524, 1710032525, 1710032526,
+                                1710032527, 1710032528, 1710032529, 1710032530 };
+    ck_event_span s = ck_events_customer(ev, 0);
+    CHECK_EQ_INT(s.n, 9);
+    for (size_t i = 0; i < 9 && i < s.n; i++)
+        CHECK_EQ_INT(s.ts[i], expect[i]);
+    ck_events_free(ev);
+}
+
+static void test_events__columns_renamed_and_aliases(void)
+{
+    ck_error err = { 0 };
+    ck_config cfg;
+    CHECK_OK(ck_config_load(&cfg, CK_TEST_DATA "/events/renamed.json", &err));
+    ck_events_read_opts opts = CK_EVENTS_READ_OPTS_INIT;
+    opts.config = &cfg;
+    ck_events *ev = read_events(CK_TEST_DATA "/events/renamed.csv", &opts);
+    if (ev == NULL)
+        return;
+    CHECK_EQ_STR(ck_events_customer_id(ev, 0), "m1");
+    ck_event_span m1 = ck_events_customer(ev, 0);
+    CHECK_EQ_INT(m1.n, 3);
+    CHECK_EQ_INT(m1.type[0], CK_EV_PURCHASE);
+    CHECK_NEAR(m1.amount[0], 2.0, 0);
+    CHECK_EQ_INT(m1.type[1], CK_EV_PURCHASE);
+    CHECK_NEAR(m1.amount[1], 10.5, 0);
+    CHECK_EQ_INT(m1.type[2], CK_EV_REFUND);
+    CHECK_EQ_INT(ck_events_customer(ev, 1).type[0], CK_EV_VIEW);
+    ck_events_free(ev);
+    /* without the config, the renamed file has no customer_id column */
+    ck_events *none = NULL;
+    CHECK(ck_events_read_csv(&none, CK_TEST_DATA "/events/renamed.csv", NULL, &err) == CK_EPARSE);
+    CHECK(none == NULL);
+    CHECK_EQ_STR(err.msg, "missing column \"customer_id\"");
+    CHECK_EQ_INT(err.line, 1);
+}
+
+static void test_events__channels_and_categories(void)
+{
+    write_file(TMP "levels.csv", "customer_id,ts,event,amount,channel,category\n"
+                                 "a,2024-01-01,view,,app,shoes\n"
+                                 "a,2024-01-02,purchase,5,store,\n"
+                                 "b,2024-01-01,view,,app,hats\n");
+    ck_events *ev = read_events(TMP "levels.csv", NULL);
+    if (ev == NULL)
+        return;
+    CHECK_EQ_INT(ck_events_n_channels(ev), 2);
+    CHECK_EQ_INT(ck_events_n_categories(ev), 2);
+    ck_event_span a = ck_events_customer(ev, 0);
+    CHECK_EQ_STR(ck_events_channel_name(ev, a.channel[0]), "app");
+    CHECK_EQ_STR(ck_events_channel_name(ev, a.channel[1]), "store");
+    CHECK_EQ_STR(ck_events_category_name(ev, a.category[0]), "shoes");
+    CHECK_EQ_INT(a.category[1], CK_NO_LEVEL);
+    CHECK_EQ_STR(ck_events_category_name(ev, ck_events_customer(ev, 1).category[0]), "hats");
+    ck_events_free(ev);
+}
+
+static void test_events__gzip_reads_like_plain(void)
+{
+    gzFile gz = gzopen(TMP "unsorted.csv.gz", "wb");
+    if (gz == NULL) {
+        CHECK(false);
+        return;
+    }
+    gzputs(gz, unsorted);
+    gzclose(gz);
+    write_file(TMP "unsorted.csv", unsorted);
+    ck_events *plain = read_events(TMP "unsorted.csv", NULL);
+    ck_events *zipped = read_events(TMP "unsorted.csv.gz", NULL);
+    if (plain && zipped) {
+        CHECK_EQ_INT(ck_events_n_events(zipped), ck_events_n_events(plain));
+        for (size_t c = 0; c < ck_events_n_customers(plain); c++) {
+            ck_event_span p = ck_events_customer(plain, c), z = ck_events_customer(zipped, c);
+            CHECK_EQ_INT(p.n, z.n);
+            for (size_t i = 0; i < p.n && i < z.n; i++) {
+                CHECK_EQ_INT(p.ts[i], z.ts[i]);
+                CHECK_EQ_INT(p.type[i], z.type[i]);
+                CHECK_NEAR(p.amount[i], z.amount[i], 0);
+            }
+        }
+    }
+    ck_events_free(plain);
+    ck_events_free(zipped);
+}
+
+typedef struct collected {
+    char raw[4][128];
+    char why[4][300];
+    int n;
+} collected;
+
+static void collect(const char *raw, size_t len, const ck_error *why, void *payload)
+{
+    collected *c = payload;
+    if (c->n < 4) {
+        snprintf(c->raw[c->n], sizeof c->raw[0], "%.*s", (int)len, raw);
+        ck_error_format(why, c->why[c->n], sizeof c->why[0]);
+    }
+    c->n++;
+}
+
+static void test_events__bad_rows_stop_or_are_skipped(void)
+{
+    write_file(TMP "bad.csv", "customer_id,ts,event,amount\r\n"
+                              "a,2024-01-01,purchase,1\r\n"
+                              "a,2024-13-01,purchase,1\r\n"
+                              "\"b\",2024-01-02,buy,\"2\"\r\n"
+                              "c,2024-01-02,purchase,12abc\r\n"
+                              "d,2024-01-02,purchase\r\n"
+                              "e,2024-01-03,visit,\r\n");
+    ck_error err = { 0 };
+    ck_events *ev = NULL;
+    CHECK(ck_events_read_csv(&ev, TMP "bad.csv", NULL, &err) == CK_EPARSE);
+    CHECK(ev == NULL);
+    CHECK_EQ_INT(err.line, 3);
+    CHECK_EQ_STR(err.msg, "bad timestamp \"2024-13-01\"");
+
+    collected c = { 0 };
+    ck_events_read_opts opts = CK_EVENTS_READ_OPTS_INIT;
+    opts.skip_bad_rows = true;
+    opts.on_reject = collect;
+    opts.reject_payload = &c;
+    ev = read_events(TMP "bad.csv", &opts);
+    if (ev == NULL)
+        return;
+    CHECK_EQ_INT(ck_events_n_events(ev), 2);
+    CHECK_EQ_INT(ck_events_n_rejected(ev), 4);
+    CHECK_EQ_INT(c.n, 4);
+    CHECK_EQ_STR(c.raw[0], "a,2024-13-01,purchase,1");
+    CHECK_EQ_STR(c.raw[1], "\"b\",2024-01-02,buy,\"2\""); /* verbatim, quotes and all */
+    CHECK_EQ_STR(c.raw[2], "c,2024-01-02,purchase,12abc");
+    CHECK_EQ_STR(c.raw[3], "d,2024-01-02,purchase");
+    const char *path = TMP "bad.csv";
+    char expect[300];
+    snprintf(expect, sizeof expect, "%s:4: unknown event \"buy\"", path);
+    CHECK_EQ_STR(c.why[1], expect);
+    snprintf(expect, sizeof expect, "%s:5: bad amount \"12abc\"", path);
+    CHECK_EQ_STR(c.why[2], expect);
+    snprintf(expect, sizeof expect, "%s:6: expected 4 fields, got 3", path);
+    CHECK_EQ_STR(c.why[3], expect);
+    ck_events_free(ev);
+}
+
+static void test_events__empty_and_header_only(void)
+{
+    ck_error err = { 0 };
+    ck_events *ev = NULL;
+    write_file(TMP "empty.csv", "");
+    CHECK(ck_events_read_csv(&ev, TMP "empty.csv", NULL, &err) == CK_EPARSE);
+    CHECK_EQ_STR(err.msg, "empty file: expected a header row");
+    write_file(TMP "header.csv", "customer_id,ts,event\n");
+    ev = read_events(TMP "header.csv", NULL);
+    if (ev != NULL) {
+        CHECK_EQ_INT(ck_events_n_customers(ev), 0);
+        CHECK_EQ_INT(ck_events_n_events(ev), 0);
+        ck_events_free(ev);
+    }
+    CHECK(ck_events_read_csv(&ev, TMP "does-not-exist.csv", NULL, &err) == CK_EIO);
+    CHECK_EQ_STR(err.msg, "No such file or directory");
+}
+
+int main(void)
+{
+    RUN(test_events__sorted_per_customer_ties_in_file_order);
+    RUN(test_events__every_timestamp_form);
+    RUN(test_events__columns_renamed_and_aliases);
+    RUN(test_events__channels_and_categories);
+    RUN(test_events__gzip_reads_like_plain);
+    RUN(test_events__bad_rows_stop_or_are_skipped);
+    RUN(test_events__empty_and_header_only);
+    return check_summary();
+}
