@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <zlib.h>
 
+#include "csv_int.h"
 #include "util.h"
 
 #define CSV_CHUNK (1u << 20)
@@ -27,7 +28,8 @@ struct ck_csv {
     char delimiter;
     bool eof;       /* no more bytes from the file */
     long line;      /* line number of the next record */
-    double file_size;
+    int64_t base;   /* file offset of buf[0] */
+    int64_t file_size;
     char *buf;
     size_t cap, start, end;
     char *fieldbuf;
@@ -43,6 +45,7 @@ static int refill(ck_csv *csv, ck_error *err)
 {
     size_t tail = csv->end - csv->start;
     memmove(csv->buf, csv->buf + csv->start, tail);
+    csv->base += (int64_t)csv->start;
     csv->start = 0;
     csv->end = tail;
     if (tail == csv->cap) {
@@ -68,6 +71,12 @@ static int refill(ck_csv *csv, ck_error *err)
 
 int ck_csv_open(ck_csv **out, const char *path, char delimiter, ck_error *err)
 {
+    return ck__csv_open_at(out, path, delimiter, 0, err);
+}
+
+int ck__csv_open_at(ck_csv **out, const char *path, char delimiter, int64_t offset,
+                    ck_error *err)
+{
     *out = NULL;
     ck_csv *csv = calloc(1, sizeof *csv);
     if (csv == NULL)
@@ -91,13 +100,18 @@ int ck_csv_open(ck_csv **out, const char *path, char delimiter, ck_error *err)
     }
     gzbuffer(csv->gz, 256u << 10);
     struct stat st;
-    csv->file_size = stat(path, &st) == 0 ? (double)st.st_size : 0.0;
+    csv->file_size = stat(path, &st) == 0 ? (int64_t)st.st_size : 0;
+    if (offset > 0 && gzseek(csv->gz, (z_off_t)offset, SEEK_SET) != (z_off_t)offset) {
+        ck_csv_free(csv);
+        return ck_error_set(err, CK_EIO, path, 0, "cannot seek to byte %lld", (long long)offset);
+    }
+    csv->base = offset;
     int rc = refill(csv, err);
     if (rc < 0) {
         ck_csv_free(csv);
         return rc;
     }
-    if (csv->end >= 3 && memcmp(csv->buf, "\xEF\xBB\xBF", 3) == 0)
+    if (offset == 0 && csv->end >= 3 && memcmp(csv->buf, "\xEF\xBB\xBF", 3) == 0)
         csv->start = 3;
     *out = csv;
     return CK_OK;
@@ -129,8 +143,28 @@ double ck_csv_progress(const ck_csv *csv)
         return 1.0;
     if (csv->file_size <= 0)
         return 0.0;
-    double f = (double)gzoffset(csv->gz) / csv->file_size;
+    double f = (double)gzoffset(csv->gz) / (double)csv->file_size;
     return f > 1.0 ? 1.0 : f;
+}
+
+int64_t ck__csv_offset(const ck_csv *csv)
+{
+    return csv->base + (int64_t)csv->start;
+}
+
+long ck__csv_line(const ck_csv *csv)
+{
+    return csv->line;
+}
+
+bool ck__csv_is_plain(const ck_csv *csv)
+{
+    return gzdirect(csv->gz) == 1;
+}
+
+int64_t ck__csv_file_size(const ck_csv *csv)
+{
+    return csv->file_size;
 }
 
 static bool push_field(ck_csv *csv, size_t n_fields, size_t offset)

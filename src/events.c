@@ -16,7 +16,9 @@
 #include "churnkit/csv.h"
 #include "churnkit/timestamp.h"
 #include "cell.h"
+#include "csv_int.h"
 #include "intern.h"
+#include "parallel.h"
 #include "util.h"
 
 static const char *const event_names[CK_EV_COUNT] = {
@@ -37,17 +39,61 @@ int ck_event_type_from_name(const char *name)
     return -1;
 }
 
-struct ck_events {
+/* Columns under construction, in file order. */
+typedef struct batch {
     ck__intern ids, channels, categories;
-    size_t n_events, cap, n_rejected;
-    /* while reading: per-row customer; after finishing: offsets[n_customers + 1] */
+    size_t n, cap;
     uint32_t *customer;
-    size_t *offsets;
     int64_t *ts;
     uint8_t *type;
     double *amount;
     uint16_t *channel;
     uint16_t *category;
+} batch;
+
+static void batch_free(batch *b)
+{
+    ck__intern_free(&b->ids);
+    ck__intern_free(&b->channels);
+    ck__intern_free(&b->categories);
+    free(b->customer);
+    free(b->ts);
+    free(b->type);
+    free(b->amount);
+    free(b->channel);
+    free(b->category);
+    memset(b, 0, sizeof *b);
+}
+
+static bool batch_reserve(batch *b, size_t need)
+{
+    if (need <= b->cap)
+        return true;
+    size_t cap = b->cap ? b->cap : 65536;
+    while (cap < need)
+        cap *= 2;
+#define GROW(field)                                                                                \
+    do {                                                                                           \
+        void *p = ck__realloc_array(b->field, cap, sizeof *b->field);                              \
+        if (p == NULL)                                                                             \
+            return false;                                                                          \
+        b->field = p;                                                                              \
+    } while (0)
+    GROW(customer);
+    GROW(ts);
+    GROW(type);
+    GROW(amount);
+    GROW(channel);
+    GROW(category);
+#undef GROW
+    b->cap = cap;
+    return true;
+}
+
+struct ck_events {
+    batch b; /* when finished: grouped by customer, sorted by time; b.customer freed */
+    size_t *offsets; /* customer c's events: [offsets[c], offsets[c + 1]) */
+    size_t n_rejected;
     int64_t min_ts, max_ts;
 };
 
@@ -55,21 +101,14 @@ void ck_events_free(ck_events *ev)
 {
     if (ev == NULL)
         return;
-    ck__intern_free(&ev->ids);
-    ck__intern_free(&ev->channels);
-    ck__intern_free(&ev->categories);
-    free(ev->customer);
+    batch_free(&ev->b);
     free(ev->offsets);
-    free(ev->ts);
-    free(ev->type);
-    free(ev->amount);
-    free(ev->channel);
-    free(ev->category);
     free(ev);
 }
 
-/* ---- reading ----------------------------------------------------------------------- */
+/* ---- reading rows ------------------------------------------------------------------ */
 
+/* What the header says, shared read-only by every chunk. */
 typedef struct reader {
     const ck_config *cfg;
     const char *path;
@@ -106,10 +145,11 @@ static int read_header(reader *rd, const ck_csv_row *row, ck_error *err)
 static int lookup_event(const ck_config *cfg, const char *s, size_t len)
 {
     for (int t = 0; t < CK_EV_COUNT; t++)
-        if (strncmp(event_names[t], s, len) == 0 && event_names[t][len] == '\0')
+        if (event_names[t][0] == s[0] && strlen(event_names[t]) == len &&
+            memcmp(event_names[t], s, len) == 0)
             return t;
     for (size_t a = 0; a < cfg->n_aliases; a++)
-        if (strncmp(cfg->aliases[a].alias, s, len) == 0 && cfg->aliases[a].alias[len] == '\0')
+        if (strlen(cfg->aliases[a].alias) == len && memcmp(cfg->aliases[a].alias, s, len) == 0)
             return cfg->aliases[a].event;
     return -1;
 }
@@ -131,33 +171,10 @@ static int intern_level(uint16_t *out, ck__intern *dict, const char *s, size_t l
     return CK_OK;
 }
 
-static bool reserve(ck_events *ev, size_t need)
-{
-    if (need <= ev->cap)
-        return true;
-    size_t cap = ev->cap ? ev->cap * 2 : 65536;
-    while (cap < need)
-        cap *= 2;
-#define GROW(field)                                                                                \
-    do {                                                                                           \
-        void *p = ck__realloc_array(ev->field, cap, sizeof *ev->field);                        \
-        if (p == NULL)                                                                             \
-            return false;                                                                          \
-        ev->field = p;                                                                             \
-    } while (0)
-    GROW(customer);
-    GROW(ts);
-    GROW(type);
-    GROW(amount);
-    GROW(channel);
-    GROW(category);
-#undef GROW
-    ev->cap = cap;
-    return true;
-}
-
-/* Validate one row and append it; a row error is set with the row's line. */
-static int add_row(ck_events *ev, const reader *rd, const ck_csv_row *row, ck_error *err)
+/* Validate one row and append it; a row error is set with the row's line.
+ * *last_customer caches the previous row's customer: logs often hold runs of one. */
+static int add_row(batch *b, const reader *rd, const ck_csv_row *row, long *last_customer,
+                   ck_error *err)
 {
     const char *path = rd->path;
     long line = row->line;
@@ -190,22 +207,214 @@ static int add_row(ck_events *ev, const reader *rd, const ck_csv_row *row, ck_er
                             (int)len[CK_COL_AMOUNT], cell[CK_COL_AMOUNT]);
     uint16_t channel, category;
     int rc;
-    if ((rc = intern_level(&channel, &ev->channels, cell[CK_COL_CHANNEL], len[CK_COL_CHANNEL],
+    if ((rc = intern_level(&channel, &b->channels, cell[CK_COL_CHANNEL], len[CK_COL_CHANNEL],
                            "channel", path, line, err)) < 0 ||
-        (rc = intern_level(&category, &ev->categories, cell[CK_COL_CATEGORY],
+        (rc = intern_level(&category, &b->categories, cell[CK_COL_CATEGORY],
                            len[CK_COL_CATEGORY], "category", path, line, err)) < 0)
         return rc;
-    long customer = ck__intern_put(&ev->ids, cell[CK_COL_CUSTOMER_ID], len[CK_COL_CUSTOMER_ID]);
-    if (customer < 0 || !reserve(ev, ev->n_events + 1))
+    const char *id = cell[CK_COL_CUSTOMER_ID];
+    size_t id_len = len[CK_COL_CUSTOMER_ID];
+    long customer = *last_customer;
+    if (customer < 0 || b->ids.lengths[customer] != id_len ||
+        memcmp(ck__intern_str(&b->ids, (size_t)customer), id, id_len) != 0)
+        customer = ck__intern_put(&b->ids, id, id_len);
+    *last_customer = customer;
+    if (customer < 0 || !batch_reserve(b, b->n + 1))
         return ck_error_set(err, CK_ENOMEM, path, line, "out of memory");
-    size_t i = ev->n_events++;
-    ev->customer[i] = (uint32_t)customer;
-    ev->ts[i] = ts;
-    ev->type[i] = (uint8_t)type;
-    ev->amount[i] = amount;
-    ev->channel[i] = channel;
-    ev->category[i] = category;
+    size_t i = b->n++;
+    b->customer[i] = (uint32_t)customer;
+    b->ts[i] = ts;
+    b->type[i] = (uint8_t)type;
+    b->amount[i] = amount;
+    b->channel[i] = channel;
+    b->category[i] = category;
     return CK_OK;
+}
+
+/* ---- chunks: a file read in parallel ---------------------------------------------- */
+
+/*
+ * A plain file is cut into one chunk per thread at byte offsets, each starting just after
+ * a line end. That guess can be wrong (a quoted field may hold a line end), so it is
+ * checked (speculative parsing, as in Ge et al., "Speculative Distributed CSV Data
+ * Parsing for Big Data Analytics", SIGMOD 2019): the first chunk starts at a true record
+ * boundary, and a chunk that starts at one and stops exactly where the next one starts
+ * proves that start true as well. Any mismatch falls back to one serial pass.
+ * Line numbers inside a chunk restart at 1 and are shifted once the chunks before it
+ * have counted theirs.
+ */
+
+typedef struct reject {
+    char *raw;
+    size_t len;
+    ck_error why;
+} reject;
+
+typedef struct chunk {
+    const reader *rd;
+    const ck_events_read_opts *opts;
+    int64_t start, stop_at; /* read the records that start in [start, stop_at) */
+    bool reports_progress;
+    batch b;
+    reject *rejects;
+    size_t n_rejects, cap_rejects;
+    int rc;          /* the first failure, its line relative to the chunk */
+    ck_error err;
+    int64_t stopped; /* where the next record would have started */
+    long lines;      /* lines read */
+} chunk;
+
+static void chunk_free(chunk *ch)
+{
+    batch_free(&ch->b);
+    for (size_t i = 0; i < ch->n_rejects; i++)
+        free(ch->rejects[i].raw);
+    free(ch->rejects);
+}
+
+static int keep_reject(chunk *ch, const ck_csv_row *row, const ck_error *why)
+{
+    if (!ck__grow((void **)&ch->rejects, &ch->cap_rejects, ch->n_rejects + 1,
+                  sizeof *ch->rejects))
+        return CK_ENOMEM;
+    reject *r = &ch->rejects[ch->n_rejects];
+    r->raw = malloc(row->raw_len + 1);
+    if (r->raw == NULL)
+        return CK_ENOMEM;
+    memcpy(r->raw, row->raw, row->raw_len);
+    r->len = row->raw_len;
+    r->why = *why;
+    ch->n_rejects++;
+    return CK_OK;
+}
+
+static void parse_chunk(chunk *ch)
+{
+    const ck_events_read_opts *opts = ch->opts;
+    ck_csv *csv = NULL;
+    ch->rc = ck__csv_open_at(&csv, ch->rd->path, ch->rd->cfg->delimiter, ch->start, &ch->err);
+    if (ch->rc < 0)
+        return;
+    long last_customer = -1;
+    size_t rows = 0;
+    ck_csv_row row;
+    while (ck__csv_offset(csv) < ch->stop_at) {
+        int rc = ck_csv_next(csv, &row, &ch->err);
+        if (rc <= 0) {
+            ch->rc = rc;
+            break;
+        }
+        ck_error row_err;
+        rc = add_row(&ch->b, ch->rd, &row, &last_customer, &row_err);
+        if (rc == CK_EPARSE && opts->skip_bad_rows)
+            rc = keep_reject(ch, &row, &row_err);
+        else if (rc < 0)
+            ch->err = row_err;
+        if (rc < 0) {
+            ch->rc = rc == CK_ENOMEM ? ck_error_set(&ch->err, CK_ENOMEM, ch->rd->path, row.line,
+                                                    "out of memory")
+                                     : rc;
+            break;
+        }
+        if (ch->reports_progress && opts->progress && ++rows % 65536 == 0) {
+            int64_t span = ch->stop_at == INT64_MAX ? 0 : ch->stop_at - ch->start;
+            opts->progress(span > 0 ? (double)(ck__csv_offset(csv) - ch->start) / (double)span
+                                    : ck_csv_progress(csv),
+                           opts->progress_payload);
+        }
+    }
+    ch->stopped = ck__csv_offset(csv);
+    ch->lines = ck__csv_line(csv) - 1;
+    ck_csv_free(csv);
+}
+
+static int parse_chunks(size_t lo, size_t hi, void *arg)
+{
+    chunk *chunks = arg;
+    for (size_t k = lo; k < hi; k++)
+        parse_chunk(&chunks[k]);
+    return 0;
+}
+
+/* Speculative chunk starts: just past the first line end at or after each cut. */
+static size_t plan_chunks(int64_t *starts, size_t n, int64_t data_start, int64_t size,
+                          const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return 1;
+    starts[0] = data_start;
+    size_t planned = 1;
+    for (size_t k = 1; k < n; k++) {
+        int64_t cut = data_start + (size - data_start) * (int64_t)k / (int64_t)n;
+        if (cut <= starts[planned - 1] || fseeko(f, (off_t)cut, SEEK_SET) != 0)
+            continue;
+        int c;
+        while ((c = getc(f)) != EOF && c != '\n')
+            cut++;
+        if (c == EOF)
+            break;
+        starts[planned++] = cut + 1;
+    }
+    fclose(f);
+    return planned;
+}
+
+/* Move the chunks' rows into one batch, in file order, interning their ids, channels
+ * and categories again so indices follow first appearance in the whole file. */
+static int merge_chunks(batch *out, chunk *chunks, size_t n, const char *path, ck_error *err)
+{
+    if (n == 1) {
+        *out = chunks[0].b;
+        memset(&chunks[0].b, 0, sizeof chunks[0].b);
+        return CK_OK;
+    }
+    size_t total = 0;
+    for (size_t k = 0; k < n; k++)
+        total += chunks[k].b.n;
+    memset(out, 0, sizeof *out);
+    if (!batch_reserve(out, total ? total : 1))
+        goto nomem;
+    for (size_t k = 0; k < n; k++) {
+        batch *b = &chunks[k].b;
+        ck__intern *dicts[3][2] = { { &b->ids, &out->ids },
+                                    { &b->channels, &out->channels },
+                                    { &b->categories, &out->categories } };
+        uint32_t *maps[3] = { NULL, NULL, NULL };
+        bool ok = true;
+        for (int d = 0; d < 3 && ok; d++) {
+            const ck__intern *from = dicts[d][0];
+            maps[d] = ck__alloc_array(from->count, sizeof *maps[d]);
+            ok = maps[d] != NULL;
+            for (size_t i = 0; ok && i < from->count; i++) {
+                long g = ck__intern_put(dicts[d][1], ck__intern_str(from, i), from->lengths[i]);
+                ok = g >= 0;
+                maps[d][i] = (uint32_t)g;
+            }
+        }
+        for (size_t i = 0; ok && i < b->n; i++) {
+            size_t j = out->n++;
+            out->customer[j] = maps[0][b->customer[i]];
+            out->ts[j] = b->ts[i];
+            out->type[j] = b->type[i];
+            out->amount[j] = b->amount[i];
+            out->channel[j] =
+                b->channel[i] == CK_NO_LEVEL ? CK_NO_LEVEL : (uint16_t)maps[1][b->channel[i]];
+            out->category[j] =
+                b->category[i] == CK_NO_LEVEL ? CK_NO_LEVEL : (uint16_t)maps[2][b->category[i]];
+        }
+        for (int d = 0; d < 3; d++)
+            free(maps[d]);
+        batch_free(b);
+        if (!ok)
+            goto nomem;
+    }
+    if (out->channels.count >= CK_NO_LEVEL || out->categories.count >= CK_NO_LEVEL)
+        return ck_error_set(err, CK_EPARSE, path, 0,
+                            "more than 65534 distinct channel or category values");
+    return CK_OK;
+nomem:
+    return ck_error_set(err, CK_ENOMEM, path, 0, "out of memory");
 }
 
 /* ---- finishing: group by customer, sort by time ----------------------------------- */
@@ -224,55 +433,52 @@ static int compare_ts_index(const void *pa, const void *pb)
 }
 
 /* Apply the permutation `order` to one column: column[i] = old[order[i]]. */
-#define PERMUTE(ev, field, order, ok)                                                              \
+#define PERMUTE(b, field, order, ok)                                                               \
     do {                                                                                           \
-        void *p_ = ck__alloc_array((ev)->n_events, sizeof *(ev)->field);                      \
-        if (p_ == NULL) {                                                                          \
+        __typeof__((b)->field) dst_ = ck__alloc_array((b)->n, sizeof *(b)->field);                \
+        if (dst_ == NULL) {                                                                        \
             ok = false;                                                                            \
             break;                                                                                 \
         }                                                                                          \
-        __typeof__((ev)->field) dst_ = p_;                                                         \
-        for (size_t i_ = 0; i_ < (ev)->n_events; i_++)                                             \
-            dst_[i_] = (ev)->field[(order)[i_]];                                                   \
-        free((ev)->field);                                                                         \
-        (ev)->field = dst_;                                                                        \
+        for (size_t i_ = 0; i_ < (b)->n; i_++)                                                     \
+            dst_[i_] = (b)->field[(order)[i_]];                                                    \
+        free((b)->field);                                                                          \
+        (b)->field = dst_;                                                                         \
     } while (0)
 
 static int finish(ck_events *ev, const char *path, ck_error *err)
 {
-    size_t n_customers = ev->ids.count, n = ev->n_events;
+    batch *b = &ev->b;
+    size_t n_customers = b->ids.count, n = b->n;
     ev->offsets = calloc(n_customers + 1, sizeof *ev->offsets);
     uint32_t *order = ck__alloc_array(n, sizeof *order);
+    size_t *next = ck__alloc_array(n_customers, sizeof *next);
     ts_index *scratch = NULL;
-    if (ev->offsets == NULL || order == NULL)
+    if (ev->offsets == NULL || order == NULL || next == NULL)
         goto nomem;
     for (size_t i = 0; i < n; i++)
-        ev->offsets[ev->customer[i] + 1]++;
+        ev->offsets[b->customer[i] + 1]++;
     for (size_t c = 0; c < n_customers; c++)
         ev->offsets[c + 1] += ev->offsets[c];
-    {
-        size_t *next = ck__alloc_array(n_customers, sizeof *next);
-        if (next == NULL)
-            goto nomem;
-        memcpy(next, ev->offsets, n_customers * sizeof *next);
-        for (size_t i = 0; i < n; i++)
-            order[next[ev->customer[i]]++] = (uint32_t)i;
-        free(next);
-    }
-    free(ev->customer);
-    ev->customer = NULL;
+    memcpy(next, ev->offsets, n_customers * sizeof *next);
+    for (size_t i = 0; i < n; i++)
+        order[next[b->customer[i]]++] = (uint32_t)i;
+    free(next);
+    next = NULL;
+    free(b->customer);
+    b->customer = NULL;
     size_t scratch_cap = 0;
     for (size_t c = 0; c < n_customers; c++) {
         size_t lo = ev->offsets[c], hi = ev->offsets[c + 1];
         bool sorted = true;
         for (size_t i = lo + 1; i < hi && sorted; i++)
-            sorted = ev->ts[order[i - 1]] <= ev->ts[order[i]];
+            sorted = b->ts[order[i - 1]] <= b->ts[order[i]];
         if (sorted)
             continue;
         if (!ck__grow((void **)&scratch, &scratch_cap, hi - lo, sizeof *scratch))
             goto nomem;
         for (size_t i = lo; i < hi; i++)
-            scratch[i - lo] = (ts_index){ ev->ts[order[i]], order[i] };
+            scratch[i - lo] = (ts_index){ b->ts[order[i]], order[i] };
         qsort(scratch, hi - lo, sizeof *scratch, compare_ts_index);
         for (size_t i = lo; i < hi; i++)
             order[i] = scratch[i - lo].index;
@@ -280,30 +486,93 @@ static int finish(ck_events *ev, const char *path, ck_error *err)
     free(scratch);
     scratch = NULL;
     bool ok = true;
-    PERMUTE(ev, ts, order, ok);
+    PERMUTE(b, ts, order, ok);
     if (ok)
-        PERMUTE(ev, type, order, ok);
+        PERMUTE(b, type, order, ok);
     if (ok)
-        PERMUTE(ev, amount, order, ok);
+        PERMUTE(b, amount, order, ok);
     if (ok)
-        PERMUTE(ev, channel, order, ok);
+        PERMUTE(b, channel, order, ok);
     if (ok)
-        PERMUTE(ev, category, order, ok);
+        PERMUTE(b, category, order, ok);
     if (!ok)
         goto nomem;
     free(order);
-    ev->min_ts = ev->max_ts = n ? ev->ts[0] : 0;
+    ev->min_ts = ev->max_ts = n ? b->ts[0] : 0;
     for (size_t i = 1; i < n; i++) {
-        if (ev->ts[i] < ev->min_ts)
-            ev->min_ts = ev->ts[i];
-        if (ev->ts[i] > ev->max_ts)
-            ev->max_ts = ev->ts[i];
+        if (b->ts[i] < ev->min_ts)
+            ev->min_ts = b->ts[i];
+        if (b->ts[i] > ev->max_ts)
+            ev->max_ts = b->ts[i];
     }
     return CK_OK;
 nomem:
     free(order);
+    free(next);
     free(scratch);
     return ck_error_set(err, CK_ENOMEM, path, 0, "out of memory");
+}
+
+/* Files smaller than this are read by one thread. */
+#define PARALLEL_MIN_BYTES (8 << 20)
+#define MAX_CHUNKS 64
+
+/* Read the rows after the header: in parallel chunks when the file is plain and large,
+ * in one pass otherwise or when a speculative chunk start proves wrong. */
+static int read_rows(ck_events *ev, const reader *rd, const ck_events_read_opts *opts,
+                     int64_t data_start, long first_line, int64_t file_size, bool plain,
+                     ck_error *err)
+{
+    int64_t starts[MAX_CHUNKS];
+    size_t n = opts->n_threads < 1 ? 1 : (size_t)opts->n_threads;
+    if (n > MAX_CHUNKS)
+        n = MAX_CHUNKS;
+    if (!plain || file_size < PARALLEL_MIN_BYTES)
+        n = 1;
+    n = n > 1 ? plan_chunks(starts, n, data_start, file_size, rd->path) : 1;
+    starts[0] = data_start;
+    chunk *chunks = calloc(n, sizeof *chunks);
+    if (chunks == NULL)
+        return ck_error_set(err, CK_ENOMEM, rd->path, 0, "out of memory");
+    for (size_t k = 0; k < n; k++)
+        chunks[k] = (chunk){ .rd = rd, .opts = opts, .start = starts[k],
+                             .stop_at = k + 1 < n ? starts[k + 1] : INT64_MAX,
+                             .reports_progress = k == 0 };
+    ck__parallel_for(n, 1, (int)n, parse_chunks, chunks);
+
+    int rc = CK_OK;
+    long line_base = first_line - 1;
+    for (size_t k = 0; k < n && rc == CK_OK; k++) {
+        chunk *ch = &chunks[k];
+        if (ch->rc == CK_OK && k + 1 < n && ch->stopped != ch->stop_at) {
+            /* a wrong guess (nothing was reported yet): read again in one pass */
+            for (size_t j = 0; j < n; j++)
+                chunk_free(&chunks[j]);
+            free(chunks);
+            return read_rows(ev, rd, opts, data_start, first_line, file_size, false, err);
+        }
+        for (size_t i = 0; i < ch->n_rejects; i++) {
+            ch->rejects[i].why.line += line_base;
+            if (opts->on_reject)
+                opts->on_reject(ch->rejects[i].raw, ch->rejects[i].len, &ch->rejects[i].why,
+                                opts->reject_payload);
+        }
+        ev->n_rejected += ch->n_rejects;
+        if (ch->rc < 0) {
+            if (ch->err.line > 0)
+                ch->err.line += line_base;
+            if (err)
+                *err = ch->err;
+            rc = ch->rc;
+        }
+        line_base += ch->lines;
+    }
+    if (rc == CK_OK)
+        rc = merge_chunks(&ev->b, chunks, n, rd->path, err);
+    for (size_t k = 0; k < n; k++)
+        chunk_free(&chunks[k]);
+    free(chunks);
+    return rc;
 }
 
 int ck_events_read_csv(ck_events **out, const char *path, const ck_events_read_opts *opts,
@@ -332,27 +601,17 @@ int ck_events_read_csv(ck_events **out, const char *path, const ck_events_read_o
         rc = ck_error_set(err, CK_EPARSE, path, 1, "empty file: expected a header row");
     if (rc < 0 || (rc = read_header(&rd, &row, err)) < 0)
         goto fail;
-    size_t rows = 0;
-    while ((rc = ck_csv_next(csv, &row, err)) == 1) {
-        ck_error row_err;
-        rc = add_row(ev, &rd, &row, &row_err);
-        if (rc == CK_EPARSE && opts->skip_bad_rows) {
-            ev->n_rejected++;
-            if (opts->on_reject)
-                opts->on_reject(row.raw, row.raw_len, &row_err, opts->reject_payload);
-        } else if (rc < 0) {
-            if (err)
-                *err = row_err;
-            goto fail;
-        }
-        if (opts->progress && ++rows % 65536 == 0)
-            opts->progress(ck_csv_progress(csv), opts->progress_payload);
-    }
-    if (rc < 0 || (rc = finish(ev, path, err)) < 0)
+    int64_t data_start = ck__csv_offset(csv);
+    long first_line = ck__csv_line(csv);
+    bool plain = ck__csv_is_plain(csv);
+    int64_t file_size = ck__csv_file_size(csv);
+    ck_csv_free(csv);
+    csv = NULL;
+    if ((rc = read_rows(ev, &rd, opts, data_start, first_line, file_size, plain, err)) < 0 ||
+        (rc = finish(ev, path, err)) < 0)
         goto fail;
     if (opts->progress)
         opts->progress(1.0, opts->progress_payload);
-    ck_csv_free(csv);
     *out = ev;
     return CK_OK;
 fail:
@@ -365,12 +624,12 @@ fail:
 
 size_t ck_events_n_customers(const ck_events *ev)
 {
-    return ev->ids.count;
+    return ev->b.ids.count;
 }
 
 size_t ck_events_n_events(const ck_events *ev)
 {
-    return ev->n_events;
+    return ev->b.n;
 }
 
 size_t ck_events_n_rejected(const ck_events *ev)
@@ -380,12 +639,12 @@ size_t ck_events_n_rejected(const ck_events *ev)
 
 const char *ck_events_customer_id(const ck_events *ev, size_t c)
 {
-    return ck__intern_str(&ev->ids, c);
+    return ck__intern_str(&ev->b.ids, c);
 }
 
 long ck_events_find_customer(const ck_events *ev, const char *id)
 {
-    return ck__intern_find(&ev->ids, id, strlen(id));
+    return ck__intern_find(&ev->b.ids, id, strlen(id));
 }
 
 int64_t ck_events_min_ts(const ck_events *ev)
@@ -400,9 +659,10 @@ int64_t ck_events_max_ts(const ck_events *ev)
 
 ck_event_span ck_events_customer(const ck_events *ev, size_t c)
 {
+    const batch *b = &ev->b;
     size_t lo = ev->offsets[c];
-    return (ck_event_span){ ev->offsets[c + 1] - lo, ev->ts + lo,      ev->type + lo,
-                            ev->amount + lo,         ev->channel + lo, ev->category + lo };
+    return (ck_event_span){ ev->offsets[c + 1] - lo, b->ts + lo,      b->type + lo,
+                            b->amount + lo,          b->channel + lo, b->category + lo };
 }
 
 ck_event_span ck_event_span_before(ck_event_span span, int64_t t)
@@ -421,20 +681,21 @@ ck_event_span ck_event_span_before(ck_event_span span, int64_t t)
 
 size_t ck_events_n_channels(const ck_events *ev)
 {
-    return ev->channels.count;
+    return ev->b.channels.count;
 }
 
 const char *ck_events_channel_name(const ck_events *ev, uint16_t channel)
 {
-    return channel < ev->channels.count ? ck__intern_str(&ev->channels, channel) : "";
+    return channel < ev->b.channels.count ? ck__intern_str(&ev->b.channels, channel) : "";
 }
 
 size_t ck_events_n_categories(const ck_events *ev)
 {
-    return ev->categories.count;
+    return ev->b.categories.count;
 }
 
 const char *ck_events_category_name(const ck_events *ev, uint16_t category)
 {
-    return category < ev->categories.count ? ck__intern_str(&ev->categories, category) : "";
+    return category < ev->b.categories.count ? ck__intern_str(&ev->b.categories, category)
+                                             : "";
 }

@@ -572,7 +572,7 @@ int ck_features_build(ck_features **out, const ck_events *ev, int64_t cutoff,
     ctx.label_end = horizon_start + (int64_t)cfg->horizon_days * CK__DAY_SECONDS;
     f->has_label = n_customers > 0 && ctx.label_end <= data_end;
 
-    ck__parallel_for(n_customers, opts->n_threads, select_range, &ctx);
+    ck__parallel_for(n_customers, 1024, opts->n_threads, select_range, &ctx);
     for (size_t c = 0; c < n_customers; c++) {
         ctx.row_of[c] = f->n_rows;
         if (ctx.selected[c]) {
@@ -591,7 +591,7 @@ int ck_features_build(ck_features **out, const ck_events *ev, int64_t cutoff,
     for (size_t c = 0; c < n_customers; c++)
         if (ctx.selected[c])
             f->customer[ctx.row_of[c]] = c;
-    if (ck__parallel_for(n_customers, opts->n_threads, compute_range, &ctx) != 0)
+    if (ck__parallel_for(n_customers, 1024, opts->n_threads, compute_range, &ctx) != 0)
         goto fail;
     for (size_t i = 0; i < f->n_rows; i++)
         f->cols[f->col_stage].codes[i] = ctx.stage[i];

@@ -24,23 +24,21 @@ static long probe(const ck__intern *t, const char *s, size_t len, uint32_t h, si
 {
     size_t mask = t->n_slots - 1;
     for (size_t i = h & mask;; i = (i + 1) & mask) {
-        uint32_t v = t->slots[i];
+        uint64_t v = t->slots[i];
         if (v == 0) {
             *slot_out = i;
             return -1;
         }
-        size_t k = v - 1;
-        if (t->hashes[k] == h) {
-            const char *str = t->arena + t->offsets[k];
-            if (strncmp(str, s, len) == 0 && str[len] == '\0')
-                return (long)k;
-        }
+        size_t k = (uint32_t)v - 1;
+        if ((uint32_t)(v >> 32) == h && t->lengths[k] == len &&
+            memcmp(t->arena + t->offsets[k], s, len) == 0)
+            return (long)k;
     }
 }
 
 static bool rehash(ck__intern *t, size_t n_slots)
 {
-    uint32_t *slots = calloc(n_slots, sizeof *slots);
+    uint64_t *slots = calloc(n_slots, sizeof *slots);
     if (slots == NULL)
         return false;
     size_t mask = n_slots - 1;
@@ -48,7 +46,7 @@ static bool rehash(ck__intern *t, size_t n_slots)
         size_t i = t->hashes[k] & mask;
         while (slots[i] != 0)
             i = (i + 1) & mask;
-        slots[i] = (uint32_t)(k + 1);
+        slots[i] = (uint64_t)t->hashes[k] << 32 | (k + 1);
     }
     free(t->slots);
     t->slots = slots;
@@ -73,10 +71,13 @@ long ck__intern_put(ck__intern *t, const char *s, size_t len)
     long found = probe(t, s, len, h, &slot);
     if (found >= 0)
         return found;
-    if (t->count >= UINT32_MAX - 1)
+    if (t->count >= UINT32_MAX - 1 || len >= UINT32_MAX)
         return -1;
     size_t cap = t->cap;
     if (!ck__grow((void **)&t->offsets, &cap, t->count + 1, sizeof *t->offsets))
+        return -1;
+    cap = t->cap;
+    if (!ck__grow((void **)&t->lengths, &cap, t->count + 1, sizeof *t->lengths))
         return -1;
     cap = t->cap;
     if (!ck__grow((void **)&t->hashes, &cap, t->count + 1, sizeof *t->hashes))
@@ -87,9 +88,10 @@ long ck__intern_put(ck__intern *t, const char *s, size_t len)
     memcpy(t->arena + t->arena_len, s, len);
     t->arena[t->arena_len + len] = '\0';
     t->offsets[t->count] = t->arena_len;
+    t->lengths[t->count] = (uint32_t)len;
     t->hashes[t->count] = h;
     t->arena_len += len + 1;
-    t->slots[slot] = (uint32_t)(t->count + 1);
+    t->slots[slot] = (uint64_t)h << 32 | (t->count + 1);
     t->count++;
     /* keep the table at most half full so probes stay short */
     if (2 * t->count > t->n_slots && !rehash(t, 2 * t->n_slots)) {
@@ -109,6 +111,7 @@ void ck__intern_free(ck__intern *t)
 {
     free(t->arena);
     free(t->offsets);
+    free(t->lengths);
     free(t->hashes);
     free(t->slots);
     memset(t, 0, sizeof *t);

@@ -14,9 +14,10 @@ typedef struct ck__intern {
     char *arena;
     size_t arena_len, arena_cap;
     size_t *offsets; /* offsets[i]: start of string i in the arena */
+    uint32_t *lengths;
     uint32_t *hashes;
     size_t count, cap;
-    uint32_t *slots; /* index + 1, 0 = empty */
+    uint64_t *slots; /* hash << 32 | (index + 1), 0 = empty: probes compare hashes in place */
     size_t n_slots;
 } ck__intern;
 

@@ -21,11 +21,11 @@ static void *run_block(void *arg)
     return NULL;
 }
 
-int ck__parallel_for(size_t n, int n_threads, ck__range_fn fn, void *ctx)
+int ck__parallel_for(size_t n, size_t grain, int n_threads, ck__range_fn fn, void *ctx)
 {
     size_t workers = n_threads < 1 ? 1 : (size_t)n_threads;
-    if (workers > n / 1024 + 1) /* tiny ranges are not worth a thread */
-        workers = n / 1024 + 1;
+    if (grain > 0 && workers > n / grain) /* too little work for that many threads */
+        workers = n / grain > 0 ? n / grain : 1;
     block *blocks = workers > 1 ? calloc(workers, sizeof *blocks) : NULL;
     if (blocks == NULL)
         return fn(0, n, ctx);

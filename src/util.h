@@ -12,22 +12,10 @@
 
 /* Every size product goes through these two: n items of `size` bytes, NULL when the
  * product would pass PTRDIFF_MAX (no object can be that large). At least one byte is
- * asked for, so a zero-length array is still a valid pointer. */
-static inline void *ck__alloc_array(size_t n, size_t size)
-{
-    if (size != 0 && n > PTRDIFF_MAX / size)
-        return NULL;
-    size_t bytes = n * size;
-    return malloc(bytes != 0 ? bytes : 1);
-}
-
-static inline void *ck__realloc_array(void *ptr, size_t n, size_t size)
-{
-    if (size != 0 && n > PTRDIFF_MAX / size)
-        return NULL;
-    size_t bytes = n * size;
-    return realloc(ptr, bytes != 0 ? bytes : 1);
-}
+ * asked for, so a zero-length array is still a valid pointer. Large arrays are placed on
+ * transparent huge pages where the system allows it (alloc.c). */
+void *ck__alloc_array(size_t n, size_t size);
+void *ck__realloc_array(void *ptr, size_t n, size_t size);
 
 /* Grow *ptr (an array of elem-byte items with capacity *cap) to hold at least need items,
  * doubling so that n appends cost O(n). Returns false when memory runs out (*ptr kept). */

@@ -252,6 +252,87 @@ static void test_events__empty_and_header_only(void)
     CHECK_EQ_STR(err.msg, "No such file or directory");
 }
 
+/* A file large enough to be read in parallel chunks (over 8 MiB). Every `quote_every`-th
+ * row holds a quoted category with a line end in it, so some speculative chunk starts
+ * fall inside a field; row `bad_row` (0: none) has an unknown event. */
+static void write_large(const char *path, int quote_every, int bad_row)
+{
+    FILE *f = fopen(path, "wb");
+    if (f == NULL)
+        return;
+    fputs("customer_id,ts,event,amount,channel,category\n", f);
+    for (int i = 1; i <= 220000; i++) {
+        const char *category = quote_every && i % quote_every == 0 ? "\"two\nlines\"" : "c";
+        fprintf(f, "cust%05d,%d,%s,%d.5,app,%s\n", (i * 7919) % 30011, 1700000000 + i * 13,
+                i == bad_row ? "bogus" : (i % 3 ? "view" : "purchase"), i % 1000, category);
+    }
+    fclose(f);
+}
+
+static bool same_store(const ck_events *a, const ck_events *b)
+{
+    if (ck_events_n_customers(a) != ck_events_n_customers(b) ||
+        ck_events_n_events(a) != ck_events_n_events(b) ||
+        ck_events_n_categories(a) != ck_events_n_categories(b))
+        return false;
+    for (size_t c = 0; c < ck_events_n_customers(a); c++) {
+        ck_event_span x = ck_events_customer(a, c), y = ck_events_customer(b, c);
+        if (strcmp(ck_events_customer_id(a, c), ck_events_customer_id(b, c)) != 0 || x.n != y.n)
+            return false;
+        for (size_t i = 0; i < x.n; i++)
+            if (x.ts[i] != y.ts[i] || x.type[i] != y.type[i] || x.amount[i] != y.amount[i] ||
+                strcmp(ck_events_category_name(a, x.category[i]),
+                       ck_events_category_name(b, y.category[i])) != 0)
+                return false;
+    }
+    return true;
+}
+
+static void test_events__parallel_read_equals_serial(void)
+{
+    const char *path = TMP "large.csv";
+    for (int quote_every = 0; quote_every <= 1; quote_every++) {
+        write_large(path, quote_every, 0);
+        ck_events_read_opts opts = CK_EVENTS_READ_OPTS_INIT;
+        ck_events *serial = read_events(path, &opts);
+        for (int threads = 2; threads <= 7; threads += 5) {
+            opts.n_threads = threads;
+            ck_events *parallel = read_events(path, &opts);
+            CHECK(serial && parallel && same_store(serial, parallel));
+            ck_events_free(parallel);
+        }
+        if (serial)
+            CHECK_EQ_INT(ck_events_n_events(serial), 220000);
+        ck_events_free(serial);
+    }
+}
+
+static void test_events__parallel_read_reports_the_same_line(void)
+{
+    const char *path = TMP "large_bad.csv";
+    /* rows take one line each (quote_every 0), so row i is on line i + 1 */
+    write_large(path, 0, 200001);
+    for (int threads = 1; threads <= 4; threads += 3) {
+        ck_error err = { 0 };
+        ck_events *ev = NULL;
+        ck_events_read_opts opts = CK_EVENTS_READ_OPTS_INIT;
+        opts.n_threads = threads;
+        CHECK(ck_events_read_csv(&ev, path, &opts, &err) == CK_EPARSE);
+        CHECK_EQ_INT(err.line, 200002);
+        CHECK_EQ_STR(err.msg, "unknown event \"bogus\"");
+        collected c = { 0 };
+        opts.skip_bad_rows = true;
+        opts.on_reject = collect;
+        opts.reject_payload = &c;
+        ev = read_events(path, &opts);
+        CHECK_EQ_INT(c.n, 1);
+        char expect[300];
+        snprintf(expect, sizeof expect, "%s:200002: unknown event \"bogus\"", path);
+        CHECK_EQ_STR(c.why[0], expect);
+        ck_events_free(ev);
+    }
+}
+
 int main(void)
 {
     RUN(test_events__sorted_per_customer_ties_in_file_order);
@@ -261,5 +342,7 @@ int main(void)
     RUN(test_events__gzip_reads_like_plain);
     RUN(test_events__bad_rows_stop_or_are_skipped);
     RUN(test_events__empty_and_header_only);
+    RUN(test_events__parallel_read_equals_serial);
+    RUN(test_events__parallel_read_reports_the_same_line);
     return check_summary();
 }

@@ -66,9 +66,10 @@ typedef struct ck_events_read_opts {
     void *reject_payload;
     ck_progress_fn progress;  /**< may be NULL */
     void *progress_payload;
+    int n_threads;            /**< threads for large plain files; the store is the same for any */
 } ck_events_read_opts;
 
-#define CK_EVENTS_READ_OPTS_INIT { NULL, false, NULL, NULL, NULL, NULL }
+#define CK_EVENTS_READ_OPTS_INIT { NULL, false, NULL, NULL, NULL, NULL, 1 }
 
 /**
  * Read an event CSV (plain or gzip) into a store.

@@ -194,7 +194,7 @@ int main(int argc, char **argv)
         rej.open = true;
     }
     ck_events_read_opts read_opts = { &cfg, o.skip_bad_rows, on_reject, &rej,
-                                      cli_progress, "reading" };
+                                      cli_progress, "reading", o.threads };
     if ((rc = ck_events_read_csv(&ev, o.events, &read_opts, &err)) < 0)
         goto done;
     if (rej.count > 0)

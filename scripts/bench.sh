@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Every benchmark against its peers, in one run on this machine. Results: stdout; keep a
+# copy in benchmarks/results/<date>-<host>.md with the commit.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+command -v bc >/dev/null && [ -x /usr/bin/time ] && /usr/bin/python3 -c "import pandas" 2>/dev/null || {
+    sudo=""
+    [ "$(id -u)" = 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq bc time python3-pandas >/dev/null
+}
+echo "commit $(git rev-parse --short HEAD), $(date -u +%Y-%m-%d), $(uname -n), $(nproc) cores"
+benchmarks/run_features.sh build

@@ -1,0 +1,25 @@
+/*
+ * What the parallel event reader needs of the CSV reader beyond the public API: opening
+ * a plain file at a byte offset, and where the next record starts.
+ */
+#ifndef CK_CSV_INT_H
+#define CK_CSV_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "churnkit/csv.h"
+
+/* Open `path` and start reading at byte `offset` (line numbers restart at 1 there). */
+int ck__csv_open_at(ck_csv **out, const char *path, char delimiter, int64_t offset,
+                    ck_error *err);
+/* The byte offset in the file where the next record (or empty line) starts. */
+int64_t ck__csv_offset(const ck_csv *csv);
+/* The line number the next record starts on. */
+long ck__csv_line(const ck_csv *csv);
+/* True when the file is not compressed, so byte offsets can be seeked to. */
+bool ck__csv_is_plain(const ck_csv *csv);
+/* The file's size in bytes (0 when unknown). */
+int64_t ck__csv_file_size(const ck_csv *csv);
+
+#endif
