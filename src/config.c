@@ -9,6 +9,7 @@
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,10 +124,13 @@ static int get_days(int *out, const cJSON *item, const char *path, const char *k
     return CK_OK;
 }
 
+/* {"name in file": "canonical"}: each canonical column renamed at most once, and no two
+ * columns left with the same name (both would match one header cell). */
 static int load_columns(ck_config *cfg, const cJSON *obj, const char *path, ck_error *err)
 {
     if (!cJSON_IsObject(obj))
         return bad(err, path, "columns", "expected an object {\"name in file\": \"canonical\"}");
+    bool renamed[CK_COL_COUNT] = { false };
     for (const cJSON *it = obj->child; it; it = it->next) {
         int c;
         if (!cJSON_IsString(it))
@@ -139,11 +143,22 @@ static int load_columns(ck_config *cfg, const cJSON *obj, const char *path, ck_e
                                 "\"columns\": unknown column \"%s\" (expected customer_id, ts, "
                                 "event, amount, channel or category)",
                                 it->valuestring);
-        int rc = get_name(cfg->column_names[c], it, path, it->string, err);
-        if (rc < 0)
-            return rc;
+        if (it->string[0] == '\0' || strlen(it->string) >= CK_NAME_MAX)
+            return ck_error_set(err, CK_EINVAL, path, 0,
+                                "\"columns\": the name for \"%s\" must be 1 to 63 bytes",
+                                column_names[c]);
+        if (renamed[c])
+            return ck_error_set(err, CK_EINVAL, path, 0,
+                                "\"columns\": \"%s\" is given two names", column_names[c]);
+        renamed[c] = true;
         snprintf(cfg->column_names[c], CK_NAME_MAX, "%s", it->string);
     }
+    for (int a = 0; a < CK_COL_COUNT; a++)
+        for (int b = a + 1; b < CK_COL_COUNT; b++)
+            if (strcmp(cfg->column_names[a], cfg->column_names[b]) == 0)
+                return ck_error_set(err, CK_EINVAL, path, 0,
+                                    "\"columns\": \"%s\" and \"%s\" would both read column \"%s\"",
+                                    column_names[a], column_names[b], cfg->column_names[a]);
     return CK_OK;
 }
 
@@ -207,7 +222,8 @@ static int load_rfm(ck_config *cfg, const cJSON *obj, const char *path, ck_error
                                                "monetary_bounds" };
     if (!cJSON_IsObject(obj))
         return bad(err, path, "rfm", "expected an object");
-    int n_bounds = 0, rc;
+    bool given[3] = { false, false, false };
+    int rc;
     for (const cJSON *it = obj->child; it; it = it->next) {
         int d;
         for (d = 0; d < 3; d++)
@@ -216,7 +232,7 @@ static int load_rfm(ck_config *cfg, const cJSON *obj, const char *path, ck_error
         if (d < 3) {
             if ((rc = load_bounds(cfg->rfm_bounds[d], it, path, it->string, err)) < 0)
                 return rc;
-            n_bounds++;
+            given[d] = true;
         } else if (strcmp(it->string, "segments") == 0) {
             if (!cJSON_IsArray(it) || cJSON_GetArraySize(it) != 5)
                 return bad(err, path, "segments", "expected 5 rows (R = 1..5) of 5 names");
@@ -233,10 +249,11 @@ static int load_rfm(ck_config *cfg, const cJSON *obj, const char *path, ck_error
             return ck_error_set(err, CK_EINVAL, path, 0, "\"rfm\": unknown key \"%s\"", it->string);
         }
     }
-    if (n_bounds != 0 && n_bounds != 3)
+    int n_given = given[0] + given[1] + given[2];
+    if (n_given != 0 && n_given != 3)
         return bad(err, path, "rfm", "give all three of recency_bounds, frequency_bounds and "
                                      "monetary_bounds, or none");
-    cfg->has_rfm_bounds = n_bounds == 3;
+    cfg->has_rfm_bounds = n_given == 3;
     return CK_OK;
 }
 

@@ -205,7 +205,7 @@ static int add_row(batch *b, const reader *rd, const ck_csv_row *row, long *last
         !ck__cell_parse_number(&amount, cell[CK_COL_AMOUNT], len[CK_COL_AMOUNT]))
         return ck_error_set(err, CK_EPARSE, path, line, "bad amount \"%.*s\"",
                             (int)len[CK_COL_AMOUNT], cell[CK_COL_AMOUNT]);
-    uint16_t channel, category;
+    uint16_t channel = CK_NO_LEVEL, category = CK_NO_LEVEL;
     int rc;
     if ((rc = intern_level(&channel, &b->channels, cell[CK_COL_CHANNEL], len[CK_COL_CHANNEL],
                            "channel", path, line, err)) < 0 ||

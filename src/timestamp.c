@@ -162,12 +162,16 @@ int64_t ck_ts_day_start(int64_t ts)
     return days * 86400;
 }
 
+/* Years of up to 5 digits fit both outputs; the scratch buffer is large enough for any
+ * int64 year, so the compiler can see that nothing is truncated. */
 void ck_ts_format_date(int64_t ts, char out[16])
 {
     int64_t y;
     int m, d;
+    char tmp[96];
     civil_from_days(ck_ts_day_start(ts) / 86400, &y, &m, &d);
-    snprintf(out, 16, "%04lld-%02d-%02d", (long long)y, m, d);
+    snprintf(tmp, sizeof tmp, "%04lld-%02d-%02d", (long long)y, m, d);
+    snprintf(out, 16, "%.15s", tmp);
 }
 
 void ck_ts_format(int64_t ts, char out[32])
@@ -176,7 +180,9 @@ void ck_ts_format(int64_t ts, char out[32])
     int64_t sec = ts - day;
     int64_t y;
     int m, d;
+    char tmp[96];
     civil_from_days(day / 86400, &y, &m, &d);
-    snprintf(out, 32, "%04lld-%02d-%02dT%02d:%02d:%02dZ", (long long)y, m, d, (int)(sec / 3600),
-             (int)(sec / 60 % 60), (int)(sec % 60));
+    snprintf(tmp, sizeof tmp, "%04lld-%02d-%02dT%02d:%02d:%02dZ", (long long)y, m, d,
+             (int)(sec / 3600), (int)(sec / 60 % 60), (int)(sec % 60));
+    snprintf(out, 32, "%.31s", tmp);
 }

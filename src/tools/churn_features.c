@@ -80,7 +80,8 @@ static void parse_options(options *o, int argc, char **argv)
 {
     *o = (options){ .gap_days = -1, .horizon_days = -1, .threads = cli_default_threads() };
     int c;
-    while ((c = getopt_long(argc, argv, "qhV", long_options, NULL)) != -1) {
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":qhV", long_options, NULL)) != -1) {
         switch (c) {
         case OPT_EVENTS:
             o->events = optarg;
@@ -127,7 +128,7 @@ static void parse_options(options *o, int argc, char **argv)
             cli_print_version();
             exit(CLI_EXIT_OK);
         default:
-            cli_usage_error("unknown option");
+            cli_option_error(c, argv);
         }
     }
     if (optind < argc)

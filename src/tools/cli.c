@@ -5,6 +5,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -53,6 +54,16 @@ void cli_usage_error(const char *fmt, ...)
     va_end(ap);
     fprintf(stderr, "\nTry '%s --help'.\n", tool_name);
     exit(CLI_EXIT_USAGE);
+}
+
+void cli_option_error(int c, char **argv)
+{
+    const char *arg = optind > 0 ? argv[optind - 1] : "";
+    if (c == ':')
+        cli_usage_error("%s: missing argument", arg);
+    if (optopt != 0 && optopt != '?')
+        cli_usage_error("unknown option \"-%c\"", optopt);
+    cli_usage_error("unknown option \"%s\"", arg);
 }
 
 void cli_report(const ck_error *err)

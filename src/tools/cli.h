@@ -29,6 +29,10 @@ void cli_print_version(void);
 /* "tool: msg" + "Try 'tool --help'." on stderr, then exit 2. The only exit in a tool. */
 _Noreturn void cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* getopt_long's ':' (missing argument) or '?' (unknown option) as a usage error; tools
+ * call getopt_long with opterr = 0 and an optstring that starts with ':'. */
+_Noreturn void cli_option_error(int c, char **argv);
+
 /* "tool: file:line: msg" on stderr. */
 void cli_report(const ck_error *err);
 /* "tool: warning: msg" on stderr (suppressed by --quiet). */

@@ -1,0 +1,144 @@
+/**
+ * @file synth.h
+ * @brief A generator of realistic, deterministic behaviour histories of a membership brand,
+ * for demos, tests and benchmarks.
+ *
+ * The simulated brand sells beauty products through six channels (sms, wechat,
+ * miniprogram, app, web, store). Its members are prospects who browse and never buy, steady
+ * buyers with their own repurchase cycle, trial buyers who mostly stop after one order, and
+ * a launch cohort that buys at three product launches and falls silent. Each buyer has a
+ * latent engagement that drifts down; the lower it is, the likelier the buyer lapses before
+ * the next purchase, and a lapse shows in the data first as fading visits and views. Segments
+ * (price_sensitive, high_value, low_interaction, regular) set spend, coupon use, browsing and
+ * the response to a recall campaign.
+ *
+ * Optionally, a recall campaign targets the customers at risk on a given day: each is
+ * assigned at random to an arm (control, discount, vip, content) and a channel (sms, wechat,
+ * miniprogram, app). Over the campaign window an assigned customer converts on their own
+ * with probability p0 (from their latent state) and otherwise through the treatment with
+ * probability q = effect[arm][segment] * channel_multiplier[channel] (0 for control), so
+ * P(convert) = p0 + (1 - p0) q. The truth file states every effect and the expected lift and
+ * conversion rate of every arm overall, per channel and per segment, computed from the
+ * population's latent states, so estimates can be checked against it.
+ *
+ * Outputs (all CSV with a header row, UTF-8, `\n` line ends; times UTC):
+ * - events: `customer_id,ts,event,amount,channel,category`, ts `YYYY-MM-DDTHH:MM:SSZ`
+ *   inside [start, start + days); each customer's rows are contiguous and in time order
+ *   (a coupon row follows the purchase it was used on, with the same ts); customers appear
+ *   in id order. Ids are `C` and the 1-based index zero-padded to at least 7 digits.
+ *   A `signup` row is written for the members who join inside the period; 45% are existing
+ *   members whose signup (in the customers file) precedes it.
+ * - customers: `customer_id,signup_date,age,gender,city_tier,member_level`.
+ * - assignments: `customer_id,arm,channel,assigned_at,segment`, one row per customer at risk
+ *   on the campaign day: customers who have bought, whose last purchase is at most 365 days
+ *   old, who have not cancelled, and who have lapsed or whose last purchase is more than 1.5
+ *   of their mean repurchase gaps old.
+ * - truth: one JSON object: `seed`, `n_customers`, `start`, `days`, `end`, `customers` and
+ *   `campaign`. Numbers are `%.17g`; times are ts strings or null. Each element of
+ *   `customers` stands on a line of its own (so the file can also be read a line at a time)
+ *   and holds `id`, `segment`, `cohort`, `signup_at`, `mean_gap_days` and `gap_shape` (null
+ *   for prospects), `order_value` (mean, before coupons), `coupon_p`, `store_p`, `engagement`
+ *   (initial level), `engagement_drift`, `visit_rate`, `purchases` (purchase rows written),
+ *   `lapsed_at` (the last lapse inside the period: no purchase follows it), `cancelled_at`,
+ *   `churned_by_end`, and `campaign`: null, or `arm`, `channel`, `lapsed` (on the campaign
+ *   day), `p0`, `q` and `outcome` (none, natural or recall). `campaign` is null without a
+ *   campaign, else `date`, `window_days`, `window_end`, `arms`, `channels`, `segments`,
+ *   `effect` {arm: {segment: q}}, `channel_multiplier`, `price_factor`, `lapsed_p0`,
+ *   `assigned` (counts), and `true_rate`, `true_lift`, `true_revenue` (expected purchase
+ *   amount per assigned customer in the window) and `true_revenue_lift`, each with `by_arm`
+ *   {arm: x}, `by_channel` {channel: {arm: x}} and `by_segment` {segment: {arm: x}}
+ *   (`true_lift` also `by_arm_channel` {arm: {channel: x}}); a group with nobody is null.
+ *   Every group value is a mean over all the assigned customers of the group, whatever
+ *   their arm: the quantity a difference in means between arm and control estimates.
+ *
+ * The same parameters give byte-identical outputs on the same platform; each customer is
+ * drawn from its own random stream, so customer i does not depend on how many follow it.
+ */
+#ifndef CHURNKIT_SYNTH_H
+#define CHURNKIT_SYNTH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "churnkit/error.h"
+#include "churnkit/progress.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** The largest `n_customers` accepted. */
+#define CK_SYNTH_MAX_CUSTOMERS 100000000u
+/** The largest `days` accepted (100 years). */
+#define CK_SYNTH_MAX_DAYS 36500
+/** The largest `campaign_window_days` accepted. */
+#define CK_SYNTH_MAX_WINDOW_DAYS 365
+
+/** What to simulate. Initialise with #CK_SYNTH_PARAMS_INIT, then set fields. */
+typedef struct ck_synth_params {
+    uint64_t seed;            /**< random seed; every value is valid */
+    size_t n_customers;       /**< customers to simulate, 1 to #CK_SYNTH_MAX_CUSTOMERS */
+    int64_t start_ts;         /**< first day of the period: Unix seconds at the start of a UTC
+                                   day, from 1900-01-01 */
+    int days;                 /**< length of the period, 1 to #CK_SYNTH_MAX_DAYS; it must end
+                                   by 9999-12-31 */
+    bool has_campaign;        /**< run the recall campaign */
+    int64_t campaign_ts;      /**< its first day (start of a UTC day), after `start_ts`, with
+                                   the whole window inside the period */
+    int campaign_window_days; /**< days in which a conversion counts, 1 to
+                                   #CK_SYNTH_MAX_WINDOW_DAYS */
+} ck_synth_params;
+
+/** Defaults: seed 1, 1000 customers, 365 days from 2024-01-01, no campaign, 30-day window. */
+#define CK_SYNTH_PARAMS_INIT                                                                       \
+    {                                                                                              \
+        .seed = 1, .n_customers = 1000, .start_ts = 1704067200 /* 2024-01-01 */, .days = 365,      \
+        .has_campaign = false, .campaign_ts = 0, .campaign_window_days = 30                        \
+    }
+
+/** Counts of what ck_synth_write() wrote. */
+typedef struct ck_synth_stats {
+    size_t n_events;   /**< rows written to the events file (header excluded) */
+    size_t n_buyers;   /**< customers with at least one purchase row */
+    size_t n_assigned; /**< customers assigned in the campaign */
+} ck_synth_stats;
+
+/**
+ * Check parameters without generating anything.
+ * @param params  the parameters to check (not NULL)
+ * @param err     receives the reason, naming the field and quoting its value (may be NULL)
+ * @return CK_OK, or CK_EINVAL when a field is out of range
+ */
+int ck_synth_check_params(const ck_synth_params *params, ck_error *err);
+
+/**
+ * Simulate the brand and write its history.
+ *
+ * Output streams are written sequentially and never closed or rewound; the caller opens
+ * them (binary mode is best) and closes them, and should check fclose() for errors. On
+ * failure the streams hold partial output, which the caller discards.
+ *
+ * @param params       what to simulate (not NULL; checked as by ck_synth_check_params())
+ * @param events       receives the events CSV (not NULL)
+ * @param customers    receives the customers CSV, or NULL
+ * @param assignments  receives the campaign assignments CSV, or NULL; needs
+ *                     `params->has_campaign`
+ * @param truth        receives the truth JSON, or NULL
+ * @param[out] stats_out  receives the counts, or NULL
+ * @param progress     called with the fraction done, or NULL
+ * @param payload      passed to @p progress
+ * @param err          receives the reason for a failure (may be NULL)
+ * @return CK_OK; CK_EINVAL for bad parameters; CK_ENOMEM; CK_EIO when a write fails (the
+ *         message names the output and carries strerror(errno))
+ */
+int ck_synth_write(const ck_synth_params *params, FILE *events, FILE *customers, FILE *assignments,
+                   FILE *truth, ck_synth_stats *stats_out, ck_progress_fn progress, void *payload,
+                   ck_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,257 @@
+/*
+ * churn-synth: write a synthetic behaviour history (events, and optionally customers,
+ * campaign assignments and the latent truth) with ck_synth_write(). Options are checked
+ * before any file is created; every output is written under a temporary name and renamed
+ * only when all of them are complete.
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "churnkit/synth.h"
+#include "churnkit/timestamp.h"
+#include "cli.h"
+
+static const char usage[] =
+    "Usage: churn-synth --customers N --days D --seed S --out EVENTS.csv [options]\n"
+    "\n"
+    "Write a realistic synthetic behaviour history of a membership brand: prospects,\n"
+    "repeat buyers who lapse as their engagement fades, coupons, points, refunds and\n"
+    "cancellations, and optionally a randomised recall campaign with its true effects.\n"
+    "The same options and seed give the same bytes.\n"
+    "\n"
+    "Options:\n"
+    "  --customers N          customers to simulate, 1 to 100000000 (required)\n"
+    "  --days D               length of the period in days, 1 to 36500 (required)\n"
+    "  --seed S               random seed, 0 to 9223372036854775807 (required)\n"
+    "  --out FILE             the events CSV (required)\n"
+    "  --start YYYY-MM-DD     first day of the period [2024-01-01]\n"
+    "  --customers-out FILE   also write the customers CSV [none]\n"
+    "  --campaign-out FILE    run a recall campaign on the customers at risk and write\n"
+    "                         their assignments CSV [no campaign]\n"
+    "  --campaign-date DATE   the campaign's first day; its window must fit in the\n"
+    "                         period [the last --campaign-window days of the period]\n"
+    "  --campaign-window DAYS days in which a conversion counts, 1 to 365 [30]\n"
+    "  --truth-out FILE       also write the latent truth as JSON [none]\n"
+    "  --config FILE          accepted for uniformity; churn-synth reads no settings [none]\n"
+    "  --threads N            accepted for uniformity; the output is the same for any N\n"
+    "                         [all cores]\n"
+    "  -q, --quiet            no progress bar and no summary on stderr\n"
+    "  -h, --help             show this help and exit\n"
+    "  -V, --version          show the version and exit\n";
+
+enum {
+    OPT_CUSTOMERS = CLI_OPT_FIRST_TOOL_OPTION,
+    OPT_DAYS,
+    OPT_SEED,
+    OPT_OUT,
+    OPT_START,
+    OPT_CUSTOMERS_OUT,
+    OPT_CAMPAIGN_OUT,
+    OPT_CAMPAIGN_DATE,
+    OPT_CAMPAIGN_WINDOW,
+    OPT_TRUTH_OUT
+};
+
+static const struct option long_options[] = {
+    { "customers", required_argument, NULL, OPT_CUSTOMERS },
+    { "days", required_argument, NULL, OPT_DAYS },
+    { "seed", required_argument, NULL, OPT_SEED },
+    { "out", required_argument, NULL, OPT_OUT },
+    { "start", required_argument, NULL, OPT_START },
+    { "customers-out", required_argument, NULL, OPT_CUSTOMERS_OUT },
+    { "campaign-out", required_argument, NULL, OPT_CAMPAIGN_OUT },
+    { "campaign-date", required_argument, NULL, OPT_CAMPAIGN_DATE },
+    { "campaign-window", required_argument, NULL, OPT_CAMPAIGN_WINDOW },
+    { "truth-out", required_argument, NULL, OPT_TRUTH_OUT },
+    { "config", required_argument, NULL, CLI_OPT_CONFIG },
+    { "threads", required_argument, NULL, CLI_OPT_THREADS },
+    { "quiet", no_argument, NULL, 'q' },
+    { "help", no_argument, NULL, 'h' },
+    { "version", no_argument, NULL, 'V' },
+    { NULL, 0, NULL, 0 },
+};
+
+enum { OUT_EVENTS, OUT_CUSTOMERS, OUT_ASSIGNMENTS, OUT_TRUTH, N_OUT };
+
+typedef struct options {
+    ck_synth_params params;
+    const char *path[N_OUT];
+    const char *campaign_date;
+    const char *config;
+    bool has_customers, has_days, has_seed, has_window, quiet;
+} options;
+
+enum { ACTION_RUN, ACTION_HELP, ACTION_VERSION };
+
+/* Parse and check every option; usage errors exit here with status 2. */
+static int parse_options(int argc, char **argv, options *o)
+{
+    static const char *const out_option[N_OUT] = { "--out", "--customers-out", "--campaign-out",
+                                                   "--truth-out" };
+    ck_synth_params defaults = CK_SYNTH_PARAMS_INIT;
+    memset(o, 0, sizeof *o);
+    o->params = defaults;
+    o->params.start_ts = cli_parse_date("--start", "2024-01-01");
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, ":hVq", long_options, NULL)) != -1) {
+        switch (c) {
+        case OPT_CUSTOMERS:
+            o->params.n_customers =
+                (size_t)cli_parse_long("--customers", optarg, 1, CK_SYNTH_MAX_CUSTOMERS);
+            o->has_customers = true;
+            break;
+        case OPT_DAYS:
+            o->params.days = (int)cli_parse_long("--days", optarg, 1, CK_SYNTH_MAX_DAYS);
+            o->has_days = true;
+            break;
+        case OPT_SEED:
+            o->params.seed = (uint64_t)cli_parse_long("--seed", optarg, 0, INT64_MAX);
+            o->has_seed = true;
+            break;
+        case OPT_OUT:
+            o->path[OUT_EVENTS] = optarg;
+            break;
+        case OPT_START:
+            o->params.start_ts = cli_parse_date("--start", optarg);
+            break;
+        case OPT_CUSTOMERS_OUT:
+            o->path[OUT_CUSTOMERS] = optarg;
+            break;
+        case OPT_CAMPAIGN_OUT:
+            o->path[OUT_ASSIGNMENTS] = optarg;
+            break;
+        case OPT_CAMPAIGN_DATE:
+            o->campaign_date = optarg;
+            o->params.campaign_ts = cli_parse_date("--campaign-date", optarg);
+            break;
+        case OPT_CAMPAIGN_WINDOW:
+            o->params.campaign_window_days =
+                (int)cli_parse_long("--campaign-window", optarg, 1, CK_SYNTH_MAX_WINDOW_DAYS);
+            o->has_window = true;
+            break;
+        case OPT_TRUTH_OUT:
+            o->path[OUT_TRUTH] = optarg;
+            break;
+        case CLI_OPT_CONFIG:
+            o->config = optarg;
+            break;
+        case CLI_OPT_THREADS:
+            cli_parse_threads(optarg); /* validated; generation is sequential */
+            break;
+        case 'q':
+            o->quiet = true;
+            break;
+        case 'h':
+            return ACTION_HELP;
+        case 'V':
+            return ACTION_VERSION;
+        case ':':
+            cli_usage_error("%s: missing argument", argv[optind - 1]);
+        default:
+            if (optopt != 0)
+                cli_usage_error("unknown option \"-%c\"", optopt);
+            cli_usage_error("unknown option \"%s\"", argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        cli_usage_error("unexpected argument \"%s\"", argv[optind]);
+
+    if (!o->has_customers)
+        cli_usage_error("--customers is required");
+    if (!o->has_days)
+        cli_usage_error("--days is required");
+    if (!o->has_seed)
+        cli_usage_error("--seed is required");
+    if (o->path[OUT_EVENTS] == NULL)
+        cli_usage_error("--out is required");
+    for (int i = 0; i < N_OUT; i++)
+        for (int j = 0; j < i; j++)
+            if (o->path[i] != NULL && o->path[j] != NULL && strcmp(o->path[i], o->path[j]) == 0)
+                cli_usage_error("%s and %s name the same file \"%s\"", out_option[j], out_option[i],
+                                o->path[i]);
+
+    int64_t end = o->params.start_ts + (int64_t)o->params.days * 86400;
+    if (end > ck_days_from_civil(10000, 1, 1) * 86400)
+        cli_usage_error("--days: the period must end by 9999-12-31, got %d days", o->params.days);
+
+    o->params.has_campaign = o->path[OUT_ASSIGNMENTS] != NULL;
+    if (!o->params.has_campaign && o->campaign_date != NULL)
+        cli_usage_error("--campaign-date needs --campaign-out");
+    if (!o->params.has_campaign && o->has_window)
+        cli_usage_error("--campaign-window needs --campaign-out");
+    if (o->params.has_campaign) {
+        int64_t window = (int64_t)o->params.campaign_window_days * 86400;
+        int64_t first = o->params.start_ts + 86400, last = end - window;
+        char first_s[16], last_s[16];
+        ck_ts_format_date(first, first_s);
+        ck_ts_format_date(last, last_s);
+        if (last < first)
+            cli_usage_error("--campaign-window: a %d-day window needs a period of at least %d "
+                            "days, got %d",
+                            o->params.campaign_window_days, o->params.campaign_window_days + 1,
+                            o->params.days);
+        if (o->campaign_date == NULL)
+            o->params.campaign_ts = last;
+        else if (o->params.campaign_ts < first || o->params.campaign_ts > last)
+            cli_usage_error("--campaign-date: expected %s to %s (the %d-day window must lie "
+                            "inside the period), got \"%s\"",
+                            first_s, last_s, o->params.campaign_window_days, o->campaign_date);
+    }
+    ck_error err = { 0 };
+    if (ck_synth_check_params(&o->params, &err) < 0)
+        cli_usage_error("%s", err.msg);
+    return ACTION_RUN;
+}
+
+int main(int argc, char **argv)
+{
+    options o;
+    cli_output out[N_OUT];
+    ck_error err = { 0 };
+    ck_synth_stats stats;
+    int rc = CK_OK;
+
+    cli_init("churn-synth", usage);
+    switch (parse_options(argc, argv, &o)) {
+    case ACTION_HELP:
+        cli_print_help();
+        return CLI_EXIT_OK;
+    case ACTION_VERSION:
+        cli_print_version();
+        return CLI_EXIT_OK;
+    default:
+        break;
+    }
+    cli_set_quiet(o.quiet);
+    if (o.config != NULL)
+        cli_warn("--config: churn-synth has no settings, \"%s\" is not read", o.config);
+
+    memset(out, 0, sizeof out);
+    for (int i = 0; i < N_OUT && rc == CK_OK; i++)
+        if (o.path[i] != NULL)
+            rc = cli_output_open(&out[i], o.path[i], &err);
+    if (rc == CK_OK)
+        rc = ck_synth_write(&o.params, out[OUT_EVENTS].fp, out[OUT_CUSTOMERS].fp,
+                            out[OUT_ASSIGNMENTS].fp, out[OUT_TRUTH].fp, &stats, cli_progress,
+                            "generating", &err);
+    for (int i = 0; i < N_OUT && rc == CK_OK; i++)
+        if (o.path[i] != NULL)
+            rc = cli_output_commit(&out[i], &err);
+    if (rc != CK_OK) {
+        for (int i = 0; i < N_OUT; i++)
+            cli_output_abort(&out[i]);
+        cli_report(&err);
+        return CLI_EXIT_DATA;
+    }
+    if (o.params.has_campaign)
+        cli_note("wrote %zu events of %zu customers (%zu buyers, %zu in the campaign)",
+                 stats.n_events, o.params.n_customers, stats.n_buyers, stats.n_assigned);
+    else
+        cli_note("wrote %zu events of %zu customers (%zu buyers)", stats.n_events,
+                 o.params.n_customers, stats.n_buyers);
+    return CLI_EXIT_OK;
+}
