@@ -12,8 +12,8 @@ python=/usr/bin/python3 # Debian's, with python3-pandas
 
 events="$work/events-${target_events}.csv"
 if [ ! -f "$events" ]; then
-    # churn-synth writes about 48 events per customer over two years
-    "$build/churn-synth" --customers $((target_events / 48)) --days 730 --seed 2024 \
+    # churn-synth writes about 46.6 events per customer over two years
+    "$build/churn-synth" --customers $((target_events * 10 / 466)) --days 730 --seed 2024 \
         --out "$events" -q
 fi
 n_events=$(($(wc -l <"$events") - 1))

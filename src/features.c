@@ -185,11 +185,33 @@ static int select_range(size_t lo, size_t hi, void *arg)
     return 0;
 }
 
+/* Money sums use Neumaier's compensated summation (Neumaier 1974, an improved Kahan sum):
+ * a sum of amounts written with two decimals then comes out as the correctly rounded
+ * value, so customers who spent the same share RFM scores whatever the event order. */
+typedef struct exact_sum {
+    double sum, compensation;
+} exact_sum;
+
+static void add_exact(exact_sum *s, double x)
+{
+    double t = s->sum + x;
+    if (fabs(s->sum) >= fabs(x))
+        s->compensation += (s->sum - t) + x;
+    else
+        s->compensation += (x - t) + s->sum;
+    s->sum = t;
+}
+
+static double exact_value(const exact_sum *s)
+{
+    return s->sum + s->compensation;
+}
+
 /* Everything a row needs from one pass over the events before T. */
 typedef struct tally {
     size_t purchases, refunds, coupons, carts_since_purchase, campaigns_365d, categories;
-    double purchase_amount, refund_amount, points;
-    double purchases_w[4], revenue_w[4];
+    exact_sum purchase_amount, refund_amount, points, revenue_w[4];
+    double purchases_w[4];
     double inter_30d[4], inter_prev60d[4], inter_90d[4]; /* visit, view, favorite, cart */
     int64_t first_event, last_event, first_purchase, last_purchase;
     int64_t first_earn, last_redeem, last_signup, last_cancel;
@@ -225,12 +247,12 @@ static void count_events(tally *t, ck_event_span s, int64_t T, const build_ctx *
             }
             t->purchases++;
             t->last_purchase = ts;
-            t->purchase_amount += amount;
+            add_exact(&t->purchase_amount, amount);
             t->carts_since_purchase = 0;
             for (int w = 0; w < 4; w++) {
                 if (ts >= T - purchase_windows[w] * day) {
                     t->purchases_w[w] += 1.0;
-                    t->revenue_w[w] += amount;
+                    add_exact(&t->revenue_w[w], amount);
                 }
             }
             if (ts >= from_365 && s.category[i] != CK_NO_LEVEL &&
@@ -241,10 +263,10 @@ static void count_events(tally *t, ck_event_span s, int64_t T, const build_ctx *
             break;
         case CK_EV_REFUND:
             t->refunds++;
-            t->refund_amount += amount;
+            add_exact(&t->refund_amount, amount);
             for (int w = 0; w < 4; w++)
                 if (ts >= T - purchase_windows[w] * day)
-                    t->revenue_w[w] -= amount;
+                    add_exact(&t->revenue_w[w], -amount);
             break;
         case CK_EV_VISIT:
         case CK_EV_VIEW:
@@ -265,12 +287,12 @@ static void count_events(tally *t, ck_event_span s, int64_t T, const build_ctx *
             if (!t->has_earn)
                 t->first_earn = ts;
             t->has_earn = true;
-            t->points += amount;
+            add_exact(&t->points, amount);
             break;
         case CK_EV_POINTS_REDEEM:
             t->has_redeem = true;
             t->last_redeem = ts;
-            t->points -= amount;
+            add_exact(&t->points, -amount);
             break;
         case CK_EV_CAMPAIGN:
             t->campaigns_365d += ts >= from_365;
@@ -299,6 +321,7 @@ static void fill_row(const build_ctx *ctx, size_t row, const tally *t, int64_t s
     column *cols = ctx->f->cols;
     double v[F_BASE_COUNT];
     double purchases = (double)t->purchases;
+    double purchase_amount = exact_value(&t->purchase_amount);
     bool bought = t->purchases > 0;
     int64_t since = t->first_event;
     if (signup != CK_NO_SIGNUP && signup < T && signup < since)
@@ -306,13 +329,16 @@ static void fill_row(const build_ctx *ctx, size_t row, const tally *t, int64_t s
 
     v[F_RECENCY_DAYS] = bought ? days_between(T, t->last_purchase) : NAN;
     v[F_FREQUENCY] = purchases;
-    v[F_MONETARY] = t->purchase_amount - t->refund_amount;
+    exact_sum net = t->purchase_amount;
+    add_exact(&net, -t->refund_amount.sum);
+    add_exact(&net, -t->refund_amount.compensation);
+    v[F_MONETARY] = exact_value(&net);
     v[F_TENURE_DAYS] = days_between(T, since);
     for (int w = 0; w < 4; w++) {
         v[F_PURCHASES_30D + w] = t->purchases_w[w];
-        v[F_REVENUE_30D + w] = t->revenue_w[w];
+        v[F_REVENUE_30D + w] = exact_value(&t->revenue_w[w]);
     }
-    v[F_AVG_ORDER_VALUE] = bought ? t->purchase_amount / purchases : NAN;
+    v[F_AVG_ORDER_VALUE] = bought ? purchase_amount / purchases : NAN;
     v[F_REFUNDS] = (double)t->refunds;
     v[F_REFUND_RATE] = bought ? (double)t->refunds / purchases : NAN;
     v[F_MEAN_GAP_DAYS] = t->n_gaps >= 1 ? t->gap_mean : NAN;
@@ -332,7 +358,7 @@ static void fill_row(const build_ctx *ctx, size_t row, const tally *t, int64_t s
     v[F_INTERACTIONS_30D] = inter_30d;
     v[F_INTERACTIONS_TREND] = trend(inter_30d, inter_prev);
     v[F_CARTS_WITHOUT_PURCHASE] = (double)t->carts_since_purchase;
-    v[F_POINTS_BALANCE] = t->points;
+    v[F_POINTS_BALANCE] = exact_value(&t->points);
     v[F_DAYS_SINCE_REDEEM] = t->has_redeem ? days_between(T, t->last_redeem)
                              : t->has_earn ? days_between(T, t->first_earn)
                                            : NAN;

@@ -54,9 +54,14 @@ def main(events_path, cutoff, out_path):
         exceeded = np.searchsorted(bounds, out[col].to_numpy(dtype=float), side="left")
         out[name] = 5 - exceeded if lower_is_better else 1 + exceeded
 
-    # (membership cancellation is left out here: the synthetic benchmark log has few)
-    out["lifecycle_stage"] = np.where(first <= 30, "new",
-                                      np.where(out["recency_days"] <= 180, "active", "dormant"))
+    # cancelled: the last cancel later than the last signup
+    last_cancel = ev[ev["event"] == "cancel"].groupby("customer_id")["ts"].max().reindex(out.index)
+    last_signup = ev[ev["event"] == "signup"].groupby("customer_id")["ts"].max().reindex(out.index)
+    cancelled = last_cancel.notna() & (last_signup.isna() | (last_cancel > last_signup))
+    out["lifecycle_stage"] = np.where(cancelled, "churned",
+                                      np.where(first <= 30, "new",
+                                               np.where(out["recency_days"] <= 180, "active",
+                                                        "dormant")))
     out.to_csv(out_path, float_format="%.10g")
 
 
