@@ -13,7 +13,7 @@
 
 #include "util.h"
 
-#define HUGE_PAGE ((uintptr_t)2 << 20)
+#define HUGE_PAGE   ((uintptr_t)2 << 20)
 #define ADVISE_FROM ((size_t)4 << 20)
 
 static void advise_huge(void *p, size_t bytes)

@@ -148,8 +148,8 @@ static int load_columns(ck_config *cfg, const cJSON *obj, const char *path, ck_e
                                 "\"columns\": the name for \"%s\" must be 1 to 63 bytes",
                                 column_names[c]);
         if (renamed[c])
-            return ck_error_set(err, CK_EINVAL, path, 0,
-                                "\"columns\": \"%s\" is given two names", column_names[c]);
+            return ck_error_set(err, CK_EINVAL, path, 0, "\"columns\": \"%s\" is given two names",
+                                column_names[c]);
         renamed[c] = true;
         snprintf(cfg->column_names[c], CK_NAME_MAX, "%s", it->string);
     }
@@ -209,7 +209,8 @@ static int load_bounds(double out[4], const cJSON *arr, const char *path, const 
         return bad(err, path, key, "expected an array of 4 ascending numbers");
     int i = 0;
     for (const cJSON *it = arr->child; it; it = it->next, i++) {
-        if (!cJSON_IsNumber(it) || !isfinite(it->valuedouble) || (i > 0 && it->valuedouble < out[i - 1]))
+        if (!cJSON_IsNumber(it) || !isfinite(it->valuedouble) ||
+            (i > 0 && it->valuedouble < out[i - 1]))
             return bad(err, path, key, "expected an array of 4 ascending numbers");
         out[i] = it->valuedouble;
     }
@@ -251,8 +252,9 @@ static int load_rfm(ck_config *cfg, const cJSON *obj, const char *path, ck_error
     }
     int n_given = given[0] + given[1] + given[2];
     if (n_given != 0 && n_given != 3)
-        return bad(err, path, "rfm", "give all three of recency_bounds, frequency_bounds and "
-                                     "monetary_bounds, or none");
+        return bad(err, path, "rfm",
+                   "give all three of recency_bounds, frequency_bounds and "
+                   "monetary_bounds, or none");
     cfg->has_rfm_bounds = n_given == 3;
     return CK_OK;
 }

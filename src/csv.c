@@ -26,9 +26,9 @@ struct ck_csv {
     gzFile gz;
     char *path;
     char delimiter;
-    bool eof;       /* no more bytes from the file */
-    long line;      /* line number of the next record */
-    int64_t base;   /* file offset of buf[0] */
+    bool eof;     /* no more bytes from the file */
+    long line;    /* line number of the next record */
+    int64_t base; /* file offset of buf[0] */
     int64_t file_size;
     char *buf;
     size_t cap, start, end;
@@ -74,8 +74,7 @@ int ck_csv_open(ck_csv **out, const char *path, char delimiter, ck_error *err)
     return ck__csv_open_at(out, path, delimiter, 0, err);
 }
 
-int ck__csv_open_at(ck_csv **out, const char *path, char delimiter, int64_t offset,
-                    ck_error *err)
+int ck__csv_open_at(ck_csv **out, const char *path, char delimiter, int64_t offset, ck_error *err)
 {
     *out = NULL;
     ck_csv *csv = calloc(1, sizeof *csv);
@@ -297,7 +296,8 @@ int ck_csv_next(ck_csv *csv, ck_csv_row *row, ck_error *err)
         }
         /* skip an empty line (LF or CRLF) */
         char c = csv->buf[csv->start];
-        if (c == '\n' || (c == '\r' && csv->start + 1 < csv->end && csv->buf[csv->start + 1] == '\n')) {
+        if (c == '\n' ||
+            (c == '\r' && csv->start + 1 < csv->end && csv->buf[csv->start + 1] == '\n')) {
             csv->start += c == '\n' ? 1 : 2;
             csv->line++;
             continue;

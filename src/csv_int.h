@@ -11,8 +11,7 @@
 #include "churnkit/csv.h"
 
 /* Open `path` and start reading at byte `offset` (line numbers restart at 1 there). */
-int ck__csv_open_at(ck_csv **out, const char *path, char delimiter, int64_t offset,
-                    ck_error *err);
+int ck__csv_open_at(ck_csv **out, const char *path, char delimiter, int64_t offset, ck_error *err);
 /* The byte offset in the file where the next record (or empty line) starts. */
 int64_t ck__csv_offset(const ck_csv *csv);
 /* The line number the next record starts on. */

@@ -21,8 +21,8 @@
 typedef struct attribute {
     char *name;
     bool is_categorical;
-    uint32_t *cells;  /* interned value per row, MISSING when absent */
-    double *numbers;  /* numeric columns: the value per row, NaN when absent */
+    uint32_t *cells; /* interned value per row, MISSING when absent */
+    double *numbers; /* numeric columns: the value per row, NaN when absent */
 } attribute;
 
 struct ck_customers {
@@ -123,8 +123,8 @@ static int add_row(ck_customers *cu, const ck_csv_row *row, size_t n_fields, lon
         bool missing = ck__cell_is_missing(s, len);
         if ((long)f == signup_col) {
             if (!missing && ck_ts_parse(&cu->signup[r], s, len) != CK_OK)
-                return ck_error_set(err, CK_EPARSE, path, row->line,
-                                    "bad signup_date \"%.*s\"", (int)len, s);
+                return ck_error_set(err, CK_EPARSE, path, row->line, "bad signup_date \"%.*s\"",
+                                    (int)len, s);
             continue;
         }
         long v = missing ? (long)MISSING : ck__intern_put(&cu->values, s, len);
@@ -167,8 +167,7 @@ static int type_columns(ck_customers *cu, const char *path, ck_error *err)
     return rc;
 }
 
-int ck_customers_read_csv(ck_customers **out, const char *path, const ck_config *cfg,
-                          ck_error *err)
+int ck_customers_read_csv(ck_customers **out, const char *path, const ck_config *cfg, ck_error *err)
 {
     ck_config default_cfg;
     if (cfg == NULL) {
@@ -190,8 +189,8 @@ int ck_customers_read_csv(ck_customers **out, const char *path, const ck_config 
         goto fail;
     long id_col, signup_col;
     size_t n_fields = row.n_fields;
-    rc = setup_columns(cu, &row, cfg->column_names[CK_COL_CUSTOMER_ID], path, &id_col,
-                       &signup_col, err);
+    rc = setup_columns(cu, &row, cfg->column_names[CK_COL_CUSTOMER_ID], path, &id_col, &signup_col,
+                       err);
     if (rc < 0)
         goto fail;
     while ((rc = ck_csv_next(csv, &row, err)) == 1)

@@ -12,17 +12,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cell.h"
 #include "churnkit/config.h"
 #include "churnkit/csv.h"
 #include "churnkit/timestamp.h"
-#include "cell.h"
 #include "csv_int.h"
 #include "intern.h"
 #include "parallel.h"
 #include "util.h"
 
 static const char *const event_names[CK_EV_COUNT] = {
-    "purchase", "refund",        "visit",    "view",   "favorite", "cart",
+    "purchase",    "refund",        "visit",    "view",   "favorite", "cart",
     "points_earn", "points_redeem", "campaign", "coupon", "signup",   "cancel",
 };
 
@@ -91,7 +91,7 @@ static bool batch_reserve(batch *b, size_t need)
 }
 
 struct ck_events {
-    batch b; /* when finished: grouped by customer, sorted by time; b.customer freed */
+    batch b;         /* when finished: grouped by customer, sorted by time; b.customer freed */
     size_t *offsets; /* customer c's events: [offsets[c], offsets[c + 1]) */
     size_t n_rejected;
     int64_t min_ts, max_ts;
@@ -165,8 +165,7 @@ static int intern_level(uint16_t *out, ck__intern *dict, const char *s, size_t l
     if (k < 0)
         return ck_error_set(err, CK_ENOMEM, path, line, "out of memory");
     if (k >= CK_NO_LEVEL)
-        return ck_error_set(err, CK_EPARSE, path, line, "more than 65534 distinct %s values",
-                            what);
+        return ck_error_set(err, CK_EPARSE, path, line, "more than 65534 distinct %s values", what);
     *out = (uint16_t)k;
     return CK_OK;
 }
@@ -190,8 +189,7 @@ static int add_row(batch *b, const reader *rd, const ck_csv_row *row, long *last
     }
     for (int c = 0; c <= CK_COL_EVENT; c++)
         if (len[c] == 0)
-            return ck_error_set(err, CK_EPARSE, path, line, "missing %s",
-                                rd->cfg->column_names[c]);
+            return ck_error_set(err, CK_EPARSE, path, line, "missing %s", rd->cfg->column_names[c]);
     int64_t ts;
     if (ck_ts_parse(&ts, cell[CK_COL_TS], len[CK_COL_TS]) != CK_OK)
         return ck_error_set(err, CK_EPARSE, path, line, "bad timestamp \"%.*s\"",
@@ -209,8 +207,8 @@ static int add_row(batch *b, const reader *rd, const ck_csv_row *row, long *last
     int rc;
     if ((rc = intern_level(&channel, &b->channels, cell[CK_COL_CHANNEL], len[CK_COL_CHANNEL],
                            "channel", path, line, err)) < 0 ||
-        (rc = intern_level(&category, &b->categories, cell[CK_COL_CATEGORY],
-                           len[CK_COL_CATEGORY], "category", path, line, err)) < 0)
+        (rc = intern_level(&category, &b->categories, cell[CK_COL_CATEGORY], len[CK_COL_CATEGORY],
+                           "category", path, line, err)) < 0)
         return rc;
     const char *id = cell[CK_COL_CUSTOMER_ID];
     size_t id_len = len[CK_COL_CUSTOMER_ID];
@@ -258,7 +256,7 @@ typedef struct chunk {
     batch b;
     reject *rejects;
     size_t n_rejects, cap_rejects;
-    int rc;          /* the first failure, its line relative to the chunk */
+    int rc; /* the first failure, its line relative to the chunk */
     ck_error err;
     int64_t stopped; /* where the next record would have started */
     long lines;      /* lines read */
@@ -274,8 +272,7 @@ static void chunk_free(chunk *ch)
 
 static int keep_reject(chunk *ch, const ck_csv_row *row, const ck_error *why)
 {
-    if (!ck__grow((void **)&ch->rejects, &ch->cap_rejects, ch->n_rejects + 1,
-                  sizeof *ch->rejects))
+    if (!ck__grow((void **)&ch->rejects, &ch->cap_rejects, ch->n_rejects + 1, sizeof *ch->rejects))
         return CK_ENOMEM;
     reject *r = &ch->rejects[ch->n_rejects];
     r->raw = malloc(row->raw_len + 1);
@@ -435,7 +432,7 @@ static int compare_ts_index(const void *pa, const void *pb)
 /* Apply the permutation `order` to one column: column[i] = old[order[i]]. */
 #define PERMUTE(b, field, order, ok)                                                               \
     do {                                                                                           \
-        __typeof__((b)->field) dst_ = ck__alloc_array((b)->n, sizeof *(b)->field);                \
+        __typeof__((b)->field) dst_ = ck__alloc_array((b)->n, sizeof *(b)->field);                 \
         if (dst_ == NULL) {                                                                        \
             ok = false;                                                                            \
             break;                                                                                 \
@@ -515,7 +512,7 @@ nomem:
 
 /* Files smaller than this are read by one thread. */
 #define PARALLEL_MIN_BYTES (8 << 20)
-#define MAX_CHUNKS 64
+#define MAX_CHUNKS         64
 
 /* Read the rows after the header: in parallel chunks when the file is plain and large,
  * in one pass otherwise or when a speculative chunk start proves wrong. */
@@ -535,7 +532,9 @@ static int read_rows(ck_events *ev, const reader *rd, const ck_events_read_opts 
     if (chunks == NULL)
         return ck_error_set(err, CK_ENOMEM, rd->path, 0, "out of memory");
     for (size_t k = 0; k < n; k++)
-        chunks[k] = (chunk){ .rd = rd, .opts = opts, .start = starts[k],
+        chunks[k] = (chunk){ .rd = rd,
+                             .opts = opts,
+                             .start = starts[k],
                              .stop_at = k + 1 < n ? starts[k + 1] : INT64_MAX,
                              .reports_progress = k == 0 };
     ck__parallel_for(n, 1, (int)n, parse_chunks, chunks);
@@ -696,6 +695,5 @@ size_t ck_events_n_categories(const ck_events *ev)
 
 const char *ck_events_category_name(const ck_events *ev, uint16_t category)
 {
-    return category < ev->b.categories.count ? ck__intern_str(&ev->b.categories, category)
-                                             : "";
+    return category < ev->b.categories.count ? ck__intern_str(&ev->b.categories, category) : "";
 }

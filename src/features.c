@@ -76,20 +76,47 @@ enum {
 };
 
 static const char *const base_names[F_BASE_COUNT] = {
-    "recency_days",     "frequency",        "monetary",
-    "tenure_days",      "purchases_30d",    "purchases_90d",
-    "purchases_180d",   "purchases_365d",   "revenue_30d",
-    "revenue_90d",      "revenue_180d",     "revenue_365d",
-    "avg_order_value",  "refunds",          "refund_rate",
-    "mean_gap_days",    "gap_std_days",     "recency_gap_ratio",
-    "days_since_first_purchase", "days_since_last_activity",
-    "visits_30d",       "views_30d",        "favorites_30d",
-    "carts_30d",        "visits_90d",       "views_90d",
-    "favorites_90d",    "carts_90d",        "visits_trend",
-    "views_trend",      "favorites_trend",  "carts_trend",
-    "interactions_30d", "interactions_trend", "carts_without_purchase",
-    "points_balance",   "days_since_redeem", "campaigns_365d",
-    "coupon_share",     "categories_365d",  "membership_cancelled",
+    "recency_days",
+    "frequency",
+    "monetary",
+    "tenure_days",
+    "purchases_30d",
+    "purchases_90d",
+    "purchases_180d",
+    "purchases_365d",
+    "revenue_30d",
+    "revenue_90d",
+    "revenue_180d",
+    "revenue_365d",
+    "avg_order_value",
+    "refunds",
+    "refund_rate",
+    "mean_gap_days",
+    "gap_std_days",
+    "recency_gap_ratio",
+    "days_since_first_purchase",
+    "days_since_last_activity",
+    "visits_30d",
+    "views_30d",
+    "favorites_30d",
+    "carts_30d",
+    "visits_90d",
+    "views_90d",
+    "favorites_90d",
+    "carts_90d",
+    "visits_trend",
+    "views_trend",
+    "favorites_trend",
+    "carts_trend",
+    "interactions_30d",
+    "interactions_trend",
+    "carts_without_purchase",
+    "points_balance",
+    "days_since_redeem",
+    "campaigns_365d",
+    "coupon_share",
+    "categories_365d",
+    "membership_cancelled",
 };
 
 /* Purchase windows, in days, and their feature indices. */
@@ -100,8 +127,8 @@ static const int purchase_windows[4] = { 30, 90, 180, 365 };
 typedef struct column {
     char *name;
     bool is_categorical;
-    double *values;   /* numeric */
-    uint32_t *codes;  /* categorical */
+    double *values;  /* numeric */
+    uint32_t *codes; /* categorical */
     ck__intern levels;
 } column;
 
@@ -145,12 +172,12 @@ typedef struct build_ctx {
     ck_features *f;
     int64_t cutoff;
     bool all_customers;
-    int64_t label_end; /* horizon end when the table has labels */
+    int64_t label_end;     /* horizon end when the table has labels */
     int16_t *channel_slot; /* store channel → configured channel, or -1 */
     size_t n_categories;
-    uint8_t *selected;   /* per customer */
-    size_t *row_of;      /* per customer: its row, when selected */
-    uint8_t *stage;      /* per row */
+    uint8_t *selected; /* per customer */
+    size_t *row_of;    /* per customer: its row, when selected */
+    uint8_t *stage;    /* per row */
 } build_ctx;
 
 static double days_between(int64_t later, int64_t earlier)
@@ -232,7 +259,8 @@ static void count_events(tally *t, ck_event_span s, int64_t T, const build_ctx *
     for (size_t i = 0; i < s.n; i++) {
         int64_t ts = s.ts[i];
         double amount = s.amount[i];
-        if (ts >= from_channel && s.channel[i] != CK_NO_LEVEL && ctx->channel_slot[s.channel[i]] >= 0)
+        if (ts >= from_channel && s.channel[i] != CK_NO_LEVEL &&
+            ctx->channel_slot[s.channel[i]] >= 0)
             channel_counts[ctx->channel_slot[s.channel[i]]] += 1.0;
         switch ((ck_event_type)s.type[i]) {
         case CK_EV_PURCHASE:
@@ -419,8 +447,9 @@ static int compute_range(size_t lo, size_t hi, void *arg)
         fill_row(ctx, row, &t, signup, channel_counts);
         /* a label only means something for the population: -1 (empty) elsewhere */
         if (ctx->f->has_label)
-            ctx->f->labels[row] =
-                !ctx->all_customers || in_population(ctx, before) ? label_of(ctx, all, before.n) : -1;
+            ctx->f->labels[row] = !ctx->all_customers || in_population(ctx, before)
+                                      ? label_of(ctx, all, before.n)
+                                      : -1;
     }
     free(category_seen);
     free(channel_counts);
@@ -573,7 +602,10 @@ int ck_features_build(ck_features **out, const ck_events *ev, int64_t cutoff,
     }
     *out = NULL;
     size_t n_customers = ck_events_n_customers(ev);
-    build_ctx ctx = { .ev = ev, .cfg = cfg, .customers = opts->customers, .cutoff = cutoff,
+    build_ctx ctx = { .ev = ev,
+                      .cfg = cfg,
+                      .customers = opts->customers,
+                      .cutoff = cutoff,
                       .all_customers = opts->all_customers,
                       .n_categories = ck_events_n_categories(ev) };
     int rc = CK_ENOMEM;
@@ -621,8 +653,7 @@ int ck_features_build(ck_features **out, const ck_events *ev, int64_t cutoff,
         goto fail;
     for (size_t i = 0; i < f->n_rows; i++)
         f->cols[f->col_stage].codes[i] = ctx.stage[i];
-    if ((rc = score_rfm(f, cfg, err)) < 0 ||
-        (rc = fill_attributes(f, opts->customers, err)) < 0)
+    if ((rc = score_rfm(f, cfg, err)) < 0 || (rc = fill_attributes(f, opts->customers, err)) < 0)
         goto fail_set;
     if (opts->progress)
         opts->progress(1.0, opts->progress_payload);

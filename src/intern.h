@@ -21,7 +21,10 @@ typedef struct ck__intern {
     size_t n_slots;
 } ck__intern;
 
-#define CK__INTERN_INIT { 0 }
+#define CK__INTERN_INIT                                                                            \
+    {                                                                                              \
+        0                                                                                          \
+    }
 
 /* The index of s[0..len), adding it when new; -1 when memory runs out. */
 long ck__intern_put(ck__intern *t, const char *s, size_t len);

@@ -30,8 +30,8 @@ int ck__parallel_for(size_t n, size_t grain, int n_threads, ck__range_fn fn, voi
     if (blocks == NULL)
         return fn(0, n, ctx);
     for (size_t w = 0; w < workers; w++) {
-        blocks[w] = (block){ .lo = n * w / workers, .hi = n * (w + 1) / workers, .fn = fn,
-                             .ctx = ctx };
+        blocks[w] =
+            (block){ .lo = n * w / workers, .hi = n * (w + 1) / workers, .fn = fn, .ctx = ctx };
         /* block 0 runs on the calling thread; a thread that cannot start runs inline */
         if (w > 0)
             blocks[w].started = pthread_create(&blocks[w].thread, NULL, run_block, &blocks[w]) == 0;

@@ -72,6 +72,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "churnkit/events.h"
 #include "churnkit/timestamp.h"
 #include "rng.h"
 #include "util.h"
@@ -80,26 +81,6 @@
 #define NEVER INT64_MAX
 
 /* ---- vocabularies ---- */
-
-enum {
-    EV_PURCHASE,
-    EV_REFUND,
-    EV_VISIT,
-    EV_VIEW,
-    EV_FAVORITE,
-    EV_CART,
-    EV_POINTS_EARN,
-    EV_POINTS_REDEEM,
-    EV_CAMPAIGN,
-    EV_COUPON,
-    EV_SIGNUP,
-    EV_CANCEL,
-    N_EVENT
-};
-static const char *const event_names[N_EVENT] = { "purchase",    "refund",        "visit",
-                                                  "view",        "favorite",      "cart",
-                                                  "points_earn", "points_redeem", "campaign",
-                                                  "coupon",      "signup",        "cancel" };
 
 /* The first four channels are the campaign channels, in the same order. */
 enum {
@@ -535,7 +516,7 @@ static void run_campaign(gen *g, customer *c)
 
 static void push_event(gen *g, int64_t ts, int type, int channel, int category, int64_t amount)
 {
-    if (ts < g->start || ts >= g->end || (ts >= g->cancel_ts && type != EV_CANCEL))
+    if (ts < g->start || ts >= g->end || (ts >= g->cancel_ts && type != CK_EV_CANCEL))
         return;
     if (!ck__grow((void **)&g->ev, &g->cap_ev, g->n_ev + 1, sizeof *g->ev)) {
         g->oom = true;
@@ -566,22 +547,22 @@ static void emit_visit(gen *g, const customer *c, int64_t ts)
 {
     const segment_profile *sp = &profiles[c->segment];
     if (ck__rng_bernoulli(&g->rng, c->store_p * 0.5)) {
-        push_event(g, ts, EV_VISIT, CH_STORE, CAT_NONE, 0);
+        push_event(g, ts, CK_EV_VISIT, CH_STORE, CAT_NONE, 0);
         return;
     }
     int ch = online_channel(g, c);
-    push_event(g, ts, EV_VISIT, ch, CAT_NONE, 0);
+    push_event(g, ts, CK_EV_VISIT, ch, CAT_NONE, 0);
     uint64_t n_views = ck__rng_poisson(&g->rng, sp->views_per_visit);
     int cat = category(g, c);
     for (uint64_t k = 0; k < n_views; k++) {
         ts += 20 + (int64_t)ck__rng_below(&g->rng, 300);
         cat = k == 0 || ck__rng_bernoulli(&g->rng, 0.5) ? cat : category(g, c);
-        push_event(g, ts, EV_VIEW, ch, cat, 0);
+        push_event(g, ts, CK_EV_VIEW, ch, cat, 0);
     }
     if (n_views > 0 && ck__rng_bernoulli(&g->rng, FAVORITE_P))
-        push_event(g, ts + 10 + (int64_t)ck__rng_below(&g->rng, 60), EV_FAVORITE, ch, cat, 0);
+        push_event(g, ts + 10 + (int64_t)ck__rng_below(&g->rng, 60), CK_EV_FAVORITE, ch, cat, 0);
     if (n_views > 0 && ck__rng_bernoulli(&g->rng, CART_P))
-        push_event(g, ts + 30 + (int64_t)ck__rng_below(&g->rng, 300), EV_CART, ch, cat, 0);
+        push_event(g, ts + 30 + (int64_t)ck__rng_below(&g->rng, 300), CK_EV_CART, ch, cat, 0);
 }
 
 /* Visits at rate r level (floor + (1 - floor) exp(-(t - a) / tau)) over [a, b), clipped to
@@ -625,7 +606,7 @@ static void emit_activity(gen *g, const customer *c, int64_t a, int64_t b, doubl
             int ch = pick(&g->rng, c->promo_cdf, N_CAMPAIGN_CHANNEL);
             int64_t t = on_day(g, day);
             if (t >= lo && t < hi)
-                push_event(g, t, EV_CAMPAIGN, ch, CAT_NONE, 0);
+                push_event(g, t, CK_EV_CAMPAIGN, ch, CAT_NONE, 0);
         }
     }
 }
@@ -653,37 +634,37 @@ static void emit_purchase(gen *g, customer *c, const purchase *pu, int64_t *poin
 
     if (recall) {
         int64_t click = ts - (int64_t)ck__rng_below(&g->rng, 6 * 3600);
-        push_event(g, click > g->p->campaign_ts ? click : g->p->campaign_ts, EV_CAMPAIGN, ch,
+        push_event(g, click > g->p->campaign_ts ? click : g->p->campaign_ts, CK_EV_CAMPAIGN, ch,
                    CAT_NONE, 0);
     } else if (ch != CH_STORE && ck__rng_bernoulli(&g->rng, sp->browse_p)) {
         /* the session that led to the order: views, maybe a favorite, the cart */
         int64_t s = ts - 600 - (int64_t)ck__rng_below(&g->rng, 2 * (uint64_t)DAY);
         int64_t session = s;
-        push_event(g, s, EV_VISIT, ch, CAT_NONE, 0);
+        push_event(g, s, CK_EV_VISIT, ch, CAT_NONE, 0);
         uint64_t n_views = 1 + ck__rng_poisson(&g->rng, sp->views_per_visit);
         for (uint64_t k = 0; k < n_views && s < ts - 120; k++) {
             s += 30 + (int64_t)ck__rng_below(&g->rng, 400);
             if (s >= ts - 60)
                 break;
-            push_event(g, s, EV_VIEW, ch, k == 0 ? cat : category(g, c), 0);
+            push_event(g, s, CK_EV_VIEW, ch, k == 0 ? cat : category(g, c), 0);
         }
         if (ck__rng_bernoulli(&g->rng, 0.25))
-            push_event(g, ts - 90, EV_FAVORITE, ch, cat, 0);
+            push_event(g, ts - 90, CK_EV_FAVORITE, ch, cat, 0);
         if (ck__rng_bernoulli(&g->rng, 0.85)) {
             int64_t cart = ts - 30 - (int64_t)ck__rng_below(&g->rng, 1800);
-            push_event(g, cart > session ? cart : session + 1, EV_CART, ch, cat, 0);
+            push_event(g, cart > session ? cart : session + 1, CK_EV_CART, ch, cat, 0);
         }
     }
-    push_event(g, ts, EV_PURCHASE, ch, cat, cents);
+    push_event(g, ts, CK_EV_PURCHASE, ch, cat, cents);
     c->n_purchase_rows++;
     if (coupon)
-        push_event(g, ts, EV_COUPON, ch, CAT_NONE, 0);
+        push_event(g, ts, CK_EV_COUPON, ch, CAT_NONE, 0);
     int64_t earned = cents / 100;
-    push_event(g, ts, EV_POINTS_EARN, CH_NONE, CAT_NONE, earned);
+    push_event(g, ts, CK_EV_POINTS_EARN, CH_NONE, CAT_NONE, earned);
     *points += earned;
     if (*points >= REDEEM_THRESHOLD && ck__rng_bernoulli(&g->rng, REDEEM_P)) {
         int64_t redeem = 100 * (1 + (int64_t)ck__rng_below(&g->rng, (uint64_t)(*points / 200)));
-        push_event(g, ts, EV_POINTS_REDEEM, ch, CAT_NONE, redeem);
+        push_event(g, ts, CK_EV_POINTS_REDEEM, ch, CAT_NONE, redeem);
         *points -= redeem;
     }
     /* refunds never touch campaign-window purchases, whose revenue the truth states */
@@ -694,7 +675,7 @@ static void emit_purchase(gen *g, customer *c, const purchase *pu, int64_t *poin
         if (back < 1)
             back = 1;
         int64_t when = ts + DAY + (int64_t)ck__rng_below(&g->rng, 13 * (uint64_t)DAY);
-        push_event(g, when, EV_REFUND, ch, cat, back);
+        push_event(g, when, CK_EV_REFUND, ch, cat, back);
     }
 }
 
@@ -702,7 +683,7 @@ static void emit_customer(gen *g, customer *c)
 {
     g->n_ev = 0;
     g->cancel_ts = c->cancelled_at;
-    push_event(g, c->signup_ts, EV_SIGNUP, c->signup_channel, CAT_NONE, 0);
+    push_event(g, c->signup_ts, CK_EV_SIGNUP, c->signup_channel, CAT_NONE, 0);
     if (c->cohort == CO_PROSPECT) {
         emit_activity(g, c, c->signup_ts, g->end, c->level0, 0.0, c->prospect_tau_days);
     } else {
@@ -729,11 +710,11 @@ static void emit_customer(gen *g, customer *c)
         int64_t t =
             g->p->campaign_ts +
             (int64_t)ck__rng_below(&g->rng, (uint64_t)g->p->campaign_window_days * (uint64_t)DAY);
-        push_event(g, t, EV_CAMPAIGN, c->campaign_channel, CAT_NONE, 0);
+        push_event(g, t, CK_EV_CAMPAIGN, c->campaign_channel, CAT_NONE, 0);
     }
     if (c->cancelled_at != NEVER) {
         int ch = (int)ck__rng_below(&g->rng, 3);
-        push_event(g, c->cancelled_at, EV_CANCEL,
+        push_event(g, c->cancelled_at, CK_EV_CANCEL,
                    ch == 0   ? CH_APP
                    : ch == 1 ? CH_WEB
                              : CH_STORE,
@@ -904,14 +885,14 @@ static int write_events(gen *g, FILE *fp, ck_error *err)
         memcpy(p + 6, digit_pairs + 2 * (sec % 60), 2);
         memcpy(p + 8, "Z,", 2);
         p += 10;
-        p = put_str(p, event_names[e->type]);
+        p = put_str(p, ck_event_type_name(e->type));
         *p++ = ',';
-        if (e->type == EV_PURCHASE || e->type == EV_REFUND) {
+        if (e->type == CK_EV_PURCHASE || e->type == CK_EV_REFUND) {
             p = put_uint(p, (uint64_t)(e->amount / 100));
             *p++ = '.';
             memcpy(p, digit_pairs + 2 * (e->amount % 100), 2);
             p += 2;
-        } else if (e->type == EV_POINTS_EARN || e->type == EV_POINTS_REDEEM) {
+        } else if (e->type == CK_EV_POINTS_EARN || e->type == CK_EV_POINTS_REDEEM) {
             p = put_uint(p, (uint64_t)e->amount);
         }
         *p++ = ',';

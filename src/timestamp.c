@@ -59,9 +59,8 @@ static bool digits(const char *s, size_t len, size_t *i, int n, int *out)
 static bool parse_date_part(const char *s, size_t len, size_t *i, int64_t *days_out)
 {
     int y, m, d;
-    if (!digits(s, len, i, 4, &y) || *i >= len || s[(*i)++] != '-' ||
-        !digits(s, len, i, 2, &m) || *i >= len || s[(*i)++] != '-' ||
-        !digits(s, len, i, 2, &d))
+    if (!digits(s, len, i, 4, &y) || *i >= len || s[(*i)++] != '-' || !digits(s, len, i, 2, &m) ||
+        *i >= len || s[(*i)++] != '-' || !digits(s, len, i, 2, &d))
         return false;
     if (m < 1 || m > 12 || d < 1 || d > days_in_month(y, m))
         return false;

@@ -37,7 +37,7 @@ static int check_passed, check_failed;
 #define CHECK_EQ_STR(a, b)                                                                         \
     do {                                                                                           \
         const char *a_ = (a), *b_ = (b);                                                           \
-        CHECK_REPORT_(a_ && b_ && strcmp(a_, b_) == 0, "%s == %s: \"%s\" != \"%s\"", #a, #b,       \
+        CHECK_REPORT_(a_ &&b_ &&strcmp(a_, b_) == 0, "%s == %s: \"%s\" != \"%s\"", #a, #b,         \
                       a_ ? a_ : "(null)", b_ ? b_ : "(null)");                                     \
     } while (0)
 

@@ -48,9 +48,9 @@ static void test_customers__columns_typed_and_missing_values(void)
     CHECK_NEAR(ck_customers_number(cu, 2, 0), 1000.0, 0);
     CHECK(isnan(ck_customers_number(cu, 2, (size_t)b)));
     CHECK_NEAR(ck_customers_number(cu, 2, (size_t)c), -2.5, 0);
-    CHECK_EQ_INT(ck_customers_signup(cu, 0), 1672617600);          /* 2023-01-02 */
+    CHECK_EQ_INT(ck_customers_signup(cu, 0), 1672617600); /* 2023-01-02 */
     CHECK_EQ_INT(ck_customers_signup(cu, (size_t)b), CK_NO_SIGNUP);
-    CHECK_EQ_INT(ck_customers_signup(cu, (size_t)c), 1672740000);  /* 2023-01-03T10:00Z */
+    CHECK_EQ_INT(ck_customers_signup(cu, (size_t)c), 1672740000); /* 2023-01-03T10:00Z */
     ck_customers_free(cu);
 }
 

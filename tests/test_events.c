@@ -64,7 +64,7 @@ static void test_events__sorted_per_customer_ties_in_file_order(void)
     CHECK_EQ_INT(a.n, 2);
     CHECK_EQ_INT(a.type[0], CK_EV_VISIT);
     CHECK_EQ_INT(a.type[1], CK_EV_VIEW);
-    CHECK_NEAR(a.amount[1], 0.0, 0); /* empty amount */
+    CHECK_NEAR(a.amount[1], 0.0, 0);         /* empty amount */
     CHECK_EQ_INT(a.channel[0], CK_NO_LEVEL); /* no channel column at all */
     CHECK_EQ_INT(ck_events_min_ts(ev), 1704067200);
     CHECK_EQ_INT(ck_events_max_ts(ev), 1704240000);
@@ -79,15 +79,15 @@ static void test_events__every_timestamp_form(void)
 {
     /* expected: calendar.timegm of each instant, computed with Python */
     write_file(TMP "forms.csv", "customer_id,ts,event\n"
-                                "c,2024-03-10,visit\n"                     /* 1710028800 */
-                                "c,2024-03-10T01:02:03,visit\n"            /* 1710032523 */
-                                "c,2024-03-10 01:02:04Z,visit\n"           /* 1710032524 */
-                                "c,2024-03-10T01:02:05.999Z,visit\n"       /* 1710032525 */
-                                "c,2024-03-10T09:02:06+08:00,visit\n"      /* 1710032526 */
-                                "c,2024-03-09T20:02:07-0500,visit\n"       /* 1710032527 */
-                                "c,1710032528,visit\n"                     /* 1710032528 */
-                                "c,1710032529.75,visit\n"                  /* 1710032529 */
-                                "c, 2024-03-10T01:02:10Z ,visit\n");       /* trimmed */
+                                "c,2024-03-10,visit\n"                /* 1710028800 */
+                                "c,2024-03-10T01:02:03,visit\n"       /* 1710032523 */
+                                "c,2024-03-10 01:02:04Z,visit\n"      /* 1710032524 */
+                                "c,2024-03-10T01:02:05.999Z,visit\n"  /* 1710032525 */
+                                "c,2024-03-10T09:02:06+08:00,visit\n" /* 1710032526 */
+                                "c,2024-03-09T20:02:07-0500,visit\n"  /* 1710032527 */
+                                "c,1710032528,visit\n"                /* 1710032528 */
+                                "c,1710032529.75,visit\n"             /* 1710032529 */
+                                "c, 2024-03-10T01:02:10Z ,visit\n");  /* trimmed */
     ck_events *ev = read_events(TMP "forms.csv", NULL);
     if (ev == NULL)
         return;

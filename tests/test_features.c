@@ -103,7 +103,7 @@ static void test_features__hand_computed_customer(void)
     CHECK_NEAR(value(f, "A", "avg_order_value"), 200.0 / 3.0, 1e-12);
     CHECK_NEAR(value(f, "A", "refunds"), 1.0, 0);
     CHECK_NEAR(value(f, "A", "refund_rate"), 1.0 / 3.0, 1e-15);
-    CHECK_NEAR(value(f, "A", "mean_gap_days"), 35.5, 1e-12);        /* gaps 31 and 40 */
+    CHECK_NEAR(value(f, "A", "mean_gap_days"), 35.5, 1e-12);             /* gaps 31 and 40 */
     CHECK_NEAR(value(f, "A", "gap_std_days"), 6.363961030678928, 1e-12); /* |40 − 31| / √2 */
     CHECK_NEAR(value(f, "A", "recency_gap_ratio"), 20.0 / 35.5, 1e-12);
     CHECK_NEAR(value(f, "A", "days_since_first_purchase"), 91.0, 0);
@@ -282,8 +282,8 @@ static uint64_t next_random(void)
 
 static void write_random_event(FILE *out, int64_t from, int64_t to)
 {
-    static const char *const kinds[] = { "purchase", "purchase", "refund", "visit",
-                                         "view",     "favorite", "cart",   "points_earn",
+    static const char *const kinds[] = { "purchase",      "purchase", "refund", "visit",
+                                         "view",          "favorite", "cart",   "points_earn",
                                          "points_redeem", "campaign", "coupon", "signup",
                                          "cancel" };
     static const char *const channels[] = { "sms", "wechat", "app", "web", "store", "" };
@@ -292,8 +292,8 @@ static void write_random_event(FILE *out, int64_t from, int64_t to)
     ck_ts_format(from + (int64_t)(next_random() % (uint64_t)(to - from)), ts);
     const char *kind = kinds[next_random() % 13];
     fprintf(out, "c%03d,%s,%s,%d.%02d,%s,%s\n", (int)(next_random() % 300), ts, kind,
-            (int)(next_random() % 300), (int)(next_random() % 100),
-            channels[next_random() % 6], categories[next_random() % 4]);
+            (int)(next_random() % 300), (int)(next_random() % 100), channels[next_random() % 6],
+            categories[next_random() % 4]);
 }
 
 /* The same customers with the same values; rows are matched by id, since row order

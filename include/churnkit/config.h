@@ -68,9 +68,9 @@ typedef struct ck_config {
     int horizon_days;  /**< label 1 when no purchase in [T + gap, T + gap + horizon) */
     int gap_days;
 
-    int new_days;      /**< lifecycle: first purchase within this many days → new */
-    int active_days;   /**< last purchase within → active */
-    int dormant_days;  /**< last purchase within → dormant; beyond → churned */
+    int new_days;     /**< lifecycle: first purchase within this many days → new */
+    int active_days;  /**< last purchase within → active */
+    int dormant_days; /**< last purchase within → dormant; beyond → churned */
 
     /** fixed RFM quintile boundaries (ascending); when absent they come from the population */
     bool has_rfm_bounds;

@@ -17,13 +17,13 @@ extern "C" {
 
 /** Status codes returned by churnkit functions. */
 typedef enum ck_status {
-    CK_OK = 0,         /**< success */
-    CK_ERR = -1,       /**< unspecified failure */
-    CK_ENOMEM = -2,    /**< out of memory */
-    CK_EIO = -3,       /**< an operating-system I/O error (errno is in the message) */
-    CK_EPARSE = -4,    /**< malformed input data */
-    CK_EINVAL = -5,    /**< an invalid argument or setting */
-    CK_EVERSION = -6   /**< a file written by a newer churnkit */
+    CK_OK = 0,       /**< success */
+    CK_ERR = -1,     /**< unspecified failure */
+    CK_ENOMEM = -2,  /**< out of memory */
+    CK_EIO = -3,     /**< an operating-system I/O error (errno is in the message) */
+    CK_EPARSE = -4,  /**< malformed input data */
+    CK_EINVAL = -5,  /**< an invalid argument or setting */
+    CK_EVERSION = -6 /**< a file written by a newer churnkit */
 } ck_status;
 
 /** Where and why a call failed. `file` is empty and `line` 0 when no file is involved. */

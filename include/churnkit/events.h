@@ -60,16 +60,19 @@ typedef void (*ck_reject_fn)(const char *raw, size_t raw_len, const ck_error *wh
 
 /** How to read an event file. */
 typedef struct ck_events_read_opts {
-    const ck_config *config;  /**< column names, aliases, delimiter; NULL for defaults */
-    bool skip_bad_rows;       /**< skip bad rows instead of failing */
-    ck_reject_fn on_reject;   /**< called for each skipped row (may be NULL) */
+    const ck_config *config; /**< column names, aliases, delimiter; NULL for defaults */
+    bool skip_bad_rows;      /**< skip bad rows instead of failing */
+    ck_reject_fn on_reject;  /**< called for each skipped row (may be NULL) */
     void *reject_payload;
-    ck_progress_fn progress;  /**< may be NULL */
+    ck_progress_fn progress; /**< may be NULL */
     void *progress_payload;
-    int n_threads;            /**< threads for large plain files; the store is the same for any */
+    int n_threads; /**< threads for large plain files; the store is the same for any */
 } ck_events_read_opts;
 
-#define CK_EVENTS_READ_OPTS_INIT { NULL, false, NULL, NULL, NULL, NULL, 1 }
+#define CK_EVENTS_READ_OPTS_INIT                                                                   \
+    {                                                                                              \
+        NULL, false, NULL, NULL, NULL, NULL, 1                                                     \
+    }
 
 /**
  * Read an event CSV (plain or gzip) into a store.

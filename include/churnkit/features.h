@@ -30,16 +30,19 @@ typedef struct ck_features ck_features;
 
 /** How to build a table. */
 typedef struct ck_features_opts {
-    const ck_config *config;          /**< NULL for defaults */
-    const ck_customers *customers;    /**< attributes and signup dates, or NULL */
-    bool all_customers;               /**< every customer with an event before the cutoff,
-                                           not only the population of DESIGN.md */
-    int n_threads;                    /**< ≥ 1; the table is identical for any count */
-    ck_progress_fn progress;          /**< may be NULL */
+    const ck_config *config;       /**< NULL for defaults */
+    const ck_customers *customers; /**< attributes and signup dates, or NULL */
+    bool all_customers;            /**< every customer with an event before the cutoff,
+                                        not only the population of DESIGN.md */
+    int n_threads;                 /**< ≥ 1; the table is identical for any count */
+    ck_progress_fn progress;       /**< may be NULL */
     void *progress_payload;
 } ck_features_opts;
 
-#define CK_FEATURES_OPTS_INIT { NULL, NULL, false, 1, NULL, NULL }
+#define CK_FEATURES_OPTS_INIT                                                                      \
+    {                                                                                              \
+        NULL, NULL, false, 1, NULL, NULL                                                           \
+    }
 
 /** A categorical cell with no value. */
 #define CK_MISSING_CODE UINT32_MAX

@@ -57,12 +57,7 @@ static const struct option long_options[] = {
     { "horizon", required_argument, NULL, OPT_HORIZON },
     { "skip-bad-rows", no_argument, NULL, OPT_SKIP_BAD_ROWS },
     { "rejects", required_argument, NULL, OPT_REJECTS },
-    { "config", required_argument, NULL, CLI_OPT_CONFIG },
-    { "threads", required_argument, NULL, CLI_OPT_THREADS },
-    { "quiet", no_argument, NULL, 'q' },
-    { "help", no_argument, NULL, 'h' },
-    { "version", no_argument, NULL, 'V' },
-    { NULL, 0, NULL, 0 },
+    CLI_COMMON_OPTIONS,
 };
 
 #define MAX_CUTOFFS 64
@@ -194,13 +189,13 @@ int main(int argc, char **argv)
             goto done;
         rej.open = true;
     }
-    ck_events_read_opts read_opts = { &cfg, o.skip_bad_rows, on_reject, &rej,
-                                      cli_progress, "reading", o.threads };
+    ck_events_read_opts read_opts = { &cfg,         o.skip_bad_rows, on_reject, &rej,
+                                      cli_progress, "reading",       o.threads };
     if ((rc = ck_events_read_csv(&ev, o.events, &read_opts, &err)) < 0)
         goto done;
     if (rej.count > 0)
-        cli_warn("skipped %zu bad row%s of %s%s%s", rej.count, rej.count == 1 ? "" : "s",
-                 o.events, o.rejects ? "; written to " : "", o.rejects ? o.rejects : "");
+        cli_warn("skipped %zu bad row%s of %s%s%s", rej.count, rej.count == 1 ? "" : "s", o.events,
+                 o.rejects ? "; written to " : "", o.rejects ? o.rejects : "");
     if (o.customers && (rc = ck_customers_read_csv(&customers, o.customers, &cfg, &err)) < 0)
         goto done;
     ck_features_opts fopts = { &cfg, customers, o.all_customers, o.threads, NULL, NULL };

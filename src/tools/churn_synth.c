@@ -66,12 +66,7 @@ static const struct option long_options[] = {
     { "campaign-date", required_argument, NULL, OPT_CAMPAIGN_DATE },
     { "campaign-window", required_argument, NULL, OPT_CAMPAIGN_WINDOW },
     { "truth-out", required_argument, NULL, OPT_TRUTH_OUT },
-    { "config", required_argument, NULL, CLI_OPT_CONFIG },
-    { "threads", required_argument, NULL, CLI_OPT_THREADS },
-    { "quiet", no_argument, NULL, 'q' },
-    { "help", no_argument, NULL, 'h' },
-    { "version", no_argument, NULL, 'V' },
-    { NULL, 0, NULL, 0 },
+    CLI_COMMON_OPTIONS,
 };
 
 enum { OUT_EVENTS, OUT_CUSTOMERS, OUT_ASSIGNMENTS, OUT_TRUTH, N_OUT };

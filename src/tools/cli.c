@@ -12,8 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "churnkit/version.h"
 #include "churnkit/timestamp.h"
+#include "churnkit/version.h"
 
 static const char *tool_name = "churnkit";
 static const char *tool_usage = "";

@@ -7,6 +7,7 @@
 #ifndef CK_CLI_H
 #define CK_CLI_H
 
+#include <getopt.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -17,6 +18,17 @@ enum { CLI_EXIT_OK = 0, CLI_EXIT_DATA = 1, CLI_EXIT_USAGE = 2 };
 
 /* Option codes shared by every tool (long options only; no short alias). */
 enum { CLI_OPT_CONFIG = 0x1000, CLI_OPT_THREADS, CLI_OPT_FIRST_TOOL_OPTION };
+
+/* The getopt_long entries every tool has, to close its option table. */
+/* clang-format off */
+#define CLI_COMMON_OPTIONS                                      \
+    { "config", required_argument, NULL, CLI_OPT_CONFIG },      \
+    { "threads", required_argument, NULL, CLI_OPT_THREADS },    \
+    { "quiet", no_argument, NULL, 'q' },                        \
+    { "help", no_argument, NULL, 'h' },                         \
+    { "version", no_argument, NULL, 'V' },                      \
+    { NULL, 0, NULL, 0 }
+/* clang-format on */
 
 /* The tool's name, for every message; `usage` is printed by --help. */
 void cli_init(const char *tool_name, const char *usage);
