@@ -1,0 +1,138 @@
+/**
+ * @file model.h
+ * @brief Model files: a trained model with everything needed to use it years later.
+ *
+ * One JSON file per model (models/FORMAT.md is the specification):
+ * `{"format": "churnkit-model", "format_version": 1, "model_type", "created_at",
+ * "toolkit_version", "features", "feature_spec", "params", "training", "metrics",
+ * "body"}`. Numbers are written with "%.17g" so they read back bit for bit; NaN and
+ * infinities are refused. A reader refuses a newer format_version and reads every older
+ * one.
+ *
+ * Versioned storage: `DIR/<name>-v<N>.json`, N from 1; `DIR/<name>` names the highest N
+ * and `DIR/<name>@N` version N.
+ */
+#ifndef CHURNKIT_MODEL_H
+#define CHURNKIT_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "churnkit/config.h"
+#include "churnkit/dataset.h"
+#include "churnkit/error.h"
+#include "churnkit/gbm.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** The format version this churnkit writes, and the newest it reads. */
+#define CK_MODEL_FORMAT_VERSION 1
+
+typedef enum ck_model_type { CK_MODEL_GBM_STUMPS } ck_model_type;
+
+/** How the training data was made, so scoring can make its input the same way. */
+typedef enum ck_model_source { CK_SOURCE_EVENTS, CK_SOURCE_TABLE } ck_model_source;
+
+#define CK_MODEL_MAX_CUTOFFS 64
+#define CK_MODEL_MAX_INPUTS  8
+
+/** An input file and the SHA-256 of its bytes. */
+typedef struct ck_model_input {
+    char role[32]; /**< "events", "customers", "table" */
+    char path[512];
+    char sha256[65];
+} ck_model_input;
+
+/** The training record kept in the file. */
+typedef struct ck_model_training {
+    char created_at[32]; /**< ISO 8601 UTC, given by the caller (the only clock value) */
+    size_t rows, positives;
+    size_t valid_rows, valid_positives;
+    size_t n_cutoffs;
+    int64_t cutoffs[CK_MODEL_MAX_CUTOFFS]; /**< events mode: training cutoffs */
+    int64_t valid_cutoff;                  /**< events mode, 0 when none */
+    size_t n_inputs;
+    ck_model_input inputs[CK_MODEL_MAX_INPUTS];
+    /* metrics */
+    int rounds_kept;
+    double train_logloss, valid_logloss, train_auc, valid_auc; /**< NaN when absent */
+} ck_model_training;
+
+/** What the model reads. */
+typedef struct ck_model_spec {
+    ck_model_source source;
+    ck_config config;    /**< events mode: the churn definition, columns, channels, and the
+                              training population's RFM bounds (has_rfm_bounds set) */
+    char id_column[CK_NAME_MAX];    /**< table mode: the id column, "" when none */
+    char label_column[CK_NAME_MAX]; /**< table mode */
+} ck_model_spec;
+
+/** An opaque model. Free with ck_model_free(). */
+typedef struct ck_model ck_model;
+
+/**
+ * Wrap a trained stumps model.
+ * @param gbm  taken over by the model (freed with it, also on failure)
+ * @return CK_OK, CK_ENOMEM
+ */
+int ck_model_new_gbm(ck_model **out, ck_gbm *gbm, const ck_gbm_params *params,
+                     const ck_model_spec *spec, const ck_model_training *training,
+                     ck_error *err);
+
+void ck_model_free(ck_model *model);
+
+/**
+ * Write the model as JSON.
+ * @return CK_OK, CK_EINVAL (a NaN or infinite number), CK_EIO
+ */
+int ck_model_save(const ck_model *model, FILE *out, ck_error *err);
+
+/**
+ * Read a model file. Refuses, with a one-line message naming the file: not a churnkit
+ * model, a newer format_version, a missing or ill-typed field (named by its JSON path).
+ * @return CK_OK, CK_EIO, CK_EPARSE (not JSON), CK_EVERSION, CK_EINVAL
+ */
+int ck_model_load(ck_model **out, const char *path, ck_error *err);
+
+ck_model_type ck_model_type_of(const ck_model *model);
+const ck_schema *ck_model_schema(const ck_model *model);
+const ck_model_spec *ck_model_spec_of(const ck_model *model);
+const ck_model_training *ck_model_training_of(const ck_model *model);
+/** The stumps model (borrowed), or NULL for another type. */
+const ck_gbm *ck_model_gbm(const ck_model *model);
+const ck_gbm_params *ck_model_gbm_params(const ck_model *model);
+
+/** Churn probability of one row coded against the model's schema. */
+double ck_model_predict_row(const ck_model *model, const float *row);
+
+/**
+ * Probabilities for every row of @p d (whose schema must match the model's).
+ * @return CK_OK, CK_EINVAL (schema mismatch)
+ */
+int ck_model_predict(const ck_model *model, const ck_dataset *d, double *prob, int n_threads,
+                     ck_error *err);
+
+/**
+ * The path for a new version in @p dir: `dir/<name>-v<N>.json`, N one above the highest
+ * there (1 in an empty or new directory, which is created).
+ * @return CK_OK, CK_EIO, CK_EINVAL (name empty or holding '/' or '@')
+ */
+int ck_model_next_path(char *out, size_t size, const char *dir, const char *name,
+                       ck_error *err);
+
+/**
+ * Resolve what a user names a model by: a file path as is; `DIR/<name>` → the highest
+ * version; `DIR/<name>@N` → version N.
+ * @return CK_OK, CK_EIO (no such model; the message says which versions exist)
+ */
+int ck_model_resolve_path(char *out, size_t size, const char *spec, ck_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,53 @@
+/*
+ * The inside of a boosted-stumps model, shared by the trainer (gbm.c) and the model file
+ * (model_json.c): the stumps as trained, and the step tables they compile into.
+ */
+#ifndef CK_GBM_INT_H
+#define CK_GBM_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "churnkit/gbm.h"
+
+/* One stump on `feature`. Numeric: x <= threshold goes left. Categorical: the levels
+ * listed go left, every other level (and an unseen one) right. Missing goes left when
+ * missing_left. Leaf values are on the logit scale, shrinkage included. */
+typedef struct ck__stump {
+    uint32_t feature;
+    double threshold;
+    uint32_t *left_levels;
+    size_t n_left_levels;
+    bool missing_left;
+    double left_value, right_value;
+    double gain;
+} ck__stump;
+
+/* Feature j's compiled function. Numeric: value[k] applies for
+ * thresholds[k − 1] < x <= thresholds[k] (k = 0..n_thresholds, the outer ends open).
+ * Categorical: level_values[code] for known levels, unseen_value otherwise. Both: NaN
+ * scores missing_value. A feature no stump uses has no thresholds and all values 0. */
+typedef struct ck__step_table {
+    double *thresholds;
+    size_t n_thresholds;
+    double *values; /* n_thresholds + 1 */
+    double *level_values;
+    size_t n_levels;
+    double unseen_value;
+    double missing_value;
+} ck__step_table;
+
+struct ck_gbm {
+    ck_schema *schema;
+    double base_score; /* logit of the weighted positive rate */
+    ck__stump *stumps;
+    size_t n_stumps;
+    ck__step_table *tables; /* one per schema feature */
+    double *importance;     /* total gain per feature */
+};
+
+/* Build the step tables (and importance) from the stumps. */
+int ck__gbm_compile(ck_gbm *model, ck_error *err);
+
+#endif

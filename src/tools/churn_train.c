@@ -1,0 +1,511 @@
+/*
+ * churn-train: fit a churn model on features built from events as of one or more
+ * cutoffs (validated out of time on the latest), or on a ready table, and save it as a
+ * versioned model file.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "churnkit/churnkit.h"
+#include "cli.h"
+
+static const char usage[] =
+    "Usage: churn-train --events E.csv --cutoff DATE [--cutoff DATE ...] --model gbm --out M\n"
+    "       churn-train --table T.csv --label COL --model gbm --out M\n"
+    "\n"
+    "Train a churn model and save it as a model file. Events mode builds the features and\n"
+    "labels as of each cutoff (docs/FEATURES.md) and, with several cutoffs, validates out\n"
+    "of time on the latest. Table mode reads a ready feature table.\n"
+    "\n"
+    "Data:\n"
+    "  --events FILE          behaviour history CSV\n"
+    "  --customers FILE       customer attributes CSV (events mode)\n"
+    "  --cutoff DATE          training cutoff, YYYY-MM-DD; repeatable\n"
+    "  --valid-cutoff DATE    validation cutoff [the latest --cutoff when several]\n"
+    "  --table FILE           feature table CSV\n"
+    "  --label COL            table mode: the label column (1/0, true/false, yes/no)\n"
+    "  --id COL               table mode: the id column\n"
+    "  --ignore COL,...       table mode: columns to leave out\n"
+    "  --valid-fraction F     validate on a random fraction of rows instead [0]\n"
+    "  --skip-bad-rows        skip bad event rows (see churn-features --help)\n"
+    "\n"
+    "Model (--model gbm: gradient-boosted stumps):\n"
+    "  --rounds N             boosting rounds [300]\n"
+    "  --learning-rate X      shrinkage [0.1]\n"
+    "  --max-bins N           histogram bins per feature, 2-255 [255]\n"
+    "  --lambda X             L2 penalty on leaf values [1]\n"
+    "  --min-child-weight X   least hessian sum per side [0.001]\n"
+    "  --min-samples-leaf N   least rows per side [20]\n"
+    "  --patience N           early stopping rounds on the validation set, 0 off [30]\n"
+    "  --pos-weight X         weight of churned rows [1]\n"
+    "  --subsample X          fraction of rows per round [1]\n"
+    "  --seed N               for subsampling and --valid-fraction [42]\n"
+    "\n"
+    "Output:\n"
+    "  --out FILE | DIR/      the model file, or a new version DIR/<name>-v<N>.json\n"
+    "  --name NAME            model name in DIR/ [churn]\n"
+    "  --config FILE          JSON config (columns, aliases, churn definition)\n"
+    "  --threads N            worker threads [all cores]; the model does not depend on N\n"
+    "  -q, --quiet            no summary on stderr\n"
+    "  -h, --help             show this help\n"
+    "  -V, --version          show the version\n";
+
+enum {
+    OPT_EVENTS = CLI_OPT_FIRST_TOOL_OPTION,
+    OPT_CUSTOMERS,
+    OPT_CUTOFF,
+    OPT_VALID_CUTOFF,
+    OPT_TABLE,
+    OPT_LABEL,
+    OPT_ID,
+    OPT_IGNORE,
+    OPT_VALID_FRACTION,
+    OPT_SKIP_BAD_ROWS,
+    OPT_MODEL,
+    OPT_ROUNDS,
+    OPT_LEARNING_RATE,
+    OPT_MAX_BINS,
+    OPT_LAMBDA,
+    OPT_MIN_CHILD_WEIGHT,
+    OPT_MIN_SAMPLES_LEAF,
+    OPT_PATIENCE,
+    OPT_POS_WEIGHT,
+    OPT_SUBSAMPLE,
+    OPT_SEED,
+    OPT_OUT,
+    OPT_NAME,
+};
+
+static const struct option long_options[] = {
+    { "events", required_argument, NULL, OPT_EVENTS },
+    { "customers", required_argument, NULL, OPT_CUSTOMERS },
+    { "cutoff", required_argument, NULL, OPT_CUTOFF },
+    { "valid-cutoff", required_argument, NULL, OPT_VALID_CUTOFF },
+    { "table", required_argument, NULL, OPT_TABLE },
+    { "label", required_argument, NULL, OPT_LABEL },
+    { "id", required_argument, NULL, OPT_ID },
+    { "ignore", required_argument, NULL, OPT_IGNORE },
+    { "valid-fraction", required_argument, NULL, OPT_VALID_FRACTION },
+    { "skip-bad-rows", no_argument, NULL, OPT_SKIP_BAD_ROWS },
+    { "model", required_argument, NULL, OPT_MODEL },
+    { "rounds", required_argument, NULL, OPT_ROUNDS },
+    { "learning-rate", required_argument, NULL, OPT_LEARNING_RATE },
+    { "max-bins", required_argument, NULL, OPT_MAX_BINS },
+    { "lambda", required_argument, NULL, OPT_LAMBDA },
+    { "min-child-weight", required_argument, NULL, OPT_MIN_CHILD_WEIGHT },
+    { "min-samples-leaf", required_argument, NULL, OPT_MIN_SAMPLES_LEAF },
+    { "patience", required_argument, NULL, OPT_PATIENCE },
+    { "pos-weight", required_argument, NULL, OPT_POS_WEIGHT },
+    { "subsample", required_argument, NULL, OPT_SUBSAMPLE },
+    { "seed", required_argument, NULL, OPT_SEED },
+    { "out", required_argument, NULL, OPT_OUT },
+    { "name", required_argument, NULL, OPT_NAME },
+    CLI_COMMON_OPTIONS,
+};
+
+#define MAX_IGNORE 256
+
+typedef struct options {
+    const char *events, *customers, *table, *label, *id, *out, *name, *config;
+    int64_t cutoffs[CK_MODEL_MAX_CUTOFFS];
+    size_t n_cutoffs;
+    int64_t valid_cutoff;
+    char *ignore_list;
+    const char *ignore[MAX_IGNORE];
+    size_t n_ignore;
+    double valid_fraction;
+    bool skip_bad_rows, quiet;
+    ck_gbm_params gbm;
+} options;
+
+static void parse_ignore(options *o, char *list)
+{
+    for (char *tok = strtok(list, ","); tok != NULL; tok = strtok(NULL, ",")) {
+        if (o->n_ignore == MAX_IGNORE)
+            cli_usage_error("--ignore: at most %d columns", MAX_IGNORE);
+        o->ignore[o->n_ignore++] = tok;
+    }
+}
+
+static void parse_options(options *o, int argc, char **argv)
+{
+    *o = (options){ .name = "churn", .gbm = CK_GBM_PARAMS_INIT };
+    o->gbm.n_threads = cli_default_threads();
+    const char *model = NULL;
+    int c;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":qhV", long_options, NULL)) != -1) {
+        switch (c) {
+        case OPT_EVENTS:
+            o->events = optarg;
+            break;
+        case OPT_CUSTOMERS:
+            o->customers = optarg;
+            break;
+        case OPT_CUTOFF:
+            if (o->n_cutoffs == CK_MODEL_MAX_CUTOFFS)
+                cli_usage_error("--cutoff: at most %d cutoffs", CK_MODEL_MAX_CUTOFFS);
+            o->cutoffs[o->n_cutoffs++] = cli_parse_date("--cutoff", optarg);
+            break;
+        case OPT_VALID_CUTOFF:
+            o->valid_cutoff = cli_parse_date("--valid-cutoff", optarg);
+            break;
+        case OPT_TABLE:
+            o->table = optarg;
+            break;
+        case OPT_LABEL:
+            o->label = optarg;
+            break;
+        case OPT_ID:
+            o->id = optarg;
+            break;
+        case OPT_IGNORE:
+            parse_ignore(o, optarg);
+            break;
+        case OPT_VALID_FRACTION:
+            o->valid_fraction = cli_parse_double("--valid-fraction", optarg, 0.0, 0.9);
+            break;
+        case OPT_SKIP_BAD_ROWS:
+            o->skip_bad_rows = true;
+            break;
+        case OPT_MODEL:
+            model = optarg;
+            break;
+        case OPT_ROUNDS:
+            o->gbm.rounds = (int)cli_parse_long("--rounds", optarg, 1, 1000000);
+            break;
+        case OPT_LEARNING_RATE:
+            o->gbm.learning_rate = cli_parse_double("--learning-rate", optarg, 1e-6, 1.0);
+            break;
+        case OPT_MAX_BINS:
+            o->gbm.max_bins = (int)cli_parse_long("--max-bins", optarg, 2, 255);
+            break;
+        case OPT_LAMBDA:
+            o->gbm.lambda = cli_parse_double("--lambda", optarg, 0.0, 1e12);
+            break;
+        case OPT_MIN_CHILD_WEIGHT:
+            o->gbm.min_child_weight = cli_parse_double("--min-child-weight", optarg, 0.0, 1e12);
+            break;
+        case OPT_MIN_SAMPLES_LEAF:
+            o->gbm.min_samples_leaf = (int)cli_parse_long("--min-samples-leaf", optarg, 1, 1L << 30);
+            break;
+        case OPT_PATIENCE:
+            o->gbm.patience = (int)cli_parse_long("--patience", optarg, 0, 1000000);
+            break;
+        case OPT_POS_WEIGHT:
+            o->gbm.pos_weight = cli_parse_double("--pos-weight", optarg, 1e-6, 1e6);
+            break;
+        case OPT_SUBSAMPLE:
+            o->gbm.subsample = cli_parse_double("--subsample", optarg, 1e-6, 1.0);
+            break;
+        case OPT_SEED:
+            o->gbm.seed = (uint64_t)cli_parse_long("--seed", optarg, 0, 1L << 62);
+            break;
+        case OPT_OUT:
+            o->out = optarg;
+            break;
+        case OPT_NAME:
+            o->name = optarg;
+            break;
+        case CLI_OPT_CONFIG:
+            o->config = optarg;
+            break;
+        case CLI_OPT_THREADS:
+            o->gbm.n_threads = cli_parse_threads(optarg);
+            break;
+        case 'q':
+            o->quiet = true;
+            cli_set_quiet(true);
+            break;
+        case 'h':
+            cli_print_help();
+            exit(CLI_EXIT_OK);
+        case 'V':
+            cli_print_version();
+            exit(CLI_EXIT_OK);
+        default:
+            cli_option_error(c, argv);
+        }
+    }
+    if (optind < argc)
+        cli_usage_error("unexpected argument \"%s\"", argv[optind]);
+    if (model == NULL)
+        cli_usage_error("--model is required (gbm)");
+    if (strcmp(model, "gbm") != 0)
+        cli_usage_error("--model: expected gbm, got \"%s\"", model);
+    if ((o->events == NULL) == (o->table == NULL))
+        cli_usage_error("give either --events (with --cutoff) or --table (with --label)");
+    if (o->events && o->n_cutoffs == 0)
+        cli_usage_error("--events needs at least one --cutoff");
+    if (o->table && o->label == NULL)
+        cli_usage_error("--table needs --label");
+    if (o->table && (o->n_cutoffs || o->valid_cutoff || o->customers))
+        cli_usage_error("--cutoff, --valid-cutoff and --customers belong to events mode");
+    if (o->events && (o->label || o->id || o->n_ignore))
+        cli_usage_error("--label, --id and --ignore belong to table mode");
+    if (o->valid_fraction > 0 && o->valid_cutoff)
+        cli_usage_error("give --valid-cutoff or --valid-fraction, not both");
+    if (o->out == NULL)
+        cli_usage_error("--out is required");
+    for (size_t i = 0; i < o->n_cutoffs; i++)
+        if (o->cutoffs[i] == o->valid_cutoff)
+            cli_usage_error("--valid-cutoff is also a training --cutoff");
+}
+
+static double seconds_since(const struct timespec *start)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) * 1e-9;
+}
+
+/* Events mode: the training (and validation) sets from features as of the cutoffs. */
+static int load_events(const options *o, ck_config *cfg, ck_model_training *tr,
+                       ck_dataset **train, ck_dataset **valid, ck_error *err)
+{
+    ck_events *ev = NULL;
+    ck_customers *customers = NULL;
+    ck_features *tables[CK_MODEL_MAX_CUTOFFS + 1] = { NULL };
+    ck_features *valid_table = NULL;
+    size_t n_train = 0;
+    int64_t valid_cutoff = o->valid_cutoff;
+    if (!valid_cutoff && o->valid_fraction == 0 && o->n_cutoffs > 1) {
+        /* out of time by default: the latest cutoff validates */
+        for (size_t i = 0; i < o->n_cutoffs; i++)
+            if (o->cutoffs[i] > valid_cutoff)
+                valid_cutoff = o->cutoffs[i];
+    }
+    ck_events_read_opts ropts = { cfg, o->skip_bad_rows, NULL, NULL, cli_progress, "reading",
+                                  o->gbm.n_threads };
+    int rc = ck_events_read_csv(&ev, o->events, &ropts, err);
+    if (rc == CK_OK && ck_events_n_rejected(ev) > 0)
+        cli_warn("skipped %zu bad rows of %s", ck_events_n_rejected(ev), o->events);
+    if (rc == CK_OK && o->customers)
+        rc = ck_customers_read_csv(&customers, o->customers, cfg, err);
+    ck_features_opts fopts = { cfg, customers, false, o->gbm.n_threads, NULL, NULL };
+    for (size_t i = 0; rc == CK_OK && i < o->n_cutoffs; i++) {
+        if (o->cutoffs[i] == valid_cutoff)
+            continue;
+        rc = ck_features_build(&tables[n_train], ev, o->cutoffs[i], &fopts, err);
+        if (rc == CK_OK)
+            tr->cutoffs[tr->n_cutoffs++] = o->cutoffs[i];
+        n_train += rc == CK_OK;
+    }
+    if (rc == CK_OK && valid_cutoff)
+        rc = ck_features_build(&valid_table, ev, valid_cutoff, &fopts, err);
+    for (size_t i = 0; rc == CK_OK && i < n_train; i++) {
+        if (!ck_features_has_label(tables[i])) {
+            char date[16];
+            ck_ts_format_date(ck_features_cutoff(tables[i]), date);
+            rc = ck_error_set(err, CK_EINVAL, o->events, 0,
+                              "no label as of %s: the churn horizon runs past the last event",
+                              date);
+        }
+    }
+    if (rc == CK_OK && valid_table && !ck_features_has_label(valid_table)) {
+        char date[16];
+        ck_ts_format_date(valid_cutoff, date);
+        rc = ck_error_set(err, CK_EINVAL, o->events, 0,
+                          "no label as of the validation cutoff %s: the churn horizon runs "
+                          "past the last event",
+                          date);
+    }
+    if (rc == CK_OK) {
+        /* scoring later must score RFM against the training population's boundaries: keep
+         * those of the latest training cutoff */
+        size_t latest = 0;
+        for (size_t i = 1; i < n_train; i++)
+            if (ck_features_cutoff(tables[i]) > ck_features_cutoff(tables[latest]))
+                latest = i;
+        ck_features_rfm_bounds(tables[latest], cfg->rfm_bounds);
+        cfg->has_rfm_bounds = true;
+        rc = ck_dataset_from_features(train, (const ck_features *const *)tables, n_train, true,
+                                      NULL, err);
+    }
+    if (rc == CK_OK && valid_table) {
+        const ck_features *v[1] = { valid_table };
+        rc = ck_dataset_from_features(valid, v, 1, true, ck_dataset_schema(*train), err);
+        tr->valid_cutoff = valid_cutoff;
+    }
+    for (size_t i = 0; i < n_train; i++)
+        ck_features_free(tables[i]);
+    ck_features_free(valid_table);
+    ck_customers_free(customers);
+    ck_events_free(ev);
+    return rc;
+}
+
+/* A random validation split by --seed (rows drawn independently). */
+static int split_random(ck_dataset **train, ck_dataset **valid, double fraction, uint64_t seed,
+                        ck_error *err)
+{
+    size_t n = ck_dataset_n_rows(*train);
+    uint8_t *mask = malloc(n + 1);
+    if (mask == NULL)
+        return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
+    uint64_t state = seed ^ 0x5DEECE66Dull;
+    for (size_t i = 0; i < n; i++) {
+        /* splitmix64 stream */
+        uint64_t z = (state += 0x9E3779B97F4A7C15ull);
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+        mask[i] = (double)((z ^ (z >> 31)) >> 11) * 0x1.0p-53 < fraction;
+    }
+    ck_dataset *a = NULL, *b = NULL;
+    int rc = ck_dataset_split(*train, mask, &a, &b, err);
+    free(mask);
+    if (rc < 0)
+        return rc;
+    ck_dataset_free(*train);
+    *train = a;
+    *valid = b;
+    return CK_OK;
+}
+
+static void count_labels(const ck_dataset *d, size_t *rows, size_t *positives)
+{
+    *rows = d ? ck_dataset_n_rows(d) : 0;
+    *positives = 0;
+    const float *y = d ? ck_dataset_labels(d) : NULL;
+    for (size_t i = 0; y && i < *rows; i++)
+        *positives += y[i] > 0.5f;
+}
+
+static int add_input(ck_model_training *tr, const char *role, const char *path, ck_error *err)
+{
+    ck_model_input *in = &tr->inputs[tr->n_inputs];
+    snprintf(in->role, sizeof in->role, "%s", role);
+    snprintf(in->path, sizeof in->path, "%s", path);
+    int rc = ck_sha256_file(in->sha256, path, err);
+    tr->n_inputs += rc == CK_OK;
+    return rc;
+}
+
+static void print_summary(const ck_model *model, const ck_gbm_report *r)
+{
+    const ck_model_training *tr = ck_model_training_of(model);
+    cli_note("%zu rows, %.1f%% churned; %zu validation rows, %.1f%% churned", tr->rows,
+             tr->rows ? 100.0 * (double)tr->positives / (double)tr->rows : 0.0, tr->valid_rows,
+             tr->valid_rows ? 100.0 * (double)tr->valid_positives / (double)tr->valid_rows : 0.0);
+    cli_note("%d rounds run, %d kept", r->rounds_run, r->rounds_kept);
+    cli_note("train:      log loss %.5f  AUC %.4f", r->train_logloss, r->train_auc);
+    if (!isnan(r->valid_logloss))
+        cli_note("validation: log loss %.5f  AUC %.4f", r->valid_logloss, r->valid_auc);
+    const ck_gbm *gbm = ck_model_gbm(model);
+    const ck_schema *schema = ck_gbm_schema(gbm);
+    const double *gain = ck_gbm_importance(gbm);
+    size_t n = ck_schema_n_features(schema);
+    double total = 0;
+    for (size_t j = 0; j < n; j++)
+        total += gain[j];
+    cli_note("top features by gain:");
+    bool shown[4096] = { false };
+    for (int k = 0; k < 10 && total > 0; k++) {
+        size_t best = n;
+        for (size_t j = 0; j < n && j < 4096; j++)
+            if (!shown[j] && gain[j] > 0 && (best == n || gain[j] > gain[best]))
+                best = j;
+        if (best == n)
+            break;
+        shown[best] = true;
+        cli_note("  %5.1f%%  %s", 100.0 * gain[best] / total, ck_schema_name(schema, best));
+    }
+}
+
+/* --out DIR/ (or an existing directory) asks for a new version inside it. */
+static int output_path(char *path, size_t size, const options *o, ck_error *err)
+{
+    size_t len = strlen(o->out);
+    struct stat st;
+    bool is_dir = (len > 0 && o->out[len - 1] == '/') ||
+                  (stat(o->out, &st) == 0 && S_ISDIR(st.st_mode));
+    if (is_dir)
+        return ck_model_next_path(path, size, o->out, o->name, err);
+    snprintf(path, size, "%s", o->out);
+    return CK_OK;
+}
+
+int main(int argc, char **argv)
+{
+    cli_init("churn-train", usage);
+    options o;
+    parse_options(&o, argc, argv);
+
+    ck_error err = { 0 };
+    ck_model_spec spec = { 0 };
+    ck_model_training tr = { 0 };
+    ck_dataset *train = NULL, *valid = NULL;
+    ck_gbm *gbm = NULL;
+    ck_model *model = NULL;
+    cli_output out = { 0 };
+    char path[1024];
+    ck_gbm_report report;
+    struct timespec t0, t1, t2;
+    int rc = CK_OK;
+
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    ck_config_init(&spec.config);
+    if (o.config && (rc = ck_config_load(&spec.config, o.config, &err)) < 0)
+        goto done;
+    if (o.events) {
+        spec.source = CK_SOURCE_EVENTS;
+        if ((rc = add_input(&tr, "events", o.events, &err)) < 0 ||
+            (o.customers && (rc = add_input(&tr, "customers", o.customers, &err)) < 0) ||
+            (rc = load_events(&o, &spec.config, &tr, &train, &valid, &err)) < 0)
+            goto done;
+    } else {
+        spec.source = CK_SOURCE_TABLE;
+        snprintf(spec.label_column, sizeof spec.label_column, "%s", o.label);
+        snprintf(spec.id_column, sizeof spec.id_column, "%s", o.id ? o.id : "");
+        ck_table_opts topts = { o.label, o.id, o.ignore, o.n_ignore, spec.config.delimiter,
+                                NULL };
+        if ((rc = add_input(&tr, "table", o.table, &err)) < 0 ||
+            (rc = ck_dataset_read_table(&train, o.table, &topts, &err)) < 0)
+            goto done;
+    }
+    if (o.valid_fraction > 0 &&
+        (rc = split_random(&train, &valid, o.valid_fraction, o.gbm.seed, &err)) < 0)
+        goto done;
+    count_labels(train, &tr.rows, &tr.positives);
+    count_labels(valid, &tr.valid_rows, &tr.valid_positives);
+    if (valid == NULL && o.gbm.patience > 0)
+        o.gbm.patience = 0; /* nothing to stop on */
+
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    if ((rc = ck_gbm_train(&gbm, train, valid, &o.gbm, &report, cli_progress, "training",
+                           &err)) < 0)
+        goto done;
+    clock_gettime(CLOCK_MONOTONIC, &t2);
+    tr.rounds_kept = report.rounds_kept;
+    tr.train_logloss = report.train_logloss;
+    tr.valid_logloss = report.valid_logloss;
+    tr.train_auc = report.train_auc;
+    tr.valid_auc = report.valid_auc;
+    time_t now = time(NULL);
+    strftime(tr.created_at, sizeof tr.created_at, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+    rc = ck_model_new_gbm(&model, gbm, &o.gbm, &spec, &tr, &err);
+    gbm = NULL; /* the model owns it now, also on failure */
+    if (rc < 0 || (rc = output_path(path, sizeof path, &o, &err)) < 0 ||
+        (rc = cli_output_open(&out, path, &err)) < 0 ||
+        (rc = ck_model_save(model, out.fp, &err)) < 0 || (rc = cli_output_commit(&out, &err)) < 0)
+        goto done;
+    if (!o.quiet)
+        print_summary(model, &report);
+    cli_note("timing: read %.2f s, train %.2f s, write %.2f s", seconds_since(&t0) -
+             seconds_since(&t1), seconds_since(&t1) - seconds_since(&t2), seconds_since(&t2));
+    cli_note("wrote %s", path);
+done:
+    if (rc < 0)
+        cli_report(&err);
+    cli_output_abort(&out);
+    ck_model_free(model);
+    ck_gbm_free(gbm);
+    ck_dataset_free(train);
+    ck_dataset_free(valid);
+    return rc < 0 ? CLI_EXIT_DATA : CLI_EXIT_OK;
+}
