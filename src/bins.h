@@ -24,10 +24,10 @@
 
 typedef struct ck__bins {
     size_t n_rows, n_features, n_groups;
-    uint8_t *data;       /* n_groups × n_rows × CK__GROUP bytes */
-    bool *categorical;   /* per feature */
-    size_t *n_edges;     /* per numeric feature */
-    double **edges;      /* per numeric feature, ascending */
+    uint8_t *data;     /* n_groups × n_rows × CK__GROUP bytes */
+    bool *categorical; /* per feature */
+    size_t *n_edges;   /* per numeric feature */
+    double **edges;    /* per numeric feature, ascending */
 } ck__bins;
 
 /* The bin of feature j for row i. */

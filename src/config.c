@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "churnkit/events.h"
+#include "config_int.h"
 
 static const char *const column_names[CK_COL_COUNT] = { "customer_id", "ts",      "event",
                                                         "amount",      "channel", "category" };
@@ -331,4 +332,10 @@ int ck_config_load(ck_config *cfg, const char *path, ck_error *err)
     }
     free(text);
     return rc;
+}
+
+int ck__config_from_json(ck_config *cfg, const cJSON *root, const char *path, ck_error *err)
+{
+    ck_config_init(cfg);
+    return load_tree(cfg, root, path, err);
 }

@@ -95,8 +95,8 @@ static int compile_feature(ck_gbm *m, size_t j)
         t->missing_value += st->missing_left ? st->left_value : st->right_value;
         if (categorical) {
             for (size_t code = 0; code < t->n_levels; code++)
-                t->level_values[code] += level_goes_left(st, code) ? st->left_value
-                                                                   : st->right_value;
+                t->level_values[code] +=
+                    level_goes_left(st, code) ? st->left_value : st->right_value;
             t->unseen_value += st->right_value;
         } else {
             /* interval k is (t[k − 1], t[k]]: left of every threshold from t[k] on */
@@ -153,10 +153,8 @@ static double table_value(const ck__step_table *t, bool categorical, float x)
 {
     if (isnan(x))
         return t->missing_value;
-    if (categorical) {
-        size_t code = (size_t)x;
-        return x >= 0 && code < t->n_levels ? t->level_values[code] : t->unseen_value;
-    }
+    if (categorical) /* codes are exact small integers; anything else is unseen */
+        return x >= 0 && x < (float)t->n_levels ? t->level_values[(size_t)x] : t->unseen_value;
     /* branch-free lower bound (Khuong & Morin, "Array Layouts for Comparison-Based
      * Searching", 2017): the first k with x <= thresholds[k] */
     const double *base = t->thresholds;
@@ -176,8 +174,8 @@ double ck_gbm_logit_row(const ck_gbm *m, const float *row)
 {
     double logit = m->base_score;
     for (size_t j = 0; j < ck_schema_n_features(m->schema); j++)
-        logit += table_value(&m->tables[j],
-                             ck_schema_kind(m->schema, j) == CK_FEATURE_CATEGORICAL, row[j]);
+        logit += table_value(&m->tables[j], ck_schema_kind(m->schema, j) == CK_FEATURE_CATEGORICAL,
+                             row[j]);
     return logit;
 }
 
@@ -238,8 +236,7 @@ static bool same_schema(const ck_schema *a, const ck_schema *b)
     return true;
 }
 
-int ck_gbm_predict(const ck_gbm *m, const ck_dataset *d, double *prob, int n_threads,
-                   ck_error *err)
+int ck_gbm_predict(const ck_gbm *m, const ck_dataset *d, double *prob, int n_threads, ck_error *err)
 {
     if (!same_schema(m->schema, ck_dataset_schema(d)))
         return ck_error_set(err, CK_EINVAL, NULL, 0,
@@ -275,8 +272,8 @@ static double uniform_at(uint64_t seed, uint64_t round, uint64_t row)
 typedef struct split {
     double gain;
     size_t feature;
-    int threshold_bin;       /* numeric: bins <= this go left */
-    uint8_t left_set[256];   /* categorical: 1 for bins going left */
+    int threshold_bin;     /* numeric: bins <= this go left */
+    uint8_t left_set[256]; /* categorical: 1 for bins going left */
     bool missing_left;
     bool valid;
 } split;
@@ -294,17 +291,17 @@ typedef struct trainer {
     size_t n, n_features;
     int n_workers;
     const float *y;
-    double *w;          /* row weights incl. pos_weight */
-    double *score;      /* logits */
-    double *g, *h;      /* exact gradients this round, 0 for rows left out */
+    double *w;               /* row weights incl. pos_weight */
+    double *score;           /* logits */
+    double *g, *h;           /* exact gradients this round, 0 for rows left out */
     double *g_max, *h_max;   /* per worker */
     double g_scale, h_scale; /* real value of one quantum */
     int qmax;
-    uint32_t (*counts)[256];   /* rows per bin per feature (all training rows) */
-    packed_gh (*hist)[256];    /* n_workers × (n_groups × 8) histograms */
-    size_t hist_stride;        /* histograms per worker */
-    split *best;               /* per feature */
-    double *block_sums;        /* 4 per SUM_BLOCK */
+    uint32_t (*counts)[256]; /* rows per bin per feature (all training rows) */
+    packed_gh (*hist)[256];  /* n_workers × (n_groups × 8) histograms */
+    size_t hist_stride;      /* histograms per worker */
+    split *best;             /* per feature */
+    double *block_sums;      /* 4 per SUM_BLOCK */
     /* the stump of the previous round, applied while computing this round's gradients */
     bool has_update;
     size_t update_feature;
@@ -332,8 +329,8 @@ static int gradients(size_t first, size_t last, void *arg)
             if (t->has_update)
                 t->score[i] += t->update_by_bin[ck__bin_at(t->bins, t->update_feature, i)];
             double prob = sigmoid(t->score[i]);
-            bool in = !subsample || uniform_at(t->p->seed, 2 * (uint64_t)t->round, i) <
-                                        t->p->subsample;
+            bool in =
+                !subsample || uniform_at(t->p->seed, 2 * (uint64_t)t->round, i) < t->p->subsample;
             double g = in ? t->w[i] * (prob - t->y[i]) : 0.0;
             double h = in ? t->w[i] * prob * (1.0 - prob) : 0.0;
             t->g[i] = g;
@@ -410,8 +407,8 @@ static void consider(split *best, const trainer *t, double gl, double hl, size_t
     double gr = gt - gl, hr = ht - hl;
     size_t cr = ct - cl;
     const ck_gbm_params *p = t->p;
-    if (hl < p->min_child_weight || hr < p->min_child_weight ||
-        cl < (size_t)p->min_samples_leaf || cr < (size_t)p->min_samples_leaf)
+    if (hl < p->min_child_weight || hr < p->min_child_weight || cl < (size_t)p->min_samples_leaf ||
+        cr < (size_t)p->min_samples_leaf)
         return;
     double gain = leaf_score(gl, hl, p->lambda) + leaf_score(gr, hr, p->lambda) - parent;
     if (gain > best->gain) {
@@ -487,8 +484,8 @@ static void best_split_of(trainer *t, size_t j)
     int n_levels = 0;
     for (int b = 0; b < CK__BIN_OTHER; b++)
         if (count[b] > 0)
-            levels[n_levels++] = (level_stat){ g[b], h[b], g[b] / (h[b] + t->p->lambda),
-                                               count[b], b };
+            levels[n_levels++] =
+                (level_stat){ g[b], h[b], g[b] / (h[b] + t->p->lambda), count[b], b };
     qsort(levels, (size_t)n_levels, sizeof *levels, compare_ratio);
     double gl = 0, hl = 0;
     size_t cl = 0;
@@ -578,8 +575,8 @@ static int make_stump(ck__stump *out, trainer *t, const split *s, const ck_schem
     if (!categorical) {
         size_t n_edges = t->bins->n_edges[j];
         /* past the last edge: every present value goes left (a split on missingness) */
-        out->threshold = (size_t)s->threshold_bin < n_edges ? t->bins->edges[j][s->threshold_bin]
-                                                            : DBL_MAX;
+        out->threshold =
+            (size_t)s->threshold_bin < n_edges ? t->bins->edges[j][s->threshold_bin] : DBL_MAX;
         return CK_OK;
     }
     size_t n_levels = ck_schema_n_levels(schema, j);
@@ -803,8 +800,8 @@ int ck_gbm_train(ck_gbm **out, const ck_dataset *train, const ck_dataset *valid,
         t.update_feature = st->feature;
         t.has_update = true;
         if (valid) {
-            valid_job v = { &vbins, st->feature, t.update_by_bin, vscore,
-                            ck_dataset_labels(valid), vw, vsums };
+            valid_job v = { &vbins, st->feature, t.update_by_bin, vscore, ck_dataset_labels(valid),
+                            vw,     vsums };
             ck__parallel_for(nv_blocks, 1, threads, valid_update, &v);
             double loss = 0, weight = 0;
             for (size_t blk = 0; blk < nv_blocks; blk++) {

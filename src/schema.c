@@ -38,8 +38,7 @@ void ck_schema_free(ck_schema *schema)
     free(schema);
 }
 
-int ck_schema_add_feature(ck_schema *schema, const char *name, ck_feature_kind kind,
-                          ck_error *err)
+int ck_schema_add_feature(ck_schema *schema, const char *name, ck_feature_kind kind, ck_error *err)
 {
     size_t len = strlen(name);
     if (ck__intern_find(&schema->names, name, len) >= 0)
@@ -75,8 +74,7 @@ int ck_schema_copy(ck_schema **out, const ck_schema *schema, ck_error *err)
     return CK_OK;
 }
 
-int ck_schema_add_level(ck_schema *schema, size_t j, const char *level, size_t len,
-                        ck_error *err)
+int ck_schema_add_level(ck_schema *schema, size_t j, const char *level, size_t len, ck_error *err)
 {
     long code = ck__intern_put(&schema->features[j].levels, level, len);
     if (code < 0)

@@ -49,7 +49,10 @@ static ck_dataset *random_table(const char *path, size_t n, double missing_rate,
         x0[i] = (double)(int)(uniform() * 12);
         x1[i] = (double)(int)(uniform() * 30) / 3.0;
         level[i] = (int)(uniform() * 5);
-        score[i] = 0.4 * (x0[i] - 6) + (level[i] == 2 ? 1.5 : level[i] == 4 ? -1.0 : 0) +
+        score[i] = 0.4 * (x0[i] - 6) +
+                   (level[i] == 2   ? 1.5
+                    : level[i] == 4 ? -1.0
+                                    : 0) +
                    0.1 * x1[i] + (uniform() - 0.5) * 4;
         if (uniform() < missing_rate)
             x0[i] = NAN;
@@ -121,9 +124,9 @@ static double brute_force_best(const ck_dataset *d, const ck_gbm_params *p, doub
             for (int missing_left = 0; missing_left < 2; missing_left++) {
                 sums s = { 0 };
                 for (size_t i = 0; i < n; i++) {
-                    bool left = isnan(x[i])       ? missing_left
-                                : categorical     ? ((r >> (size_t)x[i]) & 1) != 0
-                                                  : x[i] <= x[r];
+                    bool left = isnan(x[i])   ? missing_left
+                                : categorical ? ((r >> (size_t)x[i]) & 1) != 0
+                                              : x[i] <= x[r];
                     double g = prob - y[i], h = prob * (1 - prob);
                     if (left) {
                         s.gl += g, s.hl += h, s.cl++;

@@ -28,20 +28,23 @@ extern "C" {
 
 /** Training parameters. */
 typedef struct ck_gbm_params {
-    int rounds;               /**< boosting rounds (upper bound with early stopping) */
-    double learning_rate;     /**< shrinkage of each stump */
-    int max_bins;             /**< quantile bins per numeric feature, 2–255 */
-    double lambda;            /**< L2 penalty on leaf values */
-    double min_child_weight;  /**< least hessian sum on each side of a split */
-    int min_samples_leaf;     /**< least rows on each side of a split */
-    int patience;             /**< stop after this many rounds without validation gain; 0 off */
-    double pos_weight;        /**< weight of positive rows */
-    double subsample;         /**< fraction of rows drawn (without replacement) each round */
-    uint64_t seed;            /**< for subsampling */
-    int n_threads;            /**< ≥ 1; the model is identical for any count */
+    int rounds;              /**< boosting rounds (upper bound with early stopping) */
+    double learning_rate;    /**< shrinkage of each stump */
+    int max_bins;            /**< quantile bins per numeric feature, 2–255 */
+    double lambda;           /**< L2 penalty on leaf values */
+    double min_child_weight; /**< least hessian sum on each side of a split */
+    int min_samples_leaf;    /**< least rows on each side of a split */
+    int patience;            /**< stop after this many rounds without validation gain; 0 off */
+    double pos_weight;       /**< weight of positive rows */
+    double subsample;        /**< fraction of rows drawn (without replacement) each round */
+    uint64_t seed;           /**< for subsampling */
+    int n_threads;           /**< ≥ 1; the model is identical for any count */
 } ck_gbm_params;
 
-#define CK_GBM_PARAMS_INIT { 300, 0.1, 255, 1.0, 1e-3, 20, 30, 1.0, 1.0, 42, 1 }
+#define CK_GBM_PARAMS_INIT                                                                         \
+    {                                                                                              \
+        300, 0.1, 255, 1.0, 1e-3, 20, 30, 1.0, 1.0, 42, 1                                          \
+    }
 
 /** What training reports: per-round losses and the rounds kept. */
 typedef struct ck_gbm_report {
@@ -75,8 +78,7 @@ double ck_gbm_logit_row(const ck_gbm *model, const float *row);
  * Each feature's exact contribution to the row's logit; their sum plus @p base_out is the
  * logit. @param[out] contrib n_features values
  */
-void ck_gbm_contributions(const ck_gbm *model, const float *row, double *contrib,
-                          double *base_out);
+void ck_gbm_contributions(const ck_gbm *model, const float *row, double *contrib, double *base_out);
 
 /**
  * Churn probabilities of every row of a dataset whose schema matches the model's.

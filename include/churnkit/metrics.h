@@ -25,8 +25,7 @@ int ck_metrics_auc(double *out, const double *score, const float *label, const f
                    size_t n, ck_error *err);
 
 /** Mean log loss of probabilities (clipped to [1e-15, 1 − 1e-15]), weighted when given. */
-double ck_metrics_logloss(const double *prob, const float *label, const float *weights,
-                          size_t n);
+double ck_metrics_logloss(const double *prob, const float *label, const float *weights, size_t n);
 
 #ifdef __cplusplus
 }

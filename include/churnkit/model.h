@@ -65,9 +65,9 @@ typedef struct ck_model_training {
 /** What the model reads. */
 typedef struct ck_model_spec {
     ck_model_source source;
-    ck_config config;    /**< events mode: the churn definition, columns, channels, and the
-                              training population's RFM bounds (has_rfm_bounds set) */
-    char id_column[CK_NAME_MAX];    /**< table mode: the id column, "" when none */
+    ck_config config;            /**< events mode: the churn definition, columns, channels, and the
+                                      training population's RFM bounds (has_rfm_bounds set) */
+    char id_column[CK_NAME_MAX]; /**< table mode: the id column, "" when none */
     char label_column[CK_NAME_MAX]; /**< table mode */
 } ck_model_spec;
 
@@ -80,33 +80,49 @@ typedef struct ck_model ck_model;
  * @return CK_OK, CK_ENOMEM
  */
 int ck_model_new_gbm(ck_model **out, ck_gbm *gbm, const ck_gbm_params *params,
-                     const ck_model_spec *spec, const ck_model_training *training,
-                     ck_error *err);
+                     const ck_model_spec *spec, const ck_model_training *training, ck_error *err);
 
+/** Free a model (and its body); accepts NULL. */
 void ck_model_free(ck_model *model);
 
 /**
- * Write the model as JSON.
- * @return CK_OK, CK_EINVAL (a NaN or infinite number), CK_EIO
+ * Write the model as JSON (models/FORMAT.md). Every number reads back to the same double;
+ * a NaN or infinite number is refused, naming its field (`body.stumps[3].left: cannot
+ * write nan ...`), except a metric not measured (NaN), written as null. The thread count
+ * is not written: the file is the same for any. Nothing is written on CK_EINVAL.
+ * @return CK_OK, CK_EINVAL (a NaN or infinite number), CK_ENOMEM, CK_EIO
  */
 int ck_model_save(const ck_model *model, FILE *out, ck_error *err);
 
 /**
  * Read a model file. Refuses, with a one-line message naming the file: not a churnkit
- * model, a newer format_version, a missing or ill-typed field (named by its JSON path).
- * @return CK_OK, CK_EIO, CK_EPARSE (not JSON), CK_EVERSION, CK_EINVAL
+ * model, a newer format_version, a missing or ill-typed field (named by its JSON path,
+ * `body.stumps[3].threshold: expected a number`), a body inconsistent with its schema,
+ * step tables that do not match the stumps. The loaded model's params have n_threads 1.
+ * @param[out] out  the model, NULL on failure; free with ck_model_free()
+ * @return CK_OK, CK_EIO, CK_EPARSE (not JSON; err.line is set), CK_EVERSION, CK_EINVAL,
+ *         CK_ENOMEM
  */
 int ck_model_load(ck_model **out, const char *path, ck_error *err);
 
+/** The kind of body. */
 ck_model_type ck_model_type_of(const ck_model *model);
+/** The features the model reads (borrowed, valid until the model is freed). */
 const ck_schema *ck_model_schema(const ck_model *model);
+/** How its input is made (borrowed, valid until the model is freed). */
 const ck_model_spec *ck_model_spec_of(const ck_model *model);
+/** The training record and metrics (borrowed, valid until the model is freed). */
 const ck_model_training *ck_model_training_of(const ck_model *model);
 /** The stumps model (borrowed), or NULL for another type. */
 const ck_gbm *ck_model_gbm(const ck_model *model);
+/** The stumps model's training parameters (borrowed), or NULL for another type. */
 const ck_gbm_params *ck_model_gbm_params(const ck_model *model);
 
-/** Churn probability of one row coded against the model's schema. */
+/**
+ * Churn probability of one row coded against the model's schema: the logistic function
+ * of the logit, computed without overflow at any logit. Bit for bit what
+ * ck_model_predict() gives the same row.
+ */
 double ck_model_predict_row(const ck_model *model, const float *row);
 
 /**
@@ -118,16 +134,19 @@ int ck_model_predict(const ck_model *model, const ck_dataset *d, double *prob, i
 
 /**
  * The path for a new version in @p dir: `dir/<name>-v<N>.json`, N one above the highest
- * there (1 in an empty or new directory, which is created).
- * @return CK_OK, CK_EIO, CK_EINVAL (name empty or holding '/' or '@')
+ * there (1 in an empty or new directory, which is created with any missing parent).
+ * Never a path that exists; but another process may take it before the caller writes
+ * it, so a caller that must not overwrite publishes with link() (fails if it exists).
+ * @return CK_OK, CK_EIO, CK_EINVAL (name empty or holding '/' or '@', @p size too small)
  */
-int ck_model_next_path(char *out, size_t size, const char *dir, const char *name,
-                       ck_error *err);
+int ck_model_next_path(char *out, size_t size, const char *dir, const char *name, ck_error *err);
 
 /**
- * Resolve what a user names a model by: a file path as is; `DIR/<name>` → the highest
- * version; `DIR/<name>@N` → version N.
- * @return CK_OK, CK_EIO (no such model; the message says which versions exist)
+ * Resolve what a user names a model by: a path to a regular file as is; `DIR/<name>` →
+ * the highest version; `DIR/<name>@N` → version N. Errors name @p spec as the file:
+ * `models/churn@7: no such version (have 1, 2, 3)`.
+ * @return CK_OK, CK_EIO (no such model or version, directory unreadable), CK_EINVAL
+ *         (a bad version such as `@x`, nothing after the last '/', @p size too small)
  */
 int ck_model_resolve_path(char *out, size_t size, const char *spec, ck_error *err);
 

@@ -37,15 +37,13 @@ void ck_schema_free(ck_schema *schema);
  * Append a feature.
  * @return its index (≥ 0), or CK_EINVAL (duplicate name), CK_ENOMEM
  */
-int ck_schema_add_feature(ck_schema *schema, const char *name, ck_feature_kind kind,
-                          ck_error *err);
+int ck_schema_add_feature(ck_schema *schema, const char *name, ck_feature_kind kind, ck_error *err);
 
 /**
  * Append a level to categorical feature @p j (levels keep their order of addition).
  * @return the level's code (≥ 0), its existing code when already present, or CK_ENOMEM
  */
-int ck_schema_add_level(ck_schema *schema, size_t j, const char *level, size_t len,
-                        ck_error *err);
+int ck_schema_add_level(ck_schema *schema, size_t j, const char *level, size_t len, ck_error *err);
 
 size_t ck_schema_n_features(const ck_schema *schema);
 /** Feature @p j's name (borrowed). */

@@ -145,8 +145,8 @@ static int score_events(const options *o, const ck_model *model, FILE *out, size
     ck_features *table = NULL;
     ck_dataset *d = NULL;
     double *prob = NULL;
-    ck_events_read_opts ropts = { &spec->config, o->skip_bad_rows, NULL, NULL, cli_progress,
-                                  "reading", o->threads };
+    ck_events_read_opts ropts = { &spec->config, o->skip_bad_rows, NULL,      NULL,
+                                  cli_progress,  "reading",        o->threads };
     int rc = ck_events_read_csv(&ev, o->events, &ropts, err);
     if (rc == CK_OK && o->customers)
         rc = ck_customers_read_csv(&customers, o->customers, &spec->config, err);
@@ -154,8 +154,7 @@ static int score_events(const options *o, const ck_model *model, FILE *out, size
         goto done;
     if (ck_events_n_rejected(ev) > 0)
         cli_warn("skipped %zu bad rows of %s", ck_events_n_rejected(ev), o->events);
-    int64_t as_of = o->has_as_of ? o->as_of
-                                 : ck_ts_day_start(ck_events_max_ts(ev)) + 86400;
+    int64_t as_of = o->has_as_of ? o->as_of : ck_ts_day_start(ck_events_max_ts(ev)) + 86400;
     ck_features_opts fopts = { &spec->config, customers, false, o->threads, NULL, NULL };
     if ((rc = ck_features_build(&table, ev, as_of, &fopts, err)) < 0)
         goto done;

@@ -192,7 +192,8 @@ static void parse_options(options *o, int argc, char **argv)
             o->gbm.min_child_weight = cli_parse_double("--min-child-weight", optarg, 0.0, 1e12);
             break;
         case OPT_MIN_SAMPLES_LEAF:
-            o->gbm.min_samples_leaf = (int)cli_parse_long("--min-samples-leaf", optarg, 1, 1L << 30);
+            o->gbm.min_samples_leaf =
+                (int)cli_parse_long("--min-samples-leaf", optarg, 1, 1L << 30);
             break;
         case OPT_PATIENCE:
             o->gbm.patience = (int)cli_parse_long("--patience", optarg, 0, 1000000);
@@ -265,8 +266,8 @@ static double seconds_since(const struct timespec *start)
 }
 
 /* Events mode: the training (and validation) sets from features as of the cutoffs. */
-static int load_events(const options *o, ck_config *cfg, ck_model_training *tr,
-                       ck_dataset **train, ck_dataset **valid, ck_error *err)
+static int load_events(const options *o, ck_config *cfg, ck_model_training *tr, ck_dataset **train,
+                       ck_dataset **valid, ck_error *err)
 {
     ck_events *ev = NULL;
     ck_customers *customers = NULL;
@@ -280,8 +281,8 @@ static int load_events(const options *o, ck_config *cfg, ck_model_training *tr,
             if (o->cutoffs[i] > valid_cutoff)
                 valid_cutoff = o->cutoffs[i];
     }
-    ck_events_read_opts ropts = { cfg, o->skip_bad_rows, NULL, NULL, cli_progress, "reading",
-                                  o->gbm.n_threads };
+    ck_events_read_opts ropts = { cfg,       o->skip_bad_rows, NULL, NULL, cli_progress,
+                                  "reading", o->gbm.n_threads };
     int rc = ck_events_read_csv(&ev, o->events, &ropts, err);
     if (rc == CK_OK && ck_events_n_rejected(ev) > 0)
         cli_warn("skipped %zu bad rows of %s", ck_events_n_rejected(ev), o->events);
@@ -302,9 +303,9 @@ static int load_events(const options *o, ck_config *cfg, ck_model_training *tr,
         if (!ck_features_has_label(tables[i])) {
             char date[16];
             ck_ts_format_date(ck_features_cutoff(tables[i]), date);
-            rc = ck_error_set(err, CK_EINVAL, o->events, 0,
-                              "no label as of %s: the churn horizon runs past the last event",
-                              date);
+            rc =
+                ck_error_set(err, CK_EINVAL, o->events, 0,
+                             "no label as of %s: the churn horizon runs past the last event", date);
         }
     }
     if (rc == CK_OK && valid_table && !ck_features_has_label(valid_table)) {
@@ -422,8 +423,8 @@ static int output_path(char *path, size_t size, const options *o, ck_error *err)
 {
     size_t len = strlen(o->out);
     struct stat st;
-    bool is_dir = (len > 0 && o->out[len - 1] == '/') ||
-                  (stat(o->out, &st) == 0 && S_ISDIR(st.st_mode));
+    bool is_dir =
+        (len > 0 && o->out[len - 1] == '/') || (stat(o->out, &st) == 0 && S_ISDIR(st.st_mode));
     if (is_dir)
         return ck_model_next_path(path, size, o->out, o->name, err);
     snprintf(path, size, "%s", o->out);
@@ -462,8 +463,7 @@ int main(int argc, char **argv)
         spec.source = CK_SOURCE_TABLE;
         snprintf(spec.label_column, sizeof spec.label_column, "%s", o.label);
         snprintf(spec.id_column, sizeof spec.id_column, "%s", o.id ? o.id : "");
-        ck_table_opts topts = { o.label, o.id, o.ignore, o.n_ignore, spec.config.delimiter,
-                                NULL };
+        ck_table_opts topts = { o.label, o.id, o.ignore, o.n_ignore, spec.config.delimiter, NULL };
         if ((rc = add_input(&tr, "table", o.table, &err)) < 0 ||
             (rc = ck_dataset_read_table(&train, o.table, &topts, &err)) < 0)
             goto done;
@@ -477,8 +477,8 @@ int main(int argc, char **argv)
         o.gbm.patience = 0; /* nothing to stop on */
 
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    if ((rc = ck_gbm_train(&gbm, train, valid, &o.gbm, &report, cli_progress, "training",
-                           &err)) < 0)
+    if ((rc = ck_gbm_train(&gbm, train, valid, &o.gbm, &report, cli_progress, "training", &err)) <
+        0)
         goto done;
     clock_gettime(CLOCK_MONOTONIC, &t2);
     tr.rounds_kept = report.rounds_kept;
@@ -496,8 +496,9 @@ int main(int argc, char **argv)
         goto done;
     if (!o.quiet)
         print_summary(model, &report);
-    cli_note("timing: read %.2f s, train %.2f s, write %.2f s", seconds_since(&t0) -
-             seconds_since(&t1), seconds_since(&t1) - seconds_since(&t2), seconds_since(&t2));
+    cli_note("timing: read %.2f s, train %.2f s, write %.2f s",
+             seconds_since(&t0) - seconds_since(&t1), seconds_since(&t1) - seconds_since(&t2),
+             seconds_since(&t2));
     cli_note("wrote %s", path);
 done:
     if (rc < 0)

@@ -1,0 +1,69 @@
+/*
+ * The table rules (DESIGN.md, "Tables") shared by the whole-table reader (dataset.c) and
+ * the row-by-row stream (table_stream.c), so both accept the same files, code the same
+ * cells the same way and fail with the same messages.
+ */
+#ifndef CK_DATASET_INT_H
+#define CK_DATASET_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "churnkit/csv.h"
+#include "churnkit/dataset.h"
+
+/* A categorical code must be exact as a float: at most 2^24 levels per column. */
+#define CK__MAX_LEVELS ((size_t)1 << 24)
+
+/* What each field of a table's records is, resolved from its header row. */
+typedef struct ck__table_layout {
+    const char *path;      /* as given by the caller (borrowed), for messages */
+    size_t n_fields;       /* fields in every record */
+    long label_field;      /* -1 when no label is read */
+    long id_field;         /* -1 when rows are numbered */
+    char *label_name;      /* NULL when no label is read */
+    char *id_name;         /* the id column's name, or "row" */
+    size_t n_features;     /* schema features, or every column left in inference mode */
+    size_t *feature_field; /* feature j is in field feature_field[j] */
+    char **feature_names;  /* trimmed header names, in feature order */
+} ck__table_layout;
+
+/*
+ * Resolve a header row. With @p schema, feature j is the column named like schema
+ * feature j and other columns are skipped; without, every column but the label, the id
+ * and the ignored ones is a feature, in header order.
+ * Returns CK_OK, CK_EINVAL (label, id or ignored column absent), CK_EPARSE (a schema
+ * feature absent, a used column named twice), CK_ENOMEM; the messages name path:1.
+ */
+int ck__table_layout_init(ck__table_layout *t, const char *path, const ck_csv_row *header,
+                          const ck_table_opts *opts, const ck_schema *schema, ck_error *err);
+void ck__table_layout_free(ck__table_layout *t);
+
+/* The record has exactly n_fields fields, else CK_EPARSE naming its line. */
+int ck__table_check_fields(const ck__table_layout *t, const ck_csv_row *row, ck_error *err);
+
+/* The row's label as 0 or 1, else CK_EPARSE `bad label "x" in column "Churn" (...)`. */
+int ck__table_label(float *out, const ck__table_layout *t, const ck_csv_row *row, ck_error *err);
+
+/* Field f of the row, trimmed of surrounding spaces (borrowed, not NUL-terminated). */
+void ck__table_cell(const ck_csv_row *row, size_t f, const char **s, size_t *len);
+
+/*
+ * A trimmed cell as a number: exactly the cells ck__cell_parse_number() accepts, with the
+ * same value, but the common short decimals without a detour through strtod.
+ */
+bool ck__table_number(double *out, const char *s, size_t len);
+
+/* A number as a dataset float; false when it lies beyond the float range. */
+bool ck__table_to_float(float *out, double v);
+
+/*
+ * Feature j's cell (trimmed) coded against a schema: NaN when missing, the number for a
+ * numeric feature, the level code (n_levels when unseen) for a categorical one.
+ * Returns CK_OK or CK_EPARSE (`bad number "abc" in column "tenure"`, a number beyond the
+ * float range).
+ */
+int ck__table_code_cell(float *out, const ck__table_layout *t, const ck_schema *schema, size_t j,
+                        const char *s, size_t len, long line, ck_error *err);
+
+#endif
