@@ -292,13 +292,13 @@ typedef struct trainer {
     int n_workers;
     const float *y;
     double *w;               /* row weights incl. pos_weight */
-    double *score;           /* logits */
+    double *odds;            /* e^(−logit) of each row: p = 1 / (1 + odds) */
     double *g, *h;           /* exact gradients this round, 0 for rows left out */
     double *g_max, *h_max;   /* per worker */
     double g_scale, h_scale; /* real value of one quantum */
     int qmax;
     uint32_t (*counts)[256]; /* rows per bin per feature (all training rows) */
-    packed_gh (*hist)[256];  /* n_workers × (n_groups × 8) histograms */
+    packed_gh (*hist)[256];  /* n_workers × 2 × (n_groups × 8) histograms */
     size_t hist_stride;      /* histograms per worker */
     split *best;             /* per feature */
     double *block_sums;      /* 4 per SUM_BLOCK */
@@ -306,6 +306,7 @@ typedef struct trainer {
     bool has_update;
     size_t update_feature;
     double update_by_bin[256];
+    double update_factor[256]; /* exp(−value): the odds move by a product, with no exp */
     const split *chosen;
     int round;
 } trainer;
@@ -327,16 +328,17 @@ static int gradients(size_t first, size_t last, void *arg)
         double g_max = 0, h_max = 0;
         for (size_t i = lo; i < hi; i++) {
             if (t->has_update)
-                t->score[i] += t->update_by_bin[ck__bin_at(t->bins, t->update_feature, i)];
-            double prob = sigmoid(t->score[i]);
+                t->odds[i] *= t->update_factor[ck__bin_at(t->bins, t->update_feature, i)];
+            double prob = 1.0 / (1.0 + t->odds[i]);
             bool in =
                 !subsample || uniform_at(t->p->seed, 2 * (uint64_t)t->round, i) < t->p->subsample;
             double g = in ? t->w[i] * (prob - t->y[i]) : 0.0;
             double h = in ? t->w[i] * prob * (1.0 - prob) : 0.0;
             t->g[i] = g;
             t->h[i] = h;
-            g_max = fmax(g_max, fabs(g));
-            h_max = fmax(h_max, h);
+            double g_abs = g < 0 ? -g : g;
+            g_max = g_abs > g_max ? g_abs : g_max;
+            h_max = h > h_max ? h : h_max;
         }
         t->g_max[k] = g_max;
         t->h_max[k] = h_max;
@@ -359,38 +361,44 @@ static void quantise(const trainer *t, size_t lo, size_t hi, packed_gh *out)
 }
 
 /* Pass two: each worker's histograms of every feature over its rows. Integer sums, so
- * adding the workers' histograms gives the same totals for any split of the rows. */
+ * adding the workers' histograms gives the same totals for any split of the rows. Even
+ * and odd rows go to two copies: rows in a run with the same bin would otherwise wait on
+ * each other's read-modify-write of one counter. */
 static int histograms(size_t first, size_t last, void *arg)
 {
     trainer *t = arg;
     const ck__bins *b = t->bins;
     packed_gh packed[CHUNK];
     for (size_t k = first; k < last; k++) {
-        packed_gh(*hist)[256] = t->hist + k * t->hist_stride;
-        memset(hist, 0, t->hist_stride * sizeof *hist);
+        packed_gh(*even)[256] = t->hist + 2 * k * t->hist_stride;
+        packed_gh(*odd)[256] = even + t->hist_stride;
+        memset(even, 0, 2 * t->hist_stride * sizeof *even);
         size_t lo, hi;
         worker_range(t, k, &lo, &hi);
         for (size_t start = lo; start < hi; start += CHUNK) {
             size_t end = start + CHUNK < hi ? start + CHUNK : hi;
             quantise(t, start, end, packed);
             for (size_t grp = 0; grp < b->n_groups; grp++) {
-                packed_gh(*h)[256] = hist + grp * CK__GROUP;
-                const uint8_t *bins = b->data + (grp * b->n_rows + start) * CK__GROUP;
-                for (size_t i = 0; i < end - start; i++) {
-                    packed_gh v = packed[i];
-                    const uint8_t *r = bins + i * CK__GROUP;
-                    /* lanes past the last feature bin to 0 and are never read */
-                    h[0][r[0]] += v;
-                    h[1][r[1]] += v;
-                    h[2][r[2]] += v;
-                    h[3][r[3]] += v;
-                    h[4][r[4]] += v;
-                    h[5][r[5]] += v;
-                    h[6][r[6]] += v;
-                    h[7][r[7]] += v;
+                packed_gh(*h0)[256] = even + grp * CK__GROUP;
+                packed_gh(*h1)[256] = odd + grp * CK__GROUP;
+                const uint8_t *r = b->data + (grp * b->n_rows + start) * CK__GROUP;
+                size_t i = 0, n = end - start;
+                /* lanes past the last feature bin to 0 and are never read */
+                for (; i + 1 < n; i += 2, r += 2 * CK__GROUP) {
+                    packed_gh v0 = packed[i], v1 = packed[i + 1];
+                    for (int lane = 0; lane < CK__GROUP; lane++) {
+                        h0[lane][r[lane]] += v0;
+                        h1[lane][r[CK__GROUP + lane]] += v1;
+                    }
                 }
+                if (i < n)
+                    for (int lane = 0; lane < CK__GROUP; lane++)
+                        h0[lane][r[lane]] += packed[i];
             }
         }
+        for (size_t j = 0; j < t->hist_stride; j++)
+            for (int bin = 0; bin < 256; bin++)
+                even[j][bin] += odd[j][bin];
     }
     return 0;
 }
@@ -725,18 +733,18 @@ int ck_gbm_train(ck_gbm **out, const ck_dataset *train, const ck_dataset *valid,
     if (row_weights(&t.w, train, params->pos_weight) != CK_OK ||
         (valid && row_weights(&vw, valid, params->pos_weight) != CK_OK))
         goto nomem;
-    t.score = ck__alloc_array(n, sizeof *t.score);
+    t.odds = ck__alloc_array(n, sizeof *t.odds);
     t.g = ck__alloc_array(n, sizeof *t.g);
     t.h = ck__alloc_array(n, sizeof *t.h);
     t.g_max = calloc((size_t)t.n_workers, sizeof *t.g_max);
     t.h_max = calloc((size_t)t.n_workers, sizeof *t.h_max);
     t.counts = calloc(n_features + 1, sizeof *t.counts);
-    t.hist = calloc(t.hist_stride * (size_t)t.n_workers + 1, sizeof *t.hist);
+    t.hist = calloc(2 * t.hist_stride * (size_t)t.n_workers + 1, sizeof *t.hist);
     t.best = calloc(n_features + 1, sizeof *t.best);
     t.block_sums = calloc(4 * n_blocks + 4, sizeof *t.block_sums);
     vscore = valid ? ck__alloc_array(nv, sizeof *vscore) : NULL;
     vsums = valid ? calloc(2 * nv_blocks + 2, sizeof *vsums) : NULL;
-    if (!t.score || !t.g || !t.h || !t.g_max || !t.h_max || !t.counts || !t.hist || !t.best ||
+    if (!t.odds || !t.g || !t.h || !t.g_max || !t.h_max || !t.counts || !t.hist || !t.best ||
         !t.block_sums || (valid && (!vscore || !vsums)))
         goto nomem;
 
@@ -754,7 +762,7 @@ int ck_gbm_train(ck_gbm **out, const ck_dataset *train, const ck_dataset *valid,
     }
     m->base_score = log(pos / (total - pos));
     for (size_t i = 0; i < n; i++)
-        t.score[i] = m->base_score;
+        t.odds[i] = exp(-m->base_score);
     for (size_t i = 0; i < nv; i++)
         vscore[i] = m->base_score;
     for (size_t j = 0; j < n_features; j++)
@@ -770,8 +778,8 @@ int ck_gbm_train(ck_gbm **out, const ck_dataset *train, const ck_dataset *valid,
         ck__parallel_for((size_t)t.n_workers, 1, threads, gradients, &t);
         double g_max = 0, h_max = 0;
         for (int k = 0; k < t.n_workers; k++) {
-            g_max = fmax(g_max, t.g_max[k]);
-            h_max = fmax(h_max, t.h_max[k]);
+            g_max = t.g_max[k] > g_max ? t.g_max[k] : g_max;
+            h_max = t.h_max[k] > h_max ? t.h_max[k] : h_max;
         }
         if (g_max == 0 || h_max == 0)
             break;
@@ -781,7 +789,7 @@ int ck_gbm_train(ck_gbm **out, const ck_dataset *train, const ck_dataset *valid,
         for (int k = 1; k < t.n_workers; k++)
             for (size_t j = 0; j < t.hist_stride; j++)
                 for (int b = 0; b < 256; b++)
-                    t.hist[j][b] += t.hist[(size_t)k * t.hist_stride + j][b];
+                    t.hist[j][b] += t.hist[2 * (size_t)k * t.hist_stride + j][b];
         ck__parallel_for(n_features, 1, threads, find_splits, &t);
         const split *chosen = NULL;
         for (size_t j = 0; j < n_features; j++)
@@ -797,6 +805,8 @@ int ck_gbm_train(ck_gbm **out, const ck_dataset *train, const ck_dataset *valid,
         m->n_stumps++;
         /* the training scores move at the start of the next round's gradient pass */
         stump_by_bin(t.update_by_bin, &bins, st, chosen);
+        for (int b = 0; b < 256; b++)
+            t.update_factor[b] = exp(-t.update_by_bin[b]);
         t.update_feature = st->feature;
         t.has_update = true;
         if (valid) {
@@ -847,7 +857,7 @@ done:
     ck__bins_free(&bins);
     ck__bins_free(&vbins);
     free(t.w);
-    free(t.score);
+    free(t.odds);
     free(t.g);
     free(t.h);
     free(t.g_max);
