@@ -43,6 +43,7 @@ static void free_tables(ck_gbm *m)
         return;
     for (size_t j = 0; j < ck_schema_n_features(m->schema); j++) {
         free(m->tables[j].thresholds);
+        free(m->tables[j].thresholds_f);
         free(m->tables[j].values);
         free(m->tables[j].level_values);
     }
@@ -122,6 +123,37 @@ int ck__gbm_compile(ck_gbm *m, ck_error *err)
     for (size_t j = 0; j < n_features; j++)
         if (compile_feature(m, j) != CK_OK)
             return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
+    return ck__gbm_index(m, err);
+}
+
+/* The largest float not above t (t finite). */
+static float float_below(double t)
+{
+    if (t >= (double)FLT_MAX)
+        return FLT_MAX;
+    if (t < -(double)FLT_MAX)
+        return -HUGE_VALF;
+    float f = (float)t;
+    return (double)f > t ? nextafterf(f, -HUGE_VALF) : f;
+}
+
+int ck__gbm_index(ck_gbm *m, ck_error *err)
+{
+    for (size_t j = 0; j < ck_schema_n_features(m->schema); j++) {
+        ck__step_table *t = &m->tables[j];
+        free(t->thresholds_f);
+        t->thresholds_f = ck__alloc_array(t->n_thresholds, sizeof *t->thresholds_f);
+        if (t->thresholds_f == NULL)
+            return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
+        for (size_t k = 0; k < t->n_thresholds; k++)
+            t->thresholds_f[k] = float_below(t->thresholds[k]);
+        bool zero = t->missing_value == 0 && t->unseen_value == 0;
+        for (size_t k = 0; zero && t->values && k <= t->n_thresholds; k++)
+            zero = t->values[k] == 0;
+        for (size_t k = 0; zero && k < t->n_levels; k++)
+            zero = t->level_values[k] == 0;
+        t->constant_zero = zero;
+    }
     return CK_OK;
 }
 
@@ -201,6 +233,44 @@ typedef struct predict_job {
     double *out;
 } predict_job;
 
+/* Tables with at most this many thresholds are scored by counting, in one vectorised
+ * pass per threshold, how many each value exceeds; larger ones by binary search. */
+#define COUNT_SEARCH_MAX 32
+
+/* out[i] += f(x[i]) for a numeric feature of a block of n ≤ BLOCK rows. NaN exceeds no
+ * threshold, so it lands on index 0 and the missing value is then selected without a
+ * branch: missing values fall anywhere in the data. */
+static void add_numeric(const ck__step_table *t, const float *x, double *out, size_t n)
+{
+    uint32_t idx[1024];
+    size_t k = t->n_thresholds;
+    if (k <= COUNT_SEARCH_MAX) {
+        for (size_t i = 0; i < n; i++)
+            idx[i] = 0;
+        for (size_t q = 0; q < k; q++) {
+            float th = t->thresholds_f[q];
+            for (size_t i = 0; i < n; i++)
+                idx[i] += x[i] > th;
+        }
+    } else {
+        for (size_t i = 0; i < n; i++) {
+            float v = x[i];
+            const float *base = t->thresholds_f;
+            size_t len = k;
+            while (len > 1) {
+                size_t half = len / 2;
+                base = base[half] < v ? base + half : base;
+                len -= half;
+            }
+            idx[i] = (uint32_t)(base - t->thresholds_f) + (*base < v);
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        double value = t->values[idx[i]];
+        out[i] += x[i] == x[i] ? value : t->missing_value;
+    }
+}
+
 /* Rows in blocks, feature by feature within a block: each column is read in order and
  * each step table stays in cache for the whole block. */
 static int predict_rows(size_t lo, size_t hi, void *arg)
@@ -209,18 +279,23 @@ static int predict_rows(size_t lo, size_t hi, void *arg)
     const ck_gbm *m = job->m;
     size_t n_features = ck_schema_n_features(m->schema);
     for (size_t start = lo; start < hi; start += 1024) {
-        size_t end = start + 1024 < hi ? start + 1024 : hi;
-        for (size_t i = start; i < end; i++)
-            job->out[i] = m->base_score;
+        size_t n = (start + 1024 < hi ? start + 1024 : hi) - start;
+        double *out = job->out + start;
+        for (size_t i = 0; i < n; i++)
+            out[i] = m->base_score;
         for (size_t j = 0; j < n_features; j++) {
-            const float *x = ck_dataset_column(job->d, j);
+            const float *x = ck_dataset_column(job->d, j) + start;
             const ck__step_table *t = &m->tables[j];
-            bool categorical = ck_schema_kind(m->schema, j) == CK_FEATURE_CATEGORICAL;
-            for (size_t i = start; i < end; i++)
-                job->out[i] += table_value(t, categorical, x[i]);
+            if (t->constant_zero)
+                continue;
+            if (ck_schema_kind(m->schema, j) == CK_FEATURE_CATEGORICAL)
+                for (size_t i = 0; i < n; i++)
+                    out[i] += table_value(t, true, x[i]);
+            else
+                add_numeric(t, x, out, n);
         }
-        for (size_t i = start; i < end; i++)
-            job->out[i] = sigmoid(job->out[i]);
+        for (size_t i = 0; i < n; i++)
+            out[i] = sigmoid(out[i]);
     }
     return 0;
 }

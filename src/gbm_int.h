@@ -31,7 +31,12 @@ typedef struct ck__stump {
 typedef struct ck__step_table {
     double *thresholds;
     size_t n_thresholds;
-    double *values; /* n_thresholds + 1 */
+    /* each threshold rounded down to a float: for a float x, x > t exactly when
+     * x > thresholds_f (no float lies strictly between the two), so scoring compares
+     * floats, four or eight at a time; rebuilt by ck__gbm_index() */
+    float *thresholds_f;
+    bool constant_zero; /* no stump reads the feature: it adds nothing (from ck__gbm_index) */
+    double *values;     /* n_thresholds + 1 */
     double *level_values;
     size_t n_levels;
     double unseen_value;
@@ -47,7 +52,10 @@ struct ck_gbm {
     double *importance;     /* total gain per feature */
 };
 
-/* Build the step tables (and importance) from the stumps. */
+/* Build the step tables (and importance) from the stumps; indexes them too. */
 int ck__gbm_compile(ck_gbm *model, ck_error *err);
+
+/* Rebuild what scoring derives from the tables (thresholds_f), after tables change. */
+int ck__gbm_index(ck_gbm *model, ck_error *err);
 
 #endif

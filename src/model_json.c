@@ -1159,6 +1159,7 @@ static int read_body(const reader *r, const cJSON *root, ck_gbm *gbm)
     for (j = 0; j < n_features; j++)
         if ((rc = check_table(r, &stored[j], &gbm->tables[j], j)) < 0)
             goto done;
+    rc = ck__gbm_index(gbm, r->err); /* the stored tables now score */
 done:
     free_tables(stored, n_features);
     return rc;
