@@ -368,7 +368,8 @@ typedef struct trainer {
     const float *y;
     double *w;               /* row weights incl. pos_weight */
     double *odds;            /* e^(−logit) of each row: p = 1 / (1 + odds) */
-    double *g, *h;           /* exact gradients this round, 0 for rows left out */
+    float *g, *h;            /* gradients this round (0 for rows left out); floats halve
+                                the memory, and their sums are taken in double */
     double *g_max, *h_max;   /* per worker */
     double g_scale, h_scale; /* real value of one quantum */
     int qmax;
@@ -409,8 +410,8 @@ static int gradients(size_t first, size_t last, void *arg)
                 !subsample || uniform_at(t->p->seed, 2 * (uint64_t)t->round, i) < t->p->subsample;
             double g = in ? t->w[i] * (prob - t->y[i]) : 0.0;
             double h = in ? t->w[i] * prob * (1.0 - prob) : 0.0;
-            t->g[i] = g;
-            t->h[i] = h;
+            t->g[i] = (float)g;
+            t->h[i] = (float)h;
             double g_abs = g < 0 ? -g : g;
             g_max = g_abs > g_max ? g_abs : g_max;
             h_max = h > h_max ? h : h_max;
@@ -914,9 +915,17 @@ int ck_gbm_train(ck_gbm **out, const ck_dataset *train, const ck_dataset *valid,
     }
     if ((rc = ck__gbm_compile(m, err)) < 0)
         goto fail;
+    /* the per-row training state is no longer needed: free it before scoring the data,
+     * so the peak stays at the matrix, its bins and one row of gradients */
+    free(t.g);
+    free(t.h);
+    free(t.odds);
+    t.g = t.h = NULL;
+    t.odds = NULL;
     if (report != NULL) {
         report->rounds_run = rounds_run;
         report->rounds_kept = (int)m->n_stumps;
+        ck__bins_free(&bins);
         evaluate(report, m, train, valid, t.w, vw, threads);
     }
     if (progress)
