@@ -33,6 +33,73 @@ static const char *const default_segments[5][5] = {
     { "new_customers", "potential_loyalists", "potential_loyalists", "champions", "champions" },
 };
 
+/* The brand playbook's wording of the reasons a customer is at risk. */
+static const char *const default_templates[][2] = {
+    { "recency_days", "no purchase for {recency_days:0} days" },
+    { "recency_gap_ratio",
+      "no purchase for {recency_days:0} days, {recency_gap_ratio:1}x their usual gap" },
+    { "days_since_last_activity", "no visit or interaction for {days_since_last_activity:0} days" },
+    { "interactions_trend", "interactions {interactions_trend_change} on the previous 60 days" },
+    { "views_trend", "views {views_trend_change} on the previous 60 days" },
+    { "visits_trend", "visits {visits_trend_change} on the previous 60 days" },
+    { "carts_trend", "add-to-cart {carts_trend_change} on the previous 60 days" },
+    { "favorites_trend", "favorites {favorites_trend_change} on the previous 60 days" },
+    { "interactions_30d", "only {interactions_30d:0} interactions in the last 30 days" },
+    { "visits_30d", "only {visits_30d:0} visits in the last 30 days" },
+    { "views_30d", "only {views_30d:0} product views in the last 30 days" },
+    { "days_since_redeem", "points unused for {days_since_redeem:0} days" },
+    { "points_balance", "{points_balance:0} points waiting to be redeemed" },
+    { "frequency", "{frequency:0} purchases so far" },
+    { "purchases_90d", "{purchases_90d:0} purchases in the last 90 days" },
+    { "purchases_365d", "{purchases_365d:0} purchases in the last year" },
+    { "revenue_90d", "spent {revenue_90d:0} in the last 90 days" },
+    { "monetary", "spent {monetary:0} in all" },
+    { "tenure_days", "a member for {tenure_days:0} days" },
+    { "carts_without_purchase", "{carts_without_purchase:0} carts left since the last purchase" },
+    { "membership_cancelled", "cancelled their membership" },
+    { "coupon_share", "used a coupon on {coupon_share_pct:0}% of purchases" },
+    { "refund_rate", "returned {refund_rate_pct:0}% of purchases" },
+    { "campaigns_365d", "joined {campaigns_365d:0} campaigns in the last year" },
+    { "days_since_first_purchase", "first purchase {days_since_first_purchase:0} days ago" },
+    { "mean_gap_days", "usually buys every {mean_gap_days:0} days" },
+    { "gap_std_days", "buys irregularly (gaps vary by {gap_std_days:0} days)" },
+    { "avg_order_value", "average order {avg_order_value:0}" },
+    { "purchases_30d", "{purchases_30d:0} purchases in the last 30 days" },
+    { "purchases_180d", "{purchases_180d:0} purchases in the last 180 days" },
+    { "revenue_30d", "spent {revenue_30d:0} in the last 30 days" },
+    { "revenue_180d", "spent {revenue_180d:0} in the last 180 days" },
+    { "revenue_365d", "spent {revenue_365d:0} in the last year" },
+    { "visits_90d", "only {visits_90d:0} visits in the last 90 days" },
+    { "views_90d", "only {views_90d:0} product views in the last 90 days" },
+    { "categories_365d", "bought from {categories_365d:0} categories in the last year" },
+    { "lifecycle_stage", "lifecycle stage {lifecycle_stage}" },
+    { "rfm_segment", "RFM segment {rfm_segment}" },
+};
+
+static void predict_rules_init(ck_predict_rules *p)
+{
+    static const char *const recall[] = { "sms", "wechat", "miniprogram", "app" };
+    p->bands_by_percentile = false;
+    p->band_high = 0.6;
+    p->band_medium = 0.3;
+    p->n_reasons = 3;
+    p->vip_min_m_score = 5;
+    p->vip_min_value_at_risk = 1e300; /* off unless configured */
+    p->discount_min_coupon_share = 0.3;
+    p->new_arrival_max_frequency = 3;
+    p->new_arrival_min_gap_ratio = 1.5;
+    p->content_max_interactions_30d = 2;
+    p->n_recall_channels = sizeof recall / sizeof *recall;
+    for (size_t i = 0; i < p->n_recall_channels; i++)
+        snprintf(p->recall_channels[i], CK_NAME_MAX, "%s", recall[i]);
+    p->min_events = 1;
+    p->n_templates = sizeof default_templates / sizeof *default_templates;
+    for (size_t i = 0; i < p->n_templates; i++) {
+        snprintf(p->templates[i].feature, CK_NAME_MAX, "%s", default_templates[i][0]);
+        snprintf(p->templates[i].text, CK_TEMPLATE_MAX, "%s", default_templates[i][1]);
+    }
+}
+
 const char *ck_event_column_name(int column)
 {
     return column >= 0 && column < CK_COL_COUNT ? column_names[column] : NULL;
@@ -56,6 +123,7 @@ void ck_config_init(ck_config *cfg)
     cfg->n_channels = sizeof default_channels / sizeof *default_channels;
     for (size_t i = 0; i < cfg->n_channels; i++)
         snprintf(cfg->channels[i], CK_NAME_MAX, "%s", default_channels[i]);
+    predict_rules_init(&cfg->predict);
 }
 
 static int read_file(char **out, const char *path, ck_error *err)
@@ -274,6 +342,130 @@ static int load_channels(ck_config *cfg, const cJSON *arr, const char *path, ck_
     return CK_OK;
 }
 
+static int get_number(double *out, const cJSON *it, const char *path, const char *key, double lo,
+                      double hi, ck_error *err)
+{
+    if (!cJSON_IsNumber(it) || !(it->valuedouble >= lo && it->valuedouble <= hi))
+        return ck_error_set(err, CK_EINVAL, path, 0, "\"%s\": expected a number from %g to %g", key,
+                            lo, hi);
+    *out = it->valuedouble;
+    return CK_OK;
+}
+
+static int load_bands(ck_predict_rules *p, const cJSON *obj, const char *path, ck_error *err)
+{
+    if (!cJSON_IsObject(obj))
+        return bad(err, path, "risk_bands", "expected an object");
+    int rc = CK_OK;
+    for (const cJSON *it = obj->child; it && rc == CK_OK; it = it->next) {
+        if (strcmp(it->string, "by") == 0) {
+            if (!cJSON_IsString(it) || (strcmp(it->valuestring, "probability") != 0 &&
+                                        strcmp(it->valuestring, "percentile") != 0))
+                return bad(err, path, "by", "expected \"probability\" or \"percentile\"");
+            p->bands_by_percentile = strcmp(it->valuestring, "percentile") == 0;
+        } else if (strcmp(it->string, "high") == 0) {
+            rc = get_number(&p->band_high, it, path, "high", 0, 100, err);
+        } else if (strcmp(it->string, "medium") == 0) {
+            rc = get_number(&p->band_medium, it, path, "medium", 0, 100, err);
+        } else {
+            return ck_error_set(err, CK_EINVAL, path, 0, "\"risk_bands\": unknown key \"%s\"",
+                                it->string);
+        }
+    }
+    double top = p->bands_by_percentile ? 100 : 1;
+    if (rc == CK_OK && !(p->band_medium <= p->band_high && p->band_high <= top))
+        return bad(err, path, "risk_bands", "expected medium <= high, within the scale of \"by\"");
+    return rc;
+}
+
+static int load_strategy(ck_predict_rules *p, const cJSON *obj, const char *path, ck_error *err)
+{
+    if (!cJSON_IsObject(obj))
+        return bad(err, path, "strategy", "expected an object");
+    double frequency = p->new_arrival_max_frequency;
+    struct {
+        const char *key;
+        double *field, lo, hi;
+    } keys[] = {
+        { "vip_min_m_score", &p->vip_min_m_score, 1, 5 },
+        { "vip_min_value_at_risk", &p->vip_min_value_at_risk, 0, 1e300 },
+        { "discount_min_coupon_share", &p->discount_min_coupon_share, 0, 1e9 },
+        { "new_arrival_max_frequency", &frequency, 0, 1e6 },
+        { "new_arrival_min_gap_ratio", &p->new_arrival_min_gap_ratio, 0, 1e9 },
+        { "content_max_interactions_30d", &p->content_max_interactions_30d, 0, 1e9 },
+    };
+    for (const cJSON *it = obj->child; it; it = it->next) {
+        size_t k;
+        for (k = 0; k < sizeof keys / sizeof *keys; k++)
+            if (strcmp(it->string, keys[k].key) == 0)
+                break;
+        if (k == sizeof keys / sizeof *keys)
+            return ck_error_set(err, CK_EINVAL, path, 0, "\"strategy\": unknown key \"%s\"",
+                                it->string);
+        int rc = get_number(keys[k].field, it, path, it->string, keys[k].lo, keys[k].hi, err);
+        if (rc < 0)
+            return rc;
+    }
+    p->new_arrival_max_frequency = (int)frequency;
+    return CK_OK;
+}
+
+static int load_templates(ck_predict_rules *p, const cJSON *obj, const char *path, ck_error *err)
+{
+    if (!cJSON_IsObject(obj))
+        return bad(err, path, "reason_templates", "expected an object {\"feature\": \"text\"}");
+    for (const cJSON *it = obj->child; it; it = it->next) {
+        if (!cJSON_IsString(it) || strlen(it->valuestring) >= CK_TEMPLATE_MAX ||
+            strlen(it->string) >= CK_NAME_MAX)
+            return bad(err, path, it->string, "expected a text of at most 159 bytes");
+        size_t k;
+        for (k = 0; k < p->n_templates; k++)
+            if (strcmp(p->templates[k].feature, it->string) == 0)
+                break;
+        if (k == CK_MAX_TEMPLATES)
+            return bad(err, path, "reason_templates", "too many templates (at most 48)");
+        if (k == p->n_templates)
+            p->n_templates++;
+        snprintf(p->templates[k].feature, CK_NAME_MAX, "%s", it->string);
+        snprintf(p->templates[k].text, CK_TEMPLATE_MAX, "%s", it->valuestring);
+    }
+    return CK_OK;
+}
+
+static int load_predict(ck_predict_rules *p, const cJSON *obj, const char *path, ck_error *err)
+{
+    if (!cJSON_IsObject(obj))
+        return bad(err, path, "predict", "expected an object");
+    int rc = CK_OK;
+    for (const cJSON *it = obj->child; it && rc == CK_OK; it = it->next) {
+        const char *key = it->string;
+        double v = 0;
+        if (strcmp(key, "risk_bands") == 0) {
+            rc = load_bands(p, it, path, err);
+        } else if (strcmp(key, "reasons") == 0) {
+            if ((rc = get_number(&v, it, path, key, 0, 20, err)) == CK_OK)
+                p->n_reasons = (int)v;
+        } else if (strcmp(key, "min_events") == 0) {
+            if ((rc = get_number(&v, it, path, key, 0, 1e9, err)) == CK_OK)
+                p->min_events = (int)v;
+        } else if (strcmp(key, "strategy") == 0) {
+            rc = load_strategy(p, it, path, err);
+        } else if (strcmp(key, "recall_channels") == 0) {
+            if (!cJSON_IsArray(it) || cJSON_GetArraySize(it) < 1 ||
+                cJSON_GetArraySize(it) > CK_MAX_CHANNELS)
+                return bad(err, path, key, "expected an array of 1 to 16 names");
+            p->n_recall_channels = 0;
+            for (const cJSON *c = it->child; c && rc == CK_OK; c = c->next)
+                rc = get_name(p->recall_channels[p->n_recall_channels++], c, path, key, err);
+        } else if (strcmp(key, "reason_templates") == 0) {
+            rc = load_templates(p, it, path, err);
+        } else {
+            return ck_error_set(err, CK_EINVAL, path, 0, "\"predict\": unknown key \"%s\"", key);
+        }
+    }
+    return rc;
+}
+
 static int load_tree(ck_config *cfg, const cJSON *root, const char *path, ck_error *err)
 {
     int rc = CK_OK;
@@ -302,6 +494,8 @@ static int load_tree(ck_config *cfg, const cJSON *root, const char *path, ck_err
             rc = load_rfm(cfg, it, path, err);
         } else if (strcmp(key, "channels") == 0) {
             rc = load_channels(cfg, it, path, err);
+        } else if (strcmp(key, "predict") == 0) {
+            rc = load_predict(&cfg->predict, it, path, err);
         } else {
             return ck_error_set(err, CK_EINVAL, path, 0, "unknown key \"%s\"", key);
         }

@@ -14,7 +14,10 @@
  *       "lifecycle": { "new_days": 30, "active_days": 180, "dormant_days": 365 },
  *       "rfm": { "recency_bounds": [a, b, c, d], "frequency_bounds": [...],
  *                "monetary_bounds": [...], "segments": [[5 names, F = 1..5] × R = 1..5] },
- *       "channels": ["sms", "wechat", "miniprogram", "app", "web", "store"]
+ *       "channels": ["sms", "wechat", "miniprogram", "app", "web", "store"],
+ *       "predict": { "risk_bands": { "by": "probability", "high": 0.6, "medium": 0.3 },
+ *                    "reasons": 3, "strategy": { ... }, "recall_channels": [...],
+ *                    "min_events": 1, "reason_templates": { "feature": "text", ... } }
  *     }
  *
  * `columns` maps a column name in the file to the canonical name it stands for (as
@@ -53,6 +56,38 @@ const char *ck_event_column_name(int column);
 /** RFM dimensions, in the order of `rfm_bounds`. */
 enum { CK_RFM_R, CK_RFM_F, CK_RFM_M };
 
+#define CK_MAX_TEMPLATES 48
+#define CK_TEMPLATE_MAX  160
+
+/**
+ * What churn-predict tells the campaign team (the "predict" section): risk bands, the
+ * number of reasons and their wording, the recall strategy rules and channels. These are
+ * operational settings read at scoring time; they are not part of a model's feature spec.
+ */
+typedef struct ck_predict_rules {
+    bool bands_by_percentile; /**< thresholds below are percentiles (0–100), not probabilities */
+    double band_high, band_medium; /**< at or above → high; at or above → medium; else low */
+    int n_reasons;
+    /** strategy: first matching rule wins, for customers not in the low band */
+    double vip_min_m_score;              /**< high value: monetary score at least this ... */
+    double vip_min_value_at_risk;        /**< ... or probability × revenue_365d at least this */
+    double discount_min_coupon_share;    /**< price-sensitive */
+    int new_arrival_max_frequency;       /**< launch-driven: few purchases ... */
+    double new_arrival_min_gap_ratio;    /**< ... and overdue against their own cycle */
+    double content_max_interactions_30d; /**< low interaction */
+    size_t n_recall_channels;            /**< channels a campaign can use, in preference order */
+    char recall_channels[CK_MAX_CHANNELS][CK_NAME_MAX];
+    int min_events; /**< fewer events before the as-of date → insufficient_history */
+    /** reason wording per feature: "{feature}" or "{feature:D}" (D decimals) insert a
+     *  value, "{feature_pct}" it × 100, "{feature_change}" the change a *_trend column
+     *  stands for ("down 80%", "up 25%") */
+    size_t n_templates;
+    struct {
+        char feature[CK_NAME_MAX];
+        char text[CK_TEMPLATE_MAX];
+    } templates[CK_MAX_TEMPLATES];
+} ck_predict_rules;
+
 /** A whole configuration. Plain data: copy it freely. */
 typedef struct ck_config {
     char delimiter;
@@ -80,6 +115,8 @@ typedef struct ck_config {
 
     size_t n_channels; /**< channels with their own engagement feature */
     char channels[CK_MAX_CHANNELS][CK_NAME_MAX];
+
+    ck_predict_rules predict;
 } ck_config;
 
 /** Fill @p cfg with the documented defaults. */

@@ -1,0 +1,106 @@
+/**
+ * @file enrich.h
+ * @brief What the campaign team needs beside a churn probability: the risk band, the
+ *        reasons in plain words, the recall strategy and channel (DESIGN.md, churn-predict).
+ *
+ * Every decision reads one customer's own values and the rules of the config's "predict"
+ * section, so a customer's row never depends on who else is scored.
+ */
+#ifndef CHURNKIT_ENRICH_H
+#define CHURNKIT_ENRICH_H
+
+#include <stddef.h>
+
+#include "churnkit/config.h"
+#include "churnkit/schema.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum ck_risk_band { CK_BAND_LOW, CK_BAND_MEDIUM, CK_BAND_HIGH } ck_risk_band;
+
+typedef enum ck_strategy {
+    CK_STRATEGY_NONE,
+    CK_STRATEGY_VIP,
+    CK_STRATEGY_DISCOUNT,
+    CK_STRATEGY_NEW_ARRIVAL,
+    CK_STRATEGY_CONTENT,
+    CK_STRATEGY_COUNT
+} ck_strategy;
+
+/** "high", "medium", "low". */
+const char *ck_risk_band_name(ck_risk_band band);
+/** "none", "vip", "discount", "new_arrival", "content". */
+const char *ck_strategy_name(ck_strategy strategy);
+/** The strategy named @p name, or -1. */
+int ck_strategy_from_name(const char *name);
+
+/** The band of a probability (or of its percentile, 0–100, when the rules say so). */
+ck_risk_band ck_enrich_band(const ck_predict_rules *rules, double probability, double percentile);
+
+/** What the strategy rules read; NaN where the model's data lacks the value. */
+typedef struct ck_customer_facts {
+    ck_risk_band band;
+    double probability;
+    double m_score, revenue_365d, coupon_share;
+    double frequency, recency_gap_ratio, interactions_30d;
+    const char *lifecycle_stage; /**< NULL when unknown */
+} ck_customer_facts;
+
+/** Where the facts the rules read sit in a model's schema (-1: not a feature). */
+typedef struct ck_enrich_plan {
+    long m_score, r_score, f_score, rfm_segment, lifecycle_stage;
+    long revenue_365d, coupon_share, frequency, recency_gap_ratio, interactions_30d;
+    long channel[CK_MAX_CHANNELS]; /**< channel_<c>_180d of each recall channel */
+} ck_enrich_plan;
+
+/** Find the columns the rules read in @p schema. */
+void ck_enrich_plan_init(ck_enrich_plan *plan, const ck_schema *schema,
+                         const ck_predict_rules *rules);
+
+/**
+ * The facts of one customer's row (coded against @p schema).
+ * @param[out] engagement  rules->n_recall_channels engagement counts (NaN when unknown)
+ * @param[out] rfm_score   "545" from the R, F and M scores, "" when unknown (4 bytes)
+ * @param[out] rfm_segment the segment's name (borrowed from the schema), or NULL
+ */
+void ck_enrich_facts(const ck_enrich_plan *plan, const ck_schema *schema, const float *row,
+                     const ck_predict_rules *rules, ck_customer_facts *facts, double *engagement,
+                     char rfm_score[4], const char **rfm_segment);
+
+/**
+ * The recall strategy by the rules, first match wins: low band → none; monetary score or
+ * value at risk (probability × revenue_365d) high enough → vip; coupon share high →
+ * discount; a new or active customer with few purchases overdue against their own cycle
+ * (the launch-driven pattern) → new_arrival; few interactions → content; else content.
+ * @param[out] rule  names the rule that decided ("high_value", "price_sensitive", ...)
+ */
+ck_strategy ck_enrich_strategy(const ck_predict_rules *rules, const ck_customer_facts *facts,
+                               const char **rule);
+
+/**
+ * The recall channel: the allowed channel (rules->recall_channels) with the most
+ * engagement in the last 180 days, the first allowed one on a tie or with none.
+ * @param engagement  rules->n_recall_channels counts (NaN for unknown counts as 0)
+ * @return the index of the channel in rules->recall_channels
+ */
+size_t ck_enrich_channel(const ck_predict_rules *rules, const double *engagement);
+
+/**
+ * The reasons a customer's churn risk is high: the (up to) @p k features whose
+ * contribution raises the logit the most (positive contributions only), worded with the
+ * rules' templates, or "<feature name>: <value>" without one.
+ * @param row      the customer's values coded against @p schema
+ * @param contrib  each feature's contribution to the logit
+ * @param[out] out @p k buffers of @p size bytes; unused ones are set to ""
+ * @return the number of reasons written
+ */
+size_t ck_enrich_reasons(const ck_predict_rules *rules, const ck_schema *schema, const float *row,
+                         const double *contrib, size_t k, char (*out)[256]);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,288 @@
+/*
+ * Campaign enrichment (see enrich.h): risk bands, strategy rules, channel choice, and the
+ * reasons rendered from templates.
+ *
+ * Trend columns are (a − b) / (a + b) of the last 30 days against the 30-day rate of the
+ * 60 before (docs/FEATURES.md), so the ratio a / b they stand for is (1 + t) / (1 − t),
+ * and "{x_trend_change}" words that ratio as a percentage change.
+ */
+#include "churnkit/enrich.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const band_names[] = { "low", "medium", "high" };
+static const char *const strategy_names[CK_STRATEGY_COUNT] = { "none", "vip", "discount",
+                                                               "new_arrival", "content" };
+
+const char *ck_risk_band_name(ck_risk_band band)
+{
+    return band <= CK_BAND_HIGH ? band_names[band] : "";
+}
+
+const char *ck_strategy_name(ck_strategy strategy)
+{
+    return strategy < CK_STRATEGY_COUNT ? strategy_names[strategy] : "";
+}
+
+int ck_strategy_from_name(const char *name)
+{
+    for (int s = 0; s < CK_STRATEGY_COUNT; s++)
+        if (strcmp(name, strategy_names[s]) == 0)
+            return s;
+    return -1;
+}
+
+ck_risk_band ck_enrich_band(const ck_predict_rules *rules, double probability, double percentile)
+{
+    double v = rules->bands_by_percentile ? percentile : probability;
+    if (v >= rules->band_high)
+        return CK_BAND_HIGH;
+    if (v >= rules->band_medium)
+        return CK_BAND_MEDIUM;
+    return CK_BAND_LOW;
+}
+
+ck_strategy ck_enrich_strategy(const ck_predict_rules *r, const ck_customer_facts *f,
+                               const char **rule)
+{
+    /* NaN fails every comparison below, so an unknown value never triggers a rule */
+    if (f->band == CK_BAND_LOW) {
+        *rule = "not_at_risk";
+        return CK_STRATEGY_NONE;
+    }
+    if (f->m_score >= r->vip_min_m_score ||
+        f->probability * f->revenue_365d >= r->vip_min_value_at_risk) {
+        *rule = "high_value";
+        return CK_STRATEGY_VIP;
+    }
+    if (f->coupon_share >= r->discount_min_coupon_share) {
+        *rule = "price_sensitive";
+        return CK_STRATEGY_DISCOUNT;
+    }
+    bool recent = f->lifecycle_stage != NULL && (strcmp(f->lifecycle_stage, "new") == 0 ||
+                                                 strcmp(f->lifecycle_stage, "active") == 0);
+    if (recent && f->frequency <= r->new_arrival_max_frequency &&
+        f->recency_gap_ratio >= r->new_arrival_min_gap_ratio) {
+        *rule = "launch_driven";
+        return CK_STRATEGY_NEW_ARRIVAL;
+    }
+    if (f->interactions_30d <= r->content_max_interactions_30d) {
+        *rule = "low_interaction";
+        return CK_STRATEGY_CONTENT;
+    }
+    *rule = "default";
+    return CK_STRATEGY_CONTENT;
+}
+
+size_t ck_enrich_channel(const ck_predict_rules *rules, const double *engagement)
+{
+    size_t best = 0;
+    for (size_t c = 1; c < rules->n_recall_channels; c++)
+        if (engagement[c] > engagement[best] || (isnan(engagement[best]) && engagement[c] > 0))
+            best = c;
+    return best;
+}
+
+/* ---- facts from a row --------------------------------------------------------------- */
+
+void ck_enrich_plan_init(ck_enrich_plan *plan, const ck_schema *schema,
+                         const ck_predict_rules *rules)
+{
+    plan->m_score = ck_schema_find(schema, "m_score");
+    plan->r_score = ck_schema_find(schema, "r_score");
+    plan->f_score = ck_schema_find(schema, "f_score");
+    plan->rfm_segment = ck_schema_find(schema, "rfm_segment");
+    plan->lifecycle_stage = ck_schema_find(schema, "lifecycle_stage");
+    plan->revenue_365d = ck_schema_find(schema, "revenue_365d");
+    plan->coupon_share = ck_schema_find(schema, "coupon_share");
+    plan->frequency = ck_schema_find(schema, "frequency");
+    plan->recency_gap_ratio = ck_schema_find(schema, "recency_gap_ratio");
+    plan->interactions_30d = ck_schema_find(schema, "interactions_30d");
+    for (size_t c = 0; c < rules->n_recall_channels; c++) {
+        char name[CK_NAME_MAX + 16];
+        snprintf(name, sizeof name, "channel_%s_180d", rules->recall_channels[c]);
+        plan->channel[c] = ck_schema_find(schema, name);
+    }
+}
+
+static double number_at(const float *row, long j)
+{
+    return j >= 0 ? (double)row[j] : NAN;
+}
+
+/* A categorical cell's level, or NULL when missing, unseen or not a feature. */
+static const char *level_at(const ck_schema *schema, const float *row, long j)
+{
+    if (j < 0 || isnan(row[j]))
+        return NULL;
+    return ck_schema_level(schema, (size_t)j, (size_t)row[j]);
+}
+
+void ck_enrich_facts(const ck_enrich_plan *plan, const ck_schema *schema, const float *row,
+                     const ck_predict_rules *rules, ck_customer_facts *facts, double *engagement,
+                     char rfm_score[4], const char **rfm_segment)
+{
+    facts->m_score = number_at(row, plan->m_score);
+    facts->revenue_365d = number_at(row, plan->revenue_365d);
+    facts->coupon_share = number_at(row, plan->coupon_share);
+    facts->frequency = number_at(row, plan->frequency);
+    facts->recency_gap_ratio = number_at(row, plan->recency_gap_ratio);
+    facts->interactions_30d = number_at(row, plan->interactions_30d);
+    facts->lifecycle_stage = level_at(schema, row, plan->lifecycle_stage);
+    for (size_t c = 0; c < rules->n_recall_channels; c++)
+        engagement[c] = number_at(row, plan->channel[c]);
+    double r = number_at(row, plan->r_score), f = number_at(row, plan->f_score);
+    double m = facts->m_score;
+    if (r >= 1 && r <= 5 && f >= 1 && f <= 5 && m >= 1 && m <= 5)
+        snprintf(rfm_score, 4, "%d%d%d", (int)r, (int)f, (int)m);
+    else
+        rfm_score[0] = '\0';
+    *rfm_segment = level_at(schema, row, plan->rfm_segment);
+}
+
+/* ---- reasons ----------------------------------------------------------------------- */
+
+typedef struct appender {
+    char *out;
+    size_t size, len;
+} appender;
+
+static void append(appender *a, const char *s, size_t n)
+{
+    if (a->len + n >= a->size)
+        n = a->size - a->len - 1;
+    memcpy(a->out + a->len, s, n);
+    a->len += n;
+    a->out[a->len] = '\0';
+}
+
+static bool ends_with(const char *s, size_t len, const char *suffix)
+{
+    size_t n = strlen(suffix);
+    return len > n && memcmp(s + len - n, suffix, n) == 0;
+}
+
+/* Render one placeholder "name[_pct|_change][:D]"; false when the feature is unknown or
+ * missing, so the caller falls back to the plain wording. */
+static bool render_placeholder(appender *a, const ck_schema *schema, const float *row,
+                               const char *spec, size_t len)
+{
+    const char *colon = memchr(spec, ':', len);
+    int decimals = -1;
+    size_t name_len = len;
+    if (colon != NULL) {
+        decimals = atoi(colon + 1);
+        name_len = (size_t)(colon - spec);
+    }
+    char name[CK_NAME_MAX + 16];
+    if (name_len >= sizeof name)
+        return false;
+    memcpy(name, spec, name_len);
+    name[name_len] = '\0';
+    enum { PLAIN, PCT, CHANGE } kind = PLAIN;
+    if (ends_with(name, name_len, "_change")) {
+        kind = CHANGE;
+        name[name_len - 7] = '\0';
+    } else if (ends_with(name, name_len, "_pct")) {
+        kind = PCT;
+        name[name_len - 4] = '\0';
+    }
+    long j = ck_schema_find(schema, name);
+    if (j < 0 || isnan(row[j]))
+        return false;
+    char text[96];
+    if (ck_schema_kind(schema, (size_t)j) == CK_FEATURE_CATEGORICAL) {
+        const char *level = ck_schema_level(schema, (size_t)j, (size_t)row[j]);
+        snprintf(text, sizeof text, "%s", level ? level : "other");
+    } else if (kind == CHANGE) {
+        double t = row[j];
+        double change = t >= 1 ? HUGE_VAL : ((1 + t) / (1 - t) - 1) * 100;
+        if (isinf(change))
+            snprintf(text, sizeof text, "up from none");
+        else if (fabs(change) < 0.5)
+            snprintf(text, sizeof text, "unchanged");
+        else
+            snprintf(text, sizeof text, "%s %.0f%%", change < 0 ? "down" : "up", fabs(change));
+    } else {
+        double v = kind == PCT ? row[j] * 100.0 : row[j];
+        if (decimals < 0 || decimals > 6) /* no precision asked: as a person would write it */
+            decimals = fabs(v) >= 100 || v == floor(v) ? 0 : fabs(v) >= 1 ? 1 : 2;
+        snprintf(text, sizeof text, "%.*f", decimals, v);
+    }
+    append(a, text, strlen(text));
+    return true;
+}
+
+static bool render_template(appender *a, const char *tpl, const ck_schema *schema, const float *row)
+{
+    for (const char *p = tpl; *p;) {
+        const char *open = strchr(p, '{');
+        if (open == NULL) {
+            append(a, p, strlen(p));
+            break;
+        }
+        append(a, p, (size_t)(open - p));
+        const char *close = strchr(open, '}');
+        if (close == NULL ||
+            !render_placeholder(a, schema, row, open + 1, (size_t)(close - open - 1)))
+            return false;
+        p = close + 1;
+    }
+    return true;
+}
+
+static void render_reason(const ck_predict_rules *rules, const ck_schema *schema, const float *row,
+                          size_t j, char *out)
+{
+    appender a = { out, 256, 0 };
+    out[0] = '\0';
+    const char *name = ck_schema_name(schema, j);
+    for (size_t t = 0; t < rules->n_templates; t++) {
+        if (strcmp(rules->templates[t].feature, name) != 0)
+            continue;
+        if (render_template(&a, rules->templates[t].text, schema, row))
+            return;
+        a.len = 0;
+        out[0] = '\0';
+        break;
+    }
+    /* no usable template: the feature's name in words and its value */
+    for (const char *p = name; *p; p++)
+        append(&a, *p == '_' ? " " : p, 1);
+    append(&a, ": ", 2);
+    char spec[CK_NAME_MAX + 2];
+    snprintf(spec, sizeof spec, "%s", name);
+    if (!render_placeholder(&a, schema, row, spec, strlen(spec)))
+        append(&a, "missing", 7);
+}
+
+size_t ck_enrich_reasons(const ck_predict_rules *rules, const ck_schema *schema, const float *row,
+                         const double *contrib, size_t k, char (*out)[256])
+{
+    size_t n_features = ck_schema_n_features(schema), written = 0;
+    size_t chosen[32];
+    if (k > 32)
+        k = 32;
+    for (size_t r = 0; r < k; r++) {
+        size_t best = n_features;
+        for (size_t j = 0; j < n_features; j++) {
+            bool taken = false;
+            for (size_t q = 0; q < written; q++)
+                taken |= chosen[q] == j;
+            /* ties go to the earlier feature, so the order is reproducible */
+            if (!taken && contrib[j] > 0 && (best == n_features || contrib[j] > contrib[best]))
+                best = j;
+        }
+        if (best == n_features)
+            break;
+        chosen[written] = best;
+        render_reason(rules, schema, row, best, out[written]);
+        written++;
+    }
+    for (size_t r = written; r < k; r++)
+        out[r][0] = '\0';
+    return written;
+}

@@ -1,0 +1,183 @@
+/*
+ * Campaign enrichment tests: risk bands at their boundaries, each strategy rule, the
+ * channel choice, and reasons (the top positive contributions, worded by templates),
+ * all on hand-worked cases.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "check.h"
+#include "churnkit/config.h"
+#include "churnkit/enrich.h"
+#include "churnkit/schema.h"
+
+static void test_enrich__bands(void)
+{
+    ck_config cfg;
+    ck_config_init(&cfg);
+    ck_predict_rules *r = &cfg.predict;
+    CHECK_EQ_INT(ck_enrich_band(r, 0.6, NAN), CK_BAND_HIGH);
+    CHECK_EQ_INT(ck_enrich_band(r, 0.5999, NAN), CK_BAND_MEDIUM);
+    CHECK_EQ_INT(ck_enrich_band(r, 0.3, NAN), CK_BAND_MEDIUM);
+    CHECK_EQ_INT(ck_enrich_band(r, 0.2999, NAN), CK_BAND_LOW);
+    r->bands_by_percentile = true;
+    r->band_high = 90;
+    r->band_medium = 70;
+    CHECK_EQ_INT(ck_enrich_band(r, 0.99, 89.9), CK_BAND_MEDIUM);
+    CHECK_EQ_INT(ck_enrich_band(r, 0.01, 90), CK_BAND_HIGH);
+    CHECK_EQ_INT(ck_enrich_band(r, 0.99, 10), CK_BAND_LOW);
+    CHECK_EQ_STR(ck_risk_band_name(CK_BAND_MEDIUM), "medium");
+}
+
+static ck_customer_facts at_risk(void)
+{
+    ck_customer_facts f = { CK_BAND_HIGH, 0.8, 3, 500, 0.1, 6, 1.2, 10, "active" };
+    return f;
+}
+
+static void test_enrich__strategy_rules_in_order(void)
+{
+    ck_config cfg;
+    ck_config_init(&cfg);
+    const ck_predict_rules *r = &cfg.predict;
+    const char *rule;
+    ck_customer_facts f = at_risk();
+    f.band = CK_BAND_LOW;
+    f.m_score = 5; /* not at risk beats everything */
+    CHECK_EQ_INT(ck_enrich_strategy(r, &f, &rule), CK_STRATEGY_NONE);
+    CHECK_EQ_STR(rule, "not_at_risk");
+    f = at_risk();
+    f.m_score = 5;
+    f.coupon_share = 0.9; /* high value first */
+    CHECK_EQ_INT(ck_enrich_strategy(r, &f, &rule), CK_STRATEGY_VIP);
+    CHECK_EQ_STR(rule, "high_value");
+    f = at_risk();
+    f.coupon_share = 0.3; /* at the threshold */
+    CHECK_EQ_INT(ck_enrich_strategy(r, &f, &rule), CK_STRATEGY_DISCOUNT);
+    CHECK_EQ_STR(rule, "price_sensitive");
+    f = at_risk();
+    f.frequency = 3;
+    f.recency_gap_ratio = 1.5;
+    CHECK_EQ_INT(ck_enrich_strategy(r, &f, &rule), CK_STRATEGY_NEW_ARRIVAL);
+    CHECK_EQ_STR(rule, "launch_driven");
+    f.lifecycle_stage = "dormant"; /* only recent buyers follow a launch */
+    f.interactions_30d = 2;
+    CHECK_EQ_INT(ck_enrich_strategy(r, &f, &rule), CK_STRATEGY_CONTENT);
+    CHECK_EQ_STR(rule, "low_interaction");
+    f = at_risk();
+    CHECK_EQ_INT(ck_enrich_strategy(r, &f, &rule), CK_STRATEGY_CONTENT);
+    CHECK_EQ_STR(rule, "default");
+    /* unknown values never trigger a rule */
+    f.m_score = f.coupon_share = f.frequency = f.interactions_30d = NAN;
+    CHECK_EQ_INT(ck_enrich_strategy(r, &f, &rule), CK_STRATEGY_CONTENT);
+    CHECK_EQ_STR(rule, "default");
+    /* value at risk, when configured: 0.8 × 500 = 400 */
+    cfg.predict.vip_min_value_at_risk = 400;
+    f = at_risk();
+    CHECK_EQ_INT(ck_enrich_strategy(&cfg.predict, &f, &rule), CK_STRATEGY_VIP);
+    CHECK_EQ_STR(ck_strategy_name(CK_STRATEGY_NEW_ARRIVAL), "new_arrival");
+    CHECK_EQ_INT(ck_strategy_from_name("vip"), CK_STRATEGY_VIP);
+}
+
+static void test_enrich__channel_with_most_engagement(void)
+{
+    ck_config cfg;
+    ck_config_init(&cfg); /* sms, wechat, miniprogram, app */
+    const double a[4] = { 1, 5, 5, 2 }, b[4] = { NAN, NAN, NAN, NAN }, c[4] = { NAN, 0, 3, 1 };
+    CHECK_EQ_INT(ck_enrich_channel(&cfg.predict, a), 1); /* tie: the first allowed */
+    CHECK_EQ_INT(ck_enrich_channel(&cfg.predict, b), 0);
+    CHECK_EQ_INT(ck_enrich_channel(&cfg.predict, c), 2);
+}
+
+static ck_schema *reason_schema(void)
+{
+    ck_error err = { 0 };
+    ck_schema *s = NULL;
+    CHECK_OK(ck_schema_new(&s, &err));
+    ck_schema_add_feature(s, "recency_days", CK_FEATURE_NUMERIC, &err);
+    ck_schema_add_feature(s, "recency_gap_ratio", CK_FEATURE_NUMERIC, &err);
+    ck_schema_add_feature(s, "views_trend", CK_FEATURE_NUMERIC, &err);
+    ck_schema_add_feature(s, "lifecycle_stage", CK_FEATURE_CATEGORICAL, &err);
+    ck_schema_add_level(s, 3, "active", 6, &err);
+    ck_schema_add_level(s, 3, "dormant", 7, &err);
+    ck_schema_add_feature(s, "avg_spend_x", CK_FEATURE_NUMERIC, &err);
+    ck_schema_add_feature(s, "coupon_share", CK_FEATURE_NUMERIC, &err);
+    return s;
+}
+
+static void test_enrich__reasons_are_the_top_contributions_in_words(void)
+{
+    ck_config cfg;
+    ck_config_init(&cfg);
+    ck_schema *s = reason_schema();
+    if (s == NULL)
+        return;
+    /* views_trend −0.6: the last 30 days are (1 − 0.6) / (1 + 0.6) = 0.25 of the rate
+     * before, a fall of 75% */
+    const float row[6] = { 143.2f, 2.44f, -0.6f, 1.0f, 12.345f, 0.25f };
+    const double contrib[6] = { 0.9, 0.2, 0.5, 0.7, 0.05, -0.3 };
+    char out[4][256];
+    CHECK_EQ_INT(ck_enrich_reasons(&cfg.predict, s, row, contrib, 4, out), 4);
+    CHECK_EQ_STR(out[0], "no purchase for 143 days");
+    CHECK_EQ_STR(out[1], "lifecycle stage dormant");
+    CHECK_EQ_STR(out[2], "views down 75% on the previous 60 days");
+    CHECK_EQ_STR(out[3], "no purchase for 143 days, 2.4x their usual gap");
+    /* only positive contributions: coupon_share (−0.3) never appears; fewer than asked */
+    const double few[6] = { -1, -1, -1, -1, 0.01, -0.3 };
+    CHECK_EQ_INT(ck_enrich_reasons(&cfg.predict, s, row, few, 3, out), 1);
+    CHECK_EQ_STR(out[0], "avg spend x: 12.3"); /* no template: the name in words */
+    CHECK_EQ_STR(out[1], "");
+    /* a configured template with a percentage, and a missing value */
+    snprintf(cfg.predict.templates[0].feature, CK_NAME_MAX, "coupon_share");
+    snprintf(cfg.predict.templates[0].text, CK_TEMPLATE_MAX, "coupons on {coupon_share_pct:0}%%");
+    const double coupon[6] = { 0, 0, 0, 0, 0, 1 };
+    ck_enrich_reasons(&cfg.predict, s, row, coupon, 1, out);
+    CHECK_EQ_STR(out[0], "coupons on 25%");
+    const float missing[6] = { NAN, NAN, 0.0f, NAN, NAN, NAN };
+    const double second[6] = { 0, 1, 0.5, 0, 0, 0 };
+    ck_enrich_reasons(&cfg.predict, s, missing, second, 2, out);
+    CHECK_EQ_STR(out[0], "recency gap ratio: missing"); /* its template reads a missing value */
+    CHECK_EQ_STR(out[1], "views unchanged on the previous 60 days");
+    ck_schema_free(s);
+}
+
+static void test_enrich__facts_from_a_row(void)
+{
+    ck_error err = { 0 };
+    ck_config cfg;
+    ck_config_init(&cfg);
+    ck_schema *s = NULL;
+    CHECK_OK(ck_schema_new(&s, &err));
+    const char *names[] = { "r_score", "f_score", "m_score", "channel_wechat_180d",
+                            "coupon_share" };
+    for (int i = 0; i < 5; i++)
+        ck_schema_add_feature(s, names[i], CK_FEATURE_NUMERIC, &err);
+    ck_schema_add_feature(s, "rfm_segment", CK_FEATURE_CATEGORICAL, &err);
+    ck_schema_add_level(s, 5, "champions", 9, &err);
+    ck_enrich_plan plan;
+    ck_enrich_plan_init(&plan, s, &cfg.predict);
+    const float row[6] = { 5, 4, 5, 7, 0.5f, 0 };
+    ck_customer_facts f;
+    double engagement[CK_MAX_CHANNELS];
+    char rfm[4];
+    const char *segment;
+    ck_enrich_facts(&plan, s, row, &cfg.predict, &f, engagement, rfm, &segment);
+    CHECK_EQ_STR(rfm, "545");
+    CHECK_EQ_STR(segment, "champions");
+    CHECK_NEAR(f.m_score, 5, 0);
+    CHECK_NEAR(f.coupon_share, 0.5, 0);
+    CHECK(isnan(f.frequency) && f.lifecycle_stage == NULL);
+    CHECK(isnan(engagement[0]));     /* sms: not a feature */
+    CHECK_NEAR(engagement[1], 7, 0); /* wechat */
+    ck_schema_free(s);
+}
+
+int main(void)
+{
+    RUN(test_enrich__bands);
+    RUN(test_enrich__strategy_rules_in_order);
+    RUN(test_enrich__channel_with_most_engagement);
+    RUN(test_enrich__reasons_are_the_top_contributions_in_words);
+    RUN(test_enrich__facts_from_a_row);
+    return check_summary();
+}
