@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "churnkit/config.h"
+#include "churnkit/error.h"
 #include "churnkit/schema.h"
 
 #ifdef __cplusplus
@@ -86,6 +87,30 @@ ck_strategy ck_enrich_strategy(const ck_predict_rules *rules, const ck_customer_
  * @return the index of the channel in rules->recall_channels
  */
 size_t ck_enrich_channel(const ck_predict_rules *rules, const double *engagement);
+
+/** A churn-ab read-out (its --json file), for choosing strategies by measured lift. */
+typedef struct ck_ab_results ck_ab_results;
+
+/**
+ * Read a churn-ab --json file: its per-segment arms and its arm × channel table.
+ * @return CK_OK, CK_EIO, CK_EPARSE (not JSON), CK_EINVAL (not a churn-ab read-out)
+ */
+int ck_ab_results_load(ck_ab_results **out, const char *path, ck_error *err);
+void ck_ab_results_free(ck_ab_results *ab);
+
+/**
+ * The strategy (arm) with the largest significant positive lift in the customer's
+ * segment — a segment whose column is a categorical feature of @p schema and whose value
+ * is the customer's level — and for it the channel with the largest significant lift in
+ * the arm × channel table.
+ * @param[out] strategy  the arm as a strategy; untouched when nothing qualifies
+ * @param[out] channel   the channel (borrowed), or NULL when none is significant
+ * @param[out] why       "ab:rfm_segment=at_risk arm=discount lift=+0.052 p=0.003" (at least 96
+ * bytes)
+ * @return true when a measured lift decided the strategy
+ */
+bool ck_ab_results_choose(const ck_ab_results *ab, const ck_schema *schema, const float *row,
+                          ck_strategy *strategy, const char **channel, char *why, size_t size);
 
 /**
  * The reasons a customer's churn risk is high: the (up to) @p k features whose

@@ -36,6 +36,8 @@ static const char usage[] =
     "  --budget N         flag (contact=1) the N customers with the most value at risk:\n"
     "                     probability x revenue in the last 365 days\n"
     "  --shard I/N        score only the customers whose id hashes to shard I of N\n"
+    "  --ab-results FILE  churn-ab --json read-out: take the strategy and channel with the\n"
+    "                     best significant lift in the customer's segment\n"
     "  --skip-bad-rows    skip bad event rows\n"
     "  --config FILE      the \"predict\" rules: risk bands, strategy, channels, wording\n"
     "  --threads N        worker threads [all cores]\n"
@@ -56,6 +58,7 @@ enum {
     OPT_REASONS,
     OPT_BUDGET,
     OPT_SHARD,
+    OPT_AB_RESULTS,
     OPT_SKIP_BAD_ROWS,
 };
 
@@ -72,6 +75,7 @@ static const struct option long_options[] = {
     { "reasons", required_argument, NULL, OPT_REASONS },
     { "budget", required_argument, NULL, OPT_BUDGET },
     { "shard", required_argument, NULL, OPT_SHARD },
+    { "ab-results", required_argument, NULL, OPT_AB_RESULTS },
     { "skip-bad-rows", no_argument, NULL, OPT_SKIP_BAD_ROWS },
     CLI_COMMON_OPTIONS,
 };
@@ -79,7 +83,7 @@ static const struct option long_options[] = {
 #define MAX_REASONS 10
 
 typedef struct options {
-    const char *model, *events, *customers, *table, *id, *out, *config;
+    const char *model, *events, *customers, *table, *id, *out, *config, *ab_results;
     int64_t as_of;
     bool has_as_of, all_customers, skip_bad_rows, jsonl;
     int reasons; /* -1: from the config */
@@ -145,6 +149,9 @@ static void parse_options(options *o, int argc, char **argv)
         case OPT_SHARD:
             parse_shard(o, optarg);
             break;
+        case OPT_AB_RESULTS:
+            o->ab_results = optarg;
+            break;
         case OPT_SKIP_BAD_ROWS:
             o->skip_bad_rows = true;
             break;
@@ -190,6 +197,7 @@ typedef struct writer {
     const ck_model *model;
     const ck_schema *schema;
     const ck_predict_rules *rules;
+    const ck_ab_results *ab; /* may be NULL */
     ck_enrich_plan plan;
     int n_reasons;
     bool budget;
@@ -258,7 +266,7 @@ static void write_row(const writer *w, const char *id, const float *row, bool sc
     const ck_predict_rules *rules = w->rules;
     ck_customer_facts facts;
     double engagement[CK_MAX_CHANNELS];
-    char rfm_score[4], reasons[MAX_REASONS][256];
+    char rfm_score[4], reasons[MAX_REASONS][256], decided[128];
     const char *segment, *rule = "insufficient_history";
     ck_enrich_facts(&w->plan, w->schema, row, rules, &facts, engagement, rfm_score, &segment);
     double prob = NAN;
@@ -271,8 +279,14 @@ static void write_row(const writer *w, const char *id, const float *row, bool sc
         facts.band = ck_enrich_band(rules, prob, NAN);
         band = ck_risk_band_name(facts.band);
         strategy = ck_enrich_strategy(rules, &facts, &rule);
-        channel = strategy == CK_STRATEGY_NONE
-                      ? NULL
+        const char *measured_channel = NULL;
+        if (w->ab != NULL && strategy != CK_STRATEGY_NONE &&
+            ck_ab_results_choose(w->ab, w->schema, row, &strategy, &measured_channel, decided,
+                                 sizeof decided))
+            rule = NULL; /* a measured lift decided */
+        channel = strategy == CK_STRATEGY_NONE ? NULL
+                  : measured_channel != NULL
+                      ? measured_channel
                       : rules->recall_channels[ck_enrich_channel(rules, engagement)];
         double base;
         ck_gbm_contributions(ck_model_gbm(w->model), row, w->contrib, &base);
@@ -281,8 +295,8 @@ static void write_row(const writer *w, const char *id, const float *row, bool sc
         for (int r = 0; r < w->n_reasons; r++)
             reasons[r][0] = '\0';
     }
-    char decided[64];
-    snprintf(decided, sizeof decided, "rule:%s", rule);
+    if (rule != NULL)
+        snprintf(decided, sizeof decided, "rule:%s", rule);
     int k = 0;
     put_text(w, k++, "customer_id", id);
     put_number(w, k++, "churn_probability", prob, 6);
@@ -515,8 +529,11 @@ int main(int argc, char **argv)
     char path[1024];
     size_t rows = 0;
     writer w = { 0 };
+    ck_ab_results *ab = NULL;
     ck_config_init(&rules_cfg);
     int rc = o.config ? ck_config_load(&rules_cfg, o.config, &err) : CK_OK;
+    if (rc == CK_OK && o.ab_results)
+        rc = ck_ab_results_load(&ab, o.ab_results, &err);
     if (rc == CK_OK)
         rc = ck_model_resolve_path(path, sizeof path, o.model, &err);
     if (rc == CK_OK)
@@ -531,6 +548,7 @@ int main(int argc, char **argv)
                       .rules = &rules_cfg.predict,
                       .n_reasons = o.reasons >= 0 ? o.reasons : rules_cfg.predict.n_reasons,
                       .budget = o.budget >= 0 };
+        w.ab = ab;
         if (w.n_reasons > MAX_REASONS)
             w.n_reasons = MAX_REASONS;
         ck_enrich_plan_init(&w.plan, w.schema, w.rules);
@@ -553,6 +571,7 @@ int main(int argc, char **argv)
         cli_report(&err);
     cli_output_abort(&out);
     free(w.contrib);
+    ck_ab_results_free(ab);
     ck_model_free(model);
     return rc < 0 ? CLI_EXIT_DATA : CLI_EXIT_OK;
 }
