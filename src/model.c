@@ -1,8 +1,8 @@
 /*
- * A model: the trained body (gradient-boosted stumps) with the record of how it was made
- * (parameters, feature spec, training data and metrics), the churn probability of a row,
- * and versioned storage in a directory (`<name>-v<N>.json`). Reading and writing the file
- * are in model_json.c.
+ * A model: the trained body (gradient-boosted stumps or logistic regression) with the record of how
+ * it was made (parameters, feature spec, training data and metrics), the churn probability of a
+ * row, and versioned storage in a directory (`<name>-v<N>.json`). Reading and writing the file are
+ * in model_json.c.
  *
  * The probability is the logistic function of the logit, 1 / (1 + e^−z), evaluated as
  * e^z / (1 + e^z) for z < 0 so that e^−z never overflows and no precision is lost to
@@ -46,11 +46,34 @@ int ck_model_new_gbm(ck_model **out, ck_gbm *gbm, const ck_gbm_params *params,
     return CK_OK;
 }
 
+int ck_model_new_logreg(ck_model **out, ck_logreg *logreg, const ck_logreg_params *params,
+                        const ck_logreg_report *report, const ck_model_spec *spec,
+                        const ck_model_training *training, ck_error *err)
+{
+    assert(out != NULL && logreg != NULL && params != NULL && report != NULL && spec != NULL &&
+           training != NULL);
+    *out = NULL;
+    ck_model *m = calloc(1, sizeof *m);
+    if (m == NULL) {
+        ck_logreg_free(logreg);
+        return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
+    }
+    m->type = CK_MODEL_LOGREG;
+    m->logreg = logreg;
+    m->logreg_params = *params;
+    m->logreg_report = *report;
+    m->spec = *spec;
+    m->training = *training;
+    *out = m;
+    return CK_OK;
+}
+
 void ck_model_free(ck_model *model)
 {
     if (model == NULL)
         return;
     ck_gbm_free(model->gbm);
+    ck_logreg_free(model->logreg);
     free(model);
 }
 
@@ -61,7 +84,8 @@ ck_model_type ck_model_type_of(const ck_model *model)
 
 const ck_schema *ck_model_schema(const ck_model *model)
 {
-    return ck_gbm_schema(model->gbm);
+    return model->type == CK_MODEL_LOGREG ? ck_logreg_schema(model->logreg)
+                                          : ck_gbm_schema(model->gbm);
 }
 
 const ck_model_spec *ck_model_spec_of(const ck_model *model)
@@ -84,6 +108,21 @@ const ck_gbm_params *ck_model_gbm_params(const ck_model *model)
     return model->type == CK_MODEL_GBM_STUMPS ? &model->gbm_params : NULL;
 }
 
+const ck_logreg *ck_model_logreg(const ck_model *model)
+{
+    return model->type == CK_MODEL_LOGREG ? model->logreg : NULL;
+}
+
+const ck_logreg_params *ck_model_logreg_params(const ck_model *model)
+{
+    return model->type == CK_MODEL_LOGREG ? &model->logreg_params : NULL;
+}
+
+const ck_logreg_report *ck_model_logreg_report(const ck_model *model)
+{
+    return model->type == CK_MODEL_LOGREG ? &model->logreg_report : NULL;
+}
+
 static double logistic(double z)
 {
     if (z >= 0)
@@ -94,12 +133,24 @@ static double logistic(double z)
 
 double ck_model_predict_row(const ck_model *model, const float *row)
 {
-    return logistic(ck_gbm_logit_row(model->gbm, row));
+    return logistic(model->type == CK_MODEL_LOGREG ? ck_logreg_logit_row(model->logreg, row)
+                                                   : ck_gbm_logit_row(model->gbm, row));
+}
+
+void ck_model_contributions(const ck_model *model, const float *row, double *contrib,
+                            double *base_out)
+{
+    if (model->type == CK_MODEL_LOGREG)
+        ck_logreg_contributions(model->logreg, row, contrib, base_out);
+    else
+        ck_gbm_contributions(model->gbm, row, contrib, base_out);
 }
 
 int ck_model_predict(const ck_model *model, const ck_dataset *d, double *prob, int n_threads,
                      ck_error *err)
 {
+    if (model->type == CK_MODEL_LOGREG)
+        return ck_logreg_predict(model->logreg, d, prob, n_threads, err);
     return ck_gbm_predict(model->gbm, d, prob, n_threads, err);
 }
 

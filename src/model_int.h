@@ -9,8 +9,11 @@
 
 struct ck_model {
     ck_model_type type;
-    ck_gbm *gbm; /* owned */
+    ck_gbm *gbm; /* owned, gbm_stumps */
     ck_gbm_params gbm_params;
+    ck_logreg *logreg; /* owned, logreg */
+    ck_logreg_params logreg_params;
+    ck_logreg_report logreg_report;
     ck_model_spec spec;
     ck_model_training training;
 };

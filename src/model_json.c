@@ -16,7 +16,8 @@
  * stumps and must agree with the stored ones (TABLE_TOL), so a file edited by hand, or
  * corrupted, is refused instead of scoring something other than what was trained; the
  * stored tables are then the ones used, so a model scores tomorrow exactly as it scored
- * when it was saved.
+ * when it was saved. A logistic regression's original-scale coefficients and intercept are
+ * checked against its standardised ones the same way.
  *
  * Members this reader does not know are ignored: a later churnkit may add a member that
  * an older reader can safely skip without changing format_version (FORMAT.md,
@@ -39,6 +40,7 @@
 #include "churnkit/version.h"
 #include "config_int.h"
 #include "gbm_int.h"
+#include "logreg_int.h"
 #include "model_int.h"
 #include "util.h"
 
@@ -262,7 +264,7 @@ static void write_spec(writer *w, cJSON *root, const ck_model_spec *spec, const 
 
 /* Every parameter but n_threads: the model is the same for any thread count, and so is
  * its file. The seed is a decimal string, as a uint64 may not fit in a double. */
-static void write_params(writer *w, cJSON *root, const ck_gbm_params *p)
+static void write_gbm_params(writer *w, cJSON *root, const ck_gbm_params *p)
 {
     cJSON *o = put(w, root, "params", w_object(w));
     char seed[32];
@@ -276,6 +278,28 @@ static void write_params(writer *w, cJSON *root, const ck_gbm_params *p)
     put(w, o, "patience", w_integer(w, p->patience));
     put(w, o, "pos_weight", w_number(w, p->pos_weight, "params.pos_weight"));
     put(w, o, "subsample", w_number(w, p->subsample, "params.subsample"));
+    put(w, o, "seed", w_string(w, seed));
+}
+
+/* As for the stumps; C is the model's (the best of C_grid under cross-validation). */
+static void write_logreg_params(writer *w, cJSON *root, const ck_logreg_params *p)
+{
+    cJSON *o = put(w, root, "params", w_object(w));
+    char seed[32];
+    snprintf(seed, sizeof seed, "%llu", (unsigned long long)p->seed);
+    put(w, o, "solver", w_string(w, ck_logreg_solver_name(p->solver)));
+    put(w, o, "penalty", w_string(w, ck_logreg_penalty_name(p->penalty)));
+    put(w, o, "C", w_number(w, p->C, "params.C"));
+    put(w, o, "pos_weight", w_number(w, p->pos_weight, "params.pos_weight"));
+    put(w, o, "tol", w_number(w, p->tol, "params.tol"));
+    put(w, o, "max_iter", w_integer(w, p->max_iter));
+    put(w, o, "clip", w_number(w, p->clip, "params.clip"));
+    put(w, o, "cv_folds", w_integer(w, p->cv_folds));
+    if (p->n_grid > CK_LOGREG_MAX_GRID)
+        w_fail(w, CK_EINVAL, "params.C_grid: more than %d values", CK_LOGREG_MAX_GRID);
+    cJSON *grid = put(w, o, "C_grid", w_array(w));
+    for (size_t g = 0; g < p->n_grid && w->rc == CK_OK; g++)
+        put(w, grid, NULL, w_number(w, p->grid[g], "params.C_grid[%zu]", g));
     put(w, o, "seed", w_string(w, seed));
 }
 
@@ -314,13 +338,34 @@ static void write_training(writer *w, cJSON *root, const ck_model_training *t)
         put(w, in, "path", w_string(w, t->inputs[i].path));
         put(w, in, "sha256", w_string(w, t->inputs[i].sha256));
     }
+}
 
+/* The metrics of every model, then the solver's record of a logistic regression. */
+static void write_metrics(writer *w, cJSON *root, const ck_model *model)
+{
+    const ck_model_training *t = &model->training;
     cJSON *m = put(w, root, "metrics", w_object(w));
-    put(w, m, "rounds_kept", w_integer(w, t->rounds_kept));
+    if (model->type == CK_MODEL_GBM_STUMPS)
+        put(w, m, "rounds_kept", w_integer(w, t->rounds_kept));
     put(w, m, "train_logloss", w_metric(w, t->train_logloss, "train_logloss"));
     put(w, m, "valid_logloss", w_metric(w, t->valid_logloss, "valid_logloss"));
     put(w, m, "train_auc", w_metric(w, t->train_auc, "train_auc"));
     put(w, m, "valid_auc", w_metric(w, t->valid_auc, "valid_auc"));
+    if (model->type != CK_MODEL_LOGREG)
+        return;
+    const ck_logreg_report *r = &model->logreg_report;
+    put(w, m, "iterations", w_integer(w, r->iterations));
+    put(w, m, "objective", w_number(w, r->objective, "metrics.objective"));
+    put(w, m, "gradient_norm", w_metric(w, r->grad_norm, "gradient_norm"));
+    put(w, m, "converged", w_bool(w, r->converged));
+    if (r->n_cv > CK_LOGREG_MAX_GRID)
+        w_fail(w, CK_EINVAL, "metrics.cv: more than %d values", CK_LOGREG_MAX_GRID);
+    cJSON *cv = put(w, m, "cv", w_array(w));
+    for (size_t g = 0; g < r->n_cv && w->rc == CK_OK; g++) {
+        cJSON *point = put(w, cv, NULL, w_object(w));
+        put(w, point, "C", w_number(w, r->cv_C[g], "metrics.cv[%zu].C", g));
+        put(w, point, "logloss", w_number(w, r->cv_logloss[g], "metrics.cv[%zu].logloss", g));
+    }
 }
 
 static void write_stump(writer *w, cJSON *stumps, const ck__stump *s, size_t i,
@@ -373,7 +418,7 @@ static void write_table(writer *w, cJSON *tables, const ck__step_table *t, size_
     put(w, o, "missing", w_number(w, t->missing_value, "body.tables[%zu].missing", j));
 }
 
-static void write_body(writer *w, cJSON *root, const ck_gbm *gbm)
+static void write_gbm_body(writer *w, cJSON *root, const ck_gbm *gbm)
 {
     cJSON *body = put(w, root, "body", w_object(w));
     put(w, body, "base_score", w_number(w, gbm->base_score, "body.base_score"));
@@ -385,26 +430,76 @@ static void write_body(writer *w, cJSON *root, const ck_gbm *gbm)
         write_table(w, tables, &gbm->tables[j], j, gbm->schema);
 }
 
+/* One term per feature: its preprocessing and coefficients (logreg.h). */
+static void write_term(writer *w, cJSON *terms, const ck_logreg *m, size_t j)
+{
+    const ck_logreg_feature *f = ck_logreg_feature_at(m, j);
+    cJSON *o = put(w, terms, NULL, w_object(w));
+    put(w, o, "feature", w_string(w, ck_schema_name(ck_logreg_schema(m), j)));
+    if (f->categorical) {
+        cJSON *coefs = put(w, o, "level_coefs", w_array(w));
+        for (size_t k = 0; k < f->n_levels && w->rc == CK_OK; k++)
+            put(w, coefs, NULL,
+                w_number(w, f->level_coefs[k], "body.terms[%zu].level_coefs[%zu]", j, k));
+    } else {
+        put(w, o, "center", w_number(w, f->center, "body.terms[%zu].center", j));
+        put(w, o, "scale", w_number(w, f->scale, "body.terms[%zu].scale", j));
+        if (f->clipped) {
+            cJSON *clip = put(w, o, "clip", w_array(w));
+            put(w, clip, NULL, w_number(w, f->clip_low, "body.terms[%zu].clip[0]", j));
+            put(w, clip, NULL, w_number(w, f->clip_high, "body.terms[%zu].clip[1]", j));
+        } else {
+            put(w, o, "clip", w->rc == CK_OK ? cJSON_CreateNull() : NULL);
+        }
+        put(w, o, "coef", w_number(w, f->coef, "body.terms[%zu].coef", j));
+        put(w, o, "coef_original",
+            w_number(w, f->coef_original, "body.terms[%zu].coef_original", j));
+    }
+    if (f->has_missing)
+        put(w, o, "missing_coef", w_number(w, f->missing_coef, "body.terms[%zu].missing_coef", j));
+    else
+        put(w, o, "missing_coef", w->rc == CK_OK ? cJSON_CreateNull() : NULL);
+}
+
+static void write_logreg_body(writer *w, cJSON *root, const ck_logreg *m)
+{
+    cJSON *body = put(w, root, "body", w_object(w));
+    put(w, body, "intercept", w_number(w, ck_logreg_intercept(m, false), "body.intercept"));
+    put(w, body, "intercept_original",
+        w_number(w, ck_logreg_intercept(m, true), "body.intercept_original"));
+    cJSON *terms = put(w, body, "terms", w_array(w));
+    for (size_t j = 0; j < ck_schema_n_features(ck_logreg_schema(m)) && w->rc == CK_OK; j++)
+        write_term(w, terms, m, j);
+}
+
 int ck_model_save(const ck_model *model, FILE *out, ck_error *err)
 {
     writer w = { CK_OK, err };
-    const ck_gbm *gbm = model->gbm;
+    const ck_schema *schema = ck_model_schema(model);
+    bool logreg = model->type == CK_MODEL_LOGREG;
     cJSON *root = cJSON_CreateObject();
     char *text = NULL;
     if (root == NULL)
         return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
     put(&w, root, "format", w_string(&w, FORMAT_NAME));
     put(&w, root, "format_version", w_integer(&w, CK_MODEL_FORMAT_VERSION));
-    put(&w, root, "model_type", w_string(&w, "gbm_stumps"));
+    put(&w, root, "model_type", w_string(&w, logreg ? "logreg" : "gbm_stumps"));
     put(&w, root, "created_at", w_string(&w, model->training.created_at));
     put(&w, root, "toolkit_version", w_string(&w, ck_version()));
     cJSON *features = put(&w, root, "features", w_array(&w));
-    for (size_t j = 0; j < ck_schema_n_features(gbm->schema); j++)
-        put(&w, features, NULL, w_string(&w, ck_schema_name(gbm->schema, j)));
-    write_spec(&w, root, &model->spec, gbm->schema);
-    write_params(&w, root, &model->gbm_params);
+    for (size_t j = 0; j < ck_schema_n_features(schema); j++)
+        put(&w, features, NULL, w_string(&w, ck_schema_name(schema, j)));
+    write_spec(&w, root, &model->spec, schema);
+    if (logreg)
+        write_logreg_params(&w, root, &model->logreg_params);
+    else
+        write_gbm_params(&w, root, &model->gbm_params);
     write_training(&w, root, &model->training);
-    write_body(&w, root, gbm);
+    write_metrics(&w, root, model);
+    if (logreg)
+        write_logreg_body(&w, root, model->logreg);
+    else
+        write_gbm_body(&w, root, model->gbm);
     if (w.rc < 0)
         goto done;
     text = cJSON_Print(root);
@@ -656,7 +751,8 @@ static long line_of(const char *text, const char *pos)
 /* "format", "format_version" and "model_type", in the order that gives the clearest
  * message: a file from a newer churnkit is named as such before any field of it is
  * judged by the rules of this version. */
-static int read_header(const reader *r, const cJSON *root, ck_model_training *t)
+static int read_header(const reader *r, const cJSON *root, ck_model_type *type_out,
+                       ck_model_training *t)
 {
     const cJSON *format = cJSON_GetObjectItemCaseSensitive(root, "format");
     if (!cJSON_IsString(format) || strcmp(format->valuestring, FORMAT_NAME) != 0)
@@ -677,9 +773,14 @@ static int read_header(const reader *r, const cJSON *root, ck_model_training *t)
     int rc = it ? want_string(r, it, path, &type) : CK_EINVAL;
     if (rc < 0)
         return rc;
-    if (strcmp(type, "gbm_stumps") != 0)
+    if (strcmp(type, "gbm_stumps") == 0)
+        *type_out = CK_MODEL_GBM_STUMPS;
+    else if (strcmp(type, "logreg") == 0)
+        *type_out = CK_MODEL_LOGREG;
+    else
         return r_fail(r, CK_EINVAL,
-                      "model_type: \"%s\" is not a model type this churnkit reads (gbm_stumps)",
+                      "model_type: \"%s\" is not a model type this churnkit reads (gbm_stumps, "
+                      "logreg)",
                       type);
     char version_text[32];
     if ((rc = get_string(r, root, "", "created_at", t->created_at, sizeof t->created_at)) < 0 ||
@@ -812,11 +913,29 @@ static int read_features(const reader *r, const cJSON *root, const ck_schema *sc
     return CK_OK;
 }
 
-static int read_params(const reader *r, const cJSON *root, ck_gbm_params *p)
+/* A uint64 written as a decimal string. */
+static int get_seed(const reader *r, const cJSON *o, const char *at, uint64_t *out)
 {
-    char at[PATH_LEN], path[PATH_LEN];
-    const cJSON *o, *it;
+    char path[PATH_LEN];
     const char *seed;
+    const cJSON *it = member(r, o, at, "seed", path);
+    int rc = it ? want_string(r, it, path, &seed) : CK_EINVAL;
+    if (rc < 0)
+        return rc;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(seed, &end, 10);
+    if (seed[0] < '0' || seed[0] > '9' || *end != '\0' || errno == ERANGE)
+        return r_fail(r, CK_EINVAL, "%s: expected a whole number from 0 to 2^64 - 1 as a string",
+                      path);
+    *out = (uint64_t)v;
+    return CK_OK;
+}
+
+static int read_gbm_params(const reader *r, const cJSON *root, ck_gbm_params *p)
+{
+    char at[PATH_LEN];
+    const cJSON *o;
     int rc;
     if ((rc = get_object(r, root, "", "params", &o, at)) < 0 ||
         (rc = get_int(r, o, at, "rounds", &p->rounds)) < 0 ||
@@ -827,20 +946,86 @@ static int read_params(const reader *r, const cJSON *root, ck_gbm_params *p)
         (rc = get_int(r, o, at, "min_samples_leaf", &p->min_samples_leaf)) < 0 ||
         (rc = get_int(r, o, at, "patience", &p->patience)) < 0 ||
         (rc = get_number(r, o, at, "pos_weight", &p->pos_weight)) < 0 ||
-        (rc = get_number(r, o, at, "subsample", &p->subsample)) < 0)
+        (rc = get_number(r, o, at, "subsample", &p->subsample)) < 0 ||
+        (rc = get_seed(r, o, at, &p->seed)) < 0)
         return rc;
-    if ((it = member(r, o, at, "seed", path)) == NULL)
-        return CK_EINVAL;
-    if ((rc = want_string(r, it, path, &seed)) < 0)
-        return rc;
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(seed, &end, 10);
-    if (seed[0] < '0' || seed[0] > '9' || *end != '\0' || errno == ERANGE)
-        return r_fail(r, CK_EINVAL, "%s: expected a whole number from 0 to 2^64 - 1 as a string",
-                      path);
-    p->seed = (uint64_t)v;
     /* not in the file: the model does not depend on it */
+    p->n_threads = 1;
+    return CK_OK;
+}
+
+/* A string that must be one of names[0..n), as its index. */
+static int get_choice(const reader *r, const cJSON *o, const char *at, const char *key,
+                      const char *const *names, int n, const char *expected, int *out)
+{
+    char path[PATH_LEN];
+    const char *s;
+    const cJSON *it = member(r, o, at, key, path);
+    int rc = it ? want_string(r, it, path, &s) : CK_EINVAL;
+    if (rc < 0)
+        return rc;
+    for (int k = 0; k < n; k++)
+        if (strcmp(s, names[k]) == 0) {
+            *out = k;
+            return CK_OK;
+        }
+    return r_fail(r, CK_EINVAL, "%s: expected %s, got \"%s\"", path, expected, s);
+}
+
+/* A number with lo < v (or lo <= v when lo_closed) and v < hi. */
+static int get_in_range(const reader *r, const cJSON *o, const char *at, const char *key, double lo,
+                        bool lo_closed, double hi, const char *expected, double *out)
+{
+    char path[PATH_LEN];
+    int rc = get_number(r, o, at, key, out);
+    if (rc < 0)
+        return rc;
+    if (!((lo_closed ? *out >= lo : *out > lo) && *out < hi)) {
+        path_key(path, at, key);
+        return r_fail(r, CK_EINVAL, "%s: expected %s", path, expected);
+    }
+    return CK_OK;
+}
+
+static int read_logreg_params(const reader *r, const cJSON *root, ck_logreg_params *p)
+{
+    static const char *const solvers[] = { "newton", "lbfgs", "liblinear" };
+    static const char *const penalties[] = { "l2", "l1" };
+    char at[PATH_LEN], path[PATH_LEN];
+    const cJSON *o, *grid;
+    int solver = 0, penalty = 0, rc;
+    if ((rc = get_object(r, root, "", "params", &o, at)) < 0 ||
+        (rc = get_choice(r, o, at, "solver", solvers, 3, "\"newton\", \"lbfgs\" or \"liblinear\"",
+                         &solver)) < 0 ||
+        (rc = get_choice(r, o, at, "penalty", penalties, 2, "\"l2\" or \"l1\"", &penalty)) < 0)
+        return rc;
+    p->solver = (ck_logreg_solver)solver;
+    p->penalty = penalty == 1 ? CK_LOGREG_L1 : CK_LOGREG_L2;
+    if (p->penalty == CK_LOGREG_L1 && p->solver != CK_LOGREG_LIBLINEAR)
+        return r_fail(r, CK_EINVAL, "params.penalty: \"l1\" needs the \"liblinear\" solver");
+    if ((rc = get_in_range(r, o, at, "C", 0, false, HUGE_VAL, "a positive number", &p->C)) < 0 ||
+        (rc = get_in_range(r, o, at, "pos_weight", 0, false, HUGE_VAL, "a positive number",
+                           &p->pos_weight)) < 0 ||
+        (rc = get_in_range(r, o, at, "tol", 0, false, 1, "a number in (0, 1)", &p->tol)) < 0 ||
+        (rc = get_int(r, o, at, "max_iter", &p->max_iter)) < 0 ||
+        (rc = get_in_range(r, o, at, "clip", 0, true, 0.5, "a number in [0, 0.5)", &p->clip)) < 0 ||
+        (rc = get_int(r, o, at, "cv_folds", &p->cv_folds)) < 0)
+        return rc;
+    if (p->cv_folds == 1 || p->cv_folds > 100)
+        return r_fail(r, CK_EINVAL, "params.cv_folds: expected 0 or 2 to 100");
+    if ((rc = get_array(r, o, at, "C_grid", CK_LOGREG_MAX_GRID, &grid, &p->n_grid, path)) < 0)
+        return rc;
+    size_t g = 0;
+    for (const cJSON *it = grid->child; it; it = it->next, g++) {
+        char item_path[PATH_LEN];
+        path_index(item_path, path, g);
+        if ((rc = want_number(r, it, item_path, &p->grid[g])) < 0)
+            return rc;
+        if (!(p->grid[g] > 0))
+            return r_fail(r, CK_EINVAL, "%s: expected a positive number", item_path);
+    }
+    if ((rc = get_seed(r, o, at, &p->seed)) < 0)
+        return rc;
     p->n_threads = 1;
     return CK_OK;
 }
@@ -932,17 +1117,48 @@ static int read_training(const reader *r, const cJSON *root, ck_model_training *
     if (!cJSON_IsNull(valid_date) &&
         (rc = check_cutoff(r, valid_date, valid_unix, dates_path, unix_path, &t->valid_cutoff)) < 0)
         return rc;
-    if ((rc = read_inputs(r, o, at, t)) < 0)
-        return rc;
+    return read_inputs(r, o, at, t);
+}
 
+/* The metrics of every model; `report` (logreg only, else NULL) takes the solver's
+ * record. */
+static int read_metrics(const reader *r, const cJSON *root, ck_model_training *t,
+                        ck_logreg_report *report)
+{
+    char at[PATH_LEN], path[PATH_LEN];
+    const cJSON *o, *cv;
+    int rc;
     if ((rc = get_object(r, root, "", "metrics", &o, at)) < 0)
         return rc;
-    if ((rc = get_int(r, o, at, "rounds_kept", &t->rounds_kept)) < 0 ||
-        (rc = get_metric(r, o, at, "train_logloss", &t->train_logloss)) < 0 ||
+    if (report == NULL && (rc = get_int(r, o, at, "rounds_kept", &t->rounds_kept)) < 0)
+        return rc;
+    if ((rc = get_metric(r, o, at, "train_logloss", &t->train_logloss)) < 0 ||
         (rc = get_metric(r, o, at, "valid_logloss", &t->valid_logloss)) < 0 ||
         (rc = get_metric(r, o, at, "train_auc", &t->train_auc)) < 0 ||
         (rc = get_metric(r, o, at, "valid_auc", &t->valid_auc)) < 0)
         return rc;
+    if (report == NULL)
+        return CK_OK;
+    if ((rc = get_int(r, o, at, "iterations", &report->iterations)) < 0 ||
+        (rc = get_number(r, o, at, "objective", &report->objective)) < 0 ||
+        (rc = get_metric(r, o, at, "gradient_norm", &report->grad_norm)) < 0 ||
+        (rc = get_bool(r, o, at, "converged", &report->converged)) < 0 ||
+        (rc = get_array(r, o, at, "cv", CK_LOGREG_MAX_GRID, &cv, &report->n_cv, path)) < 0)
+        return rc;
+    size_t g = 0;
+    for (const cJSON *it = cv->child; it; it = it->next, g++) {
+        char point[PATH_LEN];
+        path_index(point, path, g);
+        if (!cJSON_IsObject(it))
+            return r_fail(r, CK_EINVAL, "%s: expected an object", point);
+        if ((rc = get_number(r, it, point, "C", &report->cv_C[g])) < 0 ||
+            (rc = get_number(r, it, point, "logloss", &report->cv_logloss[g])) < 0)
+            return rc;
+    }
+    report->train_logloss = t->train_logloss;
+    report->valid_logloss = t->valid_logloss;
+    report->train_auc = t->train_auc;
+    report->valid_auc = t->valid_auc;
     return CK_OK;
 }
 
@@ -1115,7 +1331,7 @@ static int check_table(const reader *r, const ck__step_table *s, ck__step_table 
     return CK_OK;
 }
 
-static int read_body(const reader *r, const cJSON *root, ck_gbm *gbm)
+static int read_gbm_body(const reader *r, const cJSON *root, ck_gbm *gbm)
 {
     char at[PATH_LEN], path[PATH_LEN];
     const cJSON *body, *stumps, *tables;
@@ -1165,6 +1381,153 @@ done:
     return rc;
 }
 
+/* One term of body.terms: feature j's preprocessing and coefficients into m. */
+static int read_term(const reader *r, const cJSON *o, const char *at, ck_logreg *m, size_t j)
+{
+    char path[PATH_LEN];
+    int rc;
+    if (!cJSON_IsObject(o))
+        return r_fail(r, CK_EINVAL, "%s: expected an object", at);
+    long named = feature_of(r, o, at, m->schema);
+    if (named < 0)
+        return CK_EINVAL;
+    if ((size_t)named != j) {
+        path_key(path, at, "feature");
+        return r_fail(r, CK_EINVAL, "%s: expected \"%s\" (terms follow the order of features)",
+                      path, ck_schema_name(m->schema, j));
+    }
+    ck_logreg_feature *f = &m->features[j];
+    if (f->categorical) {
+        double *coefs;
+        if ((rc = get_numbers(r, o, at, "level_coefs", f->n_levels, "one per level", &coefs)) < 0)
+            return rc;
+        /* the model owns the storage behind the borrowed pointer */
+        memcpy(m->level_coefs + (f->level_coefs - m->level_coefs), coefs,
+               f->n_levels * sizeof *coefs);
+        free(coefs);
+    } else {
+        if ((rc = get_number(r, o, at, "center", &f->center)) < 0 ||
+            (rc = get_in_range(r, o, at, "scale", 0, false, HUGE_VAL, "a positive number",
+                               &f->scale)) < 0)
+            return rc;
+        const cJSON *clip = member(r, o, at, "clip", path);
+        if (clip == NULL)
+            return CK_EINVAL;
+        f->clipped = !cJSON_IsNull(clip);
+        if (f->clipped) {
+            bool pair = cJSON_IsArray(clip) && cJSON_GetArraySize(clip) == 2 &&
+                        cJSON_IsNumber(clip->child) && cJSON_IsNumber(clip->child->next);
+            f->clip_low = pair ? clip->child->valuedouble : NAN;
+            f->clip_high = pair ? clip->child->next->valuedouble : NAN;
+            if (!(isfinite(f->clip_low) && isfinite(f->clip_high) && f->clip_low <= f->clip_high))
+                return r_fail(r, CK_EINVAL, "%s: expected null or [low, high] with low <= high",
+                              path);
+        }
+        double stored;
+        if ((rc = get_number(r, o, at, "coef", &f->coef)) < 0 ||
+            (rc = get_number(r, o, at, "coef_original", &stored)) < 0)
+            return rc;
+        f->coef_original = f->coef / f->scale;
+        if (!same_number(stored, f->coef_original)) {
+            path_key(path, at, "coef_original");
+            return r_fail(r, CK_EINVAL,
+                          "%s: does not match coef / scale (%.17g stored, %.17g computed)", path,
+                          stored, f->coef_original);
+        }
+        f->coef_original = stored;
+    }
+    const cJSON *missing = member(r, o, at, "missing_coef", path);
+    if (missing == NULL)
+        return CK_EINVAL;
+    f->has_missing = !cJSON_IsNull(missing);
+    f->missing_coef = 0;
+    if (f->has_missing && !(cJSON_IsNumber(missing) && isfinite(missing->valuedouble)))
+        return r_fail(r, CK_EINVAL, "%s: expected a number or null", path);
+    if (f->has_missing)
+        f->missing_coef = missing->valuedouble;
+    return CK_OK;
+}
+
+/* The logistic-regression body. Like the stumps' tables, the original-scale numbers are
+ * computed again from the standardised ones and must agree within TABLE_TOL, so a file
+ * edited by hand is refused; the stored numbers are then kept. */
+static int read_logreg_body(const reader *r, const cJSON *root, ck_logreg *m)
+{
+    char at[PATH_LEN], path[PATH_LEN];
+    const cJSON *body, *terms;
+    size_t n_terms, n_features = ck_schema_n_features(m->schema);
+    double stored;
+    int rc;
+    if ((rc = get_object(r, root, "", "body", &body, at)) < 0 ||
+        (rc = get_number(r, body, at, "intercept", &m->intercept)) < 0 ||
+        (rc = get_number(r, body, at, "intercept_original", &stored)) < 0 ||
+        (rc = get_array(r, body, at, "terms", SIZE_MAX, &terms, &n_terms, path)) < 0)
+        return rc;
+    if (n_terms != n_features)
+        return r_fail(r, CK_EINVAL, "%s: expected %zu terms (one per feature), got %zu", path,
+                      n_features, n_terms);
+    size_t j = 0;
+    for (const cJSON *t = terms->child; t; t = t->next, j++) {
+        char term_path[PATH_LEN];
+        path_index(term_path, path, j);
+        if ((rc = read_term(r, t, term_path, m, j)) < 0)
+            return rc;
+    }
+    ck__logreg_layout(m);
+    double computed = ck_logreg_intercept(m, true);
+    if (!same_number(stored, computed))
+        return r_fail(r, CK_EINVAL,
+                      "body.intercept_original: does not match the terms (%.17g stored, %.17g "
+                      "from intercept, coef, center and scale)",
+                      stored, computed);
+    return CK_OK;
+}
+
+/* The body of each model type, after the members they share, in the order of the file;
+ * the body's constructor takes `schema`. */
+static int load_gbm(ck_model **out, const reader *r, const cJSON *root, ck_schema **schema,
+                    const ck_model_spec *spec, ck_model_training *training)
+{
+    ck_gbm_params params = CK_GBM_PARAMS_INIT;
+    int rc;
+    if ((rc = read_gbm_params(r, root, &params)) < 0 ||
+        (rc = read_training(r, root, training)) < 0 ||
+        (rc = read_metrics(r, root, training, NULL)) < 0)
+        return rc;
+    ck_gbm *gbm = calloc(1, sizeof *gbm);
+    if (gbm == NULL)
+        return ck_error_set(r->err, CK_ENOMEM, r->file, 0, "out of memory");
+    gbm->schema = *schema;
+    *schema = NULL;
+    if ((rc = read_gbm_body(r, root, gbm)) < 0) {
+        ck_gbm_free(gbm);
+        return rc;
+    }
+    return ck_model_new_gbm(out, gbm, &params, spec, training, r->err);
+}
+
+static int load_logreg(ck_model **out, const reader *r, const cJSON *root, ck_schema **schema,
+                       const ck_model_spec *spec, ck_model_training *training)
+{
+    ck_logreg_params params = CK_LOGREG_PARAMS_INIT;
+    ck_logreg_report report;
+    ck_logreg *m = NULL;
+    int rc;
+    memset(&report, 0, sizeof report);
+    if ((rc = read_logreg_params(r, root, &params)) < 0 ||
+        (rc = read_training(r, root, training)) < 0 ||
+        (rc = read_metrics(r, root, training, &report)) < 0 ||
+        (rc = ck__logreg_new(&m, *schema, r->err)) < 0)
+        return rc;
+    if ((rc = read_logreg_body(r, root, m)) < 0) {
+        ck_logreg_free(m);
+        return rc;
+    }
+    report.C = params.C;
+    report.n_columns = m->n_columns;
+    return ck_model_new_logreg(out, m, &params, &report, spec, training, r->err);
+}
+
 int ck_model_load(ck_model **out, const char *path, ck_error *err)
 {
     *out = NULL;
@@ -1172,10 +1535,10 @@ int ck_model_load(ck_model **out, const char *path, ck_error *err)
     char *text = NULL;
     size_t len = 0;
     cJSON *root = NULL;
-    ck_gbm *gbm = NULL;
+    ck_schema *schema = NULL;
     ck_model_spec *spec = calloc(1, sizeof *spec);
     ck_model_training *training = calloc(1, sizeof *training);
-    ck_gbm_params params = CK_GBM_PARAMS_INIT;
+    ck_model_type type = CK_MODEL_GBM_STUMPS;
     int rc;
     if (spec == NULL || training == NULL) {
         rc = ck_error_set(err, CK_ENOMEM, path, 0, "out of memory");
@@ -1193,24 +1556,14 @@ int ck_model_load(ck_model **out, const char *path, ck_error *err)
         rc = r_fail(&r, CK_EINVAL, "not a churnkit model");
         goto done;
     }
-    if ((rc = read_header(&r, root, training)) < 0)
+    if ((rc = read_header(&r, root, &type, training)) < 0 ||
+        (rc = ck_schema_new(&schema, err)) < 0 || (rc = read_spec(&r, root, spec, schema)) < 0 ||
+        (rc = read_features(&r, root, schema)) < 0)
         goto done;
-    gbm = calloc(1, sizeof *gbm);
-    if (gbm == NULL) {
-        rc = ck_error_set(err, CK_ENOMEM, path, 0, "out of memory");
-        goto done;
-    }
-    if ((rc = ck_schema_new(&gbm->schema, err)) < 0)
-        goto done;
-    if ((rc = read_spec(&r, root, spec, gbm->schema)) < 0 ||
-        (rc = read_features(&r, root, gbm->schema)) < 0 ||
-        (rc = read_params(&r, root, &params)) < 0 || (rc = read_training(&r, root, training)) < 0 ||
-        (rc = read_body(&r, root, gbm)) < 0)
-        goto done;
-    rc = ck_model_new_gbm(out, gbm, &params, spec, training, err);
-    gbm = NULL; /* the model's, or freed by ck_model_new_gbm */
+    rc = type == CK_MODEL_LOGREG ? load_logreg(out, &r, root, &schema, spec, training)
+                                 : load_gbm(out, &r, root, &schema, spec, training);
 done:
-    ck_gbm_free(gbm);
+    ck_schema_free(schema);
     cJSON_Delete(root);
     free(text);
     free(training);

@@ -172,6 +172,31 @@ static void test_enrich__facts_from_a_row(void)
     ck_schema_free(s);
 }
 
+static void test_enrich__percentiles_against_the_training_distribution(void)
+{
+    ck_error err = { 0 };
+    /* numpy.percentile([1, 2, 3, 4], [0, 25, 50, 100]) = 1, 1.75, 2.5, 4 */
+    const double scores[5] = { 4, 2, NAN, 1, 3 };
+    double q[CK_SCORE_QUANTILES];
+    CHECK_OK(ck_enrich_score_quantiles(q, scores, 5, &err));
+    CHECK_NEAR(q[0], 1, 0);
+    CHECK_NEAR(q[25], 1.75, 1e-15);
+    CHECK_NEAR(q[50], 2.5, 1e-15);
+    CHECK_NEAR(q[100], 4, 0);
+    /* a uniform distribution: percentile k at k / 100 */
+    for (int k = 0; k < CK_SCORE_QUANTILES; k++)
+        q[k] = k / 100.0;
+    CHECK_NEAR(ck_enrich_percentile(q, 0.255), 25.5, 1e-9);
+    CHECK_NEAR(ck_enrich_percentile(q, 0.25), 25, 1e-9);
+    CHECK_NEAR(ck_enrich_percentile(q, -1), 0, 0);
+    CHECK_NEAR(ck_enrich_percentile(q, 2), 100, 0);
+    CHECK(isnan(ck_enrich_percentile(NULL, 0.5)));
+    /* a run of equal percentiles (many equal scores): the middle of the run */
+    for (int k = 0; k < CK_SCORE_QUANTILES; k++)
+        q[k] = k < 40 ? 0.1 : k / 100.0;
+    CHECK_NEAR(ck_enrich_percentile(q, 0.1), 19.5, 1e-12);
+}
+
 int main(void)
 {
     RUN(test_enrich__bands);
@@ -179,5 +204,6 @@ int main(void)
     RUN(test_enrich__channel_with_most_engagement);
     RUN(test_enrich__reasons_are_the_top_contributions_in_words);
     RUN(test_enrich__facts_from_a_row);
+    RUN(test_enrich__percentiles_against_the_training_distribution);
     return check_summary();
 }

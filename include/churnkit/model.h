@@ -24,6 +24,7 @@
 #include "churnkit/dataset.h"
 #include "churnkit/error.h"
 #include "churnkit/gbm.h"
+#include "churnkit/logreg.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -32,7 +33,7 @@ extern "C" {
 /** The format version this churnkit writes, and the newest it reads. */
 #define CK_MODEL_FORMAT_VERSION 1
 
-typedef enum ck_model_type { CK_MODEL_GBM_STUMPS } ck_model_type;
+typedef enum ck_model_type { CK_MODEL_GBM_STUMPS, CK_MODEL_LOGREG } ck_model_type;
 
 /** How the training data was made, so scoring can make its input the same way. */
 typedef enum ck_model_source { CK_SOURCE_EVENTS, CK_SOURCE_TABLE } ck_model_source;
@@ -58,7 +59,7 @@ typedef struct ck_model_training {
     size_t n_inputs;
     ck_model_input inputs[CK_MODEL_MAX_INPUTS];
     /* metrics */
-    int rounds_kept;
+    int rounds_kept; /**< gbm_stumps: boosting rounds kept (0 for logreg) */
     double train_logloss, valid_logloss, train_auc, valid_auc; /**< NaN when absent */
 } ck_model_training;
 
@@ -82,6 +83,18 @@ typedef struct ck_model ck_model;
 int ck_model_new_gbm(ck_model **out, ck_gbm *gbm, const ck_gbm_params *params,
                      const ck_model_spec *spec, const ck_model_training *training, ck_error *err);
 
+/**
+ * Wrap a trained logistic regression.
+ * @param logreg  taken over by the model (freed with it, also on failure)
+ * @param params  as trained, with C the model's C (report->C under cross-validation)
+ * @param report  the solver's record (iterations, objective, gradient, convergence, the
+ *                cross-validation curve) kept in the file's metrics
+ * @return CK_OK, CK_ENOMEM
+ */
+int ck_model_new_logreg(ck_model **out, ck_logreg *logreg, const ck_logreg_params *params,
+                        const ck_logreg_report *report, const ck_model_spec *spec,
+                        const ck_model_training *training, ck_error *err);
+
 /** Free a model (and its body); accepts NULL. */
 void ck_model_free(ck_model *model);
 
@@ -98,7 +111,8 @@ int ck_model_save(const ck_model *model, FILE *out, ck_error *err);
  * Read a model file. Refuses, with a one-line message naming the file: not a churnkit
  * model, a newer format_version, a missing or ill-typed field (named by its JSON path,
  * `body.stumps[3].threshold: expected a number`), a body inconsistent with its schema,
- * step tables that do not match the stumps. The loaded model's params have n_threads 1.
+ * step tables that do not match the stumps, original-scale coefficients that do not match
+ * the standardised ones. The loaded model's params have n_threads 1.
  * @param[out] out  the model, NULL on failure; free with ck_model_free()
  * @return CK_OK, CK_EIO, CK_EPARSE (not JSON; err.line is set), CK_EVERSION, CK_EINVAL,
  *         CK_ENOMEM
@@ -117,6 +131,13 @@ const ck_model_training *ck_model_training_of(const ck_model *model);
 const ck_gbm *ck_model_gbm(const ck_model *model);
 /** The stumps model's training parameters (borrowed), or NULL for another type. */
 const ck_gbm_params *ck_model_gbm_params(const ck_model *model);
+/** The logistic regression (borrowed), or NULL for another type. */
+const ck_logreg *ck_model_logreg(const ck_model *model);
+/** The logistic regression's parameters (borrowed), or NULL for another type. */
+const ck_logreg_params *ck_model_logreg_params(const ck_model *model);
+/** The logistic regression's solver record (borrowed), or NULL for another type. A
+ *  loaded model's warning is "" and its metrics are those of the training record. */
+const ck_logreg_report *ck_model_logreg_report(const ck_model *model);
 
 /**
  * Churn probability of one row coded against the model's schema: the logistic function
@@ -124,6 +145,14 @@ const ck_gbm_params *ck_model_gbm_params(const ck_model *model);
  * ck_model_predict() gives the same row.
  */
 double ck_model_predict_row(const ck_model *model, const float *row);
+
+/**
+ * Each feature's exact contribution to the row's logit, whatever the model type
+ * (ck_gbm_contributions(), ck_logreg_contributions()); their sum plus @p base_out is the
+ * logit. @param[out] contrib n_features values
+ */
+void ck_model_contributions(const ck_model *model, const float *row, double *contrib,
+                            double *base_out);
 
 /**
  * Probabilities for every row of @p d (whose schema must match the model's).

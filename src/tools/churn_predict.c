@@ -10,11 +10,13 @@
 
 #include "churnkit/churnkit.h"
 #include "churnkit/enrich.h"
+#include "churnkit/sql.h"
 #include "cli.h"
 
 static const char usage[] =
     "Usage: churn-predict --model M --events E.csv [--as-of DATE] --out S.csv\n"
     "       churn-predict --model M --table T.csv [--id COL] --out S.csv\n"
+    "       churn-predict --model M --emit-sql [--dialect D]\n"
     "\n"
     "Score customers with a model: per customer the churn probability, risk score and\n"
     "band, lifecycle stage, RFM score and segment, a recall strategy and channel, the\n"
@@ -39,6 +41,10 @@ static const char usage[] =
     "  --ab-results FILE  churn-ab --json read-out: take the strategy and channel with the\n"
     "                     best significant lift in the customer's segment\n"
     "  --skip-bad-rows    skip bad event rows\n"
+    "  --emit-sql         print a SQL expression computing churn_probability from a\n"
+    "                     table of the model's features (missing values NULL), so a\n"
+    "                     warehouse scores in place; reads no data\n"
+    "  --dialect D        postgres, hive or clickhouse [postgres]\n"
     "  --config FILE      the \"predict\" rules: risk bands, strategy, channels, wording\n"
     "  --threads N        worker threads [all cores]\n"
     "  -q, --quiet        no notes on stderr\n"
@@ -60,6 +66,8 @@ enum {
     OPT_SHARD,
     OPT_AB_RESULTS,
     OPT_SKIP_BAD_ROWS,
+    OPT_EMIT_SQL,
+    OPT_DIALECT,
 };
 
 static const struct option long_options[] = {
@@ -77,6 +85,8 @@ static const struct option long_options[] = {
     { "shard", required_argument, NULL, OPT_SHARD },
     { "ab-results", required_argument, NULL, OPT_AB_RESULTS },
     { "skip-bad-rows", no_argument, NULL, OPT_SKIP_BAD_ROWS },
+    { "emit-sql", no_argument, NULL, OPT_EMIT_SQL },
+    { "dialect", required_argument, NULL, OPT_DIALECT },
     CLI_COMMON_OPTIONS,
 };
 
@@ -86,6 +96,8 @@ typedef struct options {
     const char *model, *events, *customers, *table, *id, *out, *config, *ab_results;
     int64_t as_of;
     bool has_as_of, all_customers, skip_bad_rows, jsonl;
+    bool emit_sql, has_dialect;
+    ck_sql_dialect dialect;
     int reasons; /* -1: from the config */
     long budget; /* -1: none */
     long shard, n_shards;
@@ -101,6 +113,19 @@ static void parse_shard(options *o, const char *arg)
     snprintf(first, sizeof first, "%.*s", (int)(slash - arg), arg);
     o->n_shards = cli_parse_long("--shard", slash + 1, 1, 1000000);
     o->shard = cli_parse_long("--shard", first, 0, o->n_shards - 1);
+}
+
+static void parse_dialect(options *o, const char *arg)
+{
+    static const char *const names[] = { "postgres", "hive", "clickhouse" };
+    static const ck_sql_dialect dialects[] = { CK_SQL_POSTGRES, CK_SQL_HIVE, CK_SQL_CLICKHOUSE };
+    for (size_t k = 0; k < sizeof names / sizeof *names; k++)
+        if (strcmp(arg, names[k]) == 0) {
+            o->dialect = dialects[k];
+            o->has_dialect = true;
+            return;
+        }
+    cli_usage_error("--dialect: expected postgres, hive or clickhouse, got \"%s\"", arg);
 }
 
 static void parse_options(options *o, int argc, char **argv)
@@ -155,6 +180,12 @@ static void parse_options(options *o, int argc, char **argv)
         case OPT_SKIP_BAD_ROWS:
             o->skip_bad_rows = true;
             break;
+        case OPT_EMIT_SQL:
+            o->emit_sql = true;
+            break;
+        case OPT_DIALECT:
+            parse_dialect(o, optarg);
+            break;
         case CLI_OPT_CONFIG:
             o->config = optarg;
             break;
@@ -178,6 +209,13 @@ static void parse_options(options *o, int argc, char **argv)
         cli_usage_error("unexpected argument \"%s\"", argv[optind]);
     if (o->model == NULL)
         cli_usage_error("--model is required");
+    if (o->has_dialect && !o->emit_sql)
+        cli_usage_error("--dialect belongs to --emit-sql");
+    if (o->emit_sql && (o->events || o->table || o->out))
+        cli_usage_error("--emit-sql prints to stdout and reads no data: drop --events, --table "
+                        "and --out");
+    if (o->emit_sql)
+        return;
     if ((o->events == NULL) == (o->table == NULL))
         cli_usage_error("give either --events or --table");
     if (o->table && (o->has_as_of || o->customers || o->all_customers))
@@ -273,7 +311,13 @@ static void write_row(const writer *w, const char *id, const float *row, bool sc
     ck_strategy strategy = CK_STRATEGY_NONE;
     const char *band = NULL, *channel = NULL;
     if (scored) {
-        prob = ck_model_predict_row(w->model, row);
+        /* the logit is the base plus the contributions, summed in feature order as the
+         * model's own scoring does: one pass gives both the score and the reasons */
+        double logit;
+        ck_model_contributions(w->model, row, w->contrib, &logit);
+        for (size_t j = 0; j < ck_schema_n_features(w->schema); j++)
+            logit += w->contrib[j];
+        prob = logit >= 0 ? 1.0 / (1.0 + exp(-logit)) : exp(logit) / (1.0 + exp(logit));
         /* percentiles need the training distribution, which the model does not store yet */
         facts.probability = prob;
         facts.band = ck_enrich_band(rules, prob, NAN);
@@ -288,8 +332,6 @@ static void write_row(const writer *w, const char *id, const float *row, bool sc
                   : measured_channel != NULL
                       ? measured_channel
                       : rules->recall_channels[ck_enrich_channel(rules, engagement)];
-        double base;
-        ck_gbm_contributions(ck_model_gbm(w->model), row, w->contrib, &base);
         ck_enrich_reasons(rules, w->schema, row, w->contrib, (size_t)w->n_reasons, reasons);
     } else {
         for (int r = 0; r < w->n_reasons; r++)
@@ -299,7 +341,7 @@ static void write_row(const writer *w, const char *id, const float *row, bool sc
         snprintf(decided, sizeof decided, "rule:%s", rule);
     int k = 0;
     put_text(w, k++, "customer_id", id);
-    put_number(w, k++, "churn_probability", prob, 6);
+    put_number(w, k++, "churn_probability", prob, 12);
     put_number(w, k++, "risk_score", scored ? round(prob * 100) : NAN, 0);
     put_text(w, k++, "risk_band", band);
     put_number(w, k++, "percentile", NAN, 1);
@@ -516,11 +558,30 @@ static int score_table(const options *o, writer *w, size_t *rows, ck_error *err)
     return rc;
 }
 
+/* --emit-sql: the model as one SQL expression on stdout. */
+static int emit_sql(const options *o)
+{
+    ck_error err = { 0 };
+    ck_model *model = NULL;
+    char path[1024];
+    int rc = ck_model_resolve_path(path, sizeof path, o->model, &err);
+    if (rc == CK_OK)
+        rc = ck_model_load(&model, path, &err);
+    if (rc == CK_OK)
+        rc = ck_sql_emit(stdout, model, o->dialect, &err);
+    if (rc < 0)
+        cli_report(&err);
+    ck_model_free(model);
+    return rc < 0 ? CLI_EXIT_DATA : CLI_EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
     cli_init("churn-predict", usage);
     options o;
     parse_options(&o, argc, argv);
+    if (o.emit_sql)
+        return emit_sql(&o);
 
     ck_error err = { 0 };
     ck_model *model = NULL;
@@ -538,8 +599,6 @@ int main(int argc, char **argv)
         rc = ck_model_resolve_path(path, sizeof path, o.model, &err);
     if (rc == CK_OK)
         rc = ck_model_load(&model, path, &err);
-    if (rc == CK_OK && ck_model_gbm(model) == NULL)
-        rc = ck_error_set(&err, CK_EINVAL, path, 0, "reasons need a stumps model");
     if (rc == CK_OK) {
         w = (writer){ .jsonl = o.jsonl,
                       .id_name = "customer_id",

@@ -15,8 +15,9 @@
 #include "cli.h"
 
 static const char usage[] =
-    "Usage: churn-train --events E.csv --cutoff DATE [--cutoff DATE ...] --model gbm --out M\n"
-    "       churn-train --table T.csv --label COL --model gbm --out M\n"
+    "Usage: churn-train --events E.csv --cutoff DATE [--cutoff DATE ...] --model gbm|logreg\n"
+    "                   --out M\n"
+    "       churn-train --table T.csv --label COL --model gbm|logreg --out M\n"
     "\n"
     "Train a churn model and save it as a model file. Events mode builds the features and\n"
     "labels as of each cutoff (docs/FEATURES.md) and, with several cutoffs, validates out\n"
@@ -44,7 +45,22 @@ static const char usage[] =
     "  --patience N           early stopping rounds on the validation set, 0 off [30]\n"
     "  --pos-weight X         weight of churned rows [1]\n"
     "  --subsample X          fraction of rows per round [1]\n"
-    "  --seed N               for subsampling and --valid-fraction [42]\n"
+    "  --seed N               for subsampling, --valid-fraction and --cv folds [42]\n"
+    "\n"
+    "Model (--model logreg: logistic regression on standardised, imputed, one-hot features;\n"
+    "objective C * sum of weighted log losses + penalty, the intercept penalised as by\n"
+    "LIBLINEAR -B 1):\n"
+    "  --C X                  weight of the loss against the penalty [1]\n"
+    "  --penalty l2|l1        l2: half the squared norm, l1: the absolute sum [l2]\n"
+    "  --solver S             newton, lbfgs or liblinear; l1 needs liblinear [newton for\n"
+    "                         l2, liblinear for l1]\n"
+    "  --tol X                stop when the gradient is X times its size at zero [1e-7]\n"
+    "  --max-iter N           iteration limit [newton 50, lbfgs 1000; liblinear: its own]\n"
+    "  --clip Q               clip numeric features at the training Q and 1-Q quantiles,\n"
+    "                         0 off [0]\n"
+    "  --cv K                 choose C by stratified K-fold log loss over --C-grid\n"
+    "  --C-grid X,Y,...       C values for --cv [0.001,0.01,0.1,1,10,100]\n"
+    "  --pos-weight X         weight of churned rows [1]\n"
     "\n"
     "Output:\n"
     "  --out FILE | DIR/      the model file, or a new version DIR/<name>-v<N>.json\n"
@@ -77,6 +93,14 @@ enum {
     OPT_POS_WEIGHT,
     OPT_SUBSAMPLE,
     OPT_SEED,
+    OPT_C,
+    OPT_PENALTY,
+    OPT_SOLVER,
+    OPT_TOL,
+    OPT_MAX_ITER,
+    OPT_CLIP,
+    OPT_CV,
+    OPT_C_GRID,
     OPT_OUT,
     OPT_NAME,
 };
@@ -103,12 +127,22 @@ static const struct option long_options[] = {
     { "pos-weight", required_argument, NULL, OPT_POS_WEIGHT },
     { "subsample", required_argument, NULL, OPT_SUBSAMPLE },
     { "seed", required_argument, NULL, OPT_SEED },
+    { "C", required_argument, NULL, OPT_C },
+    { "penalty", required_argument, NULL, OPT_PENALTY },
+    { "solver", required_argument, NULL, OPT_SOLVER },
+    { "tol", required_argument, NULL, OPT_TOL },
+    { "max-iter", required_argument, NULL, OPT_MAX_ITER },
+    { "clip", required_argument, NULL, OPT_CLIP },
+    { "cv", required_argument, NULL, OPT_CV },
+    { "C-grid", required_argument, NULL, OPT_C_GRID },
     { "out", required_argument, NULL, OPT_OUT },
     { "name", required_argument, NULL, OPT_NAME },
     CLI_COMMON_OPTIONS,
 };
 
 #define MAX_IGNORE 256
+
+typedef enum model_kind { MODEL_GBM, MODEL_LOGREG } model_kind;
 
 typedef struct options {
     const char *events, *customers, *table, *label, *id, *out, *name, *config;
@@ -120,8 +154,68 @@ typedef struct options {
     size_t n_ignore;
     double valid_fraction;
     bool skip_bad_rows, quiet;
+    model_kind model;
     ck_gbm_params gbm;
+    ck_logreg_params logreg;
+    const char *gbm_only, *logreg_only; /* the first such option given, for messages */
+    bool has_C, has_grid, has_solver;
 } options;
+
+/* --C-grid X,Y,...: each a positive number. */
+static void parse_grid(options *o, char *list)
+{
+    o->logreg.n_grid = 0;
+    for (char *tok = strtok(list, ","); tok != NULL; tok = strtok(NULL, ",")) {
+        if (o->logreg.n_grid == CK_LOGREG_MAX_GRID)
+            cli_usage_error("--C-grid: at most %d values", CK_LOGREG_MAX_GRID);
+        o->logreg.grid[o->logreg.n_grid++] = cli_parse_double("--C-grid", tok, 1e-12, 1e12);
+    }
+    if (o->logreg.n_grid == 0)
+        cli_usage_error("--C-grid: expected C values separated by commas");
+    o->has_grid = true;
+}
+
+static void parse_choice(const char *option, const char *arg, const char *const *names, int n,
+                         int *out)
+{
+    for (int k = 0; k < n; k++)
+        if (strcmp(arg, names[k]) == 0) {
+            *out = k;
+            return;
+        }
+    if (n == 2)
+        cli_usage_error("%s: expected %s or %s, got \"%s\"", option, names[0], names[1], arg);
+    cli_usage_error("%s: expected %s, %s or %s, got \"%s\"", option, names[0], names[1], names[2],
+                    arg);
+}
+
+/* What belongs to one model family only, checked once --model is known. */
+static void check_model_options(options *o)
+{
+    if (o->model == MODEL_LOGREG && o->gbm_only)
+        cli_usage_error("%s belongs to --model gbm", o->gbm_only);
+    if (o->model == MODEL_GBM && o->logreg_only)
+        cli_usage_error("%s belongs to --model logreg", o->logreg_only);
+    if (o->model != MODEL_LOGREG)
+        return;
+    ck_logreg_params *p = &o->logreg;
+    if (p->penalty == CK_LOGREG_L1 && !o->has_solver)
+        p->solver = CK_LOGREG_LIBLINEAR;
+    if (p->penalty == CK_LOGREG_L1 && p->solver != CK_LOGREG_LIBLINEAR)
+        cli_usage_error("--penalty l1 needs --solver liblinear (newton and lbfgs are l2 only)");
+    if (p->solver == CK_LOGREG_LIBLINEAR && p->max_iter != 0)
+        cli_usage_error("--max-iter does not apply to --solver liblinear (LIBLINEAR 2.3 keeps "
+                        "its own limit)");
+    if (o->has_grid && p->cv_folds == 0)
+        cli_usage_error("--C-grid needs --cv");
+    if (o->has_C && p->cv_folds > 0)
+        cli_usage_error("give --C or --cv, not both");
+    if (p->cv_folds > 0 && !o->has_grid) {
+        static const double grid[] = { 0.001, 0.01, 0.1, 1, 10, 100 };
+        p->n_grid = sizeof grid / sizeof *grid;
+        memcpy(p->grid, grid, sizeof grid);
+    }
+}
 
 static void parse_ignore(options *o, char *list)
 {
@@ -134,10 +228,12 @@ static void parse_ignore(options *o, char *list)
 
 static void parse_options(options *o, int argc, char **argv)
 {
-    *o = (options){ .name = "churn", .gbm = CK_GBM_PARAMS_INIT };
-    o->gbm.n_threads = cli_default_threads();
+    *o = (options){ .name = "churn", .gbm = CK_GBM_PARAMS_INIT, .logreg = CK_LOGREG_PARAMS_INIT };
+    o->gbm.n_threads = o->logreg.n_threads = cli_default_threads();
     const char *model = NULL;
-    int c;
+    static const char *const solvers[] = { "newton", "lbfgs", "liblinear" };
+    static const char *const penalties[] = { "l2", "l1" };
+    int c, choice;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":qhV", long_options, NULL)) != -1) {
         switch (c) {
@@ -177,35 +273,81 @@ static void parse_options(options *o, int argc, char **argv)
             model = optarg;
             break;
         case OPT_ROUNDS:
+            o->gbm_only = o->gbm_only ? o->gbm_only : "--rounds";
             o->gbm.rounds = (int)cli_parse_long("--rounds", optarg, 1, 1000000);
             break;
         case OPT_LEARNING_RATE:
+            o->gbm_only = o->gbm_only ? o->gbm_only : "--learning-rate";
             o->gbm.learning_rate = cli_parse_double("--learning-rate", optarg, 1e-6, 1.0);
             break;
         case OPT_MAX_BINS:
+            o->gbm_only = o->gbm_only ? o->gbm_only : "--max-bins";
             o->gbm.max_bins = (int)cli_parse_long("--max-bins", optarg, 2, 255);
             break;
         case OPT_LAMBDA:
+            o->gbm_only = o->gbm_only ? o->gbm_only : "--lambda";
             o->gbm.lambda = cli_parse_double("--lambda", optarg, 0.0, 1e12);
             break;
         case OPT_MIN_CHILD_WEIGHT:
+            o->gbm_only = o->gbm_only ? o->gbm_only : "--min-child-weight";
             o->gbm.min_child_weight = cli_parse_double("--min-child-weight", optarg, 0.0, 1e12);
             break;
         case OPT_MIN_SAMPLES_LEAF:
+            o->gbm_only = o->gbm_only ? o->gbm_only : "--min-samples-leaf";
             o->gbm.min_samples_leaf =
                 (int)cli_parse_long("--min-samples-leaf", optarg, 1, 1L << 30);
             break;
         case OPT_PATIENCE:
+            o->gbm_only = o->gbm_only ? o->gbm_only : "--patience";
             o->gbm.patience = (int)cli_parse_long("--patience", optarg, 0, 1000000);
             break;
         case OPT_POS_WEIGHT:
             o->gbm.pos_weight = cli_parse_double("--pos-weight", optarg, 1e-6, 1e6);
+            o->logreg.pos_weight = o->gbm.pos_weight;
             break;
         case OPT_SUBSAMPLE:
+            o->gbm_only = o->gbm_only ? o->gbm_only : "--subsample";
             o->gbm.subsample = cli_parse_double("--subsample", optarg, 1e-6, 1.0);
             break;
         case OPT_SEED:
             o->gbm.seed = (uint64_t)cli_parse_long("--seed", optarg, 0, 1L << 62);
+            o->logreg.seed = o->gbm.seed;
+            break;
+        case OPT_C:
+            o->logreg_only = o->logreg_only ? o->logreg_only : "--C";
+            o->logreg.C = cli_parse_double("--C", optarg, 1e-12, 1e12);
+            o->has_C = true;
+            break;
+        case OPT_PENALTY:
+            o->logreg_only = o->logreg_only ? o->logreg_only : "--penalty";
+            parse_choice("--penalty", optarg, penalties, 2, &choice);
+            o->logreg.penalty = choice == 1 ? CK_LOGREG_L1 : CK_LOGREG_L2;
+            break;
+        case OPT_SOLVER:
+            o->logreg_only = o->logreg_only ? o->logreg_only : "--solver";
+            parse_choice("--solver", optarg, solvers, 3, &choice);
+            o->logreg.solver = (ck_logreg_solver)choice;
+            o->has_solver = true;
+            break;
+        case OPT_TOL:
+            o->logreg_only = o->logreg_only ? o->logreg_only : "--tol";
+            o->logreg.tol = cli_parse_double("--tol", optarg, 1e-15, 0.5);
+            break;
+        case OPT_MAX_ITER:
+            o->logreg_only = o->logreg_only ? o->logreg_only : "--max-iter";
+            o->logreg.max_iter = (int)cli_parse_long("--max-iter", optarg, 1, 1000000);
+            break;
+        case OPT_CLIP:
+            o->logreg_only = o->logreg_only ? o->logreg_only : "--clip";
+            o->logreg.clip = cli_parse_double("--clip", optarg, 0.0, 0.49);
+            break;
+        case OPT_CV:
+            o->logreg_only = o->logreg_only ? o->logreg_only : "--cv";
+            o->logreg.cv_folds = (int)cli_parse_long("--cv", optarg, 2, 100);
+            break;
+        case OPT_C_GRID:
+            o->logreg_only = o->logreg_only ? o->logreg_only : "--C-grid";
+            parse_grid(o, optarg);
             break;
         case OPT_OUT:
             o->out = optarg;
@@ -217,7 +359,7 @@ static void parse_options(options *o, int argc, char **argv)
             o->config = optarg;
             break;
         case CLI_OPT_THREADS:
-            o->gbm.n_threads = cli_parse_threads(optarg);
+            o->gbm.n_threads = o->logreg.n_threads = cli_parse_threads(optarg);
             break;
         case 'q':
             o->quiet = true;
@@ -236,9 +378,11 @@ static void parse_options(options *o, int argc, char **argv)
     if (optind < argc)
         cli_usage_error("unexpected argument \"%s\"", argv[optind]);
     if (model == NULL)
-        cli_usage_error("--model is required (gbm)");
-    if (strcmp(model, "gbm") != 0)
-        cli_usage_error("--model: expected gbm, got \"%s\"", model);
+        cli_usage_error("--model is required (gbm or logreg)");
+    if (strcmp(model, "gbm") != 0 && strcmp(model, "logreg") != 0)
+        cli_usage_error("--model: expected gbm or logreg, got \"%s\"", model);
+    o->model = strcmp(model, "logreg") == 0 ? MODEL_LOGREG : MODEL_GBM;
+    check_model_options(o);
     if ((o->events == NULL) == (o->table == NULL))
         cli_usage_error("give either --events (with --cutoff) or --table (with --label)");
     if (o->events && o->n_cutoffs == 0)
@@ -387,12 +531,17 @@ static int add_input(ck_model_training *tr, const char *role, const char *path, 
     return rc;
 }
 
-static void print_summary(const ck_model *model, const ck_gbm_report *r)
+static void print_rows(const ck_model *model)
 {
     const ck_model_training *tr = ck_model_training_of(model);
     cli_note("%zu rows, %.1f%% churned; %zu validation rows, %.1f%% churned", tr->rows,
              tr->rows ? 100.0 * (double)tr->positives / (double)tr->rows : 0.0, tr->valid_rows,
              tr->valid_rows ? 100.0 * (double)tr->valid_positives / (double)tr->valid_rows : 0.0);
+}
+
+static void print_summary(const ck_model *model, const ck_gbm_report *r)
+{
+    print_rows(model);
     cli_note("%d rounds run, %d kept", r->rounds_run, r->rounds_kept);
     cli_note("train:      log loss %.5f  AUC %.4f", r->train_logloss, r->train_auc);
     if (!isnan(r->valid_logloss))
@@ -418,6 +567,106 @@ static void print_summary(const ck_model *model, const ck_gbm_report *r)
     }
 }
 
+/* One coefficient of the design: feature j's value (level −1), a level, or its missing
+ * indicator (level −2). */
+typedef struct coef_ref {
+    size_t feature;
+    long level;
+    double coef;
+} coef_ref;
+
+static void print_logreg_summary(const ck_model *model)
+{
+    const ck_logreg_params *p = ck_model_logreg_params(model);
+    const ck_logreg_report *r = ck_model_logreg_report(model);
+    const ck_model_training *tr = ck_model_training_of(model);
+    const ck_logreg *lr = ck_model_logreg(model);
+    const ck_schema *schema = ck_logreg_schema(lr);
+    print_rows(model);
+    char gradient[64] = "";
+    if (!isnan(r->grad_norm))
+        snprintf(gradient, sizeof gradient, ", gradient %.2g of its start", r->grad_norm);
+    cli_note("logreg (%s, %s, C %g, %zu columns): %d iterations, objective %.10g%s%s",
+             ck_logreg_solver_name(p->solver), ck_logreg_penalty_name(p->penalty), r->C,
+             r->n_columns, r->iterations, r->objective, gradient,
+             r->converged ? "" : " (not converged)");
+    if (r->n_cv > 0) {
+        cli_note("cross-validation, %d stratified folds, held-out log loss by C:", p->cv_folds);
+        for (size_t g = 0; g < r->n_cv; g++)
+            cli_note("  C %-10g %.6f%s", r->cv_C[g], r->cv_logloss[g],
+                     r->cv_C[g] == r->C ? "  <- best" : "");
+    }
+    cli_note("train:      log loss %.5f  AUC %.4f", tr->train_logloss, tr->train_auc);
+    if (!isnan(tr->valid_logloss))
+        cli_note("validation: log loss %.5f  AUC %.4f", tr->valid_logloss, tr->valid_auc);
+
+    coef_ref *refs = malloc((r->n_columns + 1) * sizeof *refs);
+    size_t n_refs = 0;
+    for (size_t j = 0; refs && j < ck_schema_n_features(schema); j++) {
+        const ck_logreg_feature *f = ck_logreg_feature_at(lr, j);
+        if (f->categorical)
+            for (size_t k = 0; k < f->n_levels; k++)
+                refs[n_refs++] = (coef_ref){ j, (long)k, f->level_coefs[k] };
+        else
+            refs[n_refs++] = (coef_ref){ j, -1, f->coef };
+        if (f->has_missing)
+            refs[n_refs++] = (coef_ref){ j, -2, f->missing_coef };
+    }
+    cli_note("largest coefficients (numeric features per standard deviation):");
+    for (size_t k = 0; k < 10 && k < n_refs; k++) {
+        size_t best = k;
+        for (size_t i = k + 1; i < n_refs; i++)
+            if (fabs(refs[i].coef) > fabs(refs[best].coef))
+                best = i;
+        coef_ref t = refs[k];
+        refs[k] = refs[best];
+        refs[best] = t;
+        const char *name = ck_schema_name(schema, refs[k].feature);
+        if (refs[k].level >= 0)
+            cli_note("  %+9.4f  %s=%s", refs[k].coef, name,
+                     ck_schema_level(schema, refs[k].feature, (size_t)refs[k].level));
+        else
+            cli_note("  %+9.4f  %s%s", refs[k].coef, name, refs[k].level == -2 ? " (missing)" : "");
+    }
+    free(refs);
+}
+
+/* Train the chosen model family and wrap it, with the training record, in a model. */
+static int train_model(ck_model **out, options *o, const ck_dataset *train, const ck_dataset *valid,
+                       const ck_model_spec *spec, ck_model_training *tr, ck_gbm_report *gbm_report,
+                       ck_error *err)
+{
+    int rc;
+    if (o->model == MODEL_GBM) {
+        ck_gbm *gbm = NULL;
+        if (valid == NULL && o->gbm.patience > 0)
+            o->gbm.patience = 0; /* nothing to stop on */
+        if ((rc = ck_gbm_train(&gbm, train, valid, &o->gbm, gbm_report, cli_progress, "training",
+                               err)) < 0)
+            return rc;
+        tr->rounds_kept = gbm_report->rounds_kept;
+        tr->train_logloss = gbm_report->train_logloss;
+        tr->valid_logloss = gbm_report->valid_logloss;
+        tr->train_auc = gbm_report->train_auc;
+        tr->valid_auc = gbm_report->valid_auc;
+        return ck_model_new_gbm(out, gbm, &o->gbm, spec, tr, err);
+    }
+    ck_logreg *lr = NULL;
+    ck_logreg_report r;
+    if ((rc = ck_logreg_train(&lr, train, valid, &o->logreg, &r, cli_progress, "training", err)) <
+        0)
+        return rc;
+    if (!r.converged)
+        cli_warn("%s", r.warning);
+    tr->train_logloss = r.train_logloss;
+    tr->valid_logloss = r.valid_logloss;
+    tr->train_auc = r.train_auc;
+    tr->valid_auc = r.valid_auc;
+    ck_logreg_params params = o->logreg;
+    params.C = r.C; /* the best of the grid under --cv */
+    return ck_model_new_logreg(out, lr, &params, &r, spec, tr, err);
+}
+
 /* --out DIR/ (or an existing directory) asks for a new version inside it. */
 static int output_path(char *path, size_t size, const options *o, ck_error *err)
 {
@@ -441,7 +690,6 @@ int main(int argc, char **argv)
     ck_model_spec spec = { 0 };
     ck_model_training tr = { 0 };
     ck_dataset *train = NULL, *valid = NULL;
-    ck_gbm *gbm = NULL;
     ck_model *model = NULL;
     cli_output out = { 0 };
     char path[1024];
@@ -473,28 +721,20 @@ int main(int argc, char **argv)
         goto done;
     count_labels(train, &tr.rows, &tr.positives);
     count_labels(valid, &tr.valid_rows, &tr.valid_positives);
-    if (valid == NULL && o.gbm.patience > 0)
-        o.gbm.patience = 0; /* nothing to stop on */
 
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    if ((rc = ck_gbm_train(&gbm, train, valid, &o.gbm, &report, cli_progress, "training", &err)) <
-        0)
-        goto done;
-    clock_gettime(CLOCK_MONOTONIC, &t2);
-    tr.rounds_kept = report.rounds_kept;
-    tr.train_logloss = report.train_logloss;
-    tr.valid_logloss = report.valid_logloss;
-    tr.train_auc = report.train_auc;
-    tr.valid_auc = report.valid_auc;
     time_t now = time(NULL);
     strftime(tr.created_at, sizeof tr.created_at, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
-    rc = ck_model_new_gbm(&model, gbm, &o.gbm, &spec, &tr, &err);
-    gbm = NULL; /* the model owns it now, also on failure */
-    if (rc < 0 || (rc = output_path(path, sizeof path, &o, &err)) < 0 ||
+    if ((rc = train_model(&model, &o, train, valid, &spec, &tr, &report, &err)) < 0)
+        goto done;
+    clock_gettime(CLOCK_MONOTONIC, &t2);
+    if ((rc = output_path(path, sizeof path, &o, &err)) < 0 ||
         (rc = cli_output_open(&out, path, &err)) < 0 ||
         (rc = ck_model_save(model, out.fp, &err)) < 0 || (rc = cli_output_commit(&out, &err)) < 0)
         goto done;
-    if (!o.quiet)
+    if (!o.quiet && o.model == MODEL_LOGREG)
+        print_logreg_summary(model);
+    else if (!o.quiet)
         print_summary(model, &report);
     cli_note("timing: read %.2f s, train %.2f s, write %.2f s",
              seconds_since(&t0) - seconds_since(&t1), seconds_since(&t1) - seconds_since(&t2),
@@ -505,7 +745,6 @@ done:
         cli_report(&err);
     cli_output_abort(&out);
     ck_model_free(model);
-    ck_gbm_free(gbm);
     ck_dataset_free(train);
     ck_dataset_free(valid);
     return rc < 0 ? CLI_EXIT_DATA : CLI_EXIT_OK;

@@ -1,0 +1,468 @@
+/*
+ * churn-eval: measure one model, or a champion against a challenger, on rows with known
+ * outcomes: out of time from events (features and labels rebuilt as of a later cutoff with
+ * each model's own feature spec) or from a labelled table. Prints a table; writes every
+ * number as JSON and an HTML report with charts on request.
+ */
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "churnkit/churnkit.h"
+#include "cli.h"
+
+static const char usage[] =
+    "Usage: churn-eval --model M [--model M2] --events E.csv --cutoff DATE [options]\n"
+    "       churn-eval --model M [--model M2] --table T.csv [--label COL] [--id COL] [options]\n"
+    "\n"
+    "Evaluate churn models on customers whose outcome is known. Events mode rebuilds each\n"
+    "model's features and the churn labels as of --cutoff (out of time: a date after the\n"
+    "training cutoffs whose churn horizon the events cover) and adds a baseline ranking by\n"
+    "recency alone. With two models, the first is the champion (A), the second the\n"
+    "challenger (B), scored on the same rows and compared by DeLong's test.\n"
+    "\n"
+    "Options:\n"
+    "  --model M          model file, DIR/<name> (latest version) or DIR/<name>@N; once or twice\n"
+    "  --events FILE      behaviour history CSV\n"
+    "  --customers FILE   customer attributes CSV (when the models use them)\n"
+    "  --cutoff DATE      evaluation cutoff, YYYY-MM-DD\n"
+    "  --table FILE       labelled feature table CSV\n"
+    "  --label COL        table mode: the label column [the model's, else \"label\"]\n"
+    "  --id COL           table mode: the id column [the model's]\n"
+    "  --threshold P      probability for the confusion matrix [each model's top 10%]\n"
+    "  --top LIST         percentages for precision and recall at the top [5,10,20]\n"
+    "  --bootstrap N      resamples for percentile intervals, 0 for none [0]\n"
+    "  --seed N           of the bootstrap [42]\n"
+    "  --level X          confidence level of every interval [0.95]\n"
+    "  --json FILE        write every number as JSON\n"
+    "  --report FILE      write an HTML report with charts (self-contained)\n"
+    "  --title TEXT       the report's title [Churn model evaluation]\n"
+    "  --skip-bad-rows    skip bad event rows\n"
+    "  --config FILE      accepted for uniformity; each model's feature spec is used\n"
+    "  --threads N        worker threads [all cores]; results do not depend on N\n"
+    "  -q, --quiet        no notes on stderr\n"
+    "  -h, --help         show this help\n"
+    "  -V, --version      show the version\n";
+
+enum {
+    OPT_MODEL = CLI_OPT_FIRST_TOOL_OPTION,
+    OPT_EVENTS,
+    OPT_CUSTOMERS,
+    OPT_CUTOFF,
+    OPT_TABLE,
+    OPT_LABEL,
+    OPT_ID,
+    OPT_THRESHOLD,
+    OPT_TOP,
+    OPT_BOOTSTRAP,
+    OPT_SEED,
+    OPT_LEVEL,
+    OPT_JSON,
+    OPT_REPORT,
+    OPT_TITLE,
+    OPT_SKIP_BAD_ROWS,
+};
+
+static const struct option long_options[] = {
+    { "model", required_argument, NULL, OPT_MODEL },
+    { "events", required_argument, NULL, OPT_EVENTS },
+    { "customers", required_argument, NULL, OPT_CUSTOMERS },
+    { "cutoff", required_argument, NULL, OPT_CUTOFF },
+    { "table", required_argument, NULL, OPT_TABLE },
+    { "label", required_argument, NULL, OPT_LABEL },
+    { "id", required_argument, NULL, OPT_ID },
+    { "threshold", required_argument, NULL, OPT_THRESHOLD },
+    { "top", required_argument, NULL, OPT_TOP },
+    { "bootstrap", required_argument, NULL, OPT_BOOTSTRAP },
+    { "seed", required_argument, NULL, OPT_SEED },
+    { "level", required_argument, NULL, OPT_LEVEL },
+    { "json", required_argument, NULL, OPT_JSON },
+    { "report", required_argument, NULL, OPT_REPORT },
+    { "title", required_argument, NULL, OPT_TITLE },
+    { "skip-bad-rows", no_argument, NULL, OPT_SKIP_BAD_ROWS },
+    CLI_COMMON_OPTIONS,
+};
+
+typedef struct options {
+    const char *models[CK_EVAL_MAX_MODELS];
+    size_t n_models;
+    const char *events, *customers, *table, *label, *id, *json, *report, *title;
+    int64_t cutoff;
+    bool has_cutoff, skip_bad_rows;
+    ck_eval_opts eval;
+} options;
+
+/* "5,10,20" → fractions 0.05, 0.10, 0.20 */
+static void parse_top(options *o, const char *arg)
+{
+    o->eval.n_top = 0;
+    const char *p = arg;
+    while (*p) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        char item[32];
+        if (len == 0 || len >= sizeof item)
+            cli_usage_error("--top: expected percentages such as 5,10,20, got \"%s\"", arg);
+        memcpy(item, p, len);
+        item[len] = '\0';
+        if (o->eval.n_top == CK_EVAL_MAX_TOP)
+            cli_usage_error("--top: at most %d percentages", CK_EVAL_MAX_TOP);
+        double pct = cli_parse_double("--top", item, 0.001, 100);
+        o->eval.top[o->eval.n_top++] = pct / 100.0;
+        p += len + (comma != NULL);
+    }
+    if (o->eval.n_top == 0)
+        cli_usage_error("--top: expected percentages such as 5,10,20, got \"%s\"", arg);
+}
+
+static void parse_options(options *o, int argc, char **argv)
+{
+    *o = (options){ .eval = CK_EVAL_OPTS_INIT };
+    o->eval.n_threads = cli_default_threads();
+    int c;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":qhV", long_options, NULL)) != -1) {
+        switch (c) {
+        case OPT_MODEL:
+            if (o->n_models == CK_EVAL_MAX_MODELS)
+                cli_usage_error("--model: at most %d models (champion and challenger)",
+                                CK_EVAL_MAX_MODELS);
+            o->models[o->n_models++] = optarg;
+            break;
+        case OPT_EVENTS:
+            o->events = optarg;
+            break;
+        case OPT_CUSTOMERS:
+            o->customers = optarg;
+            break;
+        case OPT_CUTOFF:
+            o->cutoff = cli_parse_date("--cutoff", optarg);
+            o->has_cutoff = true;
+            break;
+        case OPT_TABLE:
+            o->table = optarg;
+            break;
+        case OPT_LABEL:
+            o->label = optarg;
+            break;
+        case OPT_ID:
+            o->id = optarg;
+            break;
+        case OPT_THRESHOLD:
+            o->eval.threshold = cli_parse_double("--threshold", optarg, 0.0, 1.0);
+            break;
+        case OPT_TOP:
+            parse_top(o, optarg);
+            break;
+        case OPT_BOOTSTRAP:
+            o->eval.bootstrap = (size_t)cli_parse_long("--bootstrap", optarg, 0, 1000000);
+            break;
+        case OPT_SEED:
+            o->eval.seed = (uint64_t)cli_parse_long("--seed", optarg, 0, 1L << 62);
+            break;
+        case OPT_LEVEL:
+            o->eval.level = cli_parse_double("--level", optarg, 0.5, 0.999);
+            break;
+        case OPT_JSON:
+            o->json = optarg;
+            break;
+        case OPT_REPORT:
+            o->report = optarg;
+            break;
+        case OPT_TITLE:
+            o->title = optarg;
+            break;
+        case OPT_SKIP_BAD_ROWS:
+            o->skip_bad_rows = true;
+            break;
+        case CLI_OPT_CONFIG:
+            break;
+        case CLI_OPT_THREADS:
+            o->eval.n_threads = cli_parse_threads(optarg);
+            break;
+        case 'q':
+            cli_set_quiet(true);
+            break;
+        case 'h':
+            cli_print_help();
+            exit(CLI_EXIT_OK);
+        case 'V':
+            cli_print_version();
+            exit(CLI_EXIT_OK);
+        default:
+            cli_option_error(c, argv);
+        }
+    }
+    if (optind < argc)
+        cli_usage_error("unexpected argument \"%s\"", argv[optind]);
+    if (o->n_models == 0)
+        cli_usage_error("--model is required");
+    if ((o->events == NULL) == (o->table == NULL))
+        cli_usage_error("give either --events (with --cutoff) or --table");
+    if (o->events && !o->has_cutoff)
+        cli_usage_error("--events needs --cutoff");
+    if (o->table && (o->has_cutoff || o->customers || o->skip_bad_rows))
+        cli_usage_error("--cutoff, --customers and --skip-bad-rows belong to events mode");
+    if (o->events && (o->label || o->id))
+        cli_usage_error("--label and --id belong to table mode");
+    if (o->json && o->report && strcmp(o->json, o->report) == 0)
+        cli_usage_error("--json and --report name the same file");
+}
+
+/* Everything loaded for one model. */
+typedef struct loaded {
+    char path[1024];
+    char name[256];
+    ck_model *model;
+    ck_dataset *data;
+    double *prob;
+} loaded;
+
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+/* Whether two configs read an event file the same way (delimiter, columns, aliases). */
+static bool same_reading(const ck_config *a, const ck_config *b)
+{
+    if (a->delimiter != b->delimiter || a->n_aliases != b->n_aliases)
+        return false;
+    for (int c = 0; c < CK_COL_COUNT; c++)
+        if (strcmp(a->column_names[c], b->column_names[c]) != 0)
+            return false;
+    for (size_t k = 0; k < a->n_aliases; k++)
+        if (strcmp(a->aliases[k].alias, b->aliases[k].alias) != 0 ||
+            a->aliases[k].event != b->aliases[k].event)
+            return false;
+    return true;
+}
+
+/* Events mode for one model: its features and labels as of the cutoff (the features
+ * table is kept for the baseline). */
+static int load_events(const options *o, loaded *m, ck_events **ev, ck_customers **customers,
+                       ck_features **table, ck_error *err)
+{
+    const ck_model_spec *spec = ck_model_spec_of(m->model);
+    if (spec->source != CK_SOURCE_EVENTS)
+        return ck_error_set(err, CK_EINVAL, m->path, 0,
+                            "this model was trained on a table: evaluate it with --table");
+    int rc = CK_OK;
+    if (*ev == NULL) {
+        ck_events_read_opts ropts = { &spec->config, o->skip_bad_rows, NULL, NULL, cli_progress,
+                                      "reading",     o->eval.n_threads };
+        if ((rc = ck_events_read_csv(ev, o->events, &ropts, err)) < 0)
+            return rc;
+        if (ck_events_n_rejected(*ev) > 0)
+            cli_warn("skipped %zu bad rows of %s", ck_events_n_rejected(*ev), o->events);
+        if (o->customers &&
+            (rc = ck_customers_read_csv(customers, o->customers, &spec->config, err)) < 0)
+            return rc;
+    }
+    ck_features_opts fopts = { &spec->config, *customers, false, o->eval.n_threads, NULL, NULL };
+    if ((rc = ck_features_build(table, *ev, o->cutoff, &fopts, err)) < 0)
+        return rc;
+    if (!ck_features_has_label(*table)) {
+        char date[16];
+        ck_ts_format_date(o->cutoff, date);
+        return ck_error_set(err, CK_EINVAL, o->events, 0,
+                            "no labels as of %s: the churn horizon (%d days) runs past the last "
+                            "event; choose an earlier --cutoff",
+                            date, spec->config.gap_days + spec->config.horizon_days);
+    }
+    const ck_features *tables[1] = { *table };
+    return ck_dataset_from_features(&m->data, tables, 1, true, ck_model_schema(m->model), err);
+}
+
+/* Table mode for one model: the table read against its schema, labels required. */
+static int load_table(const options *o, loaded *m, ck_error *err)
+{
+    const ck_model_spec *spec = ck_model_spec_of(m->model);
+    bool from_table = spec->source == CK_SOURCE_TABLE;
+    const char *label = o->label                                   ? o->label
+                        : from_table && spec->label_column[0] != 0 ? spec->label_column
+                                                                   : "label";
+    const char *id = o->id ? o->id : from_table && spec->id_column[0] ? spec->id_column : NULL;
+    ck_table_opts topts = { label, id, NULL, 0, spec->config.delimiter, ck_model_schema(m->model) };
+    return ck_dataset_read_table(&m->data, o->table, &topts, err);
+}
+
+/* The models must be measured on the same rows with the same outcomes. */
+static int check_same_rows(const options *o, const loaded *a, const loaded *b, ck_error *err)
+{
+    size_t n = ck_dataset_n_rows(a->data);
+    const float *ya = ck_dataset_labels(a->data), *yb = ck_dataset_labels(b->data);
+    bool same = n == ck_dataset_n_rows(b->data);
+    for (size_t i = 0; same && i < n; i++)
+        same = ya[i] == yb[i] &&
+               strcmp(ck_dataset_row_id(a->data, i), ck_dataset_row_id(b->data, i)) == 0;
+    if (same)
+        return CK_OK;
+    return ck_error_set(err, CK_EINVAL, o->events ? o->events : o->table, 0,
+                        "the two models define churn differently (lookback, horizon or gap): "
+                        "their customers or labels differ, so they cannot be compared");
+}
+
+/* Recency alone, the obvious rule: the longer since the last purchase, the riskier. */
+static int recency_baseline(double **out, const ck_features *table, const ck_dataset *d,
+                            ck_error *err)
+{
+    long j = ck_features_column_index(table, "recency_days");
+    size_t n = ck_dataset_n_rows(d);
+    if (j < 0 || ck_features_is_categorical(table, (size_t)j) || ck_features_n_rows(table) != n)
+        return ck_error_set(err, CK_EINVAL, NULL, 0, "no recency_days column for the baseline");
+    const double *v = ck_features_values(table, (size_t)j);
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(ck_features_row_id(table, i), ck_dataset_row_id(d, i)) != 0)
+            return ck_error_set(err, CK_EINVAL, NULL, 0, "the baseline's rows are out of step");
+    *out = malloc((n + 1) * sizeof **out);
+    if (*out == NULL)
+        return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
+    memcpy(*out, v, n * sizeof **out);
+    return CK_OK;
+}
+
+static void describe(char *buf, size_t size, const options *o, const loaded *m)
+{
+    if (o->events) {
+        const ck_config *cfg = &ck_model_spec_of(m->model)->config;
+        char date[16];
+        ck_ts_format_date(o->cutoff, date);
+        snprintf(buf, size,
+                 "%s as of %s; churned: no purchase in the %d days after (gap %d), population: "
+                 "a purchase in the %d days before",
+                 base_name(o->events), date, cfg->horizon_days, cfg->gap_days, cfg->lookback_days);
+    } else {
+        snprintf(buf, size, "%s", base_name(o->table));
+    }
+}
+
+/* Warn when an events evaluation is not out of time for a model. */
+static void check_out_of_time(const options *o, const loaded *m)
+{
+    const ck_model_training *tr = ck_model_training_of(m->model);
+    int64_t latest = tr->valid_cutoff;
+    for (size_t i = 0; i < tr->n_cutoffs; i++)
+        if (tr->cutoffs[i] > latest)
+            latest = tr->cutoffs[i];
+    if (latest > 0 && o->cutoff <= latest) {
+        char a[16], b[16];
+        ck_ts_format_date(o->cutoff, a);
+        ck_ts_format_date(latest, b);
+        cli_warn("%s: the cutoff %s is not after the model's latest training cutoff %s: this is "
+                 "not an out-of-time evaluation",
+                 m->name, a, b);
+    }
+}
+
+static int write_file(const char *path, const ck_eval *ev, const ck_eval_report_info *info,
+                      ck_error *err)
+{
+    cli_output out = { 0 };
+    int rc = cli_output_open(&out, path, err);
+    if (rc == CK_OK)
+        rc = info ? ck_eval_write_report(ev, info, out.fp, err)
+                  : ck_eval_write_json(ev, out.fp, err);
+    if (rc == CK_OK)
+        rc = cli_output_commit(&out, err);
+    cli_output_abort(&out);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    cli_init("churn-eval", usage);
+    options o;
+    parse_options(&o, argc, argv);
+
+    ck_error err = { 0 };
+    loaded m[CK_EVAL_MAX_MODELS] = { 0 };
+    ck_events *ev = NULL;
+    ck_customers *customers = NULL;
+    ck_features *tables[CK_EVAL_MAX_MODELS] = { NULL };
+    double *baseline = NULL;
+    ck_eval *result = NULL;
+    char description[512];
+    int rc = CK_OK;
+
+    for (size_t k = 0; k < o.n_models; k++) {
+        if ((rc = ck_model_resolve_path(m[k].path, sizeof m[k].path, o.models[k], &err)) < 0 ||
+            (rc = ck_model_load(&m[k].model, m[k].path, &err)) < 0)
+            goto done;
+    }
+    /* models are shown by file name, or by path when the file names coincide */
+    bool same_base = o.n_models == 2 && strcmp(base_name(m[0].path), base_name(m[1].path)) == 0;
+    for (size_t k = 0; k < o.n_models; k++)
+        snprintf(m[k].name, sizeof m[k].name, "%.255s",
+                 same_base ? m[k].path : base_name(m[k].path));
+
+    for (size_t k = 0; k < o.n_models; k++) {
+        if (o.events) {
+            /* read the events again only when the second model reads them another way */
+            if (k == 1 && !same_reading(&ck_model_spec_of(m[0].model)->config,
+                                        &ck_model_spec_of(m[1].model)->config)) {
+                ck_customers_free(customers);
+                ck_events_free(ev);
+                customers = NULL;
+                ev = NULL;
+            }
+            if ((rc = load_events(&o, &m[k], &ev, &customers, &tables[k], &err)) < 0)
+                goto done;
+            check_out_of_time(&o, &m[k]);
+        } else if ((rc = load_table(&o, &m[k], &err)) < 0) {
+            goto done;
+        }
+        size_t n = ck_dataset_n_rows(m[k].data);
+        if ((m[k].prob = malloc((n + 1) * sizeof *m[k].prob)) == NULL) {
+            rc = ck_error_set(&err, CK_ENOMEM, NULL, 0, "out of memory");
+            goto done;
+        }
+        if ((rc = ck_model_predict(m[k].model, m[k].data, m[k].prob, o.eval.n_threads, &err)) < 0)
+            goto done;
+    }
+    if (o.n_models == 2 && (rc = check_same_rows(&o, &m[0], &m[1], &err)) < 0)
+        goto done;
+    if (o.events && (rc = recency_baseline(&baseline, tables[0], m[0].data, &err)) < 0)
+        goto done;
+
+    describe(description, sizeof description, &o, &m[0]);
+    ck_eval_input in = { ck_dataset_n_rows(m[0].data),
+                         ck_dataset_labels(m[0].data),
+                         o.n_models,
+                         { m[0].prob, m[1].prob },
+                         { m[0].name, m[1].name },
+                         baseline,
+                         "recency baseline",
+                         description };
+    if ((rc = ck_eval_run(&result, &in, &o.eval, &err)) < 0)
+        goto done;
+    ck_eval_report_info info = { o.title, { m[0].model, m[1].model } };
+    if (o.json && (rc = write_file(o.json, result, NULL, &err)) < 0)
+        goto done;
+    if (o.report && (rc = write_file(o.report, result, &info, &err)) < 0)
+        goto done;
+    if ((rc = ck_eval_write_text(result, stdout, &err)) < 0 || fflush(stdout) != 0) {
+        rc = rc < 0 ? rc : ck_error_set(&err, CK_EIO, NULL, 0, "cannot write to stdout");
+        goto done;
+    }
+    if (o.json)
+        cli_note("wrote %s", o.json);
+    if (o.report)
+        cli_note("wrote %s", o.report);
+done:
+    if (rc < 0)
+        cli_report(&err);
+    ck_eval_free(result);
+    free(baseline);
+    for (size_t k = 0; k < CK_EVAL_MAX_MODELS; k++) {
+        free(m[k].prob);
+        ck_dataset_free(m[k].data);
+        ck_model_free(m[k].model);
+        ck_features_free(tables[k]);
+    }
+    ck_customers_free(customers);
+    ck_events_free(ev);
+    return rc < 0 ? CLI_EXIT_DATA : CLI_EXIT_OK;
+}

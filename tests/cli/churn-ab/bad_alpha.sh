@@ -1,0 +1,1 @@
+churn-ab --assignments a.csv --converted c --alpha 0.7

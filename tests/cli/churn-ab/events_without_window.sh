@@ -1,0 +1,1 @@
+churn-ab --assignments a.csv --events e.csv

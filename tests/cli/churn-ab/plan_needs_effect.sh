@@ -1,0 +1,1 @@
+churn-ab --plan --baseline 0.05
