@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "churnkit/config.h"
@@ -864,8 +865,11 @@ static ck_abtest *synth_campaign(uint64_t seed, size_t n_customers, int days, co
     p.has_campaign = true;
     p.campaign_window_days = 30;
     p.campaign_ts = p.start_ts + (int64_t)(days - 30) * 86400;
-    const char *ev_path = TMP("synth_events.csv"), *a_path = TMP("synth_assign.csv"),
-               *t_path = TMP("synth_truth.json");
+    /* names unique to this process: other test runs may share the scratch directory */
+    char ev_path[512], a_path[512], t_path[512];
+    snprintf(ev_path, sizeof ev_path, TMP("synth_events_%ld.csv"), (long)getpid());
+    snprintf(a_path, sizeof a_path, TMP("synth_assign_%ld.csv"), (long)getpid());
+    snprintf(t_path, sizeof t_path, TMP("synth_truth_%ld.json"), (long)getpid());
     FILE *ev = fopen(ev_path, "wb"), *as = fopen(a_path, "wb"), *tr = fopen(t_path, "wb");
     CHECK(ev && as && tr);
     int rc = ck_synth_write(&p, ev, NULL, as, tr, NULL, NULL, NULL, &err);
