@@ -374,3 +374,38 @@ done:
     free(vs.v);
     return rc;
 }
+
+int ck_model_learn_score_percentiles(ck_model *model, const ck_dataset *train, int n_threads,
+                                     ck_error *err)
+{
+    ck_model_training *t = &model->training;
+    size_t n = ck_dataset_n_rows(train);
+    double *prob = ck__alloc_array(n, sizeof *prob), *part = ck__alloc_array(n, sizeof *part);
+    int rc = prob && part ? CK_OK : ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
+    if (rc == CK_OK)
+        rc = ck_model_predict(model, train, prob, n_threads, err);
+    if (rc == CK_OK)
+        rc = ck_enrich_score_quantiles(t->score_percentiles, prob, n, err);
+    t->has_score_percentiles = rc == CK_OK;
+    t->n_stage_percentiles = 0;
+    /* within each lifecycle stage, when the model reads it */
+    const ck_schema *schema = ck_dataset_schema(train);
+    long j = ck_schema_find(schema, "lifecycle_stage");
+    bool by_stage = j >= 0 && ck_schema_kind(schema, (size_t)j) == CK_FEATURE_CATEGORICAL;
+    size_t n_levels = by_stage ? ck_schema_n_levels(schema, (size_t)j) : 0;
+    for (size_t level = 0; rc == CK_OK && level < n_levels && level < 8; level++) {
+        const float *stage = ck_dataset_column(train, (size_t)j);
+        size_t m = 0;
+        for (size_t i = 0; i < n; i++)
+            if (stage[i] == (float)level)
+                part[m++] = prob[i];
+        if (m == 0)
+            continue;
+        size_t s = t->n_stage_percentiles++;
+        snprintf(t->stage_names[s], CK_NAME_MAX, "%s", ck_schema_level(schema, (size_t)j, level));
+        rc = ck_enrich_score_quantiles(t->stage_percentiles[s], part, m, err);
+    }
+    free(prob);
+    free(part);
+    return rc;
+}

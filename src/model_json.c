@@ -351,6 +351,18 @@ static void write_metrics(writer *w, cJSON *root, const ck_model *model)
     put(w, m, "valid_logloss", w_metric(w, t->valid_logloss, "valid_logloss"));
     put(w, m, "train_auc", w_metric(w, t->train_auc, "train_auc"));
     put(w, m, "valid_auc", w_metric(w, t->valid_auc, "valid_auc"));
+    if (t->has_score_percentiles) {
+        cJSON *q = put(w, m, "score_percentiles", w_array(w));
+        for (int k = 0; k < CK_SCORE_QUANTILES && w->rc == CK_OK; k++)
+            put(w, q, NULL, w_number(w, t->score_percentiles[k], "score_percentiles"));
+        cJSON *stages = put(w, m, "stage_score_percentiles", w_object(w));
+        for (size_t s = 0; s < t->n_stage_percentiles && w->rc == CK_OK; s++) {
+            cJSON *sq = put(w, stages, t->stage_names[s], w_array(w));
+            for (int k = 0; k < CK_SCORE_QUANTILES && w->rc == CK_OK; k++)
+                put(w, sq, NULL,
+                    w_number(w, t->stage_percentiles[s][k], "stage_score_percentiles"));
+        }
+    }
     if (model->type != CK_MODEL_LOGREG)
         return;
     const ck_logreg_report *r = &model->logreg_report;
@@ -1120,6 +1132,42 @@ static int read_training(const reader *r, const cJSON *root, ck_model_training *
     return read_inputs(r, o, at, t);
 }
 
+/* 101 ascending finite numbers at `path` (an optional member: absent is fine). */
+static int read_percentiles(const reader *r, const cJSON *arr, const char *path, double *out)
+{
+    if (!cJSON_IsArray(arr) || cJSON_GetArraySize(arr) != CK_SCORE_QUANTILES)
+        return r_fail(r, CK_EINVAL, "%s: expected %d ascending numbers", path, CK_SCORE_QUANTILES);
+    int k = 0;
+    for (const cJSON *it = arr->child; it; it = it->next, k++) {
+        if (!cJSON_IsNumber(it) || !isfinite(it->valuedouble) ||
+            (k > 0 && it->valuedouble < out[k - 1]))
+            return r_fail(r, CK_EINVAL, "%s: expected %d ascending numbers", path,
+                          CK_SCORE_QUANTILES);
+        out[k] = it->valuedouble;
+    }
+    return CK_OK;
+}
+
+/* The training score distribution, optional (files before it was stored score without
+ * percentiles). */
+static int read_score_percentiles(const reader *r, const cJSON *metrics, ck_model_training *t)
+{
+    const cJSON *q = cJSON_GetObjectItemCaseSensitive(metrics, "score_percentiles");
+    const cJSON *stages = cJSON_GetObjectItemCaseSensitive(metrics, "stage_score_percentiles");
+    t->has_score_percentiles = q != NULL;
+    if (q == NULL)
+        return CK_OK;
+    int rc = read_percentiles(r, q, "metrics.score_percentiles", t->score_percentiles);
+    for (const cJSON *s = stages ? stages->child : NULL; rc == CK_OK && s; s = s->next) {
+        if (t->n_stage_percentiles == 8 || strlen(s->string) >= CK_NAME_MAX)
+            return r_fail(r, CK_EINVAL, "metrics.stage_score_percentiles: too many stages");
+        size_t i = t->n_stage_percentiles++;
+        snprintf(t->stage_names[i], CK_NAME_MAX, "%s", s->string);
+        rc = read_percentiles(r, s, "metrics.stage_score_percentiles", t->stage_percentiles[i]);
+    }
+    return rc;
+}
+
 /* The metrics of every model; `report` (logreg only, else NULL) takes the solver's
  * record. */
 static int read_metrics(const reader *r, const cJSON *root, ck_model_training *t,
@@ -1135,7 +1183,8 @@ static int read_metrics(const reader *r, const cJSON *root, ck_model_training *t
     if ((rc = get_metric(r, o, at, "train_logloss", &t->train_logloss)) < 0 ||
         (rc = get_metric(r, o, at, "valid_logloss", &t->valid_logloss)) < 0 ||
         (rc = get_metric(r, o, at, "train_auc", &t->train_auc)) < 0 ||
-        (rc = get_metric(r, o, at, "valid_auc", &t->valid_auc)) < 0)
+        (rc = get_metric(r, o, at, "valid_auc", &t->valid_auc)) < 0 ||
+        (rc = read_score_percentiles(r, o, t)) < 0)
         return rc;
     if (report == NULL)
         return CK_OK;

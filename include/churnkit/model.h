@@ -22,6 +22,7 @@
 
 #include "churnkit/config.h"
 #include "churnkit/dataset.h"
+#include "churnkit/enrich.h"
 #include "churnkit/error.h"
 #include "churnkit/gbm.h"
 #include "churnkit/logreg.h"
@@ -58,6 +59,14 @@ typedef struct ck_model_training {
     int64_t valid_cutoff;                  /**< events mode, 0 when none */
     size_t n_inputs;
     ck_model_input inputs[CK_MODEL_MAX_INPUTS];
+    /** the training rows' probabilities at their percentiles 0..100 (each customer's
+     *  percentile is taken against these, so it never depends on the batch scored), and the
+     *  same within each lifecycle stage when the model reads lifecycle_stage */
+    bool has_score_percentiles;
+    double score_percentiles[CK_SCORE_QUANTILES];
+    size_t n_stage_percentiles;
+    char stage_names[8][CK_NAME_MAX];
+    double stage_percentiles[8][CK_SCORE_QUANTILES];
     /* metrics */
     int rounds_kept; /**< gbm_stumps: boosting rounds kept (0 for logreg) */
     double train_logloss, valid_logloss, train_auc, valid_auc; /**< NaN when absent */
@@ -97,6 +106,15 @@ int ck_model_new_logreg(ck_model **out, ck_logreg *logreg, const ck_logreg_param
 
 /** Free a model (and its body); accepts NULL. */
 void ck_model_free(ck_model *model);
+
+/**
+ * Score @p train (the training rows) and keep the distribution of their probabilities in
+ * the model: overall and within each lifecycle stage, so churn-predict can place any
+ * customer's score against it the same way in every batch.
+ * @return CK_OK, CK_EINVAL (schema mismatch), CK_ENOMEM
+ */
+int ck_model_learn_score_percentiles(ck_model *model, const ck_dataset *train, int n_threads,
+                                     ck_error *err);
 
 /**
  * Write the model as JSON (models/FORMAT.md). Every number reads back to the same double;

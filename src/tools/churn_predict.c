@@ -307,7 +307,7 @@ static void write_row(const writer *w, const char *id, const float *row, bool sc
     char rfm_score[4], reasons[MAX_REASONS][256], decided[128];
     const char *segment, *rule = "insufficient_history";
     ck_enrich_facts(&w->plan, w->schema, row, rules, &facts, engagement, rfm_score, &segment);
-    double prob = NAN;
+    double prob = NAN, percentile = NAN, stage_percentile = NAN;
     ck_strategy strategy = CK_STRATEGY_NONE;
     const char *band = NULL, *channel = NULL;
     if (scored) {
@@ -318,9 +318,16 @@ static void write_row(const writer *w, const char *id, const float *row, bool sc
         for (size_t j = 0; j < ck_schema_n_features(w->schema); j++)
             logit += w->contrib[j];
         prob = logit >= 0 ? 1.0 / (1.0 + exp(-logit)) : exp(logit) / (1.0 + exp(logit));
-        /* percentiles need the training distribution, which the model does not store yet */
+        /* percentiles against the training distribution kept in the model */
+        const ck_model_training *tr = ck_model_training_of(w->model);
+        if (tr->has_score_percentiles) {
+            percentile = ck_enrich_percentile(tr->score_percentiles, prob);
+            for (size_t s = 0; s < tr->n_stage_percentiles && facts.lifecycle_stage; s++)
+                if (strcmp(tr->stage_names[s], facts.lifecycle_stage) == 0)
+                    stage_percentile = ck_enrich_percentile(tr->stage_percentiles[s], prob);
+        }
         facts.probability = prob;
-        facts.band = ck_enrich_band(rules, prob, NAN);
+        facts.band = ck_enrich_band(rules, prob, percentile);
         band = ck_risk_band_name(facts.band);
         strategy = ck_enrich_strategy(rules, &facts, &rule);
         const char *measured_channel = NULL;
@@ -344,8 +351,8 @@ static void write_row(const writer *w, const char *id, const float *row, bool sc
     put_number(w, k++, "churn_probability", prob, 12);
     put_number(w, k++, "risk_score", scored ? round(prob * 100) : NAN, 0);
     put_text(w, k++, "risk_band", band);
-    put_number(w, k++, "percentile", NAN, 1);
-    put_number(w, k++, "stage_percentile", NAN, 1);
+    put_number(w, k++, "percentile", percentile, 1);
+    put_number(w, k++, "stage_percentile", stage_percentile, 1);
     put_text(w, k++, "lifecycle_stage", facts.lifecycle_stage);
     put_text(w, k++, "rfm_score", rfm_score);
     put_text(w, k++, "rfm_segment", segment);

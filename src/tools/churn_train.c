@@ -725,7 +725,8 @@ int main(int argc, char **argv)
     clock_gettime(CLOCK_MONOTONIC, &t1);
     time_t now = time(NULL);
     strftime(tr.created_at, sizeof tr.created_at, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
-    if ((rc = train_model(&model, &o, train, valid, &spec, &tr, &report, &err)) < 0)
+    if ((rc = train_model(&model, &o, train, valid, &spec, &tr, &report, &err)) < 0 ||
+        (rc = ck_model_learn_score_percentiles(model, train, o.gbm.n_threads, &err)) < 0)
         goto done;
     clock_gettime(CLOCK_MONOTONIC, &t2);
     if ((rc = output_path(path, sizeof path, &o, &err)) < 0 ||

@@ -1,4 +1,5 @@
-# Events mode for the campaign team: shards concatenate to the whole output, prospects
+# Events mode for the campaign team: shards concatenate to the whole output (so a
+# customer's percentile does not depend on the batch), prospects
 # get insufficient_history and no score, --budget flags exactly N customers (the largest
 # values at risk), and JSON Lines carries the same rows.
 set -e
@@ -17,6 +18,7 @@ head -n 1 all.csv
 # prospects: no probability, status insufficient_history; every scored row has a band
 awk -F, 'NR > 1 && $7 == "prospect" && ($2 != "" || $NF != "insufficient_history") { bad++ }
          NR > 1 && $NF == "scored" && $4 !~ /^(high|medium|low)$/ { bad++ }
+         NR > 1 && $NF == "scored" && ($5 == "" || $5 < 0 || $5 > 100 || $6 == "") { bad++ }
          END { print bad + 0, "inconsistent rows" }' all.csv
 churn-predict --model m.json --events events.csv --budget 25 --out b.csv -q
 awk -F, 'NR > 1 { n += $NF } END { print n, "to contact" }' b.csv
