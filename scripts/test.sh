@@ -5,25 +5,20 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/setup.sh
-# headless Chromium renders churn-eval's HTML report in a test; that test skips when the
-# package cannot be installed, so a failure here only warns
-if ! command -v chromium >/dev/null 2>&1; then
+# Optional test peers: headless Chromium (renders churn-eval's report; python3-pil checks
+# the pixels) and PostgreSQL (runs churn-predict --emit-sql's expression). Their tests skip
+# with a message when a package cannot be installed, so a failure here only warns.
+optional=()
+command -v chromium >/dev/null 2>&1 || optional+=(chromium)
+/usr/bin/python3 -c 'import PIL' >/dev/null 2>&1 || optional+=(python3-pil)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || optional+=(postgresql)
+if ((${#optional[@]})); then
     sudo=""
     [ "$(id -u)" = 0 ] || sudo="sudo"
-    echo "test: installing chromium (for the report rendering test)" >&2
+    echo "test: installing ${optional[*]} (for the report and SQL tests)" >&2
     { $sudo apt-get update -qq &&
-        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null; } ||
-        echo "test: warning: could not install chromium; the rendering test will skip" >&2
-fi
-# PostgreSQL runs churn-predict --emit-sql's expression in a test; that test skips when the
-# package cannot be installed, so a failure here only warns
-if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
-    sudo=""
-    [ "$(id -u)" = 0 ] || sudo="sudo"
-    echo "test: installing postgresql (for the --emit-sql test)" >&2
-    { $sudo apt-get update -qq &&
-        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq postgresql >/dev/null; } ||
-        echo "test: warning: could not install postgresql; the --emit-sql test will skip" >&2
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${optional[@]}" >/dev/null; } ||
+        echo "test: warning: could not install ${optional[*]}; those tests will skip" >&2
 fi
 ctest --test-dir build --output-on-failure -j "$(nproc)"
 
