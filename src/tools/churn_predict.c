@@ -192,17 +192,8 @@ static void parse_options(options *o, int argc, char **argv)
         case CLI_OPT_THREADS:
             o->threads = cli_parse_threads(optarg);
             break;
-        case 'q':
-            cli_set_quiet(true);
-            break;
-        case 'h':
-            cli_print_help();
-            exit(CLI_EXIT_OK);
-        case 'V':
-            cli_print_version();
-            exit(CLI_EXIT_OK);
         default:
-            cli_option_error(c, argv);
+            cli_common_option(c, argv);
         }
     }
     if (optind < argc)

@@ -365,14 +365,8 @@ static void parse_options(options *o, int argc, char **argv)
             o->quiet = true;
             cli_set_quiet(true);
             break;
-        case 'h':
-            cli_print_help();
-            exit(CLI_EXIT_OK);
-        case 'V':
-            cli_print_version();
-            exit(CLI_EXIT_OK);
         default:
-            cli_option_error(c, argv);
+            cli_common_option(c, argv);
         }
     }
     if (optind < argc)

@@ -66,6 +66,23 @@ void cli_option_error(int c, char **argv)
     cli_usage_error("unknown option \"%s\"", arg);
 }
 
+void cli_common_option(int c, char **argv)
+{
+    switch (c) {
+    case 'q':
+        cli_set_quiet(true);
+        return;
+    case 'h':
+        cli_print_help();
+        exit(CLI_EXIT_OK);
+    case 'V':
+        cli_print_version();
+        exit(CLI_EXIT_OK);
+    default:
+        cli_option_error(c, argv);
+    }
+}
+
 void cli_report(const ck_error *err)
 {
     char buf[600];

@@ -45,6 +45,10 @@ _Noreturn void cli_usage_error(const char *fmt, ...) __attribute__((format(print
  * call getopt_long with opterr = 0 and an optstring that starts with ':'. */
 _Noreturn void cli_option_error(int c, char **argv);
 
+/* What every tool does with -q, -h, -V and anything it does not know: its switch's
+ * default case. Exits for -h, -V and errors. */
+void cli_common_option(int c, char **argv);
+
 /* "tool: file:line: msg" on stderr. */
 void cli_report(const ck_error *err);
 /* "tool: warning: msg" on stderr (suppressed by --quiet). */
