@@ -285,34 +285,6 @@ static void cell_at(const ck_csv_row *row, size_t field, const char **s, size_t 
     ck__cell_trim(s, len);
 }
 
-static bool equals_word(const char *s, size_t len, const char *word)
-{
-    size_t n = strlen(word);
-    if (len != n)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        if (c >= 'A' && c <= 'Z')
-            c = (char)(c - 'A' + 'a');
-        if (c != word[i])
-            return false;
-    }
-    return true;
-}
-
-/* 1, 0, or -1 when the cell is not a 0/1 outcome (as labels in table mode). */
-static int outcome_value(const char *s, size_t len)
-{
-    static const char *const words[] = { "1", "true", "yes", "0", "false", "no" };
-    for (size_t k = 0; k < sizeof words / sizeof *words; k++)
-        if (equals_word(s, len, words[k]))
-            return k < 3;
-    double v;
-    if (ck__cell_parse_number(&v, s, len) && (v == 0.0 || v == 1.0))
-        return v == 1.0;
-    return -1;
-}
-
 typedef struct header {
     char **names;
     size_t n;
@@ -447,7 +419,7 @@ static int read_row(ck_abtest *ab, const fields *f, const header *h, const ck_cs
     ab->revenue[i] = ab->pre[i] = 0.0;
     if (f->converted >= 0) {
         cell_at(row, (size_t)f->converted, &s, &len);
-        int v = outcome_value(s, len);
+        int v = ck__cell_parse_flag(s, len);
         if (v < 0)
             return ck_error_set(err, CK_EPARSE, path, line,
                                 "bad %s \"%.*s\" (expected 1/0, true/false or yes/no)",

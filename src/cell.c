@@ -47,3 +47,27 @@ bool ck__cell_parse_number(double *out, const char *s, size_t len)
     *out = v;
     return true;
 }
+
+static bool equals_word(const char *s, size_t len, const char *word)
+{
+    if (strlen(word) != len)
+        return false;
+    for (size_t i = 0; i < len; i++) {
+        char c = s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] - 'A' + 'a') : s[i];
+        if (c != word[i])
+            return false;
+    }
+    return true;
+}
+
+int ck__cell_parse_flag(const char *s, size_t len)
+{
+    static const char *const words[] = { "1", "true", "yes", "0", "false", "no" };
+    for (size_t k = 0; k < sizeof words / sizeof *words; k++)
+        if (equals_word(s, len, words[k]))
+            return k < 3;
+    double v;
+    if (ck__cell_parse_number(&v, s, len) && (v == 0.0 || v == 1.0))
+        return v == 1.0;
+    return -1;
+}

@@ -12,6 +12,10 @@
 void ck__cell_trim(const char **s, size_t *len);
 /* Empty, `NA`, `NaN`, `null` or `?` (DESIGN.md, "Tables"); expects a trimmed cell. */
 bool ck__cell_is_missing(const char *s, size_t len);
+/* A 0/1 flag, as labels and outcomes are written: 1/0, true/false or yes/no in any case,
+ * or a number equal to 0 or 1 ("1.0": pandas writes an integer column with missing values
+ * as floats). Returns 1, 0, or -1 when the cell is none of these. Expects a trimmed cell. */
+int ck__cell_parse_flag(const char *s, size_t len);
 /* The whole cell is a finite decimal number (strtod syntax, no hex, no inf/nan). */
 bool ck__cell_parse_number(double *out, const char *s, size_t len);
 

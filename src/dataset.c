@@ -157,38 +157,12 @@ int ck__table_code_cell(float *out, const ck__table_layout *t, const ck_schema *
     return CK_OK;
 }
 
-/* ASCII case-insensitive equality of s[0..len) and the lowercase word w. */
-static bool equals_word(const char *s, size_t len, const char *w)
-{
-    size_t i = 0;
-    for (; i < len && w[i] != '\0'; i++) {
-        char c = s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] - 'A' + 'a') : s[i];
-        if (c != w[i])
-            return false;
-    }
-    return i == len && w[i] == '\0';
-}
-
-/* 1, 0, or -1 when the cell is not a label. A number equal to 0 or 1 ("1.0") is accepted:
- * pandas writes an integer column that has missing values as floats. */
-static int label_value(const char *s, size_t len)
-{
-    static const char *const words[] = { "1", "true", "yes", "0", "false", "no" };
-    for (size_t k = 0; k < sizeof words / sizeof *words; k++)
-        if (equals_word(s, len, words[k]))
-            return k < 3;
-    double v;
-    if (ck__cell_parse_number(&v, s, len) && (v == 0.0 || v == 1.0))
-        return v == 1.0;
-    return -1;
-}
-
 int ck__table_label(float *out, const ck__table_layout *t, const ck_csv_row *row, ck_error *err)
 {
     const char *s;
     size_t len;
     ck__table_cell(row, (size_t)t->label_field, &s, &len);
-    int v = label_value(s, len);
+    int v = ck__cell_parse_flag(s, len);
     if (v < 0)
         return ck_error_set(err, CK_EPARSE, t->path, row->line,
                             "bad label \"%.*s\" in column \"%s\" (expected 1/0, true/false or "

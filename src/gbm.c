@@ -219,14 +219,6 @@ void ck_gbm_contributions(const ck_gbm *m, const float *row, double *contrib, do
     *base_out = m->base_score;
 }
 
-static double sigmoid(double z)
-{
-    if (z >= 0)
-        return 1.0 / (1.0 + exp(-z));
-    double e = exp(z);
-    return e / (1.0 + e);
-}
-
 typedef struct predict_job {
     const ck_gbm *m;
     const ck_dataset *d;
@@ -295,7 +287,7 @@ static int predict_rows(size_t lo, size_t hi, void *arg)
                 add_numeric(t, x, out, n);
         }
         for (size_t i = 0; i < n; i++)
-            out[i] = sigmoid(out[i]);
+            out[i] = ck__logistic(out[i]);
     }
     return 0;
 }

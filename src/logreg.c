@@ -194,14 +194,6 @@ void ck_logreg_contributions(const ck_logreg *m, const float *row, double *contr
     *base_out = m->intercept;
 }
 
-static double logistic(double z)
-{
-    if (z >= 0)
-        return 1.0 / (1.0 + exp(-z));
-    double e = exp(z);
-    return e / (1.0 + e);
-}
-
 typedef struct predict_job {
     const ck_logreg *m;
     const ck_dataset *d;
@@ -224,7 +216,7 @@ static int predict_rows(size_t lo, size_t hi, void *arg)
                 job->out[i] += contribution(&m->features[j], x[i]);
         }
         for (size_t i = start; i < end; i++)
-            job->out[i] = logistic(job->out[i]);
+            job->out[i] = ck__logistic(job->out[i]);
     }
     return 0;
 }
@@ -415,7 +407,7 @@ static int weighted_logloss(double *loss_out, double *auc_out, double *weight_ou
     }
     if (logits != NULL) {
         for (size_t i = 0; i < n; i++)
-            prob[i] = logistic(logits[i]);
+            prob[i] = ck__logistic(logits[i]);
     } else if ((rc = ck_logreg_predict(m, d, prob, n_threads, err)) < 0) {
         goto done;
     }

@@ -123,18 +123,16 @@ const ck_logreg_report *ck_model_logreg_report(const ck_model *model)
     return model->type == CK_MODEL_LOGREG ? &model->logreg_report : NULL;
 }
 
-static double logistic(double z)
+double ck_model_logistic(double logit)
 {
-    if (z >= 0)
-        return 1.0 / (1.0 + exp(-z));
-    double e = exp(z);
-    return e / (1.0 + e);
+    return ck__logistic(logit);
 }
 
 double ck_model_predict_row(const ck_model *model, const float *row)
 {
-    return logistic(model->type == CK_MODEL_LOGREG ? ck_logreg_logit_row(model->logreg, row)
-                                                   : ck_gbm_logit_row(model->gbm, row));
+    return ck_model_logistic(model->type == CK_MODEL_LOGREG
+                                 ? ck_logreg_logit_row(model->logreg, row)
+                                 : ck_gbm_logit_row(model->gbm, row));
 }
 
 void ck_model_contributions(const ck_model *model, const float *row, double *contrib,

@@ -5,6 +5,7 @@
 #ifndef CK_UTIL_H
 #define CK_UTIL_H
 
+#include <math.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -35,6 +36,15 @@ static inline bool ck__grow(void **ptr, size_t *cap, size_t need, size_t elem)
     *ptr = p;
     *cap = new_cap;
     return true;
+}
+
+/* 1 / (1 + e^(−z)) without overflow: exp of a positive argument never runs. */
+static inline double ck__logistic(double z)
+{
+    if (z >= 0)
+        return 1.0 / (1.0 + exp(-z));
+    double e = exp(z);
+    return e / (1.0 + e);
 }
 
 /* Seconds in a day: days in every feature are decimal numbers of 86,400 s. */

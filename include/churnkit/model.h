@@ -157,6 +157,9 @@ const ck_logreg_params *ck_model_logreg_params(const ck_model *model);
  *  loaded model's warning is "" and its metrics are those of the training record. */
 const ck_logreg_report *ck_model_logreg_report(const ck_model *model);
 
+/** 1 / (1 + e^(−logit)), computed without overflow for any finite logit. */
+double ck_model_logistic(double logit);
+
 /**
  * Churn probability of one row coded against the model's schema: the logistic function
  * of the logit, computed without overflow at any logit. Bit for bit what

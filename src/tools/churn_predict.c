@@ -308,7 +308,7 @@ static void write_row(const writer *w, const char *id, const float *row, bool sc
         ck_model_contributions(w->model, row, w->contrib, &logit);
         for (size_t j = 0; j < ck_schema_n_features(w->schema); j++)
             logit += w->contrib[j];
-        prob = logit >= 0 ? 1.0 / (1.0 + exp(-logit)) : exp(logit) / (1.0 + exp(logit));
+        prob = ck_model_logistic(logit);
         /* percentiles against the training distribution kept in the model */
         const ck_model_training *tr = ck_model_training_of(w->model);
         if (tr->has_score_percentiles) {
