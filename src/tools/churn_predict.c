@@ -432,13 +432,25 @@ static int score_events(const options *o, writer *w, const ck_config *rules_cfg,
     }
     long recency = ck_schema_find(w->schema, "recency_days");
     double lookback = cfg.lookback_days;
+    /* who gets a score: inside the population the model was trained on, with at least
+     * min_events events (no score is made up for the others) */
+    uint8_t *scored = malloc(n + 1);
+    if (scored == NULL) {
+        rc = ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++) {
+        long c = ck_events_find_customer(ev, ck_dataset_row_id(d, i));
+        scored[i] = (recency < 0 || ck_dataset_column(d, (size_t)recency)[i] <= lookback) &&
+                    (c < 0 || ck_event_span_before(ck_events_customer(ev, (size_t)c), as_of).n >=
+                                  (size_t)w->rules->min_events);
+    }
     /* pass one (budget only): value at risk of every scored customer */
     size_t n_ranked = 0;
     for (size_t i = 0; w->budget && i < n; i++) {
         for (size_t j = 0; j < n_features; j++)
             row[j] = ck_dataset_column(d, j)[i];
-        bool scored = recency < 0 || row[recency] <= lookback;
-        if (scored && in_shard(o, ck_dataset_row_id(d, i)))
+        if (scored[i] && in_shard(o, ck_dataset_row_id(d, i)))
             rank[n_ranked++] =
                 (ranked){ ck_model_predict_row(w->model, row) *
                               (w->plan.revenue_365d >= 0 ? row[w->plan.revenue_365d] : NAN),
@@ -460,16 +472,11 @@ static int score_events(const options *o, writer *w, const ck_config *rules_cfg,
             continue;
         for (size_t j = 0; j < n_features; j++)
             row[j] = ck_dataset_column(d, j)[i];
-        /* outside the population the model was trained on: no score is made up */
-        bool scored = recency < 0 || row[recency] <= lookback;
-        long c = ck_events_find_customer(ev, id);
-        if (c >= 0 && ck_event_span_before(ck_events_customer(ev, (size_t)c), as_of).n <
-                          (size_t)w->rules->min_events)
-            scored = false;
-        write_row(w, id, row, scored, contact && contact[i]);
+        write_row(w, id, row, scored[i], contact && contact[i]);
         ++*rows;
     }
     free(contact);
+    free(scored);
 done:
     free(rank);
     free(row);
