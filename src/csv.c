@@ -100,7 +100,10 @@ int ck__csv_open_at(ck_csv **out, const char *path, char delimiter, int64_t offs
     gzbuffer(csv->gz, 256u << 10);
     struct stat st;
     csv->file_size = stat(path, &st) == 0 ? (int64_t)st.st_size : 0;
-    if (offset > 0 && gzseek(csv->gz, (z_off_t)offset, SEEK_SET) != (z_off_t)offset) {
+    /* gzdirect() looks at the header first: on a plain file gzseek() is then an lseek,
+     * where before it would read and drop every byte up to the offset */
+    if (offset > 0 &&
+        (gzdirect(csv->gz), gzseek(csv->gz, (z_off_t)offset, SEEK_SET)) != (z_off_t)offset) {
         ck_csv_free(csv);
         return ck_error_set(err, CK_EIO, path, 0, "cannot seek to byte %lld", (long long)offset);
     }
@@ -331,12 +334,27 @@ int ck_csv_next(ck_csv *csv, ck_csv_row *row, ck_error *err)
     }
 }
 
-void ck_csv_write_field(FILE *out, const char *s, size_t len, char delimiter)
+int64_t ck__csv_line_start_after(FILE *f, int64_t offset)
+{
+    if (fseeko(f, (off_t)offset, SEEK_SET) != 0)
+        return -1;
+    int c;
+    while ((c = getc(f)) != EOF && c != '\n')
+        offset++;
+    return c == EOF ? -1 : offset + 1;
+}
+
+bool ck__csv_needs_quotes(const char *s, size_t len, char delimiter)
 {
     bool quote = len > 0 && (s[0] == ' ' || s[len - 1] == ' ');
     for (size_t i = 0; i < len && !quote; i++)
         quote = s[i] == delimiter || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
-    if (!quote) {
+    return quote;
+}
+
+void ck_csv_write_field(FILE *out, const char *s, size_t len, char delimiter)
+{
+    if (!ck__csv_needs_quotes(s, len, delimiter)) {
         fwrite(s, 1, len, out);
         return;
     }

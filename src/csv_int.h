@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "churnkit/csv.h"
 
@@ -20,5 +21,12 @@ long ck__csv_line(const ck_csv *csv);
 bool ck__csv_is_plain(const ck_csv *csv);
 /* The file's size in bytes (0 when unknown). */
 int64_t ck__csv_file_size(const ck_csv *csv);
+/* Where the first line after byte `offset` starts (just past the first LF at or after
+ * it) in the plain file f, or -1 at the end of the file. A guess at a record start: a
+ * quoted field may hold a line end. */
+int64_t ck__csv_line_start_after(FILE *f, int64_t offset);
+/* True when a field must be quoted: it holds the delimiter, a quote or a line end, or
+ * starts or ends with a space (which readers would trim). */
+bool ck__csv_needs_quotes(const char *s, size_t len, char delimiter);
 
 #endif

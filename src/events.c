@@ -344,14 +344,12 @@ static size_t plan_chunks(int64_t *starts, size_t n, int64_t data_start, int64_t
     size_t planned = 1;
     for (size_t k = 1; k < n; k++) {
         int64_t cut = data_start + (size - data_start) * (int64_t)k / (int64_t)n;
-        if (cut <= starts[planned - 1] || fseeko(f, (off_t)cut, SEEK_SET) != 0)
+        if (cut <= starts[planned - 1])
             continue;
-        int c;
-        while ((c = getc(f)) != EOF && c != '\n')
-            cut++;
-        if (c == EOF)
+        int64_t start = ck__csv_line_start_after(f, cut);
+        if (start < 0)
             break;
-        starts[planned++] = cut + 1;
+        starts[planned++] = start;
     }
     fclose(f);
     return planned;

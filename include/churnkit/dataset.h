@@ -157,6 +157,50 @@ int ck_table_stream_next(ck_table_stream *s, float *row, const char **id, float 
 /** The id column's name, as in the header (or "row"). Borrowed. */
 const char *ck_table_stream_id_name(const ck_table_stream *s);
 
+/** Consecutive rows of a table, handed out by ck_table_stream_scan(). All borrowed. */
+typedef struct ck_table_block {
+    size_t n_rows;
+    const float *rows;      /**< n_rows × n_features, row-major, coded as in a dataset */
+    const float *labels;    /**< each row's label (0 or 1), NaN without opts->label */
+    const char *const *ids; /**< each row's id, as ck_table_stream_next() gives it */
+    const int64_t *keys;    /**< where each record starts in the (uncompressed) file:
+                                 unique, and increasing in file order */
+    int part;               /**< the part (0 ≤ part < n_threads) the block belongs to */
+} ck_table_block;
+
+/** What ck_table_stream_scan() calls back. */
+typedef struct ck_table_scan_fns {
+    /**
+     * One block, on a worker thread: blocks of different parts arrive at the same time,
+     * the blocks of one part one after another in file order.
+     * @return CK_OK, or a negative code with @p err set, which ends the scan
+     */
+    int (*block)(void *ctx, const ck_table_block *block, ck_error *err);
+    /**
+     * On the calling thread, between blocks, the parts in file order: the blocks of
+     * @p part since its last end are final (@p keep), or were read from a wrongly
+     * guessed record start and must be forgotten (they are read again later).
+     * @return CK_OK, or a negative code with @p err set, which ends the scan
+     */
+    int (*end_part)(void *ctx, int part, bool keep, ck_error *err);
+    void *ctx;
+} ck_table_scan_fns;
+
+/**
+ * Read the rest of the table in blocks, in parallel: the file is cut into parts of a few
+ * megabytes at guessed record starts, up to @p n_threads parts are read at once, and a
+ * part counts only once the part before it has stopped exactly where it starts (a quoted
+ * field may hold a line end). Kept blocks, in part order, are exactly the rows
+ * ck_table_stream_next() would return, and the first bad row fails the scan with the
+ * same message. A compressed file, or a table without an id column (whose ids are row
+ * numbers), is read by one thread, part after part.
+ * After the scan the stream is at its end.
+ * @return CK_OK, CK_EPARSE (as ck_table_stream_next()), CK_EIO, CK_ENOMEM, or what a
+ *         callback returned
+ */
+int ck_table_stream_scan(ck_table_stream *s, int n_threads, const ck_table_scan_fns *fns,
+                         ck_error *err);
+
 /** Close a stream; accepts NULL. */
 void ck_table_stream_free(ck_table_stream *s);
 

@@ -10,6 +10,7 @@
 
 #include "churnkit/churnkit.h"
 #include "churnkit/enrich.h"
+#include "churnkit/predict.h"
 #include "churnkit/sql.h"
 #include "cli.h"
 
@@ -90,8 +91,6 @@ static const struct option long_options[] = {
     CLI_COMMON_OPTIONS,
 };
 
-#define MAX_REASONS 10
-
 typedef struct options {
     const char *model, *events, *customers, *table, *id, *out, *config, *ab_results;
     int64_t as_of;
@@ -166,7 +165,7 @@ static void parse_options(options *o, int argc, char **argv)
             o->jsonl = strcmp(optarg, "jsonl") == 0;
             break;
         case OPT_REASONS:
-            o->reasons = (int)cli_parse_long("--reasons", optarg, 0, MAX_REASONS);
+            o->reasons = (int)cli_parse_long("--reasons", optarg, 0, CK_MAX_REASONS);
             break;
         case OPT_BUDGET:
             o->budget = cli_parse_long("--budget", optarg, 0, 1L << 40);
@@ -217,151 +216,22 @@ static void parse_options(options *o, int argc, char **argv)
         cli_usage_error("--out is required");
 }
 
-/* ---- one output row ---------------------------------------------------------------- */
+/* ---- output ------------------------------------------------------------------------ */
 
+/* Everything a job writes with. */
 typedef struct writer {
     FILE *out;
-    bool jsonl;
-    const char *id_name;
-    const ck_model *model;
+    ck_predict_writer rows;
     const ck_schema *schema;
-    const ck_predict_rules *rules;
-    const ck_ab_results *ab; /* may be NULL */
-    ck_enrich_plan plan;
-    int n_reasons;
-    bool budget;
-    double *contrib; /* n_features */
 } writer;
 
-static void json_string(FILE *out, const char *s)
+/* Write (and empty) a buffer. */
+static int flush_buffer(writer *w, ck_predict_buffer *b, ck_error *err)
 {
-    fputc('"', out);
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\')
-            fprintf(out, "\\%c", ch);
-        else if (ch < 0x20)
-            fprintf(out, "\\u%04x", ch);
-        else
-            fputc(ch, out);
-    }
-    fputc('"', out);
-}
-
-/* Field k of the row: a string (quoted as needed), or a number (empty/null when NaN). */
-static void put_text(const writer *w, int k, const char *key, const char *value)
-{
-    if (w->jsonl) {
-        fprintf(w->out, "%s\"%s\": ", k ? ", " : "{", key);
-        if (value != NULL && value[0] != '\0')
-            json_string(w->out, value);
-        else
-            fputs("null", w->out);
-    } else {
-        if (k)
-            fputc(',', w->out);
-        if (value != NULL)
-            ck_csv_write_field(w->out, value, strlen(value), ',');
-    }
-}
-
-static void put_number(const writer *w, int k, const char *key, double value, int decimals)
-{
-    char text[64] = "";
-    if (!isnan(value))
-        snprintf(text, sizeof text, "%.*f", decimals, value);
-    if (w->jsonl)
-        fprintf(w->out, "%s\"%s\": %s", k ? ", " : "{", key, text[0] ? text : "null");
-    else
-        fprintf(w->out, "%s%s", k ? "," : "", text);
-}
-
-static void write_header(const writer *w)
-{
-    if (w->jsonl)
-        return;
-    ck_csv_write_field(w->out, w->id_name, strlen(w->id_name), ',');
-    fputs(",churn_probability,risk_score,risk_band,percentile,stage_percentile,"
-          "lifecycle_stage,rfm_score,rfm_segment,recall_strategy,recall_channel,decided_by",
-          w->out);
-    for (int r = 1; r <= w->n_reasons; r++)
-        fprintf(w->out, ",reason_%d", r);
-    fputs(w->budget ? ",status,contact\n" : ",status\n", w->out);
-}
-
-/* Score and enrich one customer's row; `scored` false writes the row without a score. */
-static void write_row(const writer *w, const char *id, const float *row, bool scored, bool contact)
-{
-    const ck_predict_rules *rules = w->rules;
-    ck_customer_facts facts;
-    double engagement[CK_MAX_CHANNELS];
-    char rfm_score[4], reasons[MAX_REASONS][256], decided[128];
-    const char *segment, *rule = "insufficient_history";
-    ck_enrich_facts(&w->plan, w->schema, row, rules, &facts, engagement, rfm_score, &segment);
-    double prob = NAN, percentile = NAN, stage_percentile = NAN;
-    ck_strategy strategy = CK_STRATEGY_NONE;
-    const char *band = NULL, *channel = NULL;
-    if (scored) {
-        /* the logit is the base plus the contributions, summed in feature order as the
-         * model's own scoring does: one pass gives both the score and the reasons */
-        double logit;
-        ck_model_contributions(w->model, row, w->contrib, &logit);
-        for (size_t j = 0; j < ck_schema_n_features(w->schema); j++)
-            logit += w->contrib[j];
-        prob = ck_model_logistic(logit);
-        /* percentiles against the training distribution kept in the model */
-        const ck_model_training *tr = ck_model_training_of(w->model);
-        if (tr->has_score_percentiles) {
-            percentile = ck_enrich_percentile(tr->score_percentiles, prob);
-            for (size_t s = 0; s < tr->n_stage_percentiles && facts.lifecycle_stage; s++)
-                if (strcmp(tr->stage_names[s], facts.lifecycle_stage) == 0)
-                    stage_percentile = ck_enrich_percentile(tr->stage_percentiles[s], prob);
-        }
-        facts.probability = prob;
-        facts.band = ck_enrich_band(rules, prob, percentile);
-        band = ck_risk_band_name(facts.band);
-        strategy = ck_enrich_strategy(rules, &facts, &rule);
-        const char *measured_channel = NULL;
-        if (w->ab != NULL && strategy != CK_STRATEGY_NONE &&
-            ck_ab_results_choose(w->ab, w->schema, row, &strategy, &measured_channel, decided,
-                                 sizeof decided))
-            rule = NULL; /* a measured lift decided */
-        channel = strategy == CK_STRATEGY_NONE ? NULL
-                  : measured_channel != NULL
-                      ? measured_channel
-                      : rules->recall_channels[ck_enrich_channel(rules, engagement)];
-        ck_enrich_reasons(rules, w->schema, row, w->contrib, (size_t)w->n_reasons, reasons);
-    } else {
-        for (int r = 0; r < w->n_reasons; r++)
-            reasons[r][0] = '\0';
-    }
-    if (rule != NULL)
-        snprintf(decided, sizeof decided, "rule:%s", rule);
-    int k = 0;
-    put_text(w, k++, "customer_id", id);
-    put_number(w, k++, "churn_probability", prob, 12);
-    put_number(w, k++, "risk_score", scored ? round(prob * 100) : NAN, 0);
-    put_text(w, k++, "risk_band", band);
-    put_number(w, k++, "percentile", percentile, 1);
-    put_number(w, k++, "stage_percentile", stage_percentile, 1);
-    put_text(w, k++, "lifecycle_stage", facts.lifecycle_stage);
-    put_text(w, k++, "rfm_score", rfm_score);
-    put_text(w, k++, "rfm_segment", segment);
-    put_text(w, k++, "recall_strategy", ck_strategy_name(strategy));
-    put_text(w, k++, "recall_channel", channel);
-    put_text(w, k++, "decided_by", decided);
-    static const char *const reason_keys[MAX_REASONS] = {
-        "reason_1", "reason_2", "reason_3", "reason_4", "reason_5",
-        "reason_6", "reason_7", "reason_8", "reason_9", "reason_10",
-    };
-    for (int r = 0; r < w->n_reasons; r++) {
-        const char *key = reason_keys[r];
-        put_text(w, k++, key, reasons[r]);
-    }
-    put_text(w, k++, "status", scored ? "scored" : "insufficient_history");
-    if (w->budget)
-        put_number(w, k++, "contact", contact ? 1 : 0, 0);
-    fputs(w->jsonl ? "}\n" : "\n", w->out);
+    if (b->len > 0 && fwrite(b->text, 1, b->len, w->out) != b->len)
+        return ck_error_set(err, CK_EIO, NULL, 0, "cannot write the output");
+    b->len = 0;
+    return CK_OK;
 }
 
 /* FNV-1a of the id: a customer's shard depends on nothing else. */
@@ -373,11 +243,11 @@ static bool in_shard(const options *o, const char *id)
     return (long)(h % (uint64_t)o->n_shards) == o->shard;
 }
 
-/* The customers to contact under --budget: the N largest values at risk, ties to the
- * earlier row. */
+/* The customers to contact under --budget: the N largest values at risk (NaN counts as
+ * none), ties to the earlier row; `key` orders the rows. */
 typedef struct ranked {
     double value;
-    size_t row;
+    int64_t key;
 } ranked;
 
 static int compare_ranked(const void *pa, const void *pb)
@@ -385,28 +255,46 @@ static int compare_ranked(const void *pa, const void *pb)
     const ranked *a = pa, *b = pb;
     if (a->value != b->value)
         return a->value > b->value ? -1 : 1;
-    return (a->row > b->row) - (a->row < b->row);
+    return (a->key > b->key) - (a->key < b->key);
+}
+
+static ranked value_at_risk(const writer *w, const float *row, int64_t key)
+{
+    long revenue = w->rows.plan.revenue_365d;
+    double value = ck_model_predict_row(w->rows.model, row) * (revenue >= 0 ? row[revenue] : NAN);
+    return (ranked){ isnan(value) ? -HUGE_VAL : value, key };
+}
+
+/* Sort the candidates best first and keep the best `budget` of them. */
+static void keep_best(ranked *top, size_t *n_top, long budget)
+{
+    qsort(top, *n_top, sizeof *top, compare_ranked);
+    if (*n_top > (size_t)budget)
+        *n_top = (size_t)budget;
 }
 
 /* ---- events mode ------------------------------------------------------------------- */
 
-static int score_events(const options *o, writer *w, const ck_config *rules_cfg, size_t *rows,
-                        ck_error *err)
+/* Rows are written into a buffer, flushed to the file in pieces of this size. */
+#define FLUSH_BYTES (1 << 20)
+
+static int score_events(const options *o, writer *w, size_t *rows, ck_error *err)
 {
-    const ck_model_spec *spec = ck_model_spec_of(w->model);
+    const ck_model_spec *spec = ck_model_spec_of(w->rows.model);
     if (spec->source != CK_SOURCE_EVENTS)
         return ck_error_set(err, CK_EINVAL, o->model, 0,
                             "this model was trained on a table: score it with --table");
     /* the model's feature spec, and no label: a horizon past any data keeps every row */
     ck_config cfg = spec->config;
     cfg.horizon_days = 36500;
-    (void)rules_cfg;
     ck_events *ev = NULL;
     ck_customers *customers = NULL;
     ck_features *table = NULL;
     ck_dataset *d = NULL;
     float *row = NULL;
     ranked *rank = NULL;
+    uint8_t *scored = NULL, *contact = NULL;
+    ck_predict_buffer out = { 0 };
     ck_events_read_opts ropts = { &cfg,         o->skip_bad_rows, NULL,      NULL,
                                   cli_progress, "reading",        o->threads };
     int rc = ck_events_read_csv(&ev, o->events, &ropts, err);
@@ -425,8 +313,10 @@ static int score_events(const options *o, writer *w, const ck_config *rules_cfg,
         goto done;
     size_t n = ck_dataset_n_rows(d), n_features = ck_schema_n_features(w->schema);
     row = malloc((n_features + 1) * sizeof *row);
-    rank = w->budget ? malloc((n + 1) * sizeof *rank) : NULL;
-    if (row == NULL || (w->budget && rank == NULL)) {
+    scored = malloc(n + 1);
+    contact = calloc(n + 1, 1);
+    rank = w->rows.budget ? malloc((n + 1) * sizeof *rank) : NULL;
+    if (row == NULL || scored == NULL || contact == NULL || (w->rows.budget && rank == NULL)) {
         rc = ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
         goto done;
     }
@@ -434,50 +324,42 @@ static int score_events(const options *o, writer *w, const ck_config *rules_cfg,
     double lookback = cfg.lookback_days;
     /* who gets a score: inside the population the model was trained on, with at least
      * min_events events (no score is made up for the others) */
-    uint8_t *scored = malloc(n + 1);
-    if (scored == NULL) {
-        rc = ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
-        goto done;
-    }
     for (size_t i = 0; i < n; i++) {
         long c = ck_events_find_customer(ev, ck_dataset_row_id(d, i));
         scored[i] = (recency < 0 || ck_dataset_column(d, (size_t)recency)[i] <= lookback) &&
                     (c < 0 || ck_event_span_before(ck_events_customer(ev, (size_t)c), as_of).n >=
-                                  (size_t)w->rules->min_events);
+                                  (size_t)w->rows.rules->min_events);
     }
-    /* pass one (budget only): value at risk of every scored customer */
+    /* --budget: the value at risk of every scored customer, then the best N */
     size_t n_ranked = 0;
-    for (size_t i = 0; w->budget && i < n; i++) {
+    for (size_t i = 0; w->rows.budget && i < n; i++) {
         for (size_t j = 0; j < n_features; j++)
             row[j] = ck_dataset_column(d, j)[i];
         if (scored[i] && in_shard(o, ck_dataset_row_id(d, i)))
-            rank[n_ranked++] =
-                (ranked){ ck_model_predict_row(w->model, row) *
-                              (w->plan.revenue_365d >= 0 ? row[w->plan.revenue_365d] : NAN),
-                          i };
+            rank[n_ranked++] = value_at_risk(w, row, (int64_t)i);
     }
-    if (w->budget) {
-        for (size_t q = 0; q < n_ranked; q++)
-            if (isnan(rank[q].value))
-                rank[q].value = -HUGE_VAL;
-        qsort(rank, n_ranked, sizeof *rank, compare_ranked);
-    }
-    uint8_t *contact = w->budget ? calloc(n + 1, 1) : NULL;
-    for (size_t q = 0; contact && q < n_ranked && q < (size_t)o->budget; q++)
-        contact[rank[q].row] = 1;
-    write_header(w);
-    for (size_t i = 0; i < n; i++) {
+    if (w->rows.budget)
+        keep_best(rank, &n_ranked, o->budget);
+    for (size_t q = 0; q < n_ranked; q++)
+        contact[rank[q].key] = 1;
+    rc = ck_predict_write_header(&w->rows, "customer_id", &out, err);
+    for (size_t i = 0; i < n && rc == CK_OK; i++) {
         const char *id = ck_dataset_row_id(d, i);
         if (!in_shard(o, id))
             continue;
         for (size_t j = 0; j < n_features; j++)
             row[j] = ck_dataset_column(d, j)[i];
-        write_row(w, id, row, scored[i], contact && contact[i]);
+        rc = ck_predict_write_row(&w->rows, id, row, scored[i], contact[i], &out, err);
+        if (rc == CK_OK && out.len >= FLUSH_BYTES)
+            rc = flush_buffer(w, &out, err);
         ++*rows;
     }
+    if (rc == CK_OK)
+        rc = flush_buffer(w, &out, err);
+done:
+    ck_predict_buffer_free(&out);
     free(contact);
     free(scored);
-done:
     free(rank);
     free(row);
     ck_dataset_free(d);
@@ -489,77 +371,162 @@ done:
 
 /* ---- table mode -------------------------------------------------------------------- */
 
+/*
+ * The table is scanned in parts on every thread (ck_table_stream_scan): each part's rows
+ * are scored and written into the part's own buffer, and the buffers go to the file in
+ * part order once the scan keeps them. --budget scans twice: first every row's value at
+ * risk, keeping the best N, then the rows with their contact flags.
+ */
+typedef struct part_output {
+    ck_predict_buffer text;
+    size_t n_rows;
+    ranked *values; /* the budget pass: this part's values at risk */
+    size_t n_values, cap_values;
+} part_output;
+
+typedef struct table_job {
+    const options *o;
+    writer *w;
+    part_output *parts; /* one per thread */
+    ranked *top;        /* the budget pass: the best values at risk so far */
+    size_t n_top, cap_top;
+    int64_t *contact; /* the keys of the rows to contact, ascending */
+    size_t n_contact;
+    size_t rows;
+} table_job;
+
+/* Room for `need` values at risk in *values. */
+static bool grow_ranked(ranked **values, size_t *cap, size_t need)
+{
+    if (need <= *cap)
+        return true;
+    size_t new_cap = need > 2 * *cap ? need : 2 * *cap;
+    ranked *grown = realloc(*values, new_cap * sizeof *grown);
+    if (grown == NULL)
+        return false;
+    *values = grown;
+    *cap = new_cap;
+    return true;
+}
+
+static int rank_block(void *ctx, const ck_table_block *b, ck_error *err)
+{
+    table_job *job = ctx;
+    part_output *p = &job->parts[b->part];
+    size_t n_features = ck_schema_n_features(job->w->schema);
+    if (!grow_ranked(&p->values, &p->cap_values, p->n_values + b->n_rows))
+        return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
+    for (size_t i = 0; i < b->n_rows; i++)
+        if (in_shard(job->o, b->ids[i]))
+            p->values[p->n_values++] = value_at_risk(job->w, b->rows + i * n_features, b->keys[i]);
+    return CK_OK;
+}
+
+/* Merge a kept part's values into the best so far, pruning to N now and then. */
+static int rank_end_part(void *ctx, int part, bool keep, ck_error *err)
+{
+    table_job *job = ctx;
+    part_output *p = &job->parts[part];
+    size_t n = keep ? p->n_values : 0;
+    p->n_values = 0;
+    if (!grow_ranked(&job->top, &job->cap_top, job->n_top + n))
+        return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
+    memcpy(job->top + job->n_top, p->values, n * sizeof *p->values);
+    job->n_top += n;
+    if (job->n_top > 2 * (size_t)job->o->budget + 65536)
+        keep_best(job->top, &job->n_top, job->o->budget);
+    return CK_OK;
+}
+
+static int compare_keys(const void *pa, const void *pb)
+{
+    int64_t a = *(const int64_t *)pa, b = *(const int64_t *)pb;
+    return (a > b) - (a < b);
+}
+
+static int write_block(void *ctx, const ck_table_block *b, ck_error *err)
+{
+    table_job *job = ctx;
+    part_output *p = &job->parts[b->part];
+    size_t n_features = ck_schema_n_features(job->w->schema);
+    for (size_t i = 0; i < b->n_rows; i++) {
+        if (!in_shard(job->o, b->ids[i]))
+            continue;
+        bool contact = job->n_contact > 0 && bsearch(&b->keys[i], job->contact, job->n_contact,
+                                                     sizeof *job->contact, compare_keys);
+        int rc = ck_predict_write_row(&job->w->rows, b->ids[i], b->rows + i * n_features, true,
+                                      contact, &p->text, err);
+        if (rc < 0)
+            return rc;
+        p->n_rows++;
+    }
+    return CK_OK;
+}
+
+static int write_end_part(void *ctx, int part, bool keep, ck_error *err)
+{
+    table_job *job = ctx;
+    part_output *p = &job->parts[part];
+    if (keep)
+        job->rows += p->n_rows;
+    p->n_rows = 0;
+    if (!keep)
+        p->text.len = 0;
+    return flush_buffer(job->w, &p->text, err);
+}
+
 static int open_table(const options *o, const writer *w, ck_table_stream **s, ck_error *err)
 {
-    const ck_model_spec *spec = ck_model_spec_of(w->model);
+    const ck_model_spec *spec = ck_model_spec_of(w->rows.model);
     const char *id = o->id ? o->id : spec->id_column[0] ? spec->id_column : NULL;
     ck_table_opts topts = { NULL, id, NULL, 0, spec->config.delimiter, w->schema };
     return ck_table_stream_open(s, o->table, &topts, w->schema, err);
 }
 
-/* Row by row in constant memory; --budget reads the table twice, keeping only the N
- * largest values at risk between the passes. */
 static int score_table(const options *o, writer *w, size_t *rows, ck_error *err)
 {
+    table_job job = { .o = o, .w = w, .parts = calloc((size_t)o->threads, sizeof *job.parts) };
     ck_table_stream *s = NULL;
-    size_t n_features = ck_schema_n_features(w->schema);
-    float *row = malloc((n_features + 1) * sizeof *row);
-    ranked *top = NULL;
-    size_t n_top = 0;
-    const char *id;
-    float label;
-    int rc = row ? CK_OK : ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
-    if (rc == CK_OK && w->budget) {
-        if (w->plan.revenue_365d < 0)
+    int rc = job.parts ? CK_OK : ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
+    if (rc == CK_OK && w->rows.budget) {
+        ck_table_scan_fns rank = { rank_block, rank_end_part, &job };
+        if (w->rows.plan.revenue_365d < 0)
             rc = ck_error_set(err, CK_EINVAL, o->model, 0,
                               "--budget needs revenue_365d among the model's features");
-        size_t cap = (size_t)o->budget + 1;
-        top = rc == CK_OK ? malloc(cap * sizeof *top) : NULL;
-        if (rc == CK_OK && top == NULL)
-            rc = ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
         if (rc == CK_OK)
             rc = open_table(o, w, &s, err);
-        for (size_t i = 0;
-             rc == CK_OK && (rc = ck_table_stream_next(s, row, &id, &label, err)) == 1; i++) {
-            rc = CK_OK;
-            if (!in_shard(o, id))
-                continue;
-            double value = ck_model_predict_row(w->model, row) * row[w->plan.revenue_365d];
-            ranked r = { isnan(value) ? -HUGE_VAL : value, i };
-            /* keep the N best, sorted: insertion into a short sorted list */
-            size_t at = n_top;
-            while (at > 0 && compare_ranked(&r, &top[at - 1]) < 0)
-                at--;
-            if (at < (size_t)o->budget) {
-                size_t last = n_top < (size_t)o->budget ? n_top : n_top - 1;
-                memmove(top + at + 1, top + at, (last - at) * sizeof *top);
-                top[at] = r;
-                n_top = last + 1;
-            }
-        }
+        if (rc == CK_OK)
+            rc = ck_table_stream_scan(s, o->threads, &rank, err);
         ck_table_stream_free(s);
         s = NULL;
+        keep_best(job.top, &job.n_top, o->budget);
+        /* the keys alone, sorted for a binary search per row */
+        job.contact = malloc((job.n_top + 1) * sizeof *job.contact);
+        if (rc == CK_OK && job.contact == NULL)
+            rc = ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
+        for (size_t q = 0; rc == CK_OK && q < job.n_top; q++)
+            job.contact[job.n_contact++] = job.top[q].key;
+        if (rc == CK_OK)
+            qsort(job.contact, job.n_contact, sizeof *job.contact, compare_keys);
     }
     if (rc == CK_OK)
         rc = open_table(o, w, &s, err);
-    if (rc == CK_OK) {
-        w->id_name = ck_table_stream_id_name(s);
-        write_header(w);
-    }
-    for (size_t i = 0; rc == CK_OK && (rc = ck_table_stream_next(s, row, &id, &label, err)) == 1;
-         i++) {
-        rc = CK_OK;
-        if (!in_shard(o, id))
-            continue;
-        bool contact = false;
-        for (size_t q = 0; q < n_top && !contact; q++)
-            contact = top[q].row == i;
-        write_row(w, id, row, true, contact);
-        ++*rows;
-    }
+    if (rc == CK_OK)
+        rc = ck_predict_write_header(&w->rows, ck_table_stream_id_name(s), &job.parts[0].text, err);
+    if (rc == CK_OK)
+        rc = flush_buffer(w, &job.parts[0].text, err);
+    ck_table_scan_fns write = { write_block, write_end_part, &job };
+    if (rc == CK_OK)
+        rc = ck_table_stream_scan(s, o->threads, &write, err);
+    *rows = job.rows;
     ck_table_stream_free(s);
-    free(top);
-    free(row);
+    for (int k = 0; job.parts && k < o->threads; k++) {
+        ck_predict_buffer_free(&job.parts[k].text);
+        free(job.parts[k].values);
+    }
+    free(job.parts);
+    free(job.top);
+    free(job.contact);
     return rc;
 }
 
@@ -605,27 +572,16 @@ int main(int argc, char **argv)
     if (rc == CK_OK)
         rc = ck_model_load(&model, path, &err);
     if (rc == CK_OK) {
-        w = (writer){ .jsonl = o.jsonl,
-                      .id_name = "customer_id",
-                      .model = model,
-                      .schema = ck_model_schema(model),
-                      .rules = &rules_cfg.predict,
-                      .n_reasons = o.reasons >= 0 ? o.reasons : rules_cfg.predict.n_reasons,
-                      .budget = o.budget >= 0 };
-        w.ab = ab;
-        if (w.n_reasons > MAX_REASONS)
-            w.n_reasons = MAX_REASONS;
-        ck_enrich_plan_init(&w.plan, w.schema, w.rules);
-        w.contrib = malloc((ck_schema_n_features(w.schema) + 1) * sizeof *w.contrib);
-        if (w.contrib == NULL)
-            rc = ck_error_set(&err, CK_ENOMEM, NULL, 0, "out of memory");
+        ck_predict_writer_init(&w.rows, model, &rules_cfg.predict, ab,
+                               o.reasons >= 0 ? o.reasons : rules_cfg.predict.n_reasons, o.jsonl,
+                               o.budget >= 0);
+        w.schema = ck_model_schema(model);
     }
     if (rc == CK_OK)
         rc = cli_output_open(&out, o.out, &err);
     if (rc == CK_OK) {
         w.out = out.fp;
-        rc = o.events ? score_events(&o, &w, &rules_cfg, &rows, &err)
-                      : score_table(&o, &w, &rows, &err);
+        rc = o.events ? score_events(&o, &w, &rows, &err) : score_table(&o, &w, &rows, &err);
     }
     if (rc == CK_OK)
         rc = cli_output_commit(&out, &err);
@@ -634,7 +590,6 @@ int main(int argc, char **argv)
     else
         cli_report(&err);
     cli_output_abort(&out);
-    free(w.contrib);
     ck_ab_results_free(ab);
     ck_model_free(model);
     return rc < 0 ? CLI_EXIT_DATA : CLI_EXIT_OK;

@@ -1,0 +1,76 @@
+/**
+ * @file predict.h
+ * @brief churn-predict's output rows (DESIGN.md, churn-predict): per customer the churn
+ *        probability, risk score and band, percentiles, lifecycle stage, RFM score and
+ *        segment, recall strategy and channel with the rule that decided, the reasons in
+ *        words and a status, as CSV or JSON Lines.
+ *
+ * A row depends only on the model, the rules and the customer's own values, so rows can
+ * be written by many threads at once, each into its own buffer.
+ */
+#ifndef CHURNKIT_PREDICT_H
+#define CHURNKIT_PREDICT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "churnkit/config.h"
+#include "churnkit/enrich.h"
+#include "churnkit/error.h"
+#include "churnkit/model.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Most reasons a row can carry. */
+#define CK_MAX_REASONS 10
+
+/** What every row is written with; all borrowed, read-only while rows are written. */
+typedef struct ck_predict_writer {
+    const ck_model *model;
+    const ck_predict_rules *rules;
+    const ck_ab_results *ab; /**< NULL: strategy and channel by the rules alone */
+    ck_enrich_plan plan;     /**< filled by ck_predict_writer_init() */
+    int n_reasons;           /**< reason_1 .. reason_K, at most CK_MAX_REASONS */
+    bool jsonl;              /**< JSON Lines instead of CSV */
+    bool budget;             /**< a `contact` column (--budget) */
+} ck_predict_writer;
+
+/** Set up a writer (n_reasons is clamped to CK_MAX_REASONS). */
+void ck_predict_writer_init(ck_predict_writer *w, const ck_model *model,
+                            const ck_predict_rules *rules, const ck_ab_results *ab, int n_reasons,
+                            bool jsonl, bool budget);
+
+/** Where rows are written: text appended to a growing buffer, and the scratch a row needs. */
+typedef struct ck_predict_buffer {
+    char *text;
+    size_t len, cap;
+    double *contrib; /**< one per feature, allocated on first use */
+} ck_predict_buffer;
+
+/** Release a buffer's memory (the struct itself is the caller's); accepts zeroed ones. */
+void ck_predict_buffer_free(ck_predict_buffer *b);
+
+/**
+ * Append the header line (CSV only; nothing for JSON Lines), naming the id column
+ * @p id_name. @return CK_OK or CK_ENOMEM
+ */
+int ck_predict_write_header(const ck_predict_writer *w, const char *id_name, ck_predict_buffer *b,
+                            ck_error *err);
+
+/**
+ * Append one customer's row.
+ * @param row      the customer's values coded against the model's schema
+ * @param scored   false: status insufficient_history, no score, strategy or reasons
+ * @param contact  the `contact` flag under --budget
+ * @return CK_OK or CK_ENOMEM
+ */
+int ck_predict_write_row(const ck_predict_writer *w, const char *id, const float *row, bool scored,
+                         bool contact, ck_predict_buffer *b, ck_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
