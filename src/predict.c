@@ -15,9 +15,9 @@
 #include "numfmt.h"
 #include "util.h"
 
-void ck_predict_writer_init(ck_predict_writer *w, const ck_model *model,
-                            const ck_predict_rules *rules, const ck_ab_results *ab, int n_reasons,
-                            bool jsonl, bool budget)
+int ck_predict_writer_init(ck_predict_writer *w, const ck_model *model,
+                           const ck_predict_rules *rules, const ck_ab_results *ab, int n_reasons,
+                           bool jsonl, bool budget, ck_error *err)
 {
     *w = (ck_predict_writer){ .model = model,
                               .rules = rules,
@@ -26,6 +26,13 @@ void ck_predict_writer_init(ck_predict_writer *w, const ck_model *model,
                               .jsonl = jsonl,
                               .budget = budget };
     ck_enrich_plan_init(&w->plan, ck_model_schema(model), rules);
+    return ck_reasons_new(&w->reasons, rules, ck_model_schema(model), err);
+}
+
+void ck_predict_writer_free(ck_predict_writer *w)
+{
+    ck_reasons_free(w->reasons);
+    w->reasons = NULL;
 }
 
 void ck_predict_buffer_free(ck_predict_buffer *b)
@@ -146,8 +153,8 @@ int ck_predict_write_header(const ck_predict_writer *w, const char *id_name, ck_
     if (w->jsonl)
         return CK_OK;
     static const char *const fixed[] = {
-        "churn_probability", "risk_score",      "risk_band",   "percentile",
-        "stage_percentile",  "lifecycle_stage", "rfm_score",   "rfm_segment",
+        "churn_probability", "risk_score",      "risk_band",  "percentile",
+        "stage_percentile",  "lifecycle_stage", "rfm_score",  "rfm_segment",
         "recall_strategy",   "recall_channel",  "decided_by",
     };
     field_writer f = { b, false, 0, true };
@@ -175,6 +182,17 @@ typedef struct decision {
     char decided_by[128];
     char reasons[CK_MAX_REASONS][256];
 } decision;
+
+/* "rule:<name>" (snprintf is too slow for every row) */
+static void decided_by_rule(decision *d, const char *rule)
+{
+    size_t len = strlen(rule);
+    if (len > sizeof d->decided_by - 6)
+        len = sizeof d->decided_by - 6;
+    memcpy(d->decided_by, "rule:", 5);
+    memcpy(d->decided_by + 5, rule, len);
+    d->decided_by[5 + len] = '\0';
+}
 
 /* Score the row and take every decision the rules (or the A/B read-out) make. */
 static void decide(const ck_predict_writer *w, const float *row, ck_customer_facts *facts,
@@ -209,21 +227,20 @@ static void decide(const ck_predict_writer *w, const float *row, ck_customer_fac
                              sizeof d->decided_by))
         rule = NULL; /* a measured lift decided */
     if (rule != NULL)
-        snprintf(d->decided_by, sizeof d->decided_by, "rule:%s", rule);
+        decided_by_rule(d, rule);
     d->channel = d->strategy == CK_STRATEGY_NONE ? NULL
                  : measured_channel != NULL
                      ? measured_channel
                      : rules->recall_channels[ck_enrich_channel(rules, engagement)];
-    ck_enrich_reasons(rules, schema, row, contrib, (size_t)w->n_reasons, d->reasons);
+    ck_enrich_reasons(w->reasons, row, contrib, (size_t)w->n_reasons, d->reasons);
 }
 
 int ck_predict_write_row(const ck_predict_writer *w, const char *id, const float *row, bool scored,
                          bool contact, ck_predict_buffer *b, ck_error *err)
 {
     const ck_schema *schema = ck_model_schema(w->model);
-    if (b->contrib == NULL &&
-        (b->contrib = ck__alloc_array(ck_schema_n_features(schema) + 1, sizeof *b->contrib)) ==
-            NULL)
+    if (b->contrib == NULL && (b->contrib = ck__alloc_array(ck_schema_n_features(schema) + 1,
+                                                            sizeof *b->contrib)) == NULL)
         return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
     ck_customer_facts facts;
     double engagement[CK_MAX_CHANNELS];
@@ -234,7 +251,7 @@ int ck_predict_write_row(const ck_predict_writer *w, const char *id, const float
     if (scored) {
         decide(w, row, &facts, engagement, b->contrib, &d);
     } else {
-        snprintf(d.decided_by, sizeof d.decided_by, "rule:insufficient_history");
+        decided_by_rule(&d, "insufficient_history");
         for (int r = 0; r < w->n_reasons; r++)
             d.reasons[r][0] = '\0';
     }

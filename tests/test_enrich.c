@@ -107,6 +107,7 @@ static ck_schema *reason_schema(void)
 
 static void test_enrich__reasons_are_the_top_contributions_in_words(void)
 {
+    ck_error err = { 0 };
     ck_config cfg;
     ck_config_init(&cfg);
     ck_schema *s = reason_schema();
@@ -117,27 +118,61 @@ static void test_enrich__reasons_are_the_top_contributions_in_words(void)
     const float row[6] = { 143.2f, 2.44f, -0.6f, 1.0f, 12.345f, 0.25f };
     const double contrib[6] = { 0.9, 0.2, 0.5, 0.7, 0.05, -0.3 };
     char out[4][256];
-    CHECK_EQ_INT(ck_enrich_reasons(&cfg.predict, s, row, contrib, 4, out), 4);
+    ck_reasons *reasons = NULL;
+    CHECK_OK(ck_reasons_new(&reasons, &cfg.predict, s, &err));
+    CHECK_EQ_INT(ck_enrich_reasons(reasons, row, contrib, 4, out), 4);
     CHECK_EQ_STR(out[0], "no purchase for 143 days");
     CHECK_EQ_STR(out[1], "lifecycle stage dormant");
     CHECK_EQ_STR(out[2], "views down 75% on the previous 60 days");
     CHECK_EQ_STR(out[3], "no purchase for 143 days, 2.4x their usual gap");
     /* only positive contributions: coupon_share (−0.3) never appears; fewer than asked */
     const double few[6] = { -1, -1, -1, -1, 0.01, -0.3 };
-    CHECK_EQ_INT(ck_enrich_reasons(&cfg.predict, s, row, few, 3, out), 1);
+    CHECK_EQ_INT(ck_enrich_reasons(reasons, row, few, 3, out), 1);
     CHECK_EQ_STR(out[0], "avg spend x: 12.3"); /* no template: the name in words */
     CHECK_EQ_STR(out[1], "");
     /* a configured template with a percentage, and a missing value */
     snprintf(cfg.predict.templates[0].feature, CK_NAME_MAX, "coupon_share");
     snprintf(cfg.predict.templates[0].text, CK_TEMPLATE_MAX, "coupons on {coupon_share_pct:0}%%");
     const double coupon[6] = { 0, 0, 0, 0, 0, 1 };
-    ck_enrich_reasons(&cfg.predict, s, row, coupon, 1, out);
+    ck_reasons_free(reasons);
+    CHECK_OK(ck_reasons_new(&reasons, &cfg.predict, s, &err));
+    ck_enrich_reasons(reasons, row, coupon, 1, out);
     CHECK_EQ_STR(out[0], "coupons on 25%");
     const float missing[6] = { NAN, NAN, 0.0f, NAN, NAN, NAN };
     const double second[6] = { 0, 1, 0.5, 0, 0, 0 };
-    ck_enrich_reasons(&cfg.predict, s, missing, second, 2, out);
+    ck_enrich_reasons(reasons, missing, second, 2, out);
     CHECK_EQ_STR(out[0], "recency gap ratio: missing"); /* its template reads a missing value */
     CHECK_EQ_STR(out[1], "views unchanged on the previous 60 days");
+    ck_reasons_free(reasons);
+    ck_schema_free(s);
+}
+
+/* Templates that cannot apply to the schema are dropped once, for the plain wording. */
+static void test_enrich__reasons_templates_that_cannot_apply(void)
+{
+    ck_error err = { 0 };
+    ck_config cfg;
+    ck_config_init(&cfg);
+    ck_schema *s = reason_schema();
+    if (s == NULL)
+        return;
+    cfg.predict.n_templates = 3;
+    snprintf(cfg.predict.templates[0].feature, CK_NAME_MAX, "coupon_share");
+    snprintf(cfg.predict.templates[0].text, CK_TEMPLATE_MAX, "{coupon_share} and {no_such_column}");
+    snprintf(cfg.predict.templates[1].feature, CK_NAME_MAX, "avg_spend_x");
+    snprintf(cfg.predict.templates[1].text, CK_TEMPLATE_MAX, "spend {avg_spend_x:3");
+    snprintf(cfg.predict.templates[2].feature, CK_NAME_MAX, "recency_days");
+    snprintf(cfg.predict.templates[2].text, CK_TEMPLATE_MAX, "%s", "");
+    ck_reasons *reasons = NULL;
+    CHECK_OK(ck_reasons_new(&reasons, &cfg.predict, s, &err));
+    const float row[6] = { 143.2f, 2.44f, -0.6f, 1.0f, 12.345f, 0.25f };
+    const double contrib[6] = { 0.1, 0, 0, 0, 0.2, 0.3 };
+    char out[3][256];
+    CHECK_EQ_INT(ck_enrich_reasons(reasons, row, contrib, 3, out), 3);
+    CHECK_EQ_STR(out[0], "coupon share: 0.25"); /* an unknown column */
+    CHECK_EQ_STR(out[1], "avg spend x: 12.3");  /* an unclosed brace */
+    CHECK_EQ_STR(out[2], "");                   /* an empty template says nothing */
+    ck_reasons_free(reasons);
     ck_schema_free(s);
 }
 
@@ -203,6 +238,7 @@ int main(void)
     RUN(test_enrich__strategy_rules_in_order);
     RUN(test_enrich__channel_with_most_engagement);
     RUN(test_enrich__reasons_are_the_top_contributions_in_words);
+    RUN(test_enrich__reasons_templates_that_cannot_apply);
     RUN(test_enrich__facts_from_a_row);
     RUN(test_enrich__percentiles_against_the_training_distribution);
     return check_summary();

@@ -128,17 +128,31 @@ void ck_ab_results_free(ck_ab_results *ab);
 bool ck_ab_results_choose(const ck_ab_results *ab, const ck_schema *schema, const float *row,
                           ck_strategy *strategy, const char **channel, char *why, size_t size);
 
+/** The rules' reason templates resolved against a schema once, for ck_enrich_reasons(). */
+typedef struct ck_reasons ck_reasons;
+
+/**
+ * Resolve the templates of @p rules against @p schema (borrowed: it must outlive the
+ * result). A template that names no feature of the schema, or has an unclosed brace, is
+ * not used: its feature gets the plain wording.
+ * @return CK_OK or CK_ENOMEM
+ */
+int ck_reasons_new(ck_reasons **out, const ck_predict_rules *rules, const ck_schema *schema,
+                   ck_error *err);
+void ck_reasons_free(ck_reasons *r);
+
 /**
  * The reasons a customer's churn risk is high: the (up to) @p k features whose
  * contribution raises the logit the most (positive contributions only), worded with the
- * rules' templates, or "<feature name>: <value>" without one.
- * @param row      the customer's values coded against @p schema
+ * rules' templates, or "<feature name in words>: <value>" without one or when the
+ * template reads a missing value.
+ * @param row      the customer's values coded against the schema
  * @param contrib  each feature's contribution to the logit
- * @param[out] out @p k buffers of @p size bytes; unused ones are set to ""
+ * @param[out] out @p k buffers of 256 bytes; unused ones are set to ""
  * @return the number of reasons written
  */
-size_t ck_enrich_reasons(const ck_predict_rules *rules, const ck_schema *schema, const float *row,
-                         const double *contrib, size_t k, char (*out)[256]);
+size_t ck_enrich_reasons(const ck_reasons *reasons, const float *row, const double *contrib,
+                         size_t k, char (*out)[256]);
 
 #ifdef __cplusplus
 }

@@ -26,21 +26,27 @@ extern "C" {
 /** Most reasons a row can carry. */
 #define CK_MAX_REASONS 10
 
-/** What every row is written with; all borrowed, read-only while rows are written. */
+/** What every row is written with: read-only while rows are written. */
 typedef struct ck_predict_writer {
-    const ck_model *model;
-    const ck_predict_rules *rules;
-    const ck_ab_results *ab; /**< NULL: strategy and channel by the rules alone */
-    ck_enrich_plan plan;     /**< filled by ck_predict_writer_init() */
-    int n_reasons;           /**< reason_1 .. reason_K, at most CK_MAX_REASONS */
-    bool jsonl;              /**< JSON Lines instead of CSV */
-    bool budget;             /**< a `contact` column (--budget) */
+    const ck_model *model;         /**< borrowed */
+    const ck_predict_rules *rules; /**< borrowed */
+    const ck_ab_results *ab;       /**< borrowed; NULL: strategy and channel by the rules */
+    ck_enrich_plan plan;
+    ck_reasons *reasons;
+    int n_reasons; /**< reason_1 .. reason_K, at most CK_MAX_REASONS */
+    bool jsonl;    /**< JSON Lines instead of CSV */
+    bool budget;   /**< a `contact` column (--budget) */
 } ck_predict_writer;
 
-/** Set up a writer (n_reasons is clamped to CK_MAX_REASONS). */
-void ck_predict_writer_init(ck_predict_writer *w, const ck_model *model,
-                            const ck_predict_rules *rules, const ck_ab_results *ab, int n_reasons,
-                            bool jsonl, bool budget);
+/**
+ * Set up a writer (n_reasons is clamped to CK_MAX_REASONS); free it with
+ * ck_predict_writer_free(). @return CK_OK or CK_ENOMEM
+ */
+int ck_predict_writer_init(ck_predict_writer *w, const ck_model *model,
+                           const ck_predict_rules *rules, const ck_ab_results *ab, int n_reasons,
+                           bool jsonl, bool budget, ck_error *err);
+/** Release what the writer owns; accepts a zeroed writer. */
+void ck_predict_writer_free(ck_predict_writer *w);
 
 /** Where rows are written: text appended to a growing buffer, and the scratch a row needs. */
 typedef struct ck_predict_buffer {

@@ -572,9 +572,9 @@ int main(int argc, char **argv)
     if (rc == CK_OK)
         rc = ck_model_load(&model, path, &err);
     if (rc == CK_OK) {
-        ck_predict_writer_init(&w.rows, model, &rules_cfg.predict, ab,
-                               o.reasons >= 0 ? o.reasons : rules_cfg.predict.n_reasons, o.jsonl,
-                               o.budget >= 0);
+        rc = ck_predict_writer_init(&w.rows, model, &rules_cfg.predict, ab,
+                                    o.reasons >= 0 ? o.reasons : rules_cfg.predict.n_reasons,
+                                    o.jsonl, o.budget >= 0, &err);
         w.schema = ck_model_schema(model);
     }
     if (rc == CK_OK)
@@ -590,6 +590,7 @@ int main(int argc, char **argv)
     else
         cli_report(&err);
     cli_output_abort(&out);
+    ck_predict_writer_free(&w.rows);
     ck_ab_results_free(ab);
     ck_model_free(model);
     return rc < 0 ? CLI_EXIT_DATA : CLI_EXIT_OK;
