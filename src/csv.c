@@ -38,6 +38,8 @@ struct ck_csv {
     char **fields;
     size_t *lengths;
     size_t fields_cap;
+    size_t max_record; /* 0: no limit */
+    bool over_limit;
 };
 
 /* Move the unread tail to the front and read more; grow when the tail fills the buffer. */
@@ -49,6 +51,11 @@ static int refill(ck_csv *csv, ck_error *err)
     csv->start = 0;
     csv->end = tail;
     if (tail == csv->cap) {
+        if (csv->max_record > 0 && tail >= csv->max_record) {
+            csv->over_limit = true;
+            return ck_error_set(err, CK_EPARSE, csv->path, csv->line,
+                                "a record longer than %zu bytes", csv->max_record);
+        }
         size_t cap = csv->cap * 2;
         char *p = realloc(csv->buf, cap + 1);
         if (p == NULL)
@@ -332,6 +339,21 @@ int ck_csv_next(ck_csv *csv, ck_csv_row *row, ck_error *err)
         csv->start = rec_end;
         return 1;
     }
+}
+
+void ck__csv_limit_record(ck_csv *csv, size_t bytes)
+{
+    csv->max_record = bytes;
+}
+
+bool ck__csv_over_limit(const ck_csv *csv)
+{
+    return csv->over_limit;
+}
+
+int64_t ck__csv_record_offset(const ck_csv *csv, const ck_csv_row *row)
+{
+    return csv->base + (row->raw - csv->buf);
 }
 
 int64_t ck__csv_line_start_after(FILE *f, int64_t offset)

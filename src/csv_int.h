@@ -21,6 +21,14 @@ long ck__csv_line(const ck_csv *csv);
 bool ck__csv_is_plain(const ck_csv *csv);
 /* The file's size in bytes (0 when unknown). */
 int64_t ck__csv_file_size(const ck_csv *csv);
+/* Refuse records longer than about `bytes` (CK_EPARSE, and ck__csv_over_limit() true):
+ * a reader started at a guessed record start inside a quoted field may otherwise take
+ * the rest of the file for one record. */
+void ck__csv_limit_record(ck_csv *csv, size_t bytes);
+bool ck__csv_over_limit(const ck_csv *csv);
+/* Where the record just read starts in the (uncompressed) file, past any empty lines
+ * before it. */
+int64_t ck__csv_record_offset(const ck_csv *csv, const ck_csv_row *row);
 /* Where the first line after byte `offset` starts (just past the first LF at or after
  * it) in the plain file f, or -1 at the end of the file. A guess at a record start: a
  * quoted field may hold a line end. */

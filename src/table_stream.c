@@ -15,6 +15,7 @@
 
 #include <assert.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +23,6 @@
 #include "churnkit/csv.h"
 #include "csv_int.h"
 #include "dataset_int.h"
-#include "parallel.h"
 #include "util.h"
 
 struct ck_table_stream {
@@ -142,18 +142,30 @@ const char *ck_table_stream_id_name(const ck_table_stream *s)
     return s->layout.id_name;
 }
 
-/* ---- parallel scans ---------------------------------------------------------------- */
+/* ---- scans ------------------------------------------------------------------------- */
 
-#define PART_BYTES ((int64_t)8 << 20)
-#define BLOCK_ROWS 1024
-#define MAX_PARTS  64
+/*
+ * A plain file with an id column is planned whole into parts of PART_BYTES, each
+ * starting at a guessed record start (the line after a cut). Worker threads claim the
+ * parts in order and read each into one of a few slots (part k into slot k mod n_slots);
+ * the calling thread commits them in order: a part whose start is where the part before
+ * it stopped is kept as read, any other is forgotten and read again from there by the
+ * calling thread. A slot is claimed again only once its part is committed, so memory
+ * stays at n_slots parts, and the workers read ahead while the calling thread writes.
+ */
+
+#define PART_BYTES  ((int64_t)8 << 20)
+#define BLOCK_ROWS  1024
+#define MAX_WORKERS 32
 
 typedef struct part {
     ck_table_stream *s;
     const ck_table_scan_fns *fns;
-    int index;
+    int slot;
     bool own_csv;           /* opened at `start`, lines counted from 1 there; else s->csv */
+    bool guessed;           /* from a guessed start: records of 2 parts at most */
     int64_t start, stop_at; /* read the records that start in [start, stop_at) */
+    size_t first_row;       /* rows before the part (known only when read in order) */
     /* the block being filled */
     float *rows, *labels;
     int64_t *keys;
@@ -168,6 +180,8 @@ typedef struct part {
     long lines;      /* lines read */
     size_t n_rows;
     bool at_end;
+    bool over_limit; /* a guessed part stopped at a long record: it is read again */
+    bool done;       /* read (the pipeline's lock guards it) */
 } part;
 
 static void part_free(part *p)
@@ -195,19 +209,18 @@ static int emit_block(part *p, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         p->ids[i] = p->id_text + p->id_at[i];
-    ck_table_block b = { n, p->rows, p->labels, p->ids, p->keys, p->index };
+    ck_table_block b = { n, p->rows, p->labels, p->ids, p->keys, p->slot };
     p->id_len = 0;
     return n > 0 ? p->fns->block(p->fns->ctx, &b, &p->err) : CK_OK;
 }
 
-static int read_part(part *p, ck_csv *csv)
+static int read_records(part *p, ck_csv *csv)
 {
     ck_table_stream *s = p->s;
     size_t n_features = s->layout.n_features, n = 0;
     ck_csv_row rec;
     int rc = CK_OK;
     while (ck__csv_offset(csv) < p->stop_at) {
-        int64_t key = ck__csv_offset(csv);
         if ((rc = ck_csv_next(csv, &rec, &p->err)) <= 0) {
             p->at_end = rc == 0;
             break;
@@ -217,7 +230,7 @@ static int read_part(part *p, ck_csv *csv)
         const char *id;
         size_t len;
         char number[24];
-        record_id(s, &rec, s->n_rows + p->n_rows + 1, number, &id, &len);
+        record_id(s, &rec, p->first_row + p->n_rows + 1, number, &id, &len);
         if (!ck__grow((void **)&p->id_text, &p->id_cap, p->id_len + len + 1, 1)) {
             rc = ck_error_set(&p->err, CK_ENOMEM, s->layout.path, rec.line, "out of memory");
             break;
@@ -226,7 +239,7 @@ static int read_part(part *p, ck_csv *csv)
         p->id_text[p->id_len + len] = '\0';
         p->id_at[n] = p->id_len;
         p->id_len += len + 1;
-        p->keys[n++] = key;
+        p->keys[n++] = ck__csv_record_offset(csv, &rec);
         p->n_rows++;
         if (n == BLOCK_ROWS) {
             if ((rc = emit_block(p, n)) < 0)
@@ -241,42 +254,194 @@ static int read_part(part *p, ck_csv *csv)
     return rc < 0 ? rc : CK_OK;
 }
 
-static void run_part(part *p)
+/* Read the records that start in [start, stop_at). */
+static void read_part(part *p, int64_t start, int64_t stop_at, bool guessed)
 {
+    p->start = start;
+    p->stop_at = stop_at;
+    p->n_rows = 0;
+    p->at_end = false;
+    p->id_len = 0;
     ck_csv *csv = p->s->csv;
-    p->rc =
-        p->own_csv ? ck__csv_open_at(&csv, p->s->path, p->s->delimiter, p->start, &p->err) : CK_OK;
+    p->rc = p->own_csv ? ck__csv_open_at(&csv, p->s->path, p->s->delimiter, start, &p->err) : CK_OK;
+    /* a start inside a quoted field flips what is quoted: the rest of the file could be
+     * read as one record */
+    if (p->rc == CK_OK && guessed)
+        ck__csv_limit_record(csv, 2 * PART_BYTES);
     if (p->rc == CK_OK)
-        p->rc = read_part(p, csv);
+        p->rc = read_records(p, csv);
+    p->over_limit = p->rc < 0 && guessed && ck__csv_over_limit(csv);
     if (p->own_csv)
         ck_csv_free(csv);
 }
 
-static int run_parts(size_t lo, size_t hi, void *arg)
+typedef struct pipeline {
+    const int64_t *starts; /* part k: the records that start in [starts[k], starts[k + 1]) */
+    size_t n_parts;
+    part *slots;
+    size_t n_slots;
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
+    size_t claimed, committed; /* parts so far */
+    bool stop;
+} pipeline;
+
+/* Claim the next part if its slot is free (with the lock held); false when none is. */
+static bool claim(pipeline *pl, size_t *k)
 {
-    part *parts = arg;
-    for (size_t k = lo; k < hi; k++)
-        run_part(&parts[k]);
-    return 0;
+    if (pl->stop || pl->claimed >= pl->n_parts || pl->claimed >= pl->committed + pl->n_slots)
+        return false;
+    *k = pl->claimed++;
+    pl->slots[*k % pl->n_slots].done = false;
+    return true;
 }
 
-/* Plan up to n parts from the record start pos: part k starts at the first line after
- * pos + k × PART_BYTES; the last stops at the first record at or past pos + n × PART_BYTES. */
-static size_t plan_parts(part *parts, size_t n, int64_t pos, FILE *probe)
+/* Read part k into its slot and say so. */
+static void read_claimed(pipeline *pl, size_t k)
 {
-    size_t planned = 0;
-    for (size_t k = 0; k < n; k++) {
-        int64_t start =
-            k == 0 ? pos : ck__csv_line_start_after(probe, pos + (int64_t)k * PART_BYTES);
-        if (k > 0 && (start < 0 || start <= parts[k - 1].start))
-            break;
-        parts[k].start = start;
-        if (k > 0)
-            parts[k - 1].stop_at = start;
-        parts[k].stop_at = pos + (int64_t)(k + 1) * PART_BYTES;
-        planned++;
+    part *p = &pl->slots[k % pl->n_slots];
+    read_part(p, pl->starts[k], pl->starts[k + 1], k > 0);
+    pthread_mutex_lock(&pl->lock);
+    p->done = true;
+    pthread_cond_broadcast(&pl->changed);
+    pthread_mutex_unlock(&pl->lock);
+}
+
+static void *worker(void *arg)
+{
+    pipeline *pl = arg;
+    pthread_mutex_lock(&pl->lock);
+    while (!pl->stop && pl->claimed < pl->n_parts) {
+        size_t k;
+        if (!claim(pl, &k)) {
+            pthread_cond_wait(&pl->changed, &pl->lock);
+            continue;
+        }
+        pthread_mutex_unlock(&pl->lock);
+        read_claimed(pl, k);
+        pthread_mutex_lock(&pl->lock);
     }
-    return planned;
+    pthread_mutex_unlock(&pl->lock);
+    return NULL;
+}
+
+/* Part k, read: by a worker, or here when no worker has claimed it yet. */
+static part *wait_for(pipeline *pl, size_t k)
+{
+    part *p = &pl->slots[k % pl->n_slots];
+    pthread_mutex_lock(&pl->lock);
+    size_t mine;
+    if (pl->claimed == k && claim(pl, &mine)) {
+        pthread_mutex_unlock(&pl->lock);
+        read_claimed(pl, mine);
+        pthread_mutex_lock(&pl->lock);
+    }
+    while (!p->done)
+        pthread_cond_wait(&pl->changed, &pl->lock);
+    pthread_mutex_unlock(&pl->lock);
+    return p;
+}
+
+/* Part starts: the record start pos, then the line after each further PART_BYTES. */
+static int64_t *plan_parts(const char *path, int64_t pos, size_t *n_parts)
+{
+    FILE *f = fopen(path, "rb");
+    size_t n = 1, cap = 0;
+    int64_t *starts = NULL;
+    if (f == NULL || !ck__grow((void **)&starts, &cap, 2, sizeof *starts))
+        goto fail;
+    starts[0] = pos;
+    for (int64_t cut = pos + PART_BYTES;; cut += PART_BYTES) {
+        int64_t start = ck__csv_line_start_after(f, cut);
+        if (start < 0)
+            break;
+        if (start <= starts[n - 1])
+            continue;
+        if (!ck__grow((void **)&starts, &cap, n + 2, sizeof *starts))
+            goto fail;
+        starts[n++] = start;
+    }
+    starts[n] = INT64_MAX; /* the last part reads to the end */
+    fclose(f);
+    *n_parts = n;
+    return starts;
+fail:
+    if (f)
+        fclose(f);
+    free(starts);
+    return NULL;
+}
+
+/* What the calling thread keeps track of while committing parts in order. */
+typedef struct committer {
+    ck_table_stream *s;
+    const ck_table_scan_fns *fns;
+    long line_base; /* lines before the next part */
+    bool at_end;
+} committer;
+
+/* Commit a part read from a true record start: report its failure, or keep its rows. */
+static int commit(committer *c, part *p, ck_error *err)
+{
+    if (p->rc < 0) {
+        if (p->own_csv && p->err.line > 0)
+            p->err.line += c->line_base;
+        if (err)
+            *err = p->err;
+        return p->rc;
+    }
+    c->s->n_rows += p->n_rows;
+    c->line_base = p->own_csv ? c->line_base + p->lines : p->lines;
+    c->at_end = p->at_end;
+    return c->fns->end_part(c->fns->ctx, p->slot, true, err);
+}
+
+/* One part after another on this thread, from s->csv (compressed files, row numbers). */
+static int scan_in_order(committer *c, part *p, ck_error *err)
+{
+    int rc = CK_OK;
+    while (rc == CK_OK && !c->at_end) {
+        p->first_row = c->s->n_rows;
+        int64_t pos = ck__csv_offset(c->s->csv);
+        read_part(p, pos, pos + PART_BYTES, false);
+        rc = commit(c, p, err);
+    }
+    return rc;
+}
+
+static int scan_pipelined(committer *c, pipeline *pl, int n_workers, ck_error *err)
+{
+    pthread_t threads[MAX_WORKERS];
+    int started = 0;
+    while (started < n_workers && pthread_create(&threads[started], NULL, worker, pl) == 0)
+        started++;
+    int rc = CK_OK;
+    int64_t true_start = pl->starts[0];
+    size_t k = 0;
+    for (; k < pl->n_parts && rc == CK_OK && !c->at_end; k++) {
+        part *p = wait_for(pl, k);
+        /* a wrong guess, or a record too long to trust a guess with: read it again from
+         * the true start, here */
+        if (p->start != true_start || p->over_limit) {
+            rc = c->fns->end_part(c->fns->ctx, p->slot, false, err);
+            if (rc == CK_OK)
+                read_part(p, true_start, pl->starts[k + 1], false);
+        }
+        if (rc == CK_OK)
+            rc = commit(c, p, err);
+        true_start = p->stopped;
+        pthread_mutex_lock(&pl->lock);
+        pl->committed = k + 1;
+        pl->stop = rc != CK_OK || c->at_end;
+        pthread_cond_broadcast(&pl->changed);
+        pthread_mutex_unlock(&pl->lock);
+    }
+    for (int t = 0; t < started; t++)
+        pthread_join(threads[t], NULL);
+    /* parts read past the end (a wrong guess inside a last quoted field) are forgotten */
+    for (; rc == CK_OK && k < pl->claimed; k++)
+        rc = c->fns->end_part(c->fns->ctx, pl->slots[k % pl->n_slots].slot, false, err);
+    return rc;
 }
 
 int ck_table_stream_scan(ck_table_stream *s, int n_threads, const ck_table_scan_fns *fns,
@@ -284,63 +449,37 @@ int ck_table_stream_scan(ck_table_stream *s, int n_threads, const ck_table_scan_
 {
     if (s->scanned)
         return CK_OK;
-    size_t n_parts = n_threads < 1 ? 1 : n_threads > MAX_PARTS ? MAX_PARTS : (size_t)n_threads;
-    FILE *probe = NULL;
+    int n_workers = n_threads < 1 ? 1 : n_threads > MAX_WORKERS ? MAX_WORKERS : n_threads;
+    pipeline pl = { 0 };
+    int64_t pos = ck__csv_offset(s->csv);
+    int64_t *starts = NULL;
     /* row numbers as ids need every row before a part counted first */
-    if (n_parts > 1 && s->layout.id_field >= 0 && ck__csv_is_plain(s->csv) &&
+    if (n_workers > 1 && s->layout.id_field >= 0 && ck__csv_is_plain(s->csv) &&
         ck__csv_file_size(s->csv) > 2 * PART_BYTES)
-        probe = fopen(s->path, "rb");
-    if (probe == NULL)
-        n_parts = 1;
-    part *parts = calloc(n_parts, sizeof *parts);
-    int rc = parts ? CK_OK : ck_error_set(err, CK_ENOMEM, s->path, 0, "out of memory");
-    for (size_t k = 0; rc == CK_OK && k < n_parts; k++) {
-        parts[k] = (part){ .s = s, .fns = fns, .index = (int)k, .own_csv = probe != NULL };
-        if (!part_alloc(&parts[k], s->layout.n_features))
+        starts = plan_parts(s->path, pos, &pl.n_parts);
+    pl.starts = starts;
+    pl.n_slots = starts ? 2 * (size_t)n_workers : 1;
+    pl.slots = calloc(pl.n_slots, sizeof *pl.slots);
+    int rc = pl.slots ? CK_OK : ck_error_set(err, CK_ENOMEM, s->path, 0, "out of memory");
+    for (size_t k = 0; rc == CK_OK && k < pl.n_slots; k++) {
+        pl.slots[k] = (part){ .s = s, .fns = fns, .slot = (int)k, .own_csv = starts != NULL };
+        if (!part_alloc(&pl.slots[k], s->layout.n_features))
             rc = ck_error_set(err, CK_ENOMEM, s->path, 0, "out of memory");
     }
-    int64_t pos = ck__csv_offset(s->csv);
-    long line_base = ck__csv_line(s->csv) - 1; /* lines before pos */
-    bool at_end = false;
-    while (rc == CK_OK && !at_end) {
-        size_t n = probe ? plan_parts(parts, n_parts, pos, probe) : 1;
-        if (probe == NULL) {
-            parts[0].start = pos;
-            parts[0].stop_at = pos + PART_BYTES;
-        }
-        for (size_t k = 0; k < n; k++) {
-            part *p = &parts[k];
-            p->rc = CK_OK, p->n_rows = 0, p->at_end = false, p->id_len = 0;
-        }
-        ck__parallel_for(n, 1, (int)n, run_parts, parts);
-        /* keep the parts that start where the one before stopped */
-        size_t kept = 0;
-        for (; kept < n && rc == CK_OK; kept++) {
-            part *p = &parts[kept], *prev = kept > 0 ? &parts[kept - 1] : NULL;
-            if (prev != NULL && (prev->at_end || prev->stopped != p->start))
-                break;
-            if (p->rc < 0) {
-                if (p->own_csv && p->err.line > 0)
-                    p->err.line += line_base;
-                if (err)
-                    *err = p->err;
-                rc = p->rc;
-                break;
-            }
-            rc = fns->end_part(fns->ctx, p->index, true, err);
-            s->n_rows += p->n_rows;
-            line_base = p->own_csv ? line_base + p->lines : p->lines;
-            pos = p->stopped;
-            at_end = p->at_end;
-        }
-        for (size_t k = kept; k < n && rc == CK_OK; k++)
-            rc = fns->end_part(fns->ctx, parts[k].index, false, err);
+    committer c = { s, fns, ck__csv_line(s->csv) - 1, false };
+    if (rc == CK_OK && starts == NULL) {
+        rc = scan_in_order(&c, &pl.slots[0], err);
+    } else if (rc == CK_OK) {
+        pthread_mutex_init(&pl.lock, NULL);
+        pthread_cond_init(&pl.changed, NULL);
+        rc = scan_pipelined(&c, &pl, n_workers, err);
+        pthread_cond_destroy(&pl.changed);
+        pthread_mutex_destroy(&pl.lock);
     }
-    for (size_t k = 0; parts && k < n_parts; k++)
-        part_free(&parts[k]);
-    free(parts);
-    if (probe)
-        fclose(probe);
+    for (size_t k = 0; pl.slots && k < pl.n_slots; k++)
+        part_free(&pl.slots[k]);
+    free(pl.slots);
+    free(starts);
     s->scanned = true;
     return rc;
 }

@@ -968,7 +968,7 @@ static void fixture_free(scan_fixture *f)
 /* What a scan's callbacks gather: each part's rows since its last end, the kept rows in
  * order, and anything done against the contract. */
 typedef struct collector {
-    int n_threads;
+    int n_parts; /* CK_TABLE_SCAN_PARTS(n_threads) */
     rowset *parts;
     rowset kept;
     pthread_t caller;
@@ -985,7 +985,7 @@ static int collect_block(void *ctx, const ck_table_block *b, ck_error *err)
     int k = atomic_fetch_add(&c->blocks, 1) + 1;
     if (k == c->fail_at)
         return ck_error_set(err, CK_EINVAL, NULL, 0, "block %d refused", k);
-    if (b->part < 0 || b->part >= c->n_threads || b->n_rows == 0) {
+    if (b->part < 0 || b->part >= c->n_parts || b->n_rows == 0) {
         atomic_store(&c->bad_block, true);
         return ck_error_set(err, CK_EINVAL, NULL, 0, "part %d, %zu rows", b->part, b->n_rows);
     }
@@ -999,7 +999,7 @@ static int collect_block(void *ctx, const ck_table_block *b, ck_error *err)
 static int collect_end_part(void *ctx, int part, bool keep, ck_error *err)
 {
     collector *c = ctx;
-    if (!pthread_equal(pthread_self(), c->caller) || part < 0 || part >= c->n_threads) {
+    if (!pthread_equal(pthread_self(), c->caller) || part < 0 || part >= c->n_parts) {
         c->bad_end = true;
         return ck_error_set(err, CK_EINVAL, NULL, 0, "end of part %d", part);
     }
@@ -1037,16 +1037,18 @@ static void scan_table(scan_outcome *out, const scan_fixture *f, const char *pat
     const char *id;
     for (size_t i = 0; i < skip; i++)
         CHECK_EQ_INT(ck_table_stream_next(s, row, &id, &label, &err), 1);
-    collector c = { .n_threads = n_threads, .caller = pthread_self(), .fail_at = fail_at };
-    c.parts = calloc((size_t)n_threads, sizeof *c.parts);
-    for (int k = 0; c.parts && k < n_threads; k++)
+    collector c = { .n_parts = CK_TABLE_SCAN_PARTS(n_threads),
+                    .caller = pthread_self(),
+                    .fail_at = fail_at };
+    c.parts = calloc((size_t)c.n_parts, sizeof *c.parts);
+    for (int k = 0; c.parts && k < c.n_parts; k++)
         c.parts[k].p = 4;
     c.kept.p = 4;
     ck_table_scan_fns fns = { collect_block, collect_end_part, &c };
     out->rc = c.parts ? ck_table_stream_scan(s, n_threads, &fns, &out->err) : CK_ENOMEM;
     CHECK(!atomic_load(&c.bad_block));
     CHECK(!c.bad_end);
-    for (int k = 0; c.parts && k < n_threads; k++) {
+    for (int k = 0; c.parts && k < c.n_parts; k++) {
         CHECK(!c.parts[k].disorder); /* the blocks of one part come in file order */
         rowset_free(&c.parts[k]);
     }

@@ -165,21 +165,25 @@ typedef struct ck_table_block {
     const char *const *ids; /**< each row's id, as ck_table_stream_next() gives it */
     const int64_t *keys;    /**< where each record starts in the (uncompressed) file:
                                  unique, and increasing in file order */
-    int part;               /**< the part (0 ≤ part < n_threads) the block belongs to */
+    int part; /**< the slot of the part the block belongs to, below CK_TABLE_SCAN_PARTS() */
 } ck_table_block;
+
+/** The part slots a scan on @p n_threads threads uses at most. */
+#define CK_TABLE_SCAN_PARTS(n_threads) (2 * ((n_threads) < 1 ? 1 : (n_threads)))
 
 /** What ck_table_stream_scan() calls back. */
 typedef struct ck_table_scan_fns {
     /**
-     * One block, on a worker thread: blocks of different parts arrive at the same time,
-     * the blocks of one part one after another in file order.
-     * @return CK_OK, or a negative code with @p err set, which ends the scan
+     * One block, on any thread: blocks of different parts arrive at the same time, the
+     * blocks of one part one after another in file order.
+     * @return CK_OK, or a negative code with @p err set, which ends the scan (unless the
+     *         part turns out to be read from a wrong guess: then it is forgotten with it)
      */
     int (*block)(void *ctx, const ck_table_block *block, ck_error *err);
     /**
-     * On the calling thread, between blocks, the parts in file order: the blocks of
-     * @p part since its last end are final (@p keep), or were read from a wrongly
-     * guessed record start and must be forgotten (they are read again later).
+     * On the calling thread, the parts in file order: the blocks of slot @p part since
+     * its last end are final (@p keep), or were read from a wrongly guessed record start
+     * and must be forgotten (they are read again). The slot is then reused.
      * @return CK_OK, or a negative code with @p err set, which ends the scan
      */
     int (*end_part)(void *ctx, int part, bool keep, ck_error *err);
@@ -188,12 +192,14 @@ typedef struct ck_table_scan_fns {
 
 /**
  * Read the rest of the table in blocks, in parallel: the file is cut into parts of a few
- * megabytes at guessed record starts, up to @p n_threads parts are read at once, and a
- * part counts only once the part before it has stopped exactly where it starts (a quoted
- * field may hold a line end). Kept blocks, in part order, are exactly the rows
- * ck_table_stream_next() would return, and the first bad row fails the scan with the
- * same message. A compressed file, or a table without an id column (whose ids are row
- * numbers), is read by one thread, part after part.
+ * megabytes at guessed record starts, @p n_threads workers read parts ahead into
+ * CK_TABLE_SCAN_PARTS(n_threads) slots, and the calling thread ends them in file order;
+ * a part counts only when the part before it stopped exactly where it starts (a quoted
+ * field may hold a line end), else it is read again from there. Kept blocks, in part
+ * order, are exactly the rows ck_table_stream_next() would return, and the first bad row
+ * fails the scan with the same message. A compressed file, a small one, or a table
+ * without an id column (whose ids are row numbers) is read on the calling thread, part
+ * after part.
  * After the scan the stream is at its end.
  * @return CK_OK, CK_EPARSE (as ck_table_stream_next()), CK_EIO, CK_ENOMEM, or what a
  *         callback returned

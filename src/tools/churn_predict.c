@@ -387,7 +387,7 @@ typedef struct part_output {
 typedef struct table_job {
     const options *o;
     writer *w;
-    part_output *parts; /* one per thread */
+    part_output *parts; /* one per scan slot */
     ranked *top;        /* the budget pass: the best values at risk so far */
     size_t n_top, cap_top;
     int64_t *contact; /* the keys of the rows to contact, ascending */
@@ -485,7 +485,9 @@ static int open_table(const options *o, const writer *w, ck_table_stream **s, ck
 
 static int score_table(const options *o, writer *w, size_t *rows, ck_error *err)
 {
-    table_job job = { .o = o, .w = w, .parts = calloc((size_t)o->threads, sizeof *job.parts) };
+    table_job job = { .o = o,
+                      .w = w,
+                      .parts = calloc((size_t)CK_TABLE_SCAN_PARTS(o->threads), sizeof *job.parts) };
     ck_table_stream *s = NULL;
     int rc = job.parts ? CK_OK : ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
     if (rc == CK_OK && w->rows.budget) {
@@ -520,7 +522,7 @@ static int score_table(const options *o, writer *w, size_t *rows, ck_error *err)
         rc = ck_table_stream_scan(s, o->threads, &write, err);
     *rows = job.rows;
     ck_table_stream_free(s);
-    for (int k = 0; job.parts && k < o->threads; k++) {
+    for (int k = 0; job.parts && k < CK_TABLE_SCAN_PARTS(o->threads); k++) {
         ck_predict_buffer_free(&job.parts[k].text);
         free(job.parts[k].values);
     }
