@@ -670,7 +670,9 @@ static void test_dataset__stream_errors(void)
 #define SCAN_ROWS      120000
 #define SCAN_DEFECT_AT ((int64_t)18 << 20) /* a defect goes in the first record past here */
 
-enum { DEFECT_NONE, DEFECT_NUMBER, DEFECT_FIELDS };
+/* DEFECT_LONG_NOTE is no defect: a 17 MiB quoted note, past what a part read from a
+ * guessed start accepts as one record, so it must be read again without the limit. */
+enum { DEFECT_NONE, DEFECT_NUMBER, DEFECT_FIELDS, DEFECT_LONG_NOTE };
 
 typedef struct gen_opts {
     bool quotes;  /* quoted notes, most over several lines */
@@ -770,7 +772,12 @@ static void write_record(text *t, const gen_opts *g, uint64_t *rng, size_t row, 
     else
         text_printf(t, "%u,", r % 73);
     r = gen_rand(rng);
-    if (!g->quotes)
+    if (defect == DEFECT_LONG_NOTE) {
+        text_printf(t, "\"");
+        for (int line = 0; line < (17 << 20) / 100; line++)
+            text_printf(t, "%.99s\n", filler);
+        text_printf(t, "\",");
+    } else if (!g->quotes)
         text_printf(t, "note %u %.*s,", r % 1000, (int)(r / 1000 % 150 + 70), filler);
     else if (r % 10 == 0)
         text_printf(t, "note %u,", r % 1000);
@@ -1110,6 +1117,20 @@ static void test_dataset__scan_without_quotes(void)
     scan_table(&out, &f, f.path, 2, 0, 0);
     check_scan_matches(&out, &f, 0);
     CHECK_EQ_INT(out.drops, 0);
+    rowset_free(&out.kept);
+    fixture_free(&f);
+}
+
+static void test_dataset__scan_long_record(void)
+{
+    scan_fixture f;
+    gen_opts g = { false, true, DEFECT_LONG_NOTE };
+    fixture_make(&f, "scan_long.csv", &g, "churn");
+    CHECK_EQ_INT(f.ref.n, SCAN_ROWS);
+    scan_outcome out;
+    scan_table(&out, &f, f.path, 2, 0, 0);
+    check_scan_matches(&out, &f, 0);
+    CHECK(out.drops > 0); /* the part holding the note, and the parts guessed inside it */
     rowset_free(&out.kept);
     fixture_free(&f);
 }
@@ -1596,6 +1617,7 @@ int main(void)
     RUN(test_dataset__stream_errors);
     RUN(test_dataset__scan_matches_stream);
     RUN(test_dataset__scan_without_quotes);
+    RUN(test_dataset__scan_long_record);
     RUN(test_dataset__scan_errors);
     RUN(test_dataset__scan_row_numbers);
     RUN(test_dataset__scan_gzip);
