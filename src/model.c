@@ -74,6 +74,7 @@ void ck_model_free(ck_model *model)
         return;
     ck_gbm_free(model->gbm);
     ck_logreg_free(model->logreg);
+    free(model->contribution_means);
     free(model);
 }
 
@@ -373,8 +374,43 @@ done:
     return rc;
 }
 
-int ck_model_learn_score_percentiles(ck_model *model, const ck_dataset *train, int n_threads,
-                                     ck_error *err)
+/* Each feature's mean contribution to the logit over the training rows. */
+static int learn_contribution_means(ck_model *model, const ck_dataset *train, ck_error *err)
+{
+    size_t n = ck_dataset_n_rows(train), n_features = ck_dataset_n_features(train);
+    double *sum = calloc(n_features + 1, sizeof *sum);
+    double *contrib = ck__alloc_array(n_features + 1, sizeof *contrib);
+    float *row = ck__alloc_array(n_features + 1, sizeof *row);
+    if (sum == NULL || contrib == NULL || row == NULL) {
+        free(sum);
+        free(contrib);
+        free(row);
+        return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
+    }
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = 0; j < n_features; j++)
+            row[j] = ck_dataset_column(train, j)[i];
+        double base;
+        ck_model_contributions(model, row, contrib, &base);
+        for (size_t j = 0; j < n_features; j++)
+            sum[j] += contrib[j];
+    }
+    for (size_t j = 0; j < n_features && n > 0; j++)
+        sum[j] /= (double)n;
+    free(model->contribution_means);
+    model->contribution_means = sum;
+    free(contrib);
+    free(row);
+    return CK_OK;
+}
+
+const double *ck_model_contribution_means(const ck_model *model)
+{
+    return model->contribution_means;
+}
+
+int ck_model_learn_population(ck_model *model, const ck_dataset *train, int n_threads,
+                              ck_error *err)
 {
     ck_model_training *t = &model->training;
     size_t n = ck_dataset_n_rows(train);
@@ -405,5 +441,7 @@ int ck_model_learn_score_percentiles(ck_model *model, const ck_dataset *train, i
     }
     free(prob);
     free(part);
+    if (rc == CK_OK)
+        rc = learn_contribution_means(model, train, err);
     return rc;
 }

@@ -16,6 +16,7 @@ struct ck_model {
     ck_logreg_report logreg_report;
     ck_model_spec spec;
     ck_model_training training;
+    double *contribution_means; /* owned: per feature over the training rows; NULL: none */
 };
 
 #endif

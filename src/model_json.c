@@ -363,6 +363,11 @@ static void write_metrics(writer *w, cJSON *root, const ck_model *model)
                     w_number(w, t->stage_percentiles[s][k], "stage_score_percentiles"));
         }
     }
+    if (model->contribution_means != NULL) {
+        cJSON *means = put(w, m, "contribution_means", w_array(w));
+        for (size_t j = 0; j < ck_schema_n_features(ck_model_schema(model)) && w->rc == CK_OK; j++)
+            put(w, means, NULL, w_number(w, model->contribution_means[j], "contribution_means"));
+    }
     if (model->type != CK_MODEL_LOGREG)
         return;
     const ck_logreg_report *r = &model->logreg_report;
@@ -1577,6 +1582,28 @@ static int load_logreg(ck_model **out, const reader *r, const cJSON *root, ck_sc
     return ck_model_new_logreg(out, m, &params, &report, spec, training, r->err);
 }
 
+/* Each feature's mean contribution over the training rows, optional (older files have
+ * none). */
+static int read_contribution_means(const reader *r, const cJSON *root, ck_model *model)
+{
+    const cJSON *metrics = cJSON_GetObjectItemCaseSensitive(root, "metrics");
+    const cJSON *means = cJSON_GetObjectItemCaseSensitive(metrics, "contribution_means");
+    if (means == NULL)
+        return CK_OK;
+    size_t n = ck_schema_n_features(ck_model_schema(model)), k = 0;
+    if (!cJSON_IsArray(means) || (size_t)cJSON_GetArraySize(means) != n)
+        return r_fail(r, CK_EINVAL, "metrics.contribution_means: expected %zu numbers", n);
+    model->contribution_means = ck__alloc_array(n + 1, sizeof *model->contribution_means);
+    if (model->contribution_means == NULL)
+        return ck_error_set(r->err, CK_ENOMEM, r->file, 0, "out of memory");
+    for (const cJSON *it = means->child; it; it = it->next, k++) {
+        if (!cJSON_IsNumber(it) || !isfinite(it->valuedouble))
+            return r_fail(r, CK_EINVAL, "metrics.contribution_means[%zu]: expected a number", k);
+        model->contribution_means[k] = it->valuedouble;
+    }
+    return CK_OK;
+}
+
 int ck_model_load(ck_model **out, const char *path, ck_error *err)
 {
     *out = NULL;
@@ -1611,6 +1638,10 @@ int ck_model_load(ck_model **out, const char *path, ck_error *err)
         goto done;
     rc = type == CK_MODEL_LOGREG ? load_logreg(out, &r, root, &schema, spec, training)
                                  : load_gbm(out, &r, root, &schema, spec, training);
+    if (rc == CK_OK && (rc = read_contribution_means(&r, root, *out)) < 0) {
+        ck_model_free(*out);
+        *out = NULL;
+    }
 done:
     ck_schema_free(schema);
     cJSON_Delete(root);

@@ -207,6 +207,11 @@ static void decide(const ck_predict_writer *w, const float *row, ck_customer_fac
     for (size_t j = 0; j < ck_schema_n_features(schema); j++)
         logit += contrib[j];
     double prob = ck_model_logistic(logit);
+    /* a reason raises this customer's risk above the average training customer's: the
+     * contribution less its training mean, the feature's exact Shapley value */
+    const double *means = ck_model_contribution_means(w->model);
+    for (size_t j = 0; means && j < ck_schema_n_features(schema); j++)
+        contrib[j] -= means[j];
     d->probability = prob;
     /* percentiles against the training distribution kept in the model */
     const ck_model_training *tr = ck_model_training_of(w->model);

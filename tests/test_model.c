@@ -23,6 +23,7 @@
 
 #include "check.h"
 #include "churnkit/events.h"
+#include "churnkit/predict.h"
 #include "gbm_int.h"
 #include "logreg_int.h"
 
@@ -995,6 +996,177 @@ static void test_model__predict_dataset_matches_rows(void)
     ck_model_free(m);
 }
 
+/* ---- what scoring compares a customer against --------------------------------------- */
+
+/* Five rows on make_schema(), one per lifecycle stage (and one unseen), as a dataset. */
+static ck_dataset *population(const ck_model *m)
+{
+    ck_error err = { 0 };
+    spit(TMP "population.csv", "id,monetary,recency_days,channel,lifecycle_stage,frequency\n"
+                               "a,100.5,3,sms,new,2\n"
+                               "b,,70,web,dormant,1\n"
+                               "c,2500,219,fax,churned,\n"
+                               "d,0.25,NA,,active,14\n"
+                               "e,73,14.6,app,lapsed,3\n");
+    ck_table_opts opts = CK_TABLE_OPTS_INIT;
+    opts.id = "id";
+    opts.schema = ck_model_schema(m);
+    ck_dataset *d = NULL;
+    CHECK_OK(ck_dataset_read_table(&d, TMP "population.csv", &opts, &err));
+    return d;
+}
+
+static void test_model__learn_population(void)
+{
+    ck_error err = { 0 };
+    ck_model *m = make_model(31, 120);
+    ck_dataset *d = population(m);
+    if (d == NULL) {
+        ck_model_free(m);
+        return;
+    }
+    CHECK(ck_model_contribution_means(m) == NULL);
+    CHECK_OK(ck_model_learn_population(m, d, 2, &err));
+    /* by hand: each row's contributions, averaged; each row's probability, sorted */
+    double sum[5] = { 0 }, prob[5], logit_sum = 0;
+    for (size_t i = 0; i < 5; i++) {
+        float row[5];
+        double contrib[5], base;
+        for (size_t j = 0; j < 5; j++)
+            row[j] = ck_dataset_column(d, j)[i];
+        ck_model_contributions(m, row, contrib, &base);
+        double logit = base;
+        for (size_t j = 0; j < 5; j++) {
+            sum[j] += contrib[j];
+            logit += contrib[j];
+        }
+        logit_sum += logit;
+        prob[i] = ck_model_predict_row(m, row);
+    }
+    const double *means = ck_model_contribution_means(m);
+    CHECK(means != NULL);
+    double base = ck_model_gbm(m)->base_score, mean_logit = base;
+    for (size_t j = 0; means && j < 5; j++) {
+        CHECK(same_bits(means[j], sum[j] / 5));
+        mean_logit += means[j];
+    }
+    /* additive: the mean logit is the base plus the mean contributions */
+    CHECK_NEAR(mean_logit, logit_sum / 5, 1e-12);
+    /* percentiles of five scores (type 7): 0 → the least, 50 → the third, 100 → the most */
+    double sorted[5];
+    memcpy(sorted, prob, sizeof sorted);
+    for (size_t i = 1; i < 5; i++)
+        for (size_t k = i; k > 0 && sorted[k] < sorted[k - 1]; k--) {
+            double t = sorted[k];
+            sorted[k] = sorted[k - 1];
+            sorted[k - 1] = t;
+        }
+    const ck_model_training *t = ck_model_training_of(m);
+    CHECK(t->has_score_percentiles);
+    CHECK(same_bits(t->score_percentiles[0], sorted[0]));
+    CHECK(same_bits(t->score_percentiles[50], sorted[2]));
+    CHECK(same_bits(t->score_percentiles[100], sorted[4]));
+    CHECK_NEAR(t->score_percentiles[25], sorted[1], 1e-15);
+    /* one row per seen stage: each stage's distribution is that one score */
+    CHECK_EQ_INT(t->n_stage_percentiles, 4);
+    for (size_t s = 0; s < t->n_stage_percentiles; s++)
+        CHECK(t->stage_percentiles[s][0] == t->stage_percentiles[s][100]);
+
+    /* the file keeps them exactly */
+    save(m, TMP "population.json");
+    ck_model *back = NULL;
+    CHECK_OK(ck_model_load(&back, TMP "population.json", &err));
+    const double *back_means = back ? ck_model_contribution_means(back) : NULL;
+    CHECK(back_means != NULL);
+    for (size_t j = 0; means && back_means && j < 5; j++)
+        CHECK(same_bits(back_means[j], means[j]));
+    if (back != NULL)
+        check_same_training(ck_model_training_of(back), t);
+    ck_model_free(back);
+
+    /* optional (older files have none); when present, one number per feature */
+    char *text = slurp(TMP "population.json");
+    char *at = text ? strstr(text, "\"contribution_means\"") : NULL;
+    CHECK(at != NULL);
+    if (at != NULL) {
+        char *open = strchr(at, '['), *close = strchr(at, ']');
+        char *shorter = malloc(strlen(text) + 1);
+        if (shorter != NULL && open && close) {
+            /* drop the last number: [a, b, c, d, e] → [a, b, c, d] */
+            char *last_comma = close;
+            while (last_comma > open && *last_comma != ',')
+                last_comma--;
+            snprintf(shorter, strlen(text) + 1, "%.*s%s", (int)(last_comma - text), text, close);
+            check_load_fails_text(shorter, CK_EINVAL, 0,
+                                  "metrics.contribution_means: expected 5 numbers");
+            /* without the member: loads, with no means */
+            char *before = at;
+            while (before > text && *before != ',')
+                before--;
+            snprintf(shorter, strlen(text) + 1, "%.*s%s", (int)(before - text), text, close + 1);
+            spit(TMP "no_means.json", shorter);
+            CHECK_OK(ck_model_load(&back, TMP "no_means.json", &err));
+            CHECK(back != NULL && ck_model_contribution_means(back) == NULL);
+            ck_model_free(back);
+        }
+        free(shorter);
+    }
+    free(text);
+    ck_dataset_free(d);
+    ck_model_free(m);
+}
+
+/* A reason raises the customer's risk above the average training customer's: a stump
+ * whose two leaves both add to the logit is a reason only for the customers on its
+ * higher leaf. */
+static void test_model__reasons_against_the_training_mean(void)
+{
+    ck_error err = { 0 };
+    ck_gbm *g = bare_gbm(1);
+    g->n_stumps = 1;
+    /* recency_days > 30 adds 1 to the logit, the rest (missing too) 0.5 */
+    g->stumps[0] = (ck__stump){
+        .feature = 0, .threshold = 30, .missing_left = true, .left_value = 0.5, .right_value = 1.0
+    };
+    CHECK_OK(ck__gbm_compile(g, &err));
+    ck_gbm_params params = CK_GBM_PARAMS_INIT;
+    ck_model_spec spec;
+    ck_model_training training;
+    fill_spec(&spec);
+    fill_training(&training);
+    ck_model *m = NULL;
+    CHECK_OK(ck_model_new_gbm(&m, g, &params, &spec, &training, &err));
+    if (m == NULL)
+        return;
+    /* recency 3, 70, 219, missing (left), 14.6: contributions 0.5, 1, 1, 0.5, 0.5 */
+    ck_dataset *d = population(m);
+    CHECK_OK(ck_model_learn_population(m, d, 1, &err));
+    const double *means = ck_model_contribution_means(m);
+    CHECK(means != NULL && means[0] == 0.7 && means[2] == 0);
+    ck_config cfg;
+    ck_config_init(&cfg);
+    ck_predict_writer w;
+    CHECK_OK(ck_predict_writer_init(&w, m, &cfg.predict, NULL, 1, true, false, &err));
+    ck_predict_buffer b = { 0 };
+    float row[5] = { 70, NAN, NAN, NAN, NAN };
+    CHECK_OK(ck_predict_write_row(&w, "x", row, true, false, &b, &err));
+    row[0] = 10;
+    CHECK_OK(ck_predict_write_row(&w, "y", row, true, false, &b, &err));
+    CHECK(b.text != NULL);
+    if (b.text != NULL) {
+        b.text[b.len] = '\0';
+        /* 70 days: 1 − 0.7 above the mean, its reason; 10 days: 0.5 − 0.7, none */
+        CHECK(strstr(b.text, "\"customer_id\": \"x\"") != NULL);
+        CHECK(strstr(b.text, "\"reason_1\": \"no purchase for 70 days\"") != NULL);
+        const char *y = strstr(b.text, "\"customer_id\": \"y\"");
+        CHECK(y != NULL && strstr(y, "\"reason_1\": null") != NULL);
+    }
+    ck_predict_buffer_free(&b);
+    ck_predict_writer_free(&w);
+    ck_dataset_free(d);
+    ck_model_free(m);
+}
+
 /* ---- logistic regression -------------------------------------------------------------- */
 
 static const ck_logreg_params logreg_params_example = { 0.37,
@@ -1612,6 +1784,8 @@ int main(void)
     RUN(test_model__logreg_bad_files_refused_with_their_message);
     RUN(test_model__reference_files_score_their_rows);
     RUN(test_model__next_path);
+    RUN(test_model__learn_population);
+    RUN(test_model__reasons_against_the_training_mean);
     RUN(test_model__resolve_path);
     return check_summary();
 }

@@ -147,7 +147,8 @@ void ck_reasons_free(ck_reasons *r);
  * rules' templates, or "<feature name in words>: <value>" without one or when the
  * template reads a missing value.
  * @param row      the customer's values coded against the schema
- * @param contrib  each feature's contribution to the logit
+ * @param contrib  each feature's contribution to the logit (churn-predict passes it less
+ *                 the training mean, ck_model_contribution_means())
  * @param[out] out @p k buffers of 256 bytes; unused ones are set to ""
  * @return the number of reasons written
  */

@@ -108,13 +108,23 @@ int ck_model_new_logreg(ck_model **out, ck_logreg *logreg, const ck_logreg_param
 void ck_model_free(ck_model *model);
 
 /**
- * Score @p train (the training rows) and keep the distribution of their probabilities in
- * the model: overall and within each lifecycle stage, so churn-predict can place any
- * customer's score against it the same way in every batch.
+ * Score @p train (the training rows) and keep what churn-predict compares a customer
+ * against, so a customer's row is the same in every batch: the distribution of their
+ * probabilities, overall and within each lifecycle stage, and each feature's mean
+ * contribution to the logit (see ck_model_contribution_means()).
  * @return CK_OK, CK_EINVAL (schema mismatch), CK_ENOMEM
  */
-int ck_model_learn_score_percentiles(ck_model *model, const ck_dataset *train, int n_threads,
-                                     ck_error *err);
+int ck_model_learn_population(ck_model *model, const ck_dataset *train, int n_threads,
+                              ck_error *err);
+
+/**
+ * Each feature's mean contribution to the logit over the training rows (borrowed,
+ * ck_schema_n_features() values), or NULL when the model file has none (files written
+ * before they were kept). The model is additive in its features, so a customer's
+ * contribution minus this mean is the feature's exact Shapley value against the
+ * training population: how much it moves this customer's logit from the average one.
+ */
+const double *ck_model_contribution_means(const ck_model *model);
 
 /**
  * Write the model as JSON (models/FORMAT.md). Every number reads back to the same double;

@@ -724,7 +724,7 @@ int main(int argc, char **argv)
     /* the fit is timed apart from the percentiles, for the benchmarks against other
      * trainers */
     clock_gettime(CLOCK_MONOTONIC, &t2);
-    if ((rc = ck_model_learn_score_percentiles(model, train, o.gbm.n_threads, &err)) < 0)
+    if ((rc = ck_model_learn_population(model, train, o.gbm.n_threads, &err)) < 0)
         goto done;
     clock_gettime(CLOCK_MONOTONIC, &t3);
     if ((rc = output_path(path, sizeof path, &o, &err)) < 0 ||
