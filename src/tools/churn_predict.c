@@ -3,6 +3,7 @@
  * the model's own feature spec as of a date) or from a feature table (streamed), and tell
  * the campaign team whom to contact, with what, where and why.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
@@ -221,6 +222,7 @@ static void parse_options(options *o, int argc, char **argv)
 /* Everything a job writes with. */
 typedef struct writer {
     FILE *out;
+    const char *path; /* for messages */
     ck_predict_writer rows;
     const ck_schema *schema;
 } writer;
@@ -229,7 +231,7 @@ typedef struct writer {
 static int flush_buffer(writer *w, ck_predict_buffer *b, ck_error *err)
 {
     if (b->len > 0 && fwrite(b->text, 1, b->len, w->out) != b->len)
-        return ck_error_set(err, CK_EIO, NULL, 0, "cannot write the output");
+        return ck_error_set(err, CK_EIO, w->path, 0, "cannot write: %s", strerror(errno));
     b->len = 0;
     return CK_OK;
 }
@@ -268,7 +270,8 @@ static ranked value_at_risk(const writer *w, const float *row, int64_t key)
 /* Sort the candidates best first and keep the best `budget` of them. */
 static void keep_best(ranked *top, size_t *n_top, long budget)
 {
-    qsort(top, *n_top, sizeof *top, compare_ranked);
+    if (*n_top > 0) /* top may be NULL then */
+        qsort(top, *n_top, sizeof *top, compare_ranked);
     if (*n_top > (size_t)budget)
         *n_top = (size_t)budget;
 }
@@ -431,7 +434,8 @@ static int rank_end_part(void *ctx, int part, bool keep, ck_error *err)
     p->n_values = 0;
     if (!grow_ranked(&job->top, &job->cap_top, job->n_top + n))
         return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
-    memcpy(job->top + job->n_top, p->values, n * sizeof *p->values);
+    if (n > 0)
+        memcpy(job->top + job->n_top, p->values, n * sizeof *p->values);
     job->n_top += n;
     if (job->n_top > 2 * (size_t)job->o->budget + 65536)
         keep_best(job->top, &job->n_top, job->o->budget);
@@ -583,6 +587,7 @@ int main(int argc, char **argv)
         rc = cli_output_open(&out, o.out, &err);
     if (rc == CK_OK) {
         w.out = out.fp;
+        w.path = o.out;
         rc = o.events ? score_events(&o, &w, &rows, &err) : score_table(&o, &w, &rows, &err);
     }
     if (rc == CK_OK)
