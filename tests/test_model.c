@@ -955,21 +955,29 @@ static void test_model__probability_is_stable(void)
 
 /* ck_model_predict on a dataset read against the model's schema scores each row as
  * ck_model_predict_row does. */
-static void test_model__predict_dataset_matches_rows(void)
+/* Five rows on make_schema(), one per lifecycle stage (and one unseen), as a dataset. */
+static ck_dataset *population(const ck_model *m)
 {
     ck_error err = { 0 };
-    ck_model *m = make_model(31, 120);
-    spit(TMP "predict.csv", "id,monetary,recency_days,channel,lifecycle_stage,frequency\n"
-                            "a,100.5,3,sms,new,2\n"
-                            "b,,70,web,dormant,1\n"
-                            "c,2500,219,fax,churned,\n"
-                            "d,0.25,NA,,active,14\n"
-                            "e,73,14.6,app,lapsed,3\n");
+    spit(TMP "population.csv", "id,monetary,recency_days,channel,lifecycle_stage,frequency\n"
+                               "a,100.5,3,sms,new,2\n"
+                               "b,,70,web,dormant,1\n"
+                               "c,2500,219,fax,churned,\n"
+                               "d,0.25,NA,,active,14\n"
+                               "e,73,14.6,app,lapsed,3\n");
     ck_table_opts opts = CK_TABLE_OPTS_INIT;
     opts.id = "id";
     opts.schema = ck_model_schema(m);
     ck_dataset *d = NULL;
-    CHECK_OK(ck_dataset_read_table(&d, TMP "predict.csv", &opts, &err));
+    CHECK_OK(ck_dataset_read_table(&d, TMP "population.csv", &opts, &err));
+    return d;
+}
+
+static void test_model__predict_dataset_matches_rows(void)
+{
+    ck_error err = { 0 };
+    ck_model *m = make_model(31, 120);
+    ck_dataset *d = population(m);
     if (d == NULL) {
         ck_model_free(m);
         return;
@@ -988,7 +996,8 @@ static void test_model__predict_dataset_matches_rows(void)
 
     /* a dataset with other features */
     spit(TMP "predict_other.csv", "id,x,y\na,1,2\n");
-    opts.schema = NULL;
+    ck_table_opts opts = CK_TABLE_OPTS_INIT;
+    opts.id = "id";
     CHECK_OK(ck_dataset_read_table(&d, TMP "predict_other.csv", &opts, &err));
     if (d != NULL)
         CHECK_EQ_INT(ck_model_predict(m, d, prob, 1, &err), CK_EINVAL);
@@ -997,24 +1006,6 @@ static void test_model__predict_dataset_matches_rows(void)
 }
 
 /* ---- what scoring compares a customer against --------------------------------------- */
-
-/* Five rows on make_schema(), one per lifecycle stage (and one unseen), as a dataset. */
-static ck_dataset *population(const ck_model *m)
-{
-    ck_error err = { 0 };
-    spit(TMP "population.csv", "id,monetary,recency_days,channel,lifecycle_stage,frequency\n"
-                               "a,100.5,3,sms,new,2\n"
-                               "b,,70,web,dormant,1\n"
-                               "c,2500,219,fax,churned,\n"
-                               "d,0.25,NA,,active,14\n"
-                               "e,73,14.6,app,lapsed,3\n");
-    ck_table_opts opts = CK_TABLE_OPTS_INIT;
-    opts.id = "id";
-    opts.schema = ck_model_schema(m);
-    ck_dataset *d = NULL;
-    CHECK_OK(ck_dataset_read_table(&d, TMP "population.csv", &opts, &err));
-    return d;
-}
 
 static void test_model__learn_population(void)
 {

@@ -5,6 +5,7 @@
  * decimal tie, on subnormals and on values too large for the fast path.
  */
 #include "numfmt.h"
+#include "rng.h"
 
 #include <float.h>
 #include <math.h>
@@ -13,20 +14,6 @@
 #include <stdio.h>
 
 #include "check.h"
-
-/* A small deterministic generator (splitmix64), so failures reproduce. */
-static uint64_t next_u64(uint64_t *state)
-{
-    uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
-
-static double uniform(uint64_t *state)
-{
-    return (double)(next_u64(state) >> 11) * 0x1p-53;
-}
 
 static int fixed_mismatches;
 
@@ -37,8 +24,8 @@ static void check_fixed(double v, int decimals)
     size_t len = ck__format_fixed(got, v, decimals);
     if (strcmp(want, got) != 0 || len != strlen(want)) {
         if (fixed_mismatches++ < 10)
-            CHECK_REPORT_(false, "%.17g with %d decimals: \"%s\", printf \"%s\"", v, decimals,
-                          got, want);
+            CHECK_REPORT_(false, "%.17g with %d decimals: \"%s\", printf \"%s\"", v, decimals, got,
+                          want);
     }
 }
 
@@ -63,23 +50,24 @@ static void test_whole_numbers(void)
 
 static void test_fixed_random(void)
 {
-    uint64_t state = 2026;
+    ck__rng rng; /* seeded: a failure reproduces */
+    ck__rng_seed(&rng, 2026, 0);
     fixed_mismatches = 0;
     for (int i = 0; i < 400000; i++) {
-        int decimals = (int)(next_u64(&state) % 18);
+        int decimals = (int)ck__rng_below(&rng, 18);
         double v;
         switch (i % 4) {
         case 0: /* probabilities */
-            v = uniform(&state);
+            v = ck__rng_uniform(&rng);
             break;
         case 1: /* percentiles and scores */
-            v = uniform(&state) * 100;
+            v = ck__rng_uniform(&rng) * 100;
             break;
         case 2: /* any magnitude and sign */
-            v = ldexp(uniform(&state) - 0.5, (int)(next_u64(&state) % 140) - 80);
+            v = ldexp(ck__rng_uniform(&rng) - 0.5, (int)ck__rng_below(&rng, 140) - 80);
             break;
         default: /* short decimals, as in input files: often right on a tie */
-            v = (double)(next_u64(&state) % 2000000) / pow(10, (double)(next_u64(&state) % 7));
+            v = (double)ck__rng_below(&rng, 2000000) / pow(10, (double)ck__rng_below(&rng, 7));
         }
         check_fixed(v, decimals);
     }
@@ -102,11 +90,34 @@ static void test_fixed_edges(void)
             check_fixed(nextafter(tie, 0), d);
             check_fixed(nextafter(tie, 1e9), d);
         }
-    double specials[] = { 0.0,     -0.0,          1.0,      -1.0,         0.5,   1.5,
-                          2.5,     -2.5,          1e-300,   DBL_MIN,      4.9e-324, -1e-20,
-                          0.05,    0.15,          0.25,     0.35,         0.45,  1e15,
-                          4503599627370495.5, 4503599627370496.0, 1e17, 1e300, INFINITY,
-                          -INFINITY, 0.999999999999, 0.9999999999995, 99.95, 99.96 };
+    double specials[] = { 0.0,
+                          -0.0,
+                          1.0,
+                          -1.0,
+                          0.5,
+                          1.5,
+                          2.5,
+                          -2.5,
+                          1e-300,
+                          DBL_MIN,
+                          4.9e-324,
+                          -1e-20,
+                          0.05,
+                          0.15,
+                          0.25,
+                          0.35,
+                          0.45,
+                          1e15,
+                          4503599627370495.5,
+                          4503599627370496.0,
+                          1e17,
+                          1e300,
+                          INFINITY,
+                          -INFINITY,
+                          0.999999999999,
+                          0.9999999999995,
+                          99.95,
+                          99.96 };
     for (size_t s = 0; s < sizeof specials / sizeof *specials; s++)
         for (int d = 0; d <= 17; d++)
             check_fixed(specials[s], d);

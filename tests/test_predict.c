@@ -108,6 +108,34 @@ static void customer(float row[N])
     memcpy(row, values, sizeof values);
 }
 
+/* The hand-worked model with a writer and its buffer. */
+typedef struct fixture {
+    ck_model *model;
+    ck_config cfg;
+    ck_predict_writer w;
+    ck_predict_buffer b;
+} fixture;
+
+static bool fixture_open(fixture *f, int n_reasons, bool jsonl, bool budget)
+{
+    ck_error err = { 0 };
+    memset(f, 0, sizeof *f);
+    ck_config_init(&f->cfg);
+    f->model = hand_model();
+    if (f->model == NULL)
+        return false;
+    CHECK_OK(ck_predict_writer_init(&f->w, f->model, &f->cfg.predict, NULL, n_reasons, jsonl,
+                                    budget, &err));
+    return true;
+}
+
+static void fixture_close(fixture *f)
+{
+    ck_predict_buffer_free(&f->b);
+    ck_predict_writer_free(&f->w);
+    ck_model_free(f->model);
+}
+
 /* The rows written so far, as a string (the buffer is not NUL-terminated). */
 static char *text_of(const ck_predict_buffer *b)
 {
@@ -122,19 +150,14 @@ static char *text_of(const ck_predict_buffer *b)
 static void test_predict__every_column_of_a_hand_worked_row(void)
 {
     ck_error err = { 0 };
-    ck_model *m = hand_model();
-    if (m == NULL)
+    fixture f;
+    if (!fixture_open(&f, 3, false, false))
         return;
-    ck_config cfg;
-    ck_config_init(&cfg);
-    ck_predict_writer w;
-    CHECK_OK(ck_predict_writer_init(&w, m, &cfg.predict, NULL, 3, false, false, &err));
-    ck_predict_buffer b = { 0 };
-    CHECK_OK(ck_predict_write_header(&w, "customer_id", &b, &err));
+    CHECK_OK(ck_predict_write_header(&f.w, "customer_id", &f.b, &err));
     float row[N];
     customer(row);
-    CHECK_OK(ck_predict_write_row(&w, "X", row, true, false, &b, &err));
-    CHECK_OK(ck_predict_write_row(&w, "P", row, false, false, &b, &err));
+    CHECK_OK(ck_predict_write_row(&f.w, "X", row, true, false, &f.b, &err));
+    CHECK_OK(ck_predict_write_row(&f.w, "P", row, false, false, &f.b, &err));
 
     double a = 1 / (1 + exp(1.0)), bp = 1 / (1 + exp(-1.0)), c = 1 / (1 + exp(-1.5));
     double percentile = 66 + 0.02 * (bp - a) / (0.02 * (bp - a) + 0.01 * (c - bp));
@@ -148,33 +171,26 @@ static void test_predict__every_column_of_a_hand_worked_row(void)
              "P,,,,,,dormant,235,at_risk,none,,rule:insufficient_history,,,,"
              "insufficient_history\n",
              bp, round(bp * 100), percentile);
-    char *got = text_of(&b);
+    char *got = text_of(&f.b);
     CHECK_EQ_STR(got, want);
     CHECK(strstr(want, "X,0.731058578630,73,high,66.9,50.0,") != NULL);
     free(got);
-    ck_predict_buffer_free(&b);
-    ck_predict_writer_free(&w);
-    ck_model_free(m);
+    fixture_close(&f);
 }
 
 /* The same row as JSON Lines, with the contact flag of --budget and one reason asked. */
 static void test_predict__json_lines_and_contact(void)
 {
     ck_error err = { 0 };
-    ck_model *m = hand_model();
-    if (m == NULL)
+    fixture f;
+    if (!fixture_open(&f, 1, true, true))
         return;
-    ck_config cfg;
-    ck_config_init(&cfg);
-    ck_predict_writer w;
-    CHECK_OK(ck_predict_writer_init(&w, m, &cfg.predict, NULL, 1, true, true, &err));
-    ck_predict_buffer b = { 0 };
-    CHECK_OK(ck_predict_write_header(&w, "customer_id", &b, &err));
-    CHECK_EQ_INT(b.len, 0); /* no header line */
+    CHECK_OK(ck_predict_write_header(&f.w, "customer_id", &f.b, &err));
+    CHECK_EQ_INT(f.b.len, 0); /* no header line */
     float row[N];
     customer(row);
-    CHECK_OK(ck_predict_write_row(&w, "X \"1\"", row, true, true, &b, &err));
-    char *got = text_of(&b);
+    CHECK_OK(ck_predict_write_row(&f.w, "X \"1\"", row, true, true, &f.b, &err));
+    char *got = text_of(&f.b);
     CHECK_EQ_STR(got, "{\"customer_id\": \"X \\\"1\\\"\", \"churn_probability\": 0.731058578630, "
                       "\"risk_score\": 73, \"risk_band\": \"high\", \"percentile\": 66.9, "
                       "\"stage_percentile\": 50.0, \"lifecycle_stage\": \"dormant\", "
@@ -184,28 +200,21 @@ static void test_predict__json_lines_and_contact(void)
                       "\"reason_1\": \"no purchase for 45 days\", \"status\": \"scored\", "
                       "\"contact\": 1}\n");
     free(got);
-    ck_predict_buffer_free(&b);
-    ck_predict_writer_free(&w);
-    ck_model_free(m);
+    fixture_close(&f);
 }
 
 /* CSV quoting of an id that needs it, and the lower bands by probability. */
 static void test_predict__quoting_and_bands(void)
 {
     ck_error err = { 0 };
-    ck_model *m = hand_model();
-    if (m == NULL)
+    fixture f;
+    if (!fixture_open(&f, 0, false, false))
         return;
-    ck_config cfg;
-    ck_config_init(&cfg);
-    ck_predict_writer w;
-    CHECK_OK(ck_predict_writer_init(&w, m, &cfg.predict, NULL, 0, false, false, &err));
-    ck_predict_buffer b = { 0 };
     float row[N];
     customer(row);
     row[RECENCY] = 12; /* logit −1: p = a = 0.269, below the medium band's 0.3 */
-    CHECK_OK(ck_predict_write_row(&w, "Lee, \"Jo\"", row, true, false, &b, &err));
-    char *got = text_of(&b);
+    CHECK_OK(ck_predict_write_row(&f.w, "Lee, \"Jo\"", row, true, false, &f.b, &err));
+    char *got = text_of(&f.b);
     double a = 1 / (1 + exp(1.0));
     char want[512];
     /* a is the least training score twice over: the 0th to 33rd percentiles all equal a
@@ -217,9 +226,7 @@ static void test_predict__quoting_and_bands(void)
              a);
     CHECK_EQ_STR(got, want);
     free(got);
-    ck_predict_buffer_free(&b);
-    ck_predict_writer_free(&w);
-    ck_model_free(m);
+    fixture_close(&f);
 }
 
 int main(void)
