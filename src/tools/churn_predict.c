@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "churnkit/churnkit.h"
 #include "churnkit/enrich.h"
@@ -383,7 +384,8 @@ done:
 typedef struct part_output {
     ck_predict_buffer text;
     size_t n_rows;
-    ranked *values; /* the budget pass: this part's values at risk */
+    int64_t last_key; /* where the part's last row starts, for the progress bar */
+    ranked *values;   /* the budget pass: this part's values at risk */
     size_t n_values, cap_values;
 } part_output;
 
@@ -396,7 +398,15 @@ typedef struct table_job {
     int64_t *contact; /* the keys of the rows to contact, ascending */
     size_t n_contact;
     size_t rows;
+    double file_size; /* bytes, for the progress bar (a .gz file's keys overshoot it) */
 } table_job;
+
+/* Progress after a kept part: how far into the file its rows went. */
+static void part_progress(const table_job *job, const part_output *p, const char *what)
+{
+    if (job->file_size > 0)
+        cli_progress(fmin((double)p->last_key / job->file_size, 0.999), (void *)what);
+}
 
 /* Room for `need` values at risk in *values. */
 static bool grow_ranked(ranked **values, size_t *cap, size_t need)
@@ -422,6 +432,7 @@ static int rank_block(void *ctx, const ck_table_block *b, ck_error *err)
     for (size_t i = 0; i < b->n_rows; i++)
         if (in_shard(job->o, b->ids[i]))
             p->values[p->n_values++] = value_at_risk(job->w, b->rows + i * n_features, b->keys[i]);
+    p->last_key = b->keys[b->n_rows - 1];
     return CK_OK;
 }
 
@@ -432,6 +443,8 @@ static int rank_end_part(void *ctx, int part, bool keep, ck_error *err)
     part_output *p = &job->parts[part];
     size_t n = keep ? p->n_values : 0;
     p->n_values = 0;
+    if (keep)
+        part_progress(job, p, "ranking");
     if (!grow_ranked(&job->top, &job->cap_top, job->n_top + n))
         return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
     if (n > 0)
@@ -464,6 +477,7 @@ static int write_block(void *ctx, const ck_table_block *b, ck_error *err)
             return rc;
         p->n_rows++;
     }
+    p->last_key = b->keys[b->n_rows - 1];
     return CK_OK;
 }
 
@@ -471,8 +485,10 @@ static int write_end_part(void *ctx, int part, bool keep, ck_error *err)
 {
     table_job *job = ctx;
     part_output *p = &job->parts[part];
-    if (keep)
+    if (keep) {
         job->rows += p->n_rows;
+        part_progress(job, p, "scoring");
+    }
     p->n_rows = 0;
     if (!keep)
         p->text.len = 0;
@@ -493,6 +509,8 @@ static int score_table(const options *o, writer *w, size_t *rows, ck_error *err)
                       .w = w,
                       .parts = calloc((size_t)CK_TABLE_SCAN_PARTS(o->threads), sizeof *job.parts) };
     ck_table_stream *s = NULL;
+    struct stat st;
+    job.file_size = stat(o->table, &st) == 0 ? (double)st.st_size : 0;
     int rc = job.parts ? CK_OK : ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
     if (rc == CK_OK && w->rows.budget) {
         ck_table_scan_fns rank = { rank_block, rank_end_part, &job };
@@ -524,6 +542,8 @@ static int score_table(const options *o, writer *w, size_t *rows, ck_error *err)
     ck_table_scan_fns write = { write_block, write_end_part, &job };
     if (rc == CK_OK)
         rc = ck_table_stream_scan(s, o->threads, &write, err);
+    if (rc == CK_OK)
+        cli_progress(1.0, "scoring"); /* clears the bar */
     *rows = job.rows;
     ck_table_stream_free(s);
     for (int k = 0; job.parts && k < CK_TABLE_SCAN_PARTS(o->threads); k++) {
