@@ -76,13 +76,11 @@ typedef struct options {
     const char *path[N_OUT];
     const char *campaign_date;
     const char *config;
-    bool has_customers, has_days, has_seed, has_window, quiet;
+    bool has_customers, has_days, has_seed, has_window;
 } options;
 
-enum { ACTION_RUN, ACTION_HELP, ACTION_VERSION };
-
-/* Parse and check every option; usage errors exit here with status 2. */
-static int parse_options(int argc, char **argv, options *o)
+/* Parse and check every option; usage errors exit here with status 2, -h and -V with 0. */
+static void parse_options(int argc, char **argv, options *o)
 {
     static const char *const out_option[N_OUT] = { "--out", "--customers-out", "--campaign-out",
                                                    "--truth-out" };
@@ -92,7 +90,7 @@ static int parse_options(int argc, char **argv, options *o)
     o->params.start_ts = cli_parse_date("--start", "2024-01-01");
     opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, ":hVq", long_options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":qhV", long_options, NULL)) != -1) {
         switch (c) {
         case OPT_CUSTOMERS:
             o->params.n_customers =
@@ -137,19 +135,8 @@ static int parse_options(int argc, char **argv, options *o)
         case CLI_OPT_THREADS:
             cli_parse_threads(optarg); /* validated; generation is sequential */
             break;
-        case 'q':
-            o->quiet = true;
-            break;
-        case 'h':
-            return ACTION_HELP;
-        case 'V':
-            return ACTION_VERSION;
-        case ':':
-            cli_usage_error("%s: missing argument", argv[optind - 1]);
         default:
-            if (optopt != 0)
-                cli_usage_error("unknown option \"-%c\"", optopt);
-            cli_usage_error("unknown option \"%s\"", argv[optind - 1]);
+            cli_common_option(c, argv);
         }
     }
     if (optind < argc)
@@ -199,7 +186,6 @@ static int parse_options(int argc, char **argv, options *o)
     ck_error err = { 0 };
     if (ck_synth_check_params(&o->params, &err) < 0)
         cli_usage_error("%s", err.msg);
-    return ACTION_RUN;
 }
 
 int main(int argc, char **argv)
@@ -211,17 +197,7 @@ int main(int argc, char **argv)
     int rc = CK_OK;
 
     cli_init("churn-synth", usage);
-    switch (parse_options(argc, argv, &o)) {
-    case ACTION_HELP:
-        cli_print_help();
-        return CLI_EXIT_OK;
-    case ACTION_VERSION:
-        cli_print_version();
-        return CLI_EXIT_OK;
-    default:
-        break;
-    }
-    cli_set_quiet(o.quiet);
+    parse_options(argc, argv, &o);
     if (o.config != NULL)
         cli_warn("--config: churn-synth has no settings, \"%s\" is not read", o.config);
 
