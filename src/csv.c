@@ -341,6 +341,45 @@ int ck_csv_next(ck_csv *csv, ck_csv_row *row, ck_error *err)
     }
 }
 
+int ck__csv_next_plain(ck_csv *csv, ck_csv_row *row, ck_error *err)
+{
+    for (;;) {
+        if (csv->start >= csv->end) {
+            if (csv->eof)
+                return 0;
+            int rc = refill(csv, err);
+            if (rc < 0)
+                return rc;
+            continue;
+        }
+        const char *p = csv->buf + csv->start;
+        size_t avail = csv->end - csv->start;
+        const char *lf = memchr(p, '\n', avail);
+        if (lf == NULL && !csv->eof) {
+            int rc = refill(csv, err);
+            if (rc < 0)
+                return rc;
+            continue;
+        }
+        size_t n = lf ? (size_t)(lf - p) : avail;
+        if (memchr(p, '"', n) != NULL)
+            return 2;
+        size_t consumed = lf ? n + 1 : n;
+        /* a CR ends the record only before an LF, as in ck_csv_next() */
+        if (lf != NULL && n > 0 && p[n - 1] == '\r')
+            n--;
+        csv->start += consumed;
+        if (n == 0 && lf != NULL) { /* an empty line */
+            csv->line++;
+            continue;
+        }
+        row->raw = p;
+        row->raw_len = n;
+        row->line = csv->line++;
+        return 1;
+    }
+}
+
 void ck__csv_limit_record(ck_csv *csv, size_t bytes)
 {
     csv->max_record = bytes;

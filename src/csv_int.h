@@ -21,6 +21,13 @@ long ck__csv_line(const ck_csv *csv);
 bool ck__csv_is_plain(const ck_csv *csv);
 /* The file's size in bytes (0 when unknown). */
 int64_t ck__csv_file_size(const ck_csv *csv);
+/*
+ * The next record when it is one line without a quote: row->raw and raw_len (the line
+ * without its end) and row->line are set, the fields are left to the caller. Returns 1,
+ * 0 at the end, 2 when the next record holds a quote (nothing is consumed: read it with
+ * ck_csv_next()), or an error. Empty lines are skipped as ck_csv_next() skips them.
+ */
+int ck__csv_next_plain(ck_csv *csv, ck_csv_row *row, ck_error *err);
 /* Refuse records longer than about `bytes` (CK_EPARSE, and ck__csv_over_limit() true):
  * a reader started at a guessed record start inside a quoted field may otherwise take
  * the rest of the file for one record. */

@@ -173,6 +173,9 @@ typedef struct part {
     size_t *id_at; /* where each id starts in id_text */
     char *id_text;
     size_t id_len, id_cap;
+    /* a plain line's fields: pointers into the line, not NUL-terminated */
+    char **fields;
+    size_t *lengths;
     /* what reading the part found */
     int rc; /* the first failure: its line counts from the part's start when own_csv */
     ck_error err;
@@ -192,6 +195,8 @@ static void part_free(part *p)
     free(p->ids);
     free(p->id_at);
     free(p->id_text);
+    free(p->fields);
+    free(p->lengths);
 }
 
 static bool part_alloc(part *p, size_t n_features)
@@ -201,7 +206,10 @@ static bool part_alloc(part *p, size_t n_features)
     p->keys = ck__alloc_array(BLOCK_ROWS, sizeof *p->keys);
     p->ids = ck__alloc_array(BLOCK_ROWS, sizeof *p->ids);
     p->id_at = ck__alloc_array(BLOCK_ROWS, sizeof *p->id_at);
-    return p->rows && p->labels && p->keys && p->ids && p->id_at;
+    /* one more field than a record has, to tell a record with too many */
+    p->fields = ck__alloc_array(p->s->layout.n_fields + 1, sizeof *p->fields);
+    p->lengths = ck__alloc_array(p->s->layout.n_fields + 1, sizeof *p->lengths);
+    return p->rows && p->labels && p->keys && p->ids && p->id_at && p->fields && p->lengths;
 }
 
 /* Hand the block's n rows to the callback. */
@@ -214,6 +222,43 @@ static int emit_block(part *p, size_t n)
     return n > 0 ? p->fns->block(p->fns->ctx, &b, &p->err) : CK_OK;
 }
 
+/* Split a plain line (no quotes) at the delimiter into rec's fields, without copying:
+ * the fields the layout reads, and the count of all of them. */
+static void split_line(part *p, ck_csv_row *rec)
+{
+    const size_t room = p->s->layout.n_fields + 1;
+    const char delim = p->s->delimiter;
+    const char *s = rec->raw, *end = rec->raw + rec->raw_len;
+    size_t n = 0;
+    for (;;) {
+        const char *stop = s;
+        while (stop < end && *stop != delim)
+            stop++;
+        if (n < room) {
+            p->fields[n] = (char *)s;
+            p->lengths[n] = (size_t)(stop - s);
+        }
+        n++;
+        if (stop == end)
+            break;
+        s = stop + 1;
+    }
+    rec->n_fields = n;
+    rec->fields = p->fields;
+    rec->lengths = p->lengths;
+}
+
+/* The next record: a plain line split in place, or anything else parsed by the reader. */
+static int next_record(part *p, ck_csv *csv, ck_csv_row *rec)
+{
+    int rc = ck__csv_next_plain(csv, rec, &p->err);
+    if (rc == 2)
+        return ck_csv_next(csv, rec, &p->err);
+    if (rc == 1)
+        split_line(p, rec);
+    return rc;
+}
+
 static int read_records(part *p, ck_csv *csv)
 {
     ck_table_stream *s = p->s;
@@ -221,7 +266,7 @@ static int read_records(part *p, ck_csv *csv)
     ck_csv_row rec;
     int rc = CK_OK;
     while (ck__csv_offset(csv) < p->stop_at) {
-        if ((rc = ck_csv_next(csv, &rec, &p->err)) <= 0) {
+        if ((rc = next_record(p, csv, &rec)) <= 0) {
             p->at_end = rc == 0;
             break;
         }
