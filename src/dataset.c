@@ -849,6 +849,8 @@ fail:
 /* ---- splitting ----------------------------------------------------------------------- */
 
 /* The rows of @p d where (mask[i] != 0) == want, in order. */
+/* The rows of d whose mask is `want` (n of them): their ids, labels and weights, and
+ * room for their columns, filled by split_columns(). */
 static ck_dataset *subset(const ck_dataset *d, const uint8_t *mask, bool want, size_t n)
 {
     ck_dataset *s = dataset_new(d->n_features, n, d->labels != NULL, d->id_name);
@@ -858,13 +860,6 @@ static ck_dataset *subset(const ck_dataset *d, const uint8_t *mask, bool want, s
         goto fail;
     if (ck_schema_copy(&s->schema, d->schema, NULL) < 0)
         goto fail;
-    for (size_t j = 0; j < d->n_features; j++) {
-        const float *src = d->columns[j];
-        float *dst = s->columns[j];
-        for (size_t i = 0; i < d->n_rows; i++)
-            if ((mask[i] != 0) == want)
-                *dst++ = src[i];
-    }
     size_t k = 0;
     for (size_t i = 0; i < d->n_rows; i++) {
         if ((mask[i] != 0) != want)
@@ -885,8 +880,28 @@ fail:
     return NULL;
 }
 
-int ck_dataset_split(const ck_dataset *d, const uint8_t *mask, ck_dataset **a_out,
-                     ck_dataset **b_out, ck_error *err)
+/* Each column of d into a (mask 0) and b (mask 1); with `consume`, d's column is freed
+ * once copied. Cannot fail: a and b have their room already. */
+static void split_columns(ck_dataset *d, const uint8_t *mask, ck_dataset *a, ck_dataset *b,
+                          bool consume)
+{
+    for (size_t j = 0; j < d->n_features; j++) {
+        const float *src = d->columns[j];
+        float *to_a = a->columns[j], *to_b = b->columns[j];
+        for (size_t i = 0; i < d->n_rows; i++)
+            if (mask[i] != 0)
+                *to_b++ = src[i];
+            else
+                *to_a++ = src[i];
+        if (consume) {
+            free(d->columns[j]);
+            d->columns[j] = NULL;
+        }
+    }
+}
+
+static int split(ck_dataset *d, const uint8_t *mask, bool consume, ck_dataset **a_out,
+                 ck_dataset **b_out, ck_error *err)
 {
     assert(mask != NULL || d->n_rows == 0);
     *a_out = *b_out = NULL;
@@ -899,7 +914,26 @@ int ck_dataset_split(const ck_dataset *d, const uint8_t *mask, ck_dataset **a_ou
         ck_dataset_free(a);
         return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
     }
+    split_columns(d, mask, a, b, consume);
     *a_out = a;
     *b_out = b;
     return CK_OK;
+}
+
+int ck_dataset_split(const ck_dataset *d, const uint8_t *mask, ck_dataset **a_out,
+                     ck_dataset **b_out, ck_error *err)
+{
+    /* not consumed: d's columns are only read */
+    return split((ck_dataset *)d, mask, false, a_out, b_out, err);
+}
+
+int ck_dataset_split_consume(ck_dataset **d, const uint8_t *mask, ck_dataset **a_out,
+                             ck_dataset **b_out, ck_error *err)
+{
+    int rc = split(*d, mask, true, a_out, b_out, err);
+    if (rc == CK_OK) {
+        ck_dataset_free(*d);
+        *d = NULL;
+    }
+    return rc;
 }

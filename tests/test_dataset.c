@@ -1559,6 +1559,17 @@ static void test_dataset__split(void)
     CHECK(a && b && same_datasets(a, d) && ck_dataset_n_rows(b) == 0);
     ck_dataset_free(a);
     ck_dataset_free(b);
+    /* consumed: the same halves, and d is gone */
+    ck_dataset *a2 = NULL, *b2 = NULL;
+    CHECK_OK(ck_dataset_split(d, mask, &a, &b, &err));
+    CHECK_OK(ck_dataset_split_consume(&d, mask, &a2, &b2, &err));
+    CHECK(d == NULL);
+    CHECK(a && a2 && same_datasets(a, a2));
+    CHECK(b && b2 && same_datasets(b, b2));
+    ck_dataset_free(a);
+    ck_dataset_free(b);
+    ck_dataset_free(a2);
+    ck_dataset_free(b2);
     ck_dataset_free(d);
 }
 

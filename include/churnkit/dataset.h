@@ -124,6 +124,14 @@ int ck_dataset_split(const ck_dataset *d, const uint8_t *mask, ck_dataset **a_ou
                      ck_dataset **b_out, ck_error *err);
 
 /**
+ * ck_dataset_split() that frees @p *d column by column as it copies, so memory peaks near
+ * one copy of the data, not two. On success *d is freed and set to NULL; on failure
+ * (CK_ENOMEM) it is untouched.
+ */
+int ck_dataset_split_consume(ck_dataset **d, const uint8_t *mask, ck_dataset **a_out,
+                             ck_dataset **b_out, ck_error *err);
+
+/**
  * A table read row by row in constant memory, for scoring: each row's features coded
  * against a schema, by the same rules and with the same messages as
  * ck_dataset_read_table() given that schema.

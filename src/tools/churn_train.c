@@ -496,11 +496,10 @@ static int split_random(ck_dataset **train, ck_dataset **valid, double fraction,
         mask[i] = (double)((z ^ (z >> 31)) >> 11) * 0x1.0p-53 < fraction;
     }
     ck_dataset *a = NULL, *b = NULL;
-    int rc = ck_dataset_split(*train, mask, &a, &b, err);
+    int rc = ck_dataset_split_consume(train, mask, &a, &b, err);
     free(mask);
     if (rc < 0)
         return rc;
-    ck_dataset_free(*train);
     *train = a;
     *valid = b;
     return CK_OK;
