@@ -163,7 +163,6 @@ typedef struct part {
     const ck_table_scan_fns *fns;
     int slot;
     bool own_csv;           /* opened at `start`, lines counted from 1 there; else s->csv */
-    bool guessed;           /* from a guessed start: records of 2 parts at most */
     int64_t start, stop_at; /* read the records that start in [start, stop_at) */
     size_t first_row;       /* rows before the part (known only when read in order) */
     /* the block being filled */
