@@ -62,7 +62,18 @@ static const char *const default_templates[][2] = {
     { "campaigns_365d", "joined {campaigns_365d:0} campaigns in the last year" },
     { "days_since_first_purchase", "first purchase {days_since_first_purchase:0} days ago" },
     { "mean_gap_days", "usually buys every {mean_gap_days:0} days" },
-    { "gap_std_days", "buys irregularly (gaps vary by {gap_std_days:0} days)" },
+    { "gap_std_days", "gaps between purchases vary by {gap_std_days:0} days" },
+    /* one purchase or none: no gap to measure */
+    { "mean_gap_days:missing", "a single purchase so far: no buying rhythm yet" },
+    { "gap_std_days:missing", "a single purchase so far: no buying rhythm yet" },
+    { "recency_gap_ratio:missing", "no purchase for {recency_days:0} days, after a single one" },
+    { "channel_sms_180d", "{channel_sms_180d:0} SMS interactions in the last 180 days" },
+    { "channel_wechat_180d", "{channel_wechat_180d:0} WeChat interactions in the last 180 days" },
+    { "channel_miniprogram_180d",
+      "{channel_miniprogram_180d:0} mini-program interactions in the last 180 days" },
+    { "channel_app_180d", "{channel_app_180d:0} app interactions in the last 180 days" },
+    { "channel_web_180d", "{channel_web_180d:0} web interactions in the last 180 days" },
+    { "channel_store_180d", "{channel_store_180d:0} store visits in the last 180 days" },
     { "avg_order_value", "average order {avg_order_value:0}" },
     { "purchases_30d", "{purchases_30d:0} purchases in the last 30 days" },
     { "purchases_180d", "{purchases_180d:0} purchases in the last 180 days" },
@@ -423,7 +434,9 @@ static int load_templates(ck_predict_rules *p, const cJSON *obj, const char *pat
             if (strcmp(p->templates[k].feature, it->string) == 0)
                 break;
         if (k == CK_MAX_TEMPLATES)
-            return bad(err, path, "reason_templates", "too many templates (at most 48)");
+            return ck_error_set(err, CK_EINVAL, path, 0,
+                                "\"reason_templates\": too many templates (at most %d)",
+                                CK_MAX_TEMPLATES);
         if (k == p->n_templates)
             p->n_templates++;
         snprintf(p->templates[k].feature, CK_NAME_MAX, "%s", it->string);

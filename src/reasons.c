@@ -9,6 +9,7 @@
 #include "churnkit/enrich.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,11 +32,13 @@ typedef struct piece {
     int decimals; /* -1: as a person would write it */
 } piece;
 
-/* A feature's wording: its template's pieces (when it has one that applies), then the
- * plain wording: "<name in words>: " and the value. */
+/* A feature's wording: its template's pieces (when it has one that applies), its
+ * "feature:missing" template's (for a missing value), then the plain wording:
+ * "<name in words>: " and the value. */
 typedef struct wording {
-    bool templated;
+    bool templated, missing_templated;
     size_t first_template, n_template;
+    size_t first_missing, n_missing;
     size_t first_plain, n_plain;
 } wording;
 
@@ -138,6 +141,15 @@ static bool compile_template(ck_reasons *r, const char *tpl, size_t *n_added, bo
     return true;
 }
 
+/* The rules' template named `feature`, or NULL. */
+static const char *template_for(const ck_predict_rules *rules, const char *feature)
+{
+    for (size_t t = 0; t < rules->n_templates; t++)
+        if (strcmp(rules->templates[t].feature, feature) == 0)
+            return rules->templates[t].text;
+    return NULL;
+}
+
 int ck_reasons_new(ck_reasons **out, const ck_predict_rules *rules, const ck_schema *schema,
                    ck_error *err)
 {
@@ -151,15 +163,16 @@ int ck_reasons_new(ck_reasons **out, const ck_predict_rules *rules, const ck_sch
     for (size_t j = 0; j < n; j++) {
         wording *w = &r->words[j];
         const char *name = ck_schema_name(schema, j);
-        /* the first template for the feature, if it applies */
-        for (size_t t = 0; t < rules->n_templates; t++) {
-            if (strcmp(rules->templates[t].feature, name) != 0)
-                continue;
-            w->first_template = r->n_pieces;
-            if (!compile_template(r, rules->templates[t].text, &w->n_template, &w->templated))
-                goto oom;
-            break;
-        }
+        /* the feature's templates, if they apply */
+        char missing_name[CK_NAME_MAX + 8];
+        snprintf(missing_name, sizeof missing_name, "%s:missing", name);
+        const char *text = template_for(rules, name), *missing = template_for(rules, missing_name);
+        w->first_template = r->n_pieces;
+        if (text != NULL && !compile_template(r, text, &w->n_template, &w->templated))
+            goto oom;
+        w->first_missing = r->n_pieces;
+        if (missing != NULL && !compile_template(r, missing, &w->n_missing, &w->missing_templated))
+            goto oom;
         /* the plain wording: the name in words and its value */
         w->first_plain = r->n_pieces;
         char words[CK_NAME_MAX + 2];
@@ -256,6 +269,11 @@ static void render_reason(const ck_reasons *r, const float *row, size_t j, char 
         return;
     a.len = 0;
     out[0] = '\0';
+    if (isnan(row[j]) && w->missing_templated &&
+        append_pieces(&a, r, row, w->first_missing, w->n_missing))
+        return;
+    a.len = 0;
+    out[0] = '\0';
     if (!append_pieces(&a, r, row, w->first_plain, w->n_plain))
         append(&a, "missing", 7);
 }
@@ -263,24 +281,27 @@ static void render_reason(const ck_reasons *r, const float *row, size_t j, char 
 size_t ck_enrich_reasons(const ck_reasons *r, const float *row, const double *contrib, size_t k,
                          char (*out)[256])
 {
-    /* the k largest positive contributions, largest first, ties to the earlier feature:
-     * one pass, inserting into a short sorted list */
-    size_t chosen[32], n_chosen = 0;
-    if (k > 32)
-        k = 32;
-    for (size_t j = 0; j < r->n_features && k > 0; j++) {
-        if (!(contrib[j] > 0) || (n_chosen == k && contrib[j] <= contrib[chosen[k - 1]]))
+    /* the features by contribution, largest first, ties to the earlier feature: one pass
+     * keeps the best 2k in a short sorted list (twice k: a reason worded like an earlier
+     * one is skipped) */
+    size_t chosen[64], n_chosen = 0, room = 2 * (k > 32 ? 32 : k);
+    for (size_t j = 0; j < r->n_features && room > 0; j++) {
+        if (!(contrib[j] > 0) || (n_chosen == room && contrib[j] <= contrib[chosen[room - 1]]))
             continue;
-        size_t at = n_chosen < k ? n_chosen++ : k - 1;
+        size_t at = n_chosen < room ? n_chosen++ : room - 1;
         for (; at > 0 && contrib[j] > contrib[chosen[at - 1]]; at--)
             chosen[at] = chosen[at - 1];
         chosen[at] = j;
     }
-    for (size_t q = 0; q < k; q++) {
-        if (q < n_chosen)
-            render_reason(r, row, chosen[q], out[q]);
-        else
-            out[q][0] = '\0';
+    size_t written = 0;
+    for (size_t c = 0; c < n_chosen && written < k; c++) {
+        render_reason(r, row, chosen[c], out[written]);
+        bool repeated = false;
+        for (size_t q = 0; q < written && !repeated; q++)
+            repeated = strcmp(out[q], out[written]) == 0;
+        written += !repeated;
     }
-    return n_chosen;
+    for (size_t q = written; q < k; q++)
+        out[q][0] = '\0';
+    return written;
 }

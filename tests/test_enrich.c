@@ -147,6 +147,43 @@ static void test_enrich__reasons_are_the_top_contributions_in_words(void)
     ck_schema_free(s);
 }
 
+/* A missing value takes the feature's "feature:missing" template (the defaults word a
+ * missing gap as a single purchase); a reason worded like an earlier one is skipped. */
+static void test_enrich__reasons_for_missing_values_and_repeats(void)
+{
+    ck_error err = { 0 };
+    ck_config cfg;
+    ck_config_init(&cfg);
+    ck_schema *s = reason_schema();
+    if (s == NULL)
+        return;
+    size_t t = cfg.predict.n_templates++;
+    snprintf(cfg.predict.templates[t].feature, CK_NAME_MAX, "avg_spend_x");
+    snprintf(cfg.predict.templates[t].text, CK_TEMPLATE_MAX,
+             "no purchase for {recency_days:0} days");
+    ck_reasons *reasons = NULL;
+    CHECK_OK(ck_reasons_new(&reasons, &cfg.predict, s, &err));
+    if (reasons == NULL) {
+        ck_schema_free(s);
+        return;
+    }
+    const float row[6] = { 143.2f, NAN, -0.6f, 1.0f, 12.345f, NAN };
+    char out[3][256];
+    /* recency_gap_ratio missing, then coupon_share missing (no missing template: plain) */
+    const double gap_first[6] = { 0, 0.9, 0, 0, 0, 0.5 };
+    CHECK_EQ_INT(ck_enrich_reasons(reasons, row, gap_first, 2, out), 2);
+    CHECK_EQ_STR(out[0], "no purchase for 143 days, after a single one");
+    CHECK_EQ_STR(out[1], "coupon share: missing");
+    /* avg_spend_x words its reason as recency_days does: skipped for the next one */
+    const double repeat[6] = { 0.9, 0, 0.5, 0, 0.8, 0 };
+    CHECK_EQ_INT(ck_enrich_reasons(reasons, row, repeat, 3, out), 2);
+    CHECK_EQ_STR(out[0], "no purchase for 143 days");
+    CHECK_EQ_STR(out[1], "views down 75% on the previous 60 days");
+    CHECK_EQ_STR(out[2], "");
+    ck_reasons_free(reasons);
+    ck_schema_free(s);
+}
+
 /* Templates that cannot apply to the schema are dropped once, for the plain wording. */
 static void test_enrich__reasons_templates_that_cannot_apply(void)
 {
@@ -239,6 +276,7 @@ int main(void)
     RUN(test_enrich__channel_with_most_engagement);
     RUN(test_enrich__reasons_are_the_top_contributions_in_words);
     RUN(test_enrich__reasons_templates_that_cannot_apply);
+    RUN(test_enrich__reasons_for_missing_values_and_repeats);
     RUN(test_enrich__facts_from_a_row);
     RUN(test_enrich__percentiles_against_the_training_distribution);
     return check_summary();

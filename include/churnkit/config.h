@@ -56,7 +56,7 @@ const char *ck_event_column_name(int column);
 /** RFM dimensions, in the order of `rfm_bounds`. */
 enum { CK_RFM_R, CK_RFM_F, CK_RFM_M };
 
-#define CK_MAX_TEMPLATES 48
+#define CK_MAX_TEMPLATES 96
 #define CK_TEMPLATE_MAX  160
 
 /**
@@ -80,7 +80,8 @@ typedef struct ck_predict_rules {
     int min_events; /**< fewer events before the as-of date → insufficient_history */
     /** reason wording per feature: "{feature}" or "{feature:D}" (D decimals) insert a
      *  value, "{feature_pct}" it × 100, "{feature_change}" the change a *_trend column
-     *  stands for ("down 80%", "up 25%") */
+     *  stands for ("down 80%", "up 25%"); a template named "feature:missing" words a
+     *  customer whose value is missing */
     size_t n_templates;
     struct {
         char feature[CK_NAME_MAX];
