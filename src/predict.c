@@ -101,7 +101,7 @@ typedef struct field_writer {
 
 static void field_start(field_writer *f, const char *key, size_t worst)
 {
-    size_t key_len = strlen(key);
+    size_t key_len = f->jsonl ? strlen(key) : 0; /* CSV rows name no keys */
     f->ok = f->ok && reserve(f->b, key_len + worst + 8);
     if (!f->ok)
         return;
@@ -252,7 +252,11 @@ int ck_predict_write_row(const ck_predict_writer *w, const char *id, const float
     char rfm_score[4];
     const char *segment;
     ck_enrich_facts(&w->plan, schema, row, w->rules, &facts, engagement, rfm_score, &segment);
-    decision d = { .probability = NAN, .percentile = NAN, .stage_percentile = NAN };
+    /* set field by field: an initializer would clear the reasons' 2.5 KB on every row */
+    decision d;
+    d.probability = d.percentile = d.stage_percentile = NAN;
+    d.band = d.channel = NULL;
+    d.strategy = CK_STRATEGY_NONE;
     if (scored) {
         decide(w, row, &facts, engagement, b->contrib, &d);
     } else {
