@@ -15,7 +15,7 @@
 #include <string.h>
 #include <zlib.h>
 
-#include "cell.h"
+#include "io/cell.h"
 #include "check.h"
 #include "churnkit/customers.h"
 #include "churnkit/dataset.h"
@@ -23,7 +23,7 @@
 #include "churnkit/features.h"
 #include "churnkit/schema.h"
 #include "churnkit/timestamp.h"
-#include "dataset_int.h"
+#include "data/dataset_int.h"
 
 #define DATA CK_TEST_DATA "/dataset/"
 #ifndef CK_SHARED_DATA

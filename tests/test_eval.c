@@ -19,7 +19,7 @@
 #include "churnkit/dataset.h"
 #include "churnkit/logreg.h"
 #include "churnkit/model.h"
-#include "eval_int.h"
+#include "eval/eval_int.h"
 
 #define N 800
 

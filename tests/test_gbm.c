@@ -13,7 +13,7 @@
 #include "check.h"
 #include "churnkit/dataset.h"
 #include "churnkit/gbm.h"
-#include "gbm_int.h"
+#include "learn/gbm/gbm_int.h"
 
 #define TMP CK_TEST_TMP "/gbm_"
 

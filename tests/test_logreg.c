@@ -21,11 +21,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "blas.h"
+#include "base/blas.h"
 #include "check.h"
 #include "churnkit/dataset.h"
 #include "churnkit/metrics.h"
-#include "logreg_int.h"
+#include "learn/logreg/logreg_int.h"
 
 #define TMP CK_TEST_TMP "/logreg_"
 #ifndef CK_SHARED_DATA

@@ -24,8 +24,8 @@
 #include "check.h"
 #include "churnkit/events.h"
 #include "churnkit/predict.h"
-#include "gbm_int.h"
-#include "logreg_int.h"
+#include "learn/gbm/gbm_int.h"
+#include "learn/logreg/logreg_int.h"
 
 #define TMP CK_TEST_TMP "/model_"
 

@@ -4,8 +4,8 @@
  * ties (k + 1/2^j, which printf must round to even), on values one ulp either side of a
  * decimal tie, on subnormals and on values too large for the fast path.
  */
-#include "numfmt.h"
-#include "rng.h"
+#include "base/numfmt.h"
+#include "base/rng.h"
 
 #include <float.h>
 #include <math.h>

@@ -16,8 +16,8 @@
 #include <string.h>
 
 #include "check.h"
-#include "gbm_int.h"
-#include "logreg_int.h"
+#include "learn/gbm/gbm_int.h"
+#include "learn/logreg/logreg_int.h"
 
 /* A model on numeric `num_name` and categorical `cat_name` (levels `levels`) and a
  * numeric "unused" no stump reads: stumps num <= 7.25, num <= 1.5 (missing left) and

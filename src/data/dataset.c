@@ -1,0 +1,939 @@
+/*
+ * Datasets (see dataset.h): a dense float matrix stored by column, 0/1 labels, row ids and
+ * the schema of the features.
+ *
+ * Layout: columns[j] is one allocation of n_rows floats, so the trainer gets each feature
+ * as a contiguous array; row ids live NUL-terminated in one text arena addressed by
+ * offset (one allocation for a million ids, not a million).
+ *
+ * Reading a table is one pass that codes every cell as it comes. A column stays numeric
+ * while its present cells parse as numbers; a column whose first present cell is not a
+ * number is categorical from the start, its levels interned in order of first
+ * appearance. A column that stops being numeric after some numbers were read is
+ * "deferred": coding its levels in order of first appearance needs the text of those
+ * earlier cells, so a second pass over the file re-reads just those columns. Real tables
+ * rarely need it (a categorical column usually shows a word in its first rows).
+ *
+ * Numbers: Clinger's fast path (W. D. Clinger, "How to read floating point numbers
+ * accurately", PLDI 1990, section 7): a decimal mantissa below 2^53 and a power of ten of
+ * at most 22 are both exact doubles, so one IEEE multiply or divide gives the correctly
+ * rounded value, the same double strtod returns. Every other cell goes to
+ * ck__cell_parse_number, which therefore decides alone what a number is.
+ */
+#include "churnkit/dataset.h"
+
+#include <assert.h>
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "io/cell.h"
+#include "churnkit/csv.h"
+#include "churnkit/features.h"
+#include "churnkit/timestamp.h"
+#include "data/dataset_int.h"
+#include "base/intern.h"
+#include "base/util.h"
+
+struct ck_dataset {
+    size_t n_rows, n_features;
+    float **columns; /* n_features arrays of n_rows floats */
+    float *labels;   /* NULL without labels */
+    float *weights;  /* NULL: every row weighs 1 */
+    char *id_text;   /* row ids, NUL-terminated, one after another */
+    size_t id_text_len, id_text_cap;
+    size_t *id_offsets; /* row i's id starts at id_text + id_offsets[i] */
+    char *id_name;
+    ck_schema *schema;
+};
+
+/* ---- the table rules, shared with table_stream.c ------------------------------------ */
+
+void ck__table_cell(const ck_csv_row *row, size_t f, const char **s, size_t *len)
+{
+    *s = row->fields[f];
+    *len = row->lengths[f];
+    ck__cell_trim(s, len);
+}
+
+bool ck__table_number(double *out, const char *s, size_t len)
+{
+    static const double pow10[] = { 1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                    1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                    1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22 };
+    size_t i = 0;
+    bool negative = false;
+    /* ck__cell_parse_number refuses cells of 64 bytes or more: so must we */
+    if (len == 0 || len >= 64)
+        return ck__cell_parse_number(out, s, len);
+    if (s[0] == '-' || s[0] == '+') {
+        negative = s[0] == '-';
+        i++;
+    }
+    uint64_t mantissa = 0;
+    int n_digits = 0, significant = 0, exponent = 0;
+    for (; i < len && s[i] >= '0' && s[i] <= '9'; i++, n_digits++) {
+        significant += mantissa != 0 || s[i] != '0';
+        mantissa = mantissa * 10 + (uint64_t)(s[i] - '0');
+    }
+    if (i < len && s[i] == '.') {
+        for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++, n_digits++, exponent--) {
+            significant += mantissa != 0 || s[i] != '0';
+            mantissa = mantissa * 10 + (uint64_t)(s[i] - '0');
+        }
+    }
+    if (n_digits == 0)
+        return ck__cell_parse_number(out, s, len);
+    if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+        size_t k = i + 1;
+        bool exp_negative = false;
+        if (k < len && (s[k] == '-' || s[k] == '+'))
+            exp_negative = s[k++] == '-';
+        int e = 0;
+        size_t first = k;
+        for (; k < len && s[k] >= '0' && s[k] <= '9' && e < 1000; k++)
+            e = e * 10 + (s[k] - '0');
+        if (k == first)
+            return ck__cell_parse_number(out, s, len);
+        exponent += exp_negative ? -e : e;
+        i = k;
+    }
+    /* 19 significant digits always fit in 64 bits; 2^53 bounds the exact doubles; with
+     * excess precision (x87) one operation could round twice */
+    if (FLT_EVAL_METHOD != 0 || i != len || significant > 19 || mantissa > ((uint64_t)1 << 53) ||
+        exponent < -22 || exponent > 22)
+        return ck__cell_parse_number(out, s, len);
+    double v = (double)mantissa;
+    v = exponent < 0 ? v / pow10[-exponent] : v * pow10[exponent];
+    *out = negative ? -v : v;
+    return true;
+}
+
+bool ck__table_to_float(float *out, double v)
+{
+    if (fabs(v) > FLT_MAX)
+        return false;
+    *out = (float)v;
+    return true;
+}
+
+/* At most this many bytes of a bad cell are quoted in a message. */
+#define QUOTE_MAX 80
+
+static int quoted_len(size_t len)
+{
+    return len > QUOTE_MAX ? QUOTE_MAX : (int)len;
+}
+
+static int out_of_range(const char *path, long line, const char *column, const char *s, size_t len,
+                        ck_error *err)
+{
+    return ck_error_set(err, CK_EPARSE, path, line,
+                        "number \"%.*s\" in column \"%s\" is beyond the float range",
+                        quoted_len(len), s, column);
+}
+
+int ck__table_code_cell(float *out, const ck__table_layout *t, const ck_schema *schema, size_t j,
+                        const char *s, size_t len, long line, ck_error *err)
+{
+    double v;
+    if (ck_schema_kind(schema, j) == CK_FEATURE_NUMERIC) {
+        /* numbers first: no missing-value token is a number, and most cells are numbers */
+        if (ck__table_number(&v, s, len)) {
+            if (!ck__table_to_float(out, v))
+                return out_of_range(t->path, line, t->feature_names[j], s, len, err);
+            return CK_OK;
+        }
+        if (ck__cell_is_missing(s, len)) {
+            *out = NAN;
+            return CK_OK;
+        }
+        return ck_error_set(err, CK_EPARSE, t->path, line, "bad number \"%.*s\" in column \"%s\"",
+                            quoted_len(len), s, t->feature_names[j]);
+    }
+    *out = ck__cell_is_missing(s, len) ? NAN : (float)ck_schema_level_code(schema, j, s, len);
+    return CK_OK;
+}
+
+int ck__table_label(float *out, const ck__table_layout *t, const ck_csv_row *row, ck_error *err)
+{
+    const char *s;
+    size_t len;
+    ck__table_cell(row, (size_t)t->label_field, &s, &len);
+    int v = ck__cell_parse_flag(s, len);
+    if (v < 0)
+        return ck_error_set(err, CK_EPARSE, t->path, row->line,
+                            "bad label \"%.*s\" in column \"%s\" (expected 1/0, true/false or "
+                            "yes/no)",
+                            quoted_len(len), s, t->label_name);
+    *out = (float)v;
+    return CK_OK;
+}
+
+int ck__table_check_fields(const ck__table_layout *t, const ck_csv_row *row, ck_error *err)
+{
+    if (row->n_fields == t->n_fields)
+        return CK_OK;
+    return ck_error_set(err, CK_EPARSE, t->path, row->line, "expected %zu fields, got %zu",
+                        t->n_fields, row->n_fields);
+}
+
+void ck__table_layout_free(ck__table_layout *t)
+{
+    free(t->label_name);
+    free(t->id_name);
+    free(t->feature_field);
+    if (t->feature_names != NULL)
+        for (size_t j = 0; j < t->n_features; j++)
+            free(t->feature_names[j]);
+    free(t->feature_names);
+    memset(t, 0, sizeof *t);
+}
+
+/* The header's names: names.count distinct ones; first[k] is the first field named k;
+ * twice[k] when another field has the same name. */
+typedef struct header_names {
+    ck__intern names;
+    size_t *first;
+    bool *twice;
+    long *field_name; /* the name index of each field */
+} header_names;
+
+static void header_names_free(header_names *h)
+{
+    ck__intern_free(&h->names);
+    free(h->first);
+    free(h->twice);
+    free(h->field_name);
+}
+
+static bool header_names_init(header_names *h, const ck_csv_row *header)
+{
+    size_t n = header->n_fields;
+    memset(h, 0, sizeof *h);
+    h->first = ck__alloc_array(n, sizeof *h->first);
+    h->twice = calloc(n ? n : 1, sizeof *h->twice);
+    h->field_name = ck__alloc_array(n, sizeof *h->field_name);
+    if (h->first == NULL || h->twice == NULL || h->field_name == NULL)
+        return false;
+    for (size_t f = 0; f < n; f++) {
+        const char *s;
+        size_t len;
+        ck__table_cell(header, f, &s, &len);
+        size_t before = h->names.count;
+        long k = ck__intern_put(&h->names, s, len);
+        if (k < 0)
+            return false;
+        if (h->names.count > before)
+            h->first[k] = f;
+        else
+            h->twice[k] = true;
+        h->field_name[f] = k;
+    }
+    return true;
+}
+
+/* The field named @p name, or -1. */
+static long header_find(const header_names *h, const char *name)
+{
+    long k = ck__intern_find(&h->names, name, strlen(name));
+    return k < 0 ? -1 : (long)h->first[k];
+}
+
+/* A column that is read must be the only one of its name. */
+static int used_once(const header_names *h, long f, const char *path, long line, ck_error *err)
+{
+    long k = h->field_name[f];
+    if (!h->twice[k])
+        return CK_OK;
+    return ck_error_set(err, CK_EPARSE, path, line, "column \"%s\" appears twice",
+                        ck__intern_str(&h->names, (size_t)k));
+}
+
+int ck__table_layout_init(ck__table_layout *t, const char *path, const ck_csv_row *header,
+                          const ck_table_opts *opts, const ck_schema *schema, ck_error *err)
+{
+    memset(t, 0, sizeof *t);
+    t->path = path;
+    t->n_fields = header->n_fields;
+    t->label_field = t->id_field = -1;
+    const long line = header->line;
+    size_t n = header->n_fields;
+    header_names h;
+    bool *skip = calloc(n ? n : 1, sizeof *skip); /* not a feature: label, id, ignored */
+    int rc;
+    if (skip == NULL)
+        return ck_error_set(err, CK_ENOMEM, path, 0, "out of memory");
+    if (!header_names_init(&h, header))
+        goto nomem;
+    if (opts->label != NULL) {
+        if ((t->label_field = header_find(&h, opts->label)) < 0) {
+            rc = ck_error_set(err, CK_EINVAL, path, line, "missing label column \"%s\"",
+                              opts->label);
+            goto fail;
+        }
+        if ((rc = used_once(&h, t->label_field, path, line, err)) < 0)
+            goto fail;
+        skip[t->label_field] = true;
+        if ((t->label_name = strdup(opts->label)) == NULL)
+            goto nomem;
+    }
+    if (opts->id != NULL) {
+        if ((t->id_field = header_find(&h, opts->id)) < 0) {
+            rc = ck_error_set(err, CK_EINVAL, path, line, "missing id column \"%s\"", opts->id);
+            goto fail;
+        }
+        if ((rc = used_once(&h, t->id_field, path, line, err)) < 0)
+            goto fail;
+        skip[t->id_field] = true;
+    }
+    if ((t->id_name = strdup(opts->id != NULL ? opts->id : "row")) == NULL)
+        goto nomem;
+    for (size_t k = 0; k < opts->n_ignore; k++) {
+        long f = header_find(&h, opts->ignore[k]);
+        if (f < 0) {
+            rc = ck_error_set(err, CK_EINVAL, path, line, "missing ignored column \"%s\"",
+                              opts->ignore[k]);
+            goto fail;
+        }
+        /* every column of that name: they are all left out */
+        for (size_t g = 0; g < n; g++)
+            skip[g] |= h.field_name[g] == h.field_name[f];
+    }
+    /* which fields are features, in feature order */
+    size_t n_features = schema != NULL ? ck_schema_n_features(schema) : 0;
+    if (schema == NULL)
+        for (size_t f = 0; f < n; f++)
+            n_features += !skip[f];
+    t->feature_field = ck__alloc_array(n_features, sizeof *t->feature_field);
+    t->feature_names = calloc(n_features ? n_features : 1, sizeof *t->feature_names);
+    if (t->feature_field == NULL || t->feature_names == NULL)
+        goto nomem;
+    t->n_features = n_features;
+    for (size_t j = 0, f = 0; j < n_features; j++, f++) {
+        if (schema != NULL) {
+            const char *name = ck_schema_name(schema, j);
+            long g = header_find(&h, name);
+            if (g < 0) {
+                rc =
+                    ck_error_set(err, CK_EPARSE, path, line, "missing feature column \"%s\"", name);
+                goto fail;
+            }
+            f = (size_t)g;
+        } else {
+            while (skip[f])
+                f++;
+        }
+        if ((rc = used_once(&h, (long)f, path, line, err)) < 0)
+            goto fail;
+        t->feature_field[j] = f;
+        t->feature_names[j] = strdup(ck__intern_str(&h.names, (size_t)h.field_name[f]));
+        if (t->feature_names[j] == NULL)
+            goto nomem;
+    }
+    header_names_free(&h);
+    free(skip);
+    return CK_OK;
+nomem:
+    rc = ck_error_set(err, CK_ENOMEM, path, 0, "out of memory");
+fail:
+    header_names_free(&h);
+    free(skip);
+    ck__table_layout_free(t);
+    return rc;
+}
+
+/* ---- the dataset object -------------------------------------------------------------- */
+
+void ck_dataset_free(ck_dataset *d)
+{
+    if (d == NULL)
+        return;
+    if (d->columns != NULL)
+        for (size_t j = 0; j < d->n_features; j++)
+            free(d->columns[j]);
+    free(d->columns);
+    free(d->labels);
+    free(d->weights);
+    free(d->id_text);
+    free(d->id_offsets);
+    free(d->id_name);
+    ck_schema_free(d->schema);
+    free(d);
+}
+
+/* A dataset with room for @p cap rows of @p n_features columns (n_rows stays 0). */
+static ck_dataset *dataset_new(size_t n_features, size_t cap, bool has_labels, const char *id_name)
+{
+    ck_dataset *d = calloc(1, sizeof *d);
+    if (d == NULL)
+        return NULL;
+    d->n_features = n_features;
+    d->columns = calloc(n_features ? n_features : 1, sizeof *d->columns);
+    d->id_offsets = ck__alloc_array(cap, sizeof *d->id_offsets);
+    d->id_name = strdup(id_name);
+    bool ok = d->columns != NULL && d->id_offsets != NULL && d->id_name != NULL;
+    for (size_t j = 0; ok && j < n_features; j++)
+        ok = (d->columns[j] = ck__alloc_array(cap, sizeof(float))) != NULL;
+    if (ok && has_labels)
+        ok = (d->labels = ck__alloc_array(cap, sizeof *d->labels)) != NULL;
+    if (!ok) {
+        ck_dataset_free(d);
+        return NULL;
+    }
+    return d;
+}
+
+/* Store row i's id. */
+static bool push_id(ck_dataset *d, size_t i, const char *s, size_t len)
+{
+    if (!ck__grow((void **)&d->id_text, &d->id_text_cap, d->id_text_len + len + 1, 1))
+        return false;
+    d->id_offsets[i] = d->id_text_len;
+    memcpy(d->id_text + d->id_text_len, s, len);
+    d->id_text[d->id_text_len + len] = '\0';
+    d->id_text_len += len + 1;
+    return true;
+}
+
+/* Resize every per-row array to @p cap rows. */
+static bool resize_rows(ck_dataset *d, size_t cap)
+{
+    size_t n = cap ? cap : 1;
+    for (size_t j = 0; j < d->n_features; j++) {
+        float *p = ck__realloc_array(d->columns[j], n, sizeof(float));
+        if (p == NULL)
+            return false;
+        d->columns[j] = p;
+    }
+    if (d->labels != NULL) {
+        float *p = ck__realloc_array(d->labels, n, sizeof(float));
+        if (p == NULL)
+            return false;
+        d->labels = p;
+    }
+    size_t *p = ck__realloc_array(d->id_offsets, n, sizeof *d->id_offsets);
+    if (p == NULL)
+        return false;
+    d->id_offsets = p;
+    return true;
+}
+
+size_t ck_dataset_n_rows(const ck_dataset *d)
+{
+    return d->n_rows;
+}
+
+size_t ck_dataset_n_features(const ck_dataset *d)
+{
+    return d->n_features;
+}
+
+const ck_schema *ck_dataset_schema(const ck_dataset *d)
+{
+    return d->schema;
+}
+
+const float *ck_dataset_column(const ck_dataset *d, size_t j)
+{
+    assert(j < d->n_features);
+    return d->columns[j];
+}
+
+const float *ck_dataset_labels(const ck_dataset *d)
+{
+    return d->labels;
+}
+
+const float *ck_dataset_weights(const ck_dataset *d)
+{
+    return d->weights;
+}
+
+const char *ck_dataset_row_id(const ck_dataset *d, size_t i)
+{
+    assert(i < d->n_rows);
+    return d->id_text + d->id_offsets[i];
+}
+
+const char *ck_dataset_id_name(const ck_dataset *d)
+{
+    return d->id_name;
+}
+
+/* ---- reading a table ----------------------------------------------------------------- */
+
+typedef enum { INFER_NUMERIC, INFER_CATEGORICAL, INFER_DEFERRED } infer_state;
+
+/* A column whose kind is being inferred. */
+typedef struct infer_column {
+    infer_state state;
+    bool seen_number; /* a number was read: turning categorical now defers the column */
+    ck__intern levels;
+} infer_column;
+
+typedef struct table_reader {
+    ck__table_layout layout;
+    const ck_schema *schema; /* NULL: infer */
+    infer_column *cols;      /* inference: one per feature */
+    size_t n_deferred;
+    ck_dataset *d;
+    size_t cap; /* rows the dataset's arrays can hold */
+} table_reader;
+
+static int code_level(float *out, const table_reader *rd, infer_column *c, size_t j, const char *s,
+                      size_t len, long line, ck_error *err)
+{
+    long code = ck__intern_put(&c->levels, s, len);
+    if (code < 0)
+        return ck_error_set(err, CK_ENOMEM, rd->layout.path, line, "out of memory");
+    if ((size_t)code >= CK__MAX_LEVELS)
+        return ck_error_set(err, CK_EPARSE, rd->layout.path, line,
+                            "column \"%s\" has more than %zu distinct values",
+                            rd->layout.feature_names[j], CK__MAX_LEVELS);
+    *out = (float)code;
+    return CK_OK;
+}
+
+/* Code one cell of a column whose kind is being inferred. */
+static int infer_cell(float *out, table_reader *rd, size_t j, const char *s, size_t len, long line,
+                      ck_error *err)
+{
+    infer_column *c = &rd->cols[j];
+    if (c->state == INFER_NUMERIC) {
+        double v;
+        if (ck__table_number(&v, s, len)) {
+            if (!ck__table_to_float(out, v))
+                return out_of_range(rd->layout.path, line, rd->layout.feature_names[j], s, len,
+                                    err);
+            c->seen_number = true;
+            return CK_OK;
+        }
+        if (ck__cell_is_missing(s, len)) {
+            *out = NAN;
+            return CK_OK;
+        }
+        c->state = c->seen_number ? INFER_DEFERRED : INFER_CATEGORICAL;
+        rd->n_deferred += c->state == INFER_DEFERRED;
+    }
+    if (c->state == INFER_DEFERRED || ck__cell_is_missing(s, len)) {
+        *out = NAN; /* a deferred column is coded by the second pass */
+        return CK_OK;
+    }
+    return code_level(out, rd, c, j, s, len, line, err);
+}
+
+static int read_row(table_reader *rd, const ck_csv_row *row, ck_error *err)
+{
+    const ck__table_layout *t = &rd->layout;
+    ck_dataset *d = rd->d;
+    int rc = ck__table_check_fields(t, row, err);
+    if (rc < 0)
+        return rc;
+    if (d->n_rows == rd->cap) {
+        size_t cap = rd->cap * 2;
+        if (cap < rd->cap || !resize_rows(d, cap))
+            return ck_error_set(err, CK_ENOMEM, t->path, row->line, "out of memory");
+        rd->cap = cap;
+    }
+    size_t i = d->n_rows;
+    if (t->label_field >= 0 && (rc = ck__table_label(&d->labels[i], t, row, err)) < 0)
+        return rc;
+    const char *s;
+    size_t len;
+    char number[24];
+    if (t->id_field >= 0) {
+        ck__table_cell(row, (size_t)t->id_field, &s, &len);
+    } else {
+        len = (size_t)snprintf(number, sizeof number, "%zu", i + 1);
+        s = number;
+    }
+    if (!push_id(d, i, s, len))
+        return ck_error_set(err, CK_ENOMEM, t->path, row->line, "out of memory");
+    for (size_t j = 0; j < t->n_features; j++) {
+        ck__table_cell(row, t->feature_field[j], &s, &len);
+        float *out = &d->columns[j][i];
+        rc = rd->schema != NULL ? ck__table_code_cell(out, t, rd->schema, j, s, len, row->line, err)
+                                : infer_cell(out, rd, j, s, len, row->line, err);
+        if (rc < 0)
+            return rc;
+    }
+    d->n_rows++;
+    return CK_OK;
+}
+
+/* The second pass: code the deferred columns' levels in order of first appearance. */
+static int read_deferred(table_reader *rd, const char *path, char delimiter, ck_error *err)
+{
+    ck_csv *csv = NULL;
+    ck_csv_row row;
+    int rc = ck_csv_open(&csv, path, delimiter, err);
+    if (rc < 0)
+        return rc;
+    size_t i = 0;
+    if ((rc = ck_csv_next(csv, &row, err)) < 0) /* the header */
+        goto done;
+    while ((rc = ck_csv_next(csv, &row, err)) == 1) {
+        if (i == rd->d->n_rows || row.n_fields != rd->layout.n_fields) {
+            rc = ck_error_set(err, CK_EIO, path, row.line, "the file changed while being read");
+            goto done;
+        }
+        for (size_t j = 0; j < rd->layout.n_features; j++) {
+            if (rd->cols[j].state != INFER_DEFERRED)
+                continue;
+            const char *s;
+            size_t len;
+            ck__table_cell(&row, rd->layout.feature_field[j], &s, &len);
+            float *out = &rd->d->columns[j][i];
+            if (ck__cell_is_missing(s, len))
+                *out = NAN;
+            else if ((rc = code_level(out, rd, &rd->cols[j], j, s, len, row.line, err)) < 0)
+                goto done;
+        }
+        i++;
+    }
+    if (rc == 0 && i != rd->d->n_rows)
+        rc = ck_error_set(err, CK_EIO, path, 0, "the file changed while being read");
+done:
+    ck_csv_free(csv);
+    return rc < 0 ? rc : CK_OK;
+}
+
+/* The schema inferred: kinds from the columns' states, levels in order of appearance. */
+static int inferred_schema(ck_schema **out, const table_reader *rd, ck_error *err)
+{
+    int rc = ck_schema_new(out, err);
+    for (size_t j = 0; rc >= 0 && j < rd->layout.n_features; j++) {
+        const infer_column *c = &rd->cols[j];
+        rc = ck_schema_add_feature(
+            *out, rd->layout.feature_names[j],
+            c->state == INFER_NUMERIC ? CK_FEATURE_NUMERIC : CK_FEATURE_CATEGORICAL, err);
+        for (size_t k = 0; rc >= 0 && k < c->levels.count; k++)
+            rc = ck_schema_add_level(*out, j, ck__intern_str(&c->levels, k), c->levels.lengths[k],
+                                     err);
+    }
+    return rc < 0 ? rc : CK_OK;
+}
+
+int ck_dataset_read_table(ck_dataset **out, const char *path, const ck_table_opts *opts,
+                          ck_error *err)
+{
+    static const ck_table_opts default_opts = CK_TABLE_OPTS_INIT;
+    if (opts == NULL)
+        opts = &default_opts;
+    *out = NULL;
+    table_reader rd = { .schema = opts->schema, .cap = 4096 };
+    ck_csv *csv = NULL;
+    ck_csv_row row;
+    int rc = ck_csv_open(&csv, path, opts->delimiter, err);
+    if (rc < 0)
+        return rc;
+    if ((rc = ck_csv_next(csv, &row, err)) == 0)
+        rc = ck_error_set(err, CK_EPARSE, path, 1, "empty file: expected a header row");
+    if (rc < 0)
+        goto fail;
+    if ((rc = ck__table_layout_init(&rd.layout, path, &row, opts, opts->schema, err)) < 0)
+        goto fail;
+    rd.cols = calloc(rd.layout.n_features ? rd.layout.n_features : 1, sizeof *rd.cols);
+    rd.d = dataset_new(rd.layout.n_features, rd.cap, opts->label != NULL, rd.layout.id_name);
+    if (rd.cols == NULL || rd.d == NULL) {
+        rc = ck_error_set(err, CK_ENOMEM, path, 0, "out of memory");
+        goto fail;
+    }
+    while ((rc = ck_csv_next(csv, &row, err)) == 1)
+        if ((rc = read_row(&rd, &row, err)) < 0)
+            goto fail;
+    if (rc < 0)
+        goto fail;
+    ck_csv_free(csv);
+    csv = NULL;
+    if (rd.n_deferred > 0 && (rc = read_deferred(&rd, path, opts->delimiter, err)) < 0)
+        goto fail;
+    rc = opts->schema != NULL ? ck_schema_copy(&rd.d->schema, opts->schema, err)
+                              : inferred_schema(&rd.d->schema, &rd, err);
+    if (rc < 0)
+        goto fail;
+    /* give back the spare capacity of the last doubling */
+    if (!resize_rows(rd.d, rd.d->n_rows)) {
+        rc = ck_error_set(err, CK_ENOMEM, path, 0, "out of memory");
+        goto fail;
+    }
+    *out = rd.d;
+    rd.d = NULL;
+    rc = CK_OK;
+fail:
+    ck_csv_free(csv);
+    ck_dataset_free(rd.d);
+    if (rd.cols != NULL)
+        for (size_t j = 0; j < rd.layout.n_features; j++)
+            ck__intern_free(&rd.cols[j].levels);
+    free(rd.cols);
+    ck__table_layout_free(&rd.layout);
+    return rc;
+}
+
+/* ---- feature tables ---------------------------------------------------------------------- */
+
+static int no_labels(const ck_features *f, ck_error *err)
+{
+    char day[16];
+    ck_ts_format_date(ck_features_cutoff(f), day);
+    return ck_error_set(err, CK_EINVAL, NULL, 0,
+                        "no labels: the horizon after cutoff %s runs past the end of the data",
+                        day);
+}
+
+/* The schema of stacked tables: table 0's columns; each categorical column's levels in
+ * the order the tables list them, table by table. */
+static int stacked_schema(ck_schema **out, const ck_features *const *tables, size_t n_tables,
+                          ck_error *err)
+{
+    const ck_features *f0 = tables[0];
+    int rc = ck_schema_new(out, err);
+    for (size_t j = 0; rc >= 0 && j < ck_features_n_columns(f0); j++)
+        rc = ck_schema_add_feature(
+            *out, ck_features_column_name(f0, j),
+            ck_features_is_categorical(f0, j) ? CK_FEATURE_CATEGORICAL : CK_FEATURE_NUMERIC, err);
+    for (size_t t = 0; rc >= 0 && t < n_tables; t++) {
+        for (size_t j = 0; rc >= 0 && j < ck_schema_n_features(*out); j++) {
+            if (ck_schema_kind(*out, j) != CK_FEATURE_CATEGORICAL)
+                continue;
+            long c = ck_features_column_index(tables[t], ck_schema_name(*out, j));
+            if (c < 0 || !ck_features_is_categorical(tables[t], (size_t)c))
+                continue; /* reported when the columns are matched */
+            for (size_t k = 0; rc >= 0 && k < ck_features_n_levels(tables[t], (size_t)c); k++) {
+                const char *level = ck_features_level(tables[t], (size_t)c, (uint32_t)k);
+                rc = ck_schema_add_level(*out, j, level, strlen(level), err);
+            }
+        }
+    }
+    if (rc < 0) {
+        ck_schema_free(*out);
+        *out = NULL;
+        return rc;
+    }
+    return CK_OK;
+}
+
+/* Table column c into rows [at, at + kept) of feature j: numbers, or codes mapped by name
+ * onto the schema's levels. */
+static int stack_column(ck_dataset *d, size_t j, size_t at, const ck_features *f, size_t c,
+                        const int8_t *labels, ck_error *err)
+{
+    size_t n = ck_features_n_rows(f);
+    float *dst = d->columns[j] + at;
+    if (ck_schema_kind(d->schema, j) == CK_FEATURE_NUMERIC) {
+        const double *v = ck_features_values(f, c);
+        for (size_t i = 0; i < n; i++) {
+            if (labels != NULL && labels[i] < 0)
+                continue;
+            if (!ck__table_to_float(dst++, v[i]))
+                return ck_error_set(err, CK_EINVAL, NULL, 0,
+                                    "feature \"%s\" value %g is beyond the float range",
+                                    ck_schema_name(d->schema, j), v[i]);
+        }
+        return CK_OK;
+    }
+    size_t n_levels = ck_features_n_levels(f, c);
+    float *map = ck__alloc_array(n_levels, sizeof *map);
+    if (map == NULL)
+        return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
+    for (size_t k = 0; k < n_levels; k++) {
+        const char *level = ck_features_level(f, c, (uint32_t)k);
+        map[k] = (float)ck_schema_level_code(d->schema, j, level, strlen(level));
+    }
+    const uint32_t *codes = ck_features_codes(f, c);
+    for (size_t i = 0; i < n; i++) {
+        if (labels != NULL && labels[i] < 0)
+            continue;
+        *dst++ = codes[i] < n_levels ? map[codes[i]] : NAN;
+    }
+    free(map);
+    return CK_OK;
+}
+
+/* Every schema feature is a column of the table, of the same kind. */
+static int match_columns(const ck_features *f, const ck_schema *schema, ck_error *err)
+{
+    char day[16];
+    ck_ts_format_date(ck_features_cutoff(f), day);
+    for (size_t j = 0; j < ck_schema_n_features(schema); j++) {
+        const char *name = ck_schema_name(schema, j);
+        long c = ck_features_column_index(f, name);
+        if (c < 0)
+            return ck_error_set(err, CK_EINVAL, NULL, 0,
+                                "the feature table for cutoff %s has no column \"%s\"", day, name);
+        bool categorical = ck_schema_kind(schema, j) == CK_FEATURE_CATEGORICAL;
+        if (ck_features_is_categorical(f, (size_t)c) != categorical)
+            return ck_error_set(err, CK_EINVAL, NULL, 0,
+                                "column \"%s\" is %s in the feature table for cutoff %s but %s in "
+                                "the schema",
+                                name, categorical ? "numeric" : "categorical", day,
+                                categorical ? "categorical" : "numeric");
+    }
+    return CK_OK;
+}
+
+int ck_dataset_from_features(ck_dataset **out, const ck_features *const *tables, size_t n_tables,
+                             bool need_labels, const ck_schema *schema, ck_error *err)
+{
+    *out = NULL;
+    assert(tables != NULL || n_tables == 0);
+    if (n_tables == 0)
+        return ck_error_set(err, CK_EINVAL, NULL, 0, "no feature table");
+    /* labels only when every table has them: rows without one (-1) are then left out */
+    bool has_labels = true;
+    for (size_t t = 0; t < n_tables; t++) {
+        if (ck_features_has_label(tables[t]))
+            continue;
+        if (need_labels)
+            return no_labels(tables[t], err);
+        has_labels = false;
+    }
+    ck_schema *own = NULL;
+    int rc = schema != NULL ? ck_schema_copy(&own, schema, err)
+                            : stacked_schema(&own, tables, n_tables, err);
+    if (rc < 0)
+        return rc;
+    size_t n_features = ck_schema_n_features(own);
+    size_t n_rows = 0;
+    for (size_t t = 0; t < n_tables; t++) {
+        const int8_t *labels = has_labels ? ck_features_labels(tables[t]) : NULL;
+        for (size_t i = 0; i < ck_features_n_rows(tables[t]); i++)
+            n_rows += labels == NULL || labels[i] >= 0;
+        if ((rc = match_columns(tables[t], own, err)) < 0) {
+            ck_schema_free(own);
+            return rc;
+        }
+    }
+    ck_dataset *d = dataset_new(n_features, n_rows, has_labels, "customer_id");
+    if (d == NULL) {
+        ck_schema_free(own);
+        return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
+    }
+    d->schema = own;
+    size_t at = 0;
+    for (size_t t = 0; t < n_tables; t++) {
+        const ck_features *f = tables[t];
+        const int8_t *labels = has_labels ? ck_features_labels(f) : NULL;
+        size_t kept = 0;
+        for (size_t i = 0; i < ck_features_n_rows(f); i++) {
+            if (labels != NULL && labels[i] < 0)
+                continue;
+            if (labels != NULL)
+                d->labels[at + kept] = labels[i];
+            const char *id = ck_features_row_id(f, i);
+            if (!push_id(d, at + kept, id, strlen(id))) {
+                rc = ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
+                goto fail;
+            }
+            kept++;
+        }
+        for (size_t j = 0; j < n_features; j++) {
+            long c = ck_features_column_index(f, ck_schema_name(own, j));
+            if ((rc = stack_column(d, j, at, f, (size_t)c, labels, err)) < 0)
+                goto fail;
+        }
+        at += kept;
+    }
+    d->n_rows = n_rows;
+    *out = d;
+    return CK_OK;
+fail:
+    ck_dataset_free(d);
+    return rc;
+}
+
+/* ---- splitting ----------------------------------------------------------------------- */
+
+/* The rows of @p d where (mask[i] != 0) == want, in order. */
+/* The rows of d whose mask is `want` (n of them): their ids, labels and weights, and
+ * room for their columns, filled by split_columns(). */
+static ck_dataset *subset(const ck_dataset *d, const uint8_t *mask, bool want, size_t n)
+{
+    ck_dataset *s = dataset_new(d->n_features, n, d->labels != NULL, d->id_name);
+    if (s == NULL)
+        return NULL;
+    if (d->weights != NULL && (s->weights = ck__alloc_array(n, sizeof *s->weights)) == NULL)
+        goto fail;
+    if (ck_schema_copy(&s->schema, d->schema, NULL) < 0)
+        goto fail;
+    size_t k = 0;
+    for (size_t i = 0; i < d->n_rows; i++) {
+        if ((mask[i] != 0) != want)
+            continue;
+        if (d->labels != NULL)
+            s->labels[k] = d->labels[i];
+        if (d->weights != NULL)
+            s->weights[k] = d->weights[i];
+        const char *id = ck_dataset_row_id(d, i);
+        if (!push_id(s, k, id, strlen(id)))
+            goto fail;
+        k++;
+    }
+    s->n_rows = n;
+    return s;
+fail:
+    ck_dataset_free(s);
+    return NULL;
+}
+
+/* Each column of d into a (mask 0) and b (mask 1); with `consume`, d's column is freed
+ * once copied. Cannot fail: a and b have their room already. */
+static void split_columns(ck_dataset *d, const uint8_t *mask, ck_dataset *a, ck_dataset *b,
+                          bool consume)
+{
+    for (size_t j = 0; j < d->n_features; j++) {
+        const float *src = d->columns[j];
+        float *to_a = a->columns[j], *to_b = b->columns[j];
+        for (size_t i = 0; i < d->n_rows; i++)
+            if (mask[i] != 0)
+                *to_b++ = src[i];
+            else
+                *to_a++ = src[i];
+        if (consume) {
+            free(d->columns[j]);
+            d->columns[j] = NULL;
+        }
+    }
+}
+
+static int split(ck_dataset *d, const uint8_t *mask, bool consume, ck_dataset **a_out,
+                 ck_dataset **b_out, ck_error *err)
+{
+    assert(mask != NULL || d->n_rows == 0);
+    *a_out = *b_out = NULL;
+    size_t n_b = 0;
+    for (size_t i = 0; i < d->n_rows; i++)
+        n_b += mask[i] != 0;
+    ck_dataset *a = subset(d, mask, false, d->n_rows - n_b);
+    ck_dataset *b = a != NULL ? subset(d, mask, true, n_b) : NULL;
+    if (b == NULL) {
+        ck_dataset_free(a);
+        return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
+    }
+    split_columns(d, mask, a, b, consume);
+    *a_out = a;
+    *b_out = b;
+    return CK_OK;
+}
+
+int ck_dataset_split(const ck_dataset *d, const uint8_t *mask, ck_dataset **a_out,
+                     ck_dataset **b_out, ck_error *err)
+{
+    /* not consumed: d's columns are only read */
+    return split((ck_dataset *)d, mask, false, a_out, b_out, err);
+}
+
+int ck_dataset_split_consume(ck_dataset **d, const uint8_t *mask, ck_dataset **a_out,
+                             ck_dataset **b_out, ck_error *err)
+{
+    int rc = split(*d, mask, true, a_out, b_out, err);
+    if (rc == CK_OK) {
+        ck_dataset_free(*d);
+        *d = NULL;
+    }
+    return rc;
+}

@@ -1,0 +1,949 @@
+/*
+ * Gradient-boosted stumps for log loss (see gbm.h).
+ *
+ * Each round: gradients g = w(p − y) and hessians h = w p(1 − p) of every row; one
+ * histogram of (Σg, Σh) per feature over its bins; for each feature the split with the
+ * largest gain G_L²/(H_L + λ) + G_R²/(H_R + λ) − G²/(H + λ) (Chen & Guestrin 2016, eq. 7),
+ * missing values tried on both sides; the best feature's stump is added with leaf values
+ * −η G/(H + λ), and the scores move by them.
+ *
+ * Histograms are built from quantised gradients (Shi et al., "Quantized Training of
+ * Gradient Boosting Decision Trees", NeurIPS 2022): g and h are rounded stochastically
+ * (unbiased) to small integers and packed into one 64-bit word, g in the high half and h
+ * in the low half, so a bin update is a single integer add, and integer sums are exact
+ * and independent of the order of addition, hence of the thread count. The quantisation
+ * only chooses the split: the leaf values of the chosen split are then computed from the
+ * exact gradients. Categorical levels are ordered by G/(H + λ) and split as a prefix of
+ * that order against the rest (Fisher 1958; LightGBM's many-vs-many split).
+ */
+#include "churnkit/gbm.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "data/bins.h"
+#include "churnkit/metrics.h"
+#include "learn/gbm/gbm_int.h"
+#include "base/parallel.h"
+#include "base/util.h"
+
+/* ---- compiled model: step tables --------------------------------------------------- */
+
+static int compare_double(const void *pa, const void *pb)
+{
+    double a = *(const double *)pa, b = *(const double *)pb;
+    return (a > b) - (a < b);
+}
+
+static void free_tables(ck_gbm *m)
+{
+    if (m->tables == NULL)
+        return;
+    for (size_t j = 0; j < ck_schema_n_features(m->schema); j++) {
+        free(m->tables[j].thresholds);
+        free(m->tables[j].thresholds_f);
+        free(m->tables[j].values);
+        free(m->tables[j].level_values);
+    }
+    free(m->tables);
+    m->tables = NULL;
+}
+
+static bool level_goes_left(const ck__stump *s, size_t code)
+{
+    for (size_t k = 0; k < s->n_left_levels; k++)
+        if (s->left_levels[k] == code)
+            return true;
+    return false;
+}
+
+/* Compile feature j's stumps, in stump order, into its step table. */
+static int compile_feature(ck_gbm *m, size_t j)
+{
+    ck__step_table *t = &m->tables[j];
+    bool categorical = ck_schema_kind(m->schema, j) == CK_FEATURE_CATEGORICAL;
+    size_t n_mine = 0;
+    for (size_t s = 0; s < m->n_stumps; s++)
+        n_mine += m->stumps[s].feature == j;
+    if (categorical) {
+        t->n_levels = ck_schema_n_levels(m->schema, j);
+        t->level_values = calloc(t->n_levels + 1, sizeof *t->level_values);
+        if (t->level_values == NULL)
+            return CK_ENOMEM;
+    } else {
+        t->thresholds = ck__alloc_array(n_mine, sizeof *t->thresholds);
+        if (t->thresholds == NULL)
+            return CK_ENOMEM;
+        for (size_t s = 0; s < m->n_stumps; s++)
+            if (m->stumps[s].feature == j)
+                t->thresholds[t->n_thresholds++] = m->stumps[s].threshold;
+        qsort(t->thresholds, t->n_thresholds, sizeof *t->thresholds, compare_double);
+        size_t distinct = 0;
+        for (size_t k = 0; k < t->n_thresholds; k++)
+            if (k == 0 || t->thresholds[k] != t->thresholds[distinct - 1])
+                t->thresholds[distinct++] = t->thresholds[k];
+        t->n_thresholds = distinct;
+        t->values = calloc(distinct + 1, sizeof *t->values);
+        if (t->values == NULL)
+            return CK_ENOMEM;
+    }
+    for (size_t s = 0; s < m->n_stumps; s++) {
+        const ck__stump *st = &m->stumps[s];
+        if (st->feature != j)
+            continue;
+        t->missing_value += st->missing_left ? st->left_value : st->right_value;
+        if (categorical) {
+            for (size_t code = 0; code < t->n_levels; code++)
+                t->level_values[code] +=
+                    level_goes_left(st, code) ? st->left_value : st->right_value;
+            t->unseen_value += st->right_value;
+        } else {
+            /* interval k is (t[k − 1], t[k]]: left of every threshold from t[k] on */
+            for (size_t k = 0; k <= t->n_thresholds; k++)
+                t->values[k] += k < t->n_thresholds && t->thresholds[k] <= st->threshold
+                                    ? st->left_value
+                                    : st->right_value;
+        }
+        m->importance[j] += st->gain;
+    }
+    return CK_OK;
+}
+
+int ck__gbm_compile(ck_gbm *m, ck_error *err)
+{
+    size_t n_features = ck_schema_n_features(m->schema);
+    free_tables(m);
+    free(m->importance);
+    m->tables = calloc(n_features + 1, sizeof *m->tables);
+    m->importance = calloc(n_features + 1, sizeof *m->importance);
+    if (m->tables == NULL || m->importance == NULL)
+        return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
+    for (size_t j = 0; j < n_features; j++)
+        if (compile_feature(m, j) != CK_OK)
+            return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
+    return ck__gbm_index(m, err);
+}
+
+/* The largest float not above t (t finite). */
+static float float_below(double t)
+{
+    if (t >= (double)FLT_MAX)
+        return FLT_MAX;
+    if (t < -(double)FLT_MAX)
+        return -HUGE_VALF;
+    float f = (float)t;
+    return (double)f > t ? nextafterf(f, -HUGE_VALF) : f;
+}
+
+int ck__gbm_index(ck_gbm *m, ck_error *err)
+{
+    for (size_t j = 0; j < ck_schema_n_features(m->schema); j++) {
+        ck__step_table *t = &m->tables[j];
+        free(t->thresholds_f);
+        t->thresholds_f = ck__alloc_array(t->n_thresholds, sizeof *t->thresholds_f);
+        if (t->thresholds_f == NULL)
+            return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
+        for (size_t k = 0; k < t->n_thresholds; k++)
+            t->thresholds_f[k] = float_below(t->thresholds[k]);
+        bool zero = t->missing_value == 0 && t->unseen_value == 0;
+        for (size_t k = 0; zero && t->values && k <= t->n_thresholds; k++)
+            zero = t->values[k] == 0;
+        for (size_t k = 0; zero && k < t->n_levels; k++)
+            zero = t->level_values[k] == 0;
+        t->constant_zero = zero;
+    }
+    return CK_OK;
+}
+
+void ck_gbm_free(ck_gbm *m)
+{
+    if (m == NULL)
+        return;
+    free_tables(m);
+    for (size_t s = 0; s < m->n_stumps; s++)
+        free(m->stumps[s].left_levels);
+    free(m->stumps);
+    free(m->importance);
+    ck_schema_free(m->schema);
+    free(m);
+}
+
+const ck_schema *ck_gbm_schema(const ck_gbm *m)
+{
+    return m->schema;
+}
+
+const double *ck_gbm_importance(const ck_gbm *m)
+{
+    return m->importance;
+}
+
+/* f_j(x): the step table's value at x. */
+static double table_value(const ck__step_table *t, bool categorical, float x)
+{
+    if (isnan(x))
+        return t->missing_value;
+    if (categorical) /* codes are exact small integers; anything else is unseen */
+        return x >= 0 && x < (float)t->n_levels ? t->level_values[(size_t)x] : t->unseen_value;
+    /* branch-free lower bound (Khuong & Morin, "Array Layouts for Comparison-Based
+     * Searching", 2017): the first k with x <= thresholds[k] */
+    const double *base = t->thresholds;
+    size_t n = t->n_thresholds;
+    double v = x;
+    if (n == 0)
+        return t->values[0];
+    while (n > 1) {
+        size_t half = n / 2;
+        base = base[half] < v ? base + half : base;
+        n -= half;
+    }
+    return t->values[(size_t)(base - t->thresholds) + (*base < v)];
+}
+
+double ck_gbm_logit_row(const ck_gbm *m, const float *row)
+{
+    double logit = m->base_score;
+    for (size_t j = 0; j < ck_schema_n_features(m->schema); j++)
+        logit += table_value(&m->tables[j], ck_schema_kind(m->schema, j) == CK_FEATURE_CATEGORICAL,
+                             row[j]);
+    return logit;
+}
+
+void ck_gbm_contributions(const ck_gbm *m, const float *row, double *contrib, double *base_out)
+{
+    for (size_t j = 0; j < ck_schema_n_features(m->schema); j++)
+        contrib[j] = table_value(&m->tables[j],
+                                 ck_schema_kind(m->schema, j) == CK_FEATURE_CATEGORICAL, row[j]);
+    *base_out = m->base_score;
+}
+
+typedef struct predict_job {
+    const ck_gbm *m;
+    const ck_dataset *d;
+    double *out;
+} predict_job;
+
+/* Tables with at most this many thresholds are scored by counting, in one vectorised
+ * pass per threshold, how many each value exceeds; larger ones by binary search. */
+#define COUNT_SEARCH_MAX 32
+
+/* out[i] += f(x[i]) for a numeric feature of a block of n ≤ BLOCK rows. NaN exceeds no
+ * threshold, so it lands on index 0 and the missing value is then selected without a
+ * branch: missing values fall anywhere in the data. */
+static void add_numeric(const ck__step_table *t, const float *x, double *out, size_t n)
+{
+    uint32_t idx[1024];
+    size_t k = t->n_thresholds;
+    if (k <= COUNT_SEARCH_MAX) {
+        for (size_t i = 0; i < n; i++)
+            idx[i] = 0;
+        for (size_t q = 0; q < k; q++) {
+            float th = t->thresholds_f[q];
+            for (size_t i = 0; i < n; i++)
+                idx[i] += x[i] > th;
+        }
+    } else {
+        for (size_t i = 0; i < n; i++) {
+            float v = x[i];
+            const float *base = t->thresholds_f;
+            size_t len = k;
+            while (len > 1) {
+                size_t half = len / 2;
+                base = base[half] < v ? base + half : base;
+                len -= half;
+            }
+            idx[i] = (uint32_t)(base - t->thresholds_f) + (*base < v);
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        double value = t->values[idx[i]];
+        out[i] += x[i] == x[i] ? value : t->missing_value;
+    }
+}
+
+/* Rows in blocks, feature by feature within a block: each column is read in order and
+ * each step table stays in cache for the whole block. */
+static int predict_rows(size_t lo, size_t hi, void *arg)
+{
+    const predict_job *job = arg;
+    const ck_gbm *m = job->m;
+    size_t n_features = ck_schema_n_features(m->schema);
+    for (size_t start = lo; start < hi; start += 1024) {
+        size_t n = (start + 1024 < hi ? start + 1024 : hi) - start;
+        double *out = job->out + start;
+        for (size_t i = 0; i < n; i++)
+            out[i] = m->base_score;
+        for (size_t j = 0; j < n_features; j++) {
+            const float *x = ck_dataset_column(job->d, j) + start;
+            const ck__step_table *t = &m->tables[j];
+            if (t->constant_zero)
+                continue;
+            if (ck_schema_kind(m->schema, j) == CK_FEATURE_CATEGORICAL)
+                for (size_t i = 0; i < n; i++)
+                    out[i] += table_value(t, true, x[i]);
+            else
+                add_numeric(t, x, out, n);
+        }
+        for (size_t i = 0; i < n; i++)
+            out[i] = ck__logistic(out[i]);
+    }
+    return 0;
+}
+
+static bool same_schema(const ck_schema *a, const ck_schema *b)
+{
+    if (ck_schema_n_features(a) != ck_schema_n_features(b))
+        return false;
+    for (size_t j = 0; j < ck_schema_n_features(a); j++)
+        if (strcmp(ck_schema_name(a, j), ck_schema_name(b, j)) != 0 ||
+            ck_schema_kind(a, j) != ck_schema_kind(b, j))
+            return false;
+    return true;
+}
+
+int ck_gbm_predict(const ck_gbm *m, const ck_dataset *d, double *prob, int n_threads, ck_error *err)
+{
+    if (!same_schema(m->schema, ck_dataset_schema(d)))
+        return ck_error_set(err, CK_EINVAL, NULL, 0,
+                            "the data's features do not match the model's");
+    predict_job job = { m, d, prob };
+    ck__parallel_for(ck_dataset_n_rows(d), 4096, n_threads, predict_rows, &job);
+    return CK_OK;
+}
+
+/* ---- training ---------------------------------------------------------------------- */
+
+/* Packed quantised gradient: g · 2³² + h, h ≥ 0. Sums of up to 2^31 / QMAX rows fit. */
+typedef int64_t packed_gh;
+
+static void unpack(packed_gh v, double *g, double *h)
+{
+    int64_t hq = v & 0xFFFFFFFF;
+    *h = (double)hq;
+    *g = (double)((v - hq) / 4294967296LL);
+}
+
+/* A counter-based uniform in [0, 1): splitmix64 of (seed, round, row), so every row's
+ * draw is fixed whatever thread computes it. */
+static double uniform_at(uint64_t seed, uint64_t round, uint64_t row)
+{
+    uint64_t z = seed ^ (round * 0xD1B54A32D192ED03ull) ^ (row * 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    z ^= z >> 31;
+    return (double)(z >> 11) * 0x1.0p-53;
+}
+
+typedef struct split {
+    double gain;
+    size_t feature;
+    int threshold_bin;     /* numeric: bins <= this go left */
+    uint8_t left_set[256]; /* categorical: 1 for bins going left */
+    bool missing_left;
+    bool valid;
+} split;
+
+/* Rows are cut into fixed blocks for sums of doubles, so that the order of addition, and
+ * so every bit of the model, does not depend on the thread count. */
+#define SUM_BLOCK 65536
+/* Rows quantised at a time before their histogram updates: 32 KiB of packed values,
+ * reread from L1 for each group of eight features. */
+#define CHUNK 4096
+
+typedef struct trainer {
+    const ck_gbm_params *p;
+    const ck__bins *bins;
+    size_t n, n_features;
+    int n_workers;
+    const float *y;
+    double *w;               /* row weights incl. pos_weight */
+    double *odds;            /* e^(−logit) of each row: p = 1 / (1 + odds) */
+    float *g, *h;            /* gradients this round (0 for rows left out); floats halve
+                                the memory, and their sums are taken in double */
+    double *g_max, *h_max;   /* per worker */
+    double g_scale, h_scale; /* real value of one quantum */
+    int qmax;
+    uint32_t (*counts)[256]; /* rows per bin per feature (all training rows) */
+    packed_gh (*hist)[256];  /* n_workers × 2 × (n_groups × 8) histograms */
+    size_t hist_stride;      /* histograms per worker */
+    split *best;             /* per feature */
+    double *block_sums;      /* 4 per SUM_BLOCK */
+    /* the stump of the previous round, applied while computing this round's gradients */
+    bool has_update;
+    size_t update_feature;
+    double update_by_bin[256];
+    double update_factor[256]; /* exp(−value): the odds move by a product, with no exp */
+    const split *chosen;
+    int round;
+} trainer;
+
+static void worker_range(const trainer *t, size_t k, size_t *lo, size_t *hi)
+{
+    *lo = t->n * k / (size_t)t->n_workers;
+    *hi = t->n * (k + 1) / (size_t)t->n_workers;
+}
+
+/* Pass one: apply last round's stump, then this round's gradients and their maxima. */
+static int gradients(size_t first, size_t last, void *arg)
+{
+    trainer *t = arg;
+    bool subsample = t->p->subsample < 1.0;
+    for (size_t k = first; k < last; k++) {
+        size_t lo, hi;
+        worker_range(t, k, &lo, &hi);
+        double g_max = 0, h_max = 0;
+        for (size_t i = lo; i < hi; i++) {
+            if (t->has_update)
+                t->odds[i] *= t->update_factor[ck__bin_at(t->bins, t->update_feature, i)];
+            double prob = 1.0 / (1.0 + t->odds[i]);
+            bool in =
+                !subsample || uniform_at(t->p->seed, 2 * (uint64_t)t->round, i) < t->p->subsample;
+            double g = in ? t->w[i] * (prob - t->y[i]) : 0.0;
+            double h = in ? t->w[i] * prob * (1.0 - prob) : 0.0;
+            t->g[i] = (float)g;
+            t->h[i] = (float)h;
+            double g_abs = g < 0 ? -g : g;
+            g_max = g_abs > g_max ? g_abs : g_max;
+            h_max = h > h_max ? h : h_max;
+        }
+        t->g_max[k] = g_max;
+        t->h_max[k] = h_max;
+    }
+    return 0;
+}
+
+/* Stochastic rounding, E[q] = x / scale exactly, packed as g · 2³² + h. */
+static void quantise(const trainer *t, size_t lo, size_t hi, packed_gh *out)
+{
+    uint64_t stream = 2 * (uint64_t)t->round + 1;
+    double gs = 1.0 / t->g_scale, hs = 1.0 / t->h_scale;
+    for (size_t i = lo; i < hi; i++) {
+        double u = uniform_at(t->p->seed, stream, i);
+        int64_t gq = (int64_t)floor(t->g[i] * gs + u), hq = (int64_t)floor(t->h[i] * hs + u);
+        gq = gq > t->qmax ? t->qmax : gq < -t->qmax ? -t->qmax : gq;
+        hq = hq > t->qmax ? t->qmax : hq;
+        out[i - lo] = gq * 4294967296LL + hq;
+    }
+}
+
+/* Pass two: each worker's histograms of every feature over its rows. Integer sums, so
+ * adding the workers' histograms gives the same totals for any split of the rows. Even
+ * and odd rows go to two copies: rows in a run with the same bin would otherwise wait on
+ * each other's read-modify-write of one counter. */
+static int histograms(size_t first, size_t last, void *arg)
+{
+    trainer *t = arg;
+    const ck__bins *b = t->bins;
+    packed_gh packed[CHUNK];
+    for (size_t k = first; k < last; k++) {
+        packed_gh(*even)[256] = t->hist + 2 * k * t->hist_stride;
+        packed_gh(*odd)[256] = even + t->hist_stride;
+        memset(even, 0, 2 * t->hist_stride * sizeof *even);
+        size_t lo, hi;
+        worker_range(t, k, &lo, &hi);
+        for (size_t start = lo; start < hi; start += CHUNK) {
+            size_t end = start + CHUNK < hi ? start + CHUNK : hi;
+            quantise(t, start, end, packed);
+            for (size_t grp = 0; grp < b->n_groups; grp++) {
+                packed_gh(*h0)[256] = even + grp * CK__GROUP;
+                packed_gh(*h1)[256] = odd + grp * CK__GROUP;
+                const uint8_t *r = b->data + (grp * b->n_rows + start) * CK__GROUP;
+                size_t i = 0, n = end - start;
+                /* lanes past the last feature bin to 0 and are never read */
+                for (; i + 1 < n; i += 2, r += 2 * CK__GROUP) {
+                    packed_gh v0 = packed[i], v1 = packed[i + 1];
+                    for (int lane = 0; lane < CK__GROUP; lane++) {
+                        h0[lane][r[lane]] += v0;
+                        h1[lane][r[CK__GROUP + lane]] += v1;
+                    }
+                }
+                if (i < n)
+                    for (int lane = 0; lane < CK__GROUP; lane++)
+                        h0[lane][r[lane]] += packed[i];
+            }
+        }
+        for (size_t j = 0; j < t->hist_stride; j++)
+            for (int bin = 0; bin < 256; bin++)
+                even[j][bin] += odd[j][bin];
+    }
+    return 0;
+}
+
+static double leaf_score(double g, double h, double lambda)
+{
+    return g * g / (h + lambda);
+}
+
+/* Consider one partition; keep it when it beats *best. Sums are in real units. */
+static void consider(split *best, const trainer *t, double gl, double hl, size_t cl, double gt,
+                     double ht, size_t ct, double parent)
+{
+    double gr = gt - gl, hr = ht - hl;
+    size_t cr = ct - cl;
+    const ck_gbm_params *p = t->p;
+    if (hl < p->min_child_weight || hr < p->min_child_weight || cl < (size_t)p->min_samples_leaf ||
+        cr < (size_t)p->min_samples_leaf)
+        return;
+    double gain = leaf_score(gl, hl, p->lambda) + leaf_score(gr, hr, p->lambda) - parent;
+    if (gain > best->gain) {
+        best->gain = gain;
+        best->valid = true;
+    }
+}
+
+typedef struct level_stat {
+    double g, h, ratio;
+    size_t count;
+    int bin;
+} level_stat;
+
+static int compare_ratio(const void *pa, const void *pb)
+{
+    const level_stat *a = pa, *b = pb;
+    if (a->ratio != b->ratio)
+        return a->ratio < b->ratio ? -1 : 1;
+    return a->bin - b->bin;
+}
+
+static void best_split_of(trainer *t, size_t j)
+{
+    split *best = &t->best[j];
+    memset(best, 0, sizeof *best);
+    best->feature = j;
+    const packed_gh *hist = t->hist[j];
+    const uint32_t *count = t->counts[j];
+    double g[256], h[256];
+    double gt = 0, ht = 0;
+    size_t ct = 0;
+    for (int b = 0; b < 256; b++) {
+        unpack(hist[b], &g[b], &h[b]);
+        g[b] *= t->g_scale;
+        h[b] *= t->h_scale;
+        gt += g[b];
+        ht += h[b];
+        ct += count[b];
+    }
+    double parent = leaf_score(gt, ht, t->p->lambda);
+    double gm = g[CK__BIN_MISSING], hm = h[CK__BIN_MISSING];
+    size_t cm = count[CK__BIN_MISSING];
+    if (!t->bins->categorical[j]) {
+        size_t n_bins = t->bins->n_edges[j] + 1;
+        double gl = 0, hl = 0;
+        size_t cl = 0;
+        for (size_t k = 0; k < n_bins; k++) {
+            gl += g[k];
+            hl += h[k];
+            cl += count[k];
+            /* k = n_bins − 1 puts every present value left: a split on missingness */
+            if (k + 1 == n_bins && cm == 0)
+                break;
+            double before = best->gain;
+            consider(best, t, gl, hl, cl, gt, ht, ct, parent);
+            if (best->gain > before) {
+                best->threshold_bin = (int)k;
+                best->missing_left = false;
+            }
+            if (cm > 0 && k + 1 < n_bins) {
+                before = best->gain;
+                consider(best, t, gl + gm, hl + hm, cl + cm, gt, ht, ct, parent);
+                if (best->gain > before) {
+                    best->threshold_bin = (int)k;
+                    best->missing_left = true;
+                }
+            }
+        }
+        return;
+    }
+    level_stat levels[256];
+    int n_levels = 0;
+    for (int b = 0; b < CK__BIN_OTHER; b++)
+        if (count[b] > 0)
+            levels[n_levels++] =
+                (level_stat){ g[b], h[b], g[b] / (h[b] + t->p->lambda), count[b], b };
+    qsort(levels, (size_t)n_levels, sizeof *levels, compare_ratio);
+    double gl = 0, hl = 0;
+    size_t cl = 0;
+    for (int k = 0; k + 1 < n_levels || (k + 1 == n_levels && (cm > 0 || count[CK__BIN_OTHER]));
+         k++) {
+        gl += levels[k].g;
+        hl += levels[k].h;
+        cl += levels[k].count;
+        for (int side = 0; side < 2; side++) {
+            if (side == 1 && cm == 0)
+                break;
+            double before = best->gain;
+            consider(best, t, gl + side * gm, hl + side * hm, cl + (side ? cm : 0), gt, ht, ct,
+                     parent);
+            if (best->gain > before) {
+                memset(best->left_set, 0, sizeof best->left_set);
+                for (int q = 0; q <= k; q++)
+                    best->left_set[levels[q].bin] = 1;
+                best->missing_left = side == 1;
+            }
+        }
+    }
+}
+
+static int find_splits(size_t lo, size_t hi, void *arg)
+{
+    trainer *t = arg;
+    for (size_t j = lo; j < hi; j++)
+        best_split_of(t, j);
+    return 0;
+}
+
+static bool goes_left(const split *s, bool categorical, uint8_t bin)
+{
+    if (bin == CK__BIN_MISSING)
+        return s->missing_left;
+    if (categorical)
+        return s->left_set[bin] != 0;
+    return bin <= s->threshold_bin;
+}
+
+/* Exact (Σg, Σh) of each side of the chosen split, per fixed block of rows. */
+static int side_sums(size_t first, size_t last, void *arg)
+{
+    trainer *t = arg;
+    const split *s = t->chosen;
+    bool categorical = t->bins->categorical[s->feature];
+    for (size_t blk = first; blk < last; blk++) {
+        size_t lo = blk * SUM_BLOCK, hi = lo + SUM_BLOCK < t->n ? lo + SUM_BLOCK : t->n;
+        double gl = 0, hl = 0, gr = 0, hr = 0;
+        for (size_t i = lo; i < hi; i++) {
+            if (goes_left(s, categorical, ck__bin_at(t->bins, s->feature, i))) {
+                gl += t->g[i];
+                hl += t->h[i];
+            } else {
+                gr += t->g[i];
+                hr += t->h[i];
+            }
+        }
+        double *out = t->block_sums + 4 * blk;
+        out[0] = gl, out[1] = hl, out[2] = gr, out[3] = hr;
+    }
+    return 0;
+}
+
+/* Turn the chosen split into a stump with leaf values from the exact gradients. */
+static int make_stump(ck__stump *out, trainer *t, const split *s, const ck_schema *schema)
+{
+    size_t j = s->feature;
+    bool categorical = t->bins->categorical[j];
+    size_t n_blocks = (t->n + SUM_BLOCK - 1) / SUM_BLOCK;
+    t->chosen = s;
+    ck__parallel_for(n_blocks, 1, t->p->n_threads, side_sums, t);
+    double gl = 0, hl = 0, gr = 0, hr = 0;
+    for (size_t blk = 0; blk < n_blocks; blk++) {
+        const double *sum = t->block_sums + 4 * blk;
+        gl += sum[0], hl += sum[1], gr += sum[2], hr += sum[3];
+    }
+    const ck_gbm_params *p = t->p;
+    memset(out, 0, sizeof *out);
+    out->feature = (uint32_t)j;
+    out->missing_left = s->missing_left;
+    out->left_value = -p->learning_rate * gl / (hl + p->lambda);
+    out->right_value = -p->learning_rate * gr / (hr + p->lambda);
+    out->gain = leaf_score(gl, hl, p->lambda) + leaf_score(gr, hr, p->lambda) -
+                leaf_score(gl + gr, hl + hr, p->lambda);
+    if (!categorical) {
+        size_t n_edges = t->bins->n_edges[j];
+        /* past the last edge: every present value goes left (a split on missingness) */
+        out->threshold =
+            (size_t)s->threshold_bin < n_edges ? t->bins->edges[j][s->threshold_bin] : DBL_MAX;
+        return CK_OK;
+    }
+    size_t n_levels = ck_schema_n_levels(schema, j);
+    out->left_levels = ck__alloc_array(n_levels, sizeof *out->left_levels);
+    if (out->left_levels == NULL)
+        return CK_ENOMEM;
+    for (size_t code = 0; code < n_levels && code < CK__BIN_OTHER; code++)
+        if (s->left_set[code])
+            out->left_levels[out->n_left_levels++] = (uint32_t)code;
+    return CK_OK;
+}
+
+/* The stump's value for each bin of its feature. */
+static void stump_by_bin(double by_bin[256], const ck__bins *bins, const ck__stump *st,
+                         const split *s)
+{
+    bool categorical = bins->categorical[st->feature];
+    for (int b = 0; b < 256; b++)
+        by_bin[b] = goes_left(s, categorical, (uint8_t)b) ? st->left_value : st->right_value;
+}
+
+/* Validation: scores moved by the stump, and the log loss, in fixed blocks. */
+typedef struct valid_job {
+    const ck__bins *bins;
+    size_t feature;
+    const double *by_bin;
+    double *score;
+    const float *y;
+    const double *w;
+    double *block_sums; /* 2 per block: loss, weight */
+} valid_job;
+
+static int valid_update(size_t first, size_t last, void *arg)
+{
+    valid_job *v = arg;
+    for (size_t blk = first; blk < last; blk++) {
+        size_t lo = blk * SUM_BLOCK, hi = lo + SUM_BLOCK;
+        if (hi > v->bins->n_rows)
+            hi = v->bins->n_rows;
+        double loss = 0, weight = 0;
+        for (size_t i = lo; i < hi; i++) {
+            double z = v->score[i] += v->by_bin[ck__bin_at(v->bins, v->feature, i)];
+            /* log(1 + e^z) − y z, stable for large |z| */
+            double softplus = z > 0 ? z + log1p(exp(-z)) : log1p(exp(z));
+            loss += v->w[i] * (softplus - v->y[i] * z);
+            weight += v->w[i];
+        }
+        v->block_sums[2 * blk] = loss;
+        v->block_sums[2 * blk + 1] = weight;
+    }
+    return 0;
+}
+
+static int row_weights(double **out, const ck_dataset *d, double pos_weight)
+{
+    size_t n = ck_dataset_n_rows(d);
+    const float *y = ck_dataset_labels(d), *w = ck_dataset_weights(d);
+    *out = ck__alloc_array(n, sizeof **out);
+    if (*out == NULL)
+        return CK_ENOMEM;
+    for (size_t i = 0; i < n; i++)
+        (*out)[i] = (w ? w[i] : 1.0) * (y[i] > 0.5 ? pos_weight : 1.0);
+    return CK_OK;
+}
+
+static int check_params(const ck_gbm_params *p, const ck_dataset *train, ck_error *err)
+{
+    const char *bad = NULL;
+    if (p->rounds < 1)
+        bad = "rounds must be at least 1";
+    else if (!(p->learning_rate > 0 && p->learning_rate <= 1))
+        bad = "learning_rate must be in (0, 1]";
+    else if (p->max_bins < 2 || p->max_bins > 255)
+        bad = "max_bins must be 2 to 255";
+    else if (!(p->lambda >= 0) || !(p->min_child_weight >= 0) || p->min_samples_leaf < 1)
+        bad = "lambda and min_child_weight must be >= 0, min_samples_leaf >= 1";
+    else if (!(p->pos_weight > 0) || !(p->subsample > 0 && p->subsample <= 1))
+        bad = "pos_weight must be > 0 and subsample in (0, 1]";
+    else if (p->patience < 0 || p->n_threads < 1)
+        bad = "patience must be >= 0 and n_threads >= 1";
+    if (bad != NULL)
+        return ck_error_set(err, CK_EINVAL, NULL, 0, "%s", bad);
+    if (ck_dataset_labels(train) == NULL || ck_dataset_n_rows(train) == 0)
+        return ck_error_set(err, CK_EINVAL, NULL, 0, "no labelled rows to train on");
+    return CK_OK;
+}
+
+/* Scores of a dataset under the compiled model so far: base + Σ tables. */
+static void evaluate(ck_gbm_report *r, const ck_gbm *m, const ck_dataset *train,
+                     const ck_dataset *valid, const double *train_w, const double *valid_w,
+                     int n_threads)
+{
+    const ck_dataset *sets[2] = { train, valid };
+    const double *weights[2] = { train_w, valid_w };
+    double *loss[2] = { &r->train_logloss, &r->valid_logloss };
+    double *auc[2] = { &r->train_auc, &r->valid_auc };
+    for (int k = 0; k < 2; k++) {
+        *loss[k] = *auc[k] = NAN;
+        if (sets[k] == NULL)
+            continue;
+        size_t n = ck_dataset_n_rows(sets[k]);
+        double *prob = ck__alloc_array(n, sizeof *prob);
+        float *fw = ck__alloc_array(n, sizeof *fw);
+        if (prob != NULL && fw != NULL &&
+            ck_gbm_predict(m, sets[k], prob, n_threads, NULL) == CK_OK) {
+            for (size_t i = 0; i < n; i++)
+                fw[i] = (float)weights[k][i];
+            *loss[k] = ck_metrics_logloss(prob, ck_dataset_labels(sets[k]), fw, n);
+            ck_metrics_auc(auc[k], prob, ck_dataset_labels(sets[k]), fw, n, NULL);
+        }
+        free(prob);
+        free(fw);
+    }
+}
+
+int ck_gbm_train(ck_gbm **out, const ck_dataset *train, const ck_dataset *valid,
+                 const ck_gbm_params *params, ck_gbm_report *report, ck_progress_fn progress,
+                 void *payload, ck_error *err)
+{
+    *out = NULL;
+    int rc = check_params(params, train, err);
+    if (rc < 0)
+        return rc;
+    if (valid != NULL && ck_dataset_labels(valid) == NULL)
+        return ck_error_set(err, CK_EINVAL, NULL, 0, "the validation rows have no labels");
+    size_t n = ck_dataset_n_rows(train), n_features = ck_dataset_n_features(train);
+    size_t nv = valid ? ck_dataset_n_rows(valid) : 0;
+    int threads = params->n_threads;
+    trainer t = { .p = params, .n = n, .n_features = n_features, .y = ck_dataset_labels(train) };
+    /* one worker per thread, but never rows so few that a thread is not worth it */
+    t.n_workers = n / threads >= 16384 ? threads : (int)(n / 16384) + 1;
+    ck__bins bins = { 0 }, vbins = { 0 };
+    double *vscore = NULL, *vw = NULL, *vsums = NULL;
+    ck_gbm *m = calloc(1, sizeof *m);
+    size_t stump_cap = 0, n_blocks = (n + SUM_BLOCK - 1) / SUM_BLOCK;
+    size_t nv_blocks = (nv + SUM_BLOCK - 1) / SUM_BLOCK;
+    if (m == NULL)
+        goto nomem;
+    if ((rc = ck_schema_copy(&m->schema, ck_dataset_schema(train), err)) < 0)
+        goto fail;
+    if ((rc = ck__bins_fit(&bins, train, params->max_bins, threads, err)) < 0 ||
+        (valid && (rc = ck__bins_apply(&vbins, &bins, valid, threads, err)) < 0))
+        goto fail;
+    t.bins = &bins;
+    t.hist_stride = bins.n_groups * CK__GROUP;
+    if (row_weights(&t.w, train, params->pos_weight) != CK_OK ||
+        (valid && row_weights(&vw, valid, params->pos_weight) != CK_OK))
+        goto nomem;
+    t.odds = ck__alloc_array(n, sizeof *t.odds);
+    t.g = ck__alloc_array(n, sizeof *t.g);
+    t.h = ck__alloc_array(n, sizeof *t.h);
+    t.g_max = calloc((size_t)t.n_workers, sizeof *t.g_max);
+    t.h_max = calloc((size_t)t.n_workers, sizeof *t.h_max);
+    t.counts = calloc(n_features + 1, sizeof *t.counts);
+    t.hist = calloc(2 * t.hist_stride * (size_t)t.n_workers + 1, sizeof *t.hist);
+    t.best = calloc(n_features + 1, sizeof *t.best);
+    t.block_sums = calloc(4 * n_blocks + 4, sizeof *t.block_sums);
+    vscore = valid ? ck__alloc_array(nv, sizeof *vscore) : NULL;
+    vsums = valid ? calloc(2 * nv_blocks + 2, sizeof *vsums) : NULL;
+    if (!t.odds || !t.g || !t.h || !t.g_max || !t.h_max || !t.counts || !t.hist || !t.best ||
+        !t.block_sums || (valid && (!vscore || !vsums)))
+        goto nomem;
+
+    /* the base score: the logit of the weighted positive rate */
+    double pos = 0, total = 0;
+    for (size_t i = 0; i < n; i++) {
+        pos += t.w[i] * t.y[i];
+        total += t.w[i];
+    }
+    if (pos <= 0 || pos >= total) {
+        rc = ck_error_set(err, CK_EINVAL, NULL, 0,
+                          "the training labels are all %s: nothing to learn",
+                          pos <= 0 ? "0 (retained)" : "1 (churned)");
+        goto fail;
+    }
+    m->base_score = log(pos / (total - pos));
+    for (size_t i = 0; i < n; i++)
+        t.odds[i] = exp(-m->base_score);
+    for (size_t i = 0; i < nv; i++)
+        vscore[i] = m->base_score;
+    for (size_t j = 0; j < n_features; j++)
+        for (size_t i = 0; i < n; i++)
+            t.counts[j][ck__bin_at(&bins, j, i)]++;
+    /* quanta: the largest |g| and h map to qmax, small enough that Σ over n rows fits */
+    int64_t fit = (int64_t)(2147483647 / (n ? n : 1));
+    t.qmax = (int)(fit < 127 ? (fit < 1 ? 1 : fit) : 127);
+
+    double best_loss = HUGE_VAL;
+    int best_rounds = 0, since_best = 0;
+    for (t.round = 0; t.round < params->rounds; t.round++) {
+        ck__parallel_for((size_t)t.n_workers, 1, threads, gradients, &t);
+        double g_max = 0, h_max = 0;
+        for (int k = 0; k < t.n_workers; k++) {
+            g_max = t.g_max[k] > g_max ? t.g_max[k] : g_max;
+            h_max = t.h_max[k] > h_max ? t.h_max[k] : h_max;
+        }
+        if (g_max == 0 || h_max == 0)
+            break;
+        t.g_scale = g_max / t.qmax;
+        t.h_scale = h_max / t.qmax;
+        ck__parallel_for((size_t)t.n_workers, 1, threads, histograms, &t);
+        for (int k = 1; k < t.n_workers; k++)
+            for (size_t j = 0; j < t.hist_stride; j++)
+                for (int b = 0; b < 256; b++)
+                    t.hist[j][b] += t.hist[2 * (size_t)k * t.hist_stride + j][b];
+        ck__parallel_for(n_features, 1, threads, find_splits, &t);
+        const split *chosen = NULL;
+        for (size_t j = 0; j < n_features; j++)
+            if (t.best[j].valid && (chosen == NULL || t.best[j].gain > chosen->gain))
+                chosen = &t.best[j];
+        if (chosen == NULL || chosen->gain <= 0)
+            break;
+        if (!ck__grow((void **)&m->stumps, &stump_cap, m->n_stumps + 1, sizeof *m->stumps))
+            goto nomem;
+        ck__stump *st = &m->stumps[m->n_stumps];
+        if (make_stump(st, &t, chosen, m->schema) != CK_OK)
+            goto nomem;
+        m->n_stumps++;
+        /* the training scores move at the start of the next round's gradient pass */
+        stump_by_bin(t.update_by_bin, &bins, st, chosen);
+        for (int b = 0; b < 256; b++)
+            t.update_factor[b] = exp(-t.update_by_bin[b]);
+        t.update_feature = st->feature;
+        t.has_update = true;
+        if (valid) {
+            valid_job v = { &vbins, st->feature, t.update_by_bin, vscore, ck_dataset_labels(valid),
+                            vw,     vsums };
+            ck__parallel_for(nv_blocks, 1, threads, valid_update, &v);
+            double loss = 0, weight = 0;
+            for (size_t blk = 0; blk < nv_blocks; blk++) {
+                loss += vsums[2 * blk];
+                weight += vsums[2 * blk + 1];
+            }
+            loss /= weight;
+            if (loss < best_loss - 1e-12) {
+                best_loss = loss;
+                best_rounds = (int)m->n_stumps;
+                since_best = 0;
+            } else if (params->patience > 0 && ++since_best >= params->patience) {
+                t.round++;
+                break;
+            }
+        }
+        if (progress && t.round % 10 == 0)
+            progress((double)t.round / params->rounds, payload);
+    }
+    int rounds_run = t.round < params->rounds ? t.round : params->rounds;
+    if (valid && params->patience > 0) {
+        for (size_t s = (size_t)best_rounds; s < m->n_stumps; s++)
+            free(m->stumps[s].left_levels);
+        m->n_stumps = (size_t)best_rounds;
+    }
+    if ((rc = ck__gbm_compile(m, err)) < 0)
+        goto fail;
+    /* the per-row training state is no longer needed: free it before scoring the data,
+     * so the peak stays at the matrix, its bins and one row of gradients */
+    free(t.g);
+    free(t.h);
+    free(t.odds);
+    t.g = t.h = NULL;
+    t.odds = NULL;
+    if (report != NULL) {
+        report->rounds_run = rounds_run;
+        report->rounds_kept = (int)m->n_stumps;
+        ck__bins_free(&bins);
+        evaluate(report, m, train, valid, t.w, vw, threads);
+    }
+    if (progress)
+        progress(1.0, payload);
+    *out = m;
+    rc = CK_OK;
+    goto done;
+nomem:
+    rc = ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
+fail:
+    ck_gbm_free(m);
+done:
+    ck__bins_free(&bins);
+    ck__bins_free(&vbins);
+    free(t.w);
+    free(t.odds);
+    free(t.g);
+    free(t.h);
+    free(t.g_max);
+    free(t.h_max);
+    free(t.counts);
+    free(t.hist);
+    free(t.best);
+    free(t.block_sums);
+    free(vscore);
+    free(vsums);
+    free(vw);
+    return rc;
+}

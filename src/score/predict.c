@@ -1,0 +1,289 @@
+/*
+ * churn-predict's output rows (see predict.h). Text is appended by hand, not printed:
+ * at ten million rows, printf's format parsing and FILE locking cost more than the
+ * scoring itself. Numbers go through ck__format_fixed(), which gives printf's digits.
+ */
+#include "churnkit/predict.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "io/csv_int.h"
+#include "base/numfmt.h"
+#include "base/util.h"
+
+int ck_predict_writer_init(ck_predict_writer *w, const ck_model *model,
+                           const ck_predict_rules *rules, const ck_ab_results *ab, int n_reasons,
+                           bool jsonl, bool budget, ck_error *err)
+{
+    *w = (ck_predict_writer){ .model = model,
+                              .rules = rules,
+                              .ab = ab,
+                              .n_reasons = n_reasons < CK_MAX_REASONS ? n_reasons : CK_MAX_REASONS,
+                              .jsonl = jsonl,
+                              .budget = budget };
+    ck_enrich_plan_init(&w->plan, ck_model_schema(model), rules);
+    return ck_reasons_new(&w->reasons, rules, ck_model_schema(model), err);
+}
+
+void ck_predict_writer_free(ck_predict_writer *w)
+{
+    ck_reasons_free(w->reasons);
+    w->reasons = NULL;
+}
+
+void ck_predict_buffer_free(ck_predict_buffer *b)
+{
+    free(b->text);
+    free(b->contrib);
+    *b = (ck_predict_buffer){ 0 };
+}
+
+/* ---- appending text ------------------------------------------------------------------ */
+
+/* Room for n more bytes; false when out of memory (the caller stops writing). */
+static bool reserve(ck_predict_buffer *b, size_t n)
+{
+    return b->len + n <= b->cap || ck__grow((void **)&b->text, &b->cap, b->len + n, 1);
+}
+
+static void put(ck_predict_buffer *b, const char *s, size_t n)
+{
+    if (n == 0) /* s may be NULL */
+        return;
+    memcpy(b->text + b->len, s, n);
+    b->len += n;
+}
+
+static void put_json_string(ck_predict_buffer *b, const char *s, size_t n)
+{
+    b->text[b->len++] = '"';
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch == '"' || ch == '\\') {
+            b->text[b->len++] = '\\';
+            b->text[b->len++] = (char)ch;
+        } else if (ch < 0x20) {
+            b->len += (size_t)snprintf(b->text + b->len, 7, "\\u%04x", ch);
+        } else {
+            b->text[b->len++] = (char)ch;
+        }
+    }
+    b->text[b->len++] = '"';
+}
+
+static void put_csv_field(ck_predict_buffer *b, const char *s, size_t n)
+{
+    if (!ck__csv_needs_quotes(s, n, ',')) {
+        put(b, s, n);
+        return;
+    }
+    b->text[b->len++] = '"';
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '"')
+            b->text[b->len++] = '"';
+        b->text[b->len++] = s[i];
+    }
+    b->text[b->len++] = '"';
+}
+
+/* One field, `key` for JSON: a string (CSV-quoted as needed; missing when NULL or
+ * empty), or a number with `decimals` digits (missing when NaN). */
+typedef struct field_writer {
+    ck_predict_buffer *b;
+    bool jsonl;
+    int k; /* fields written so far */
+    bool ok;
+} field_writer;
+
+static void field_start(field_writer *f, const char *key, size_t worst)
+{
+    size_t key_len = f->jsonl ? strlen(key) : 0; /* CSV rows name no keys */
+    f->ok = f->ok && reserve(f->b, key_len + worst + 8);
+    if (!f->ok)
+        return;
+    if (f->jsonl) {
+        put(f->b, f->k ? ", \"" : "{\"", f->k ? 3 : 2);
+        put(f->b, key, key_len);
+        put(f->b, "\": ", 3);
+    } else if (f->k) {
+        f->b->text[f->b->len++] = ',';
+    }
+    f->k++;
+}
+
+static void text_field(field_writer *f, const char *key, const char *value)
+{
+    size_t n = value ? strlen(value) : 0;
+    field_start(f, key, 6 * n + 4); /* every byte escaped, at worst */
+    if (!f->ok)
+        return;
+    if (f->jsonl && n == 0)
+        put(f->b, "null", 4);
+    else if (f->jsonl)
+        put_json_string(f->b, value, n);
+    else
+        put_csv_field(f->b, value, n);
+}
+
+static void number_field(field_writer *f, const char *key, double value, int decimals)
+{
+    char text[400];
+    size_t n = ck__format_fixed(text, value, decimals);
+    field_start(f, key, n + 4);
+    if (!f->ok)
+        return;
+    if (f->jsonl && n == 0)
+        put(f->b, "null", 4);
+    else
+        put(f->b, text, n);
+}
+
+static const char *const reason_keys[CK_MAX_REASONS] = {
+    "reason_1", "reason_2", "reason_3", "reason_4", "reason_5",
+    "reason_6", "reason_7", "reason_8", "reason_9", "reason_10",
+};
+
+int ck_predict_write_header(const ck_predict_writer *w, const char *id_name, ck_predict_buffer *b,
+                            ck_error *err)
+{
+    if (w->jsonl)
+        return CK_OK;
+    static const char *const fixed[] = {
+        "churn_probability", "risk_score",      "risk_band",  "percentile",
+        "stage_percentile",  "lifecycle_stage", "rfm_score",  "rfm_segment",
+        "recall_strategy",   "recall_channel",  "decided_by",
+    };
+    field_writer f = { b, false, 0, true };
+    text_field(&f, "", id_name);
+    for (size_t k = 0; k < sizeof fixed / sizeof *fixed; k++)
+        text_field(&f, "", fixed[k]);
+    for (int r = 0; r < w->n_reasons; r++)
+        text_field(&f, "", reason_keys[r]);
+    text_field(&f, "", "status");
+    if (w->budget)
+        text_field(&f, "", "contact");
+    if (!f.ok || !reserve(b, 1))
+        return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
+    b->text[b->len++] = '\n';
+    return CK_OK;
+}
+
+/* ---- one row ------------------------------------------------------------------------- */
+
+/* What a row says beyond the customer's own facts. */
+typedef struct decision {
+    double probability, percentile, stage_percentile;
+    const char *band, *channel;
+    ck_strategy strategy;
+    char decided_by[128];
+    char reasons[CK_MAX_REASONS][256];
+} decision;
+
+/* "rule:<name>" (snprintf is too slow for every row) */
+static void decided_by_rule(decision *d, const char *rule)
+{
+    size_t len = strlen(rule);
+    if (len > sizeof d->decided_by - 6)
+        len = sizeof d->decided_by - 6;
+    memcpy(d->decided_by, "rule:", 5);
+    memcpy(d->decided_by + 5, rule, len);
+    d->decided_by[5 + len] = '\0';
+}
+
+/* Score the row and take every decision the rules (or the A/B read-out) make. */
+static void decide(const ck_predict_writer *w, const float *row, ck_customer_facts *facts,
+                   const double *engagement, double *contrib, decision *d)
+{
+    const ck_schema *schema = ck_model_schema(w->model);
+    const ck_predict_rules *rules = w->rules;
+    /* the logit is the base plus the contributions, summed in feature order as the
+     * model's own scoring does: one pass gives both the score and the reasons */
+    double logit;
+    ck_model_contributions(w->model, row, contrib, &logit);
+    for (size_t j = 0; j < ck_schema_n_features(schema); j++)
+        logit += contrib[j];
+    double prob = ck_model_logistic(logit);
+    /* a reason raises this customer's risk above the average training customer's: the
+     * contribution less its training mean, the feature's exact Shapley value */
+    const double *means = ck_model_contribution_means(w->model);
+    for (size_t j = 0; means && j < ck_schema_n_features(schema); j++)
+        contrib[j] -= means[j];
+    d->probability = prob;
+    /* percentiles against the training distribution kept in the model */
+    const ck_model_training *tr = ck_model_training_of(w->model);
+    if (tr->has_score_percentiles) {
+        d->percentile = ck_enrich_percentile(tr->score_percentiles, prob);
+        for (size_t s = 0; s < tr->n_stage_percentiles && facts->lifecycle_stage; s++)
+            if (strcmp(tr->stage_names[s], facts->lifecycle_stage) == 0)
+                d->stage_percentile = ck_enrich_percentile(tr->stage_percentiles[s], prob);
+    }
+    facts->probability = prob;
+    facts->band = ck_enrich_band(rules, prob, d->percentile);
+    d->band = ck_risk_band_name(facts->band);
+    const char *rule;
+    d->strategy = ck_enrich_strategy(rules, facts, &rule);
+    const char *measured_channel = NULL;
+    if (w->ab != NULL && d->strategy != CK_STRATEGY_NONE &&
+        ck_ab_results_choose(w->ab, schema, row, &d->strategy, &measured_channel, d->decided_by,
+                             sizeof d->decided_by))
+        rule = NULL; /* a measured lift decided */
+    if (rule != NULL)
+        decided_by_rule(d, rule);
+    d->channel = d->strategy == CK_STRATEGY_NONE ? NULL
+                 : measured_channel != NULL
+                     ? measured_channel
+                     : rules->recall_channels[ck_enrich_channel(rules, engagement)];
+    ck_enrich_reasons(w->reasons, row, contrib, (size_t)w->n_reasons, d->reasons);
+}
+
+int ck_predict_write_row(const ck_predict_writer *w, const char *id, const float *row, bool scored,
+                         bool contact, ck_predict_buffer *b, ck_error *err)
+{
+    const ck_schema *schema = ck_model_schema(w->model);
+    if (b->contrib == NULL && (b->contrib = ck__alloc_array(ck_schema_n_features(schema) + 1,
+                                                            sizeof *b->contrib)) == NULL)
+        return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
+    ck_customer_facts facts;
+    double engagement[CK_MAX_CHANNELS];
+    char rfm_score[4];
+    const char *segment;
+    ck_enrich_facts(&w->plan, schema, row, w->rules, &facts, engagement, rfm_score, &segment);
+    /* set field by field: an initializer would clear the reasons' 2.5 KB on every row */
+    decision d;
+    d.probability = d.percentile = d.stage_percentile = NAN;
+    d.band = d.channel = NULL;
+    d.strategy = CK_STRATEGY_NONE;
+    if (scored) {
+        decide(w, row, &facts, engagement, b->contrib, &d);
+    } else {
+        decided_by_rule(&d, "insufficient_history");
+        for (int r = 0; r < w->n_reasons; r++)
+            d.reasons[r][0] = '\0';
+    }
+    field_writer f = { b, w->jsonl, 0, true };
+    text_field(&f, "customer_id", id);
+    number_field(&f, "churn_probability", d.probability, 12);
+    number_field(&f, "risk_score", round(d.probability * 100), 0);
+    text_field(&f, "risk_band", d.band);
+    number_field(&f, "percentile", d.percentile, 1);
+    number_field(&f, "stage_percentile", d.stage_percentile, 1);
+    text_field(&f, "lifecycle_stage", facts.lifecycle_stage);
+    text_field(&f, "rfm_score", rfm_score);
+    text_field(&f, "rfm_segment", segment);
+    text_field(&f, "recall_strategy", ck_strategy_name(d.strategy));
+    text_field(&f, "recall_channel", d.channel);
+    text_field(&f, "decided_by", d.decided_by);
+    for (int r = 0; r < w->n_reasons; r++)
+        text_field(&f, reason_keys[r], d.reasons[r]);
+    text_field(&f, "status", scored ? "scored" : "insufficient_history");
+    if (w->budget)
+        number_field(&f, "contact", contact ? 1 : 0, 0);
+    if (!f.ok || !reserve(b, 2))
+        return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
+    put(b, w->jsonl ? "}\n" : "\n", w->jsonl ? 2 : 1);
+    return CK_OK;
+}
