@@ -7,7 +7,7 @@
  *
  * Datasets are written as CSV with a fixed-seed generator and read back: dense, with
  * missing values, with categoricals (missing and unseen levels too), imbalanced (3%
- * churn) and separable. The real telco and bank tables of ../shared/data check that the
+ * churn) and separable. The real telco and bank tables of tests/data check that the
  * three solvers give the same probabilities at the default tolerance (skipped with a note
  * when absent).
  */
@@ -28,11 +28,8 @@
 #include "learn/logreg/logreg_int.h"
 
 #define TMP CK_TEST_TMP "/logreg_"
-#ifndef CK_SHARED_DATA
-#define CK_SHARED_DATA CK_TEST_DATA "/../../../shared/data"
-#endif
-#define TELCO CK_SHARED_DATA "/telco/WA_Fn-UseC_-Telco-Customer-Churn.csv.gz"
-#define BANK  CK_SHARED_DATA "/bank_churn/Churn_Modelling.csv.gz"
+#define TELCO CK_TEST_DATA "/telco/WA_Fn-UseC_-Telco-Customer-Churn.csv.gz"
+#define BANK  CK_TEST_DATA "/bank_churn/Churn_Modelling.csv.gz"
 
 /* ---- helpers ------------------------------------------------------------------------ */
 

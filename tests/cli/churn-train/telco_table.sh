@@ -1,7 +1,7 @@
 # Table mode on the IBM telco export: Yes/No labels, string categoricals, blank
-# TotalCharges cells, CRLF line ends, gzip. Skipped (exit 0, a note) without shared/.
-data="$TESTS/../../shared/data/telco/WA_Fn-UseC_-Telco-Customer-Churn.csv.gz"
-if [ ! -f "$data" ]; then echo "skipped: $data is absent"; exit 0; fi
+# TotalCharges cells, CRLF line ends, gzip. The table is carried in tests/data/telco/ (see
+# its PROVENANCE.md).
+data="$TESTS/data/telco/WA_Fn-UseC_-Telco-Customer-Churn.csv.gz"
 set -e
 churn-train --table "$data" --label Churn --id customerID --model gbm --rounds 200 \
     --valid-fraction 0.25 --out model.json -q
