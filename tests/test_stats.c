@@ -8,6 +8,7 @@
 #include "churnkit/stats.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -305,18 +306,38 @@ static void test_stats__fisher(void)
         { 7, 13, 7, 13, 1.0, 0.629473188427582, 0.6294731884275822 },
         { 4, 2, 1, 20, 0.00397621701969528, 0.003976217019695281, 0.9999256781865478 },
     };
+    ck_error err = { 0 };
+    double p;
     /* probabilities from lgamma differences carry about 1e-13 relative error */
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         size_t a = cases[i].a, b = cases[i].b, c = cases[i].c, d = cases[i].d;
-        CHECK_REL(ck_stats_fisher_exact(a, b, c, d, CK_ALT_TWO_SIDED), cases[i].two, 1e-11);
-        CHECK_REL(ck_stats_fisher_exact(a, b, c, d, CK_ALT_GREATER), cases[i].greater, 1e-11);
-        CHECK_REL(ck_stats_fisher_exact(a, b, c, d, CK_ALT_LESS), cases[i].less, 1e-11);
+        CHECK_OK(ck_stats_fisher_exact(&p, a, b, c, d, CK_ALT_TWO_SIDED, &err));
+        CHECK_REL(p, cases[i].two, 1e-11);
+        CHECK_OK(ck_stats_fisher_exact(&p, a, b, c, d, CK_ALT_GREATER, &err));
+        CHECK_REL(p, cases[i].greater, 1e-11);
+        CHECK_OK(ck_stats_fisher_exact(&p, a, b, c, d, CK_ALT_LESS, &err));
+        CHECK_REL(p, cases[i].less, 1e-11);
     }
-    CHECK(ck_stats_fisher_exact(0, 0, 0, 5, CK_ALT_TWO_SIDED) == 1.0);
+    CHECK_OK(ck_stats_fisher_exact(&p, 0, 0, 0, 5, CK_ALT_TWO_SIDED, &err));
+    CHECK(p == 1.0);
     /* expected counts: 5·3/10 = 1.5 < 5 → exact; 500·15/1000 = 7.5 ≥ 5 everywhere → z */
     CHECK(ck_stats_needs_exact(3, 2, 0, 5));
     CHECK(!ck_stats_needs_exact(3, 497, 12, 488));
     CHECK(ck_stats_needs_exact(3, 497, 1, 499));
+}
+
+/* Out of memory is a code and a message, not a NaN p-value: a support of PTRDIFF_MAX/4
+ * tables cannot be sized, so the allocation fails before asking malloc. */
+static void test_stats__fisher_out_of_memory(void)
+{
+    size_t big = (size_t)PTRDIFF_MAX / 4;
+    ck_error err = { 0 };
+    double p = 0.25;
+    CHECK_EQ_INT(ck_stats_fisher_exact(&p, big, 0, 0, big, CK_ALT_TWO_SIDED, &err), CK_ENOMEM);
+    CHECK_EQ_INT(err.code, CK_ENOMEM);
+    CHECK_EQ_STR(err.msg, "out of memory");
+    CHECK(p == 0.25); /* the out parameter is left alone */
+    CHECK_EQ_INT(ck_stats_fisher_exact(&p, big, 0, 0, big, CK_ALT_GREATER, NULL), CK_ENOMEM);
 }
 
 /* Welch on two revenue samples: scipy.stats.ttest_ind(x1, x2, equal_var=False,
@@ -470,6 +491,7 @@ int main(void)
     RUN(test_stats__relative_lift);
     RUN(test_stats__ztest);
     RUN(test_stats__fisher);
+    RUN(test_stats__fisher_out_of_memory);
     RUN(test_stats__welch);
     RUN(test_stats__adjust);
     RUN(test_stats__chi2_gof);

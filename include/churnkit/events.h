@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "churnkit/error.h"
+#include "churnkit/event_types.h"
 #include "churnkit/progress.h"
 
 #ifdef __cplusplus
@@ -22,29 +23,6 @@ extern "C" {
 #endif
 
 typedef struct ck_config ck_config;
-
-/** The event vocabulary of DESIGN.md. */
-typedef enum ck_event_type {
-    CK_EV_PURCHASE,
-    CK_EV_REFUND,
-    CK_EV_VISIT,
-    CK_EV_VIEW,
-    CK_EV_FAVORITE,
-    CK_EV_CART,
-    CK_EV_POINTS_EARN,
-    CK_EV_POINTS_REDEEM,
-    CK_EV_CAMPAIGN,
-    CK_EV_COUPON,
-    CK_EV_SIGNUP,
-    CK_EV_CANCEL,
-    CK_EV_COUNT
-} ck_event_type;
-
-/** The canonical name of an event type ("purchase"), or NULL when out of range. */
-const char *ck_event_type_name(int type);
-
-/** The event type named @p name (canonical names only), or -1. */
-int ck_event_type_from_name(const char *name);
 
 /** "No channel" / "no category": the value stored when the cell is empty. */
 #define CK_NO_LEVEL UINT16_MAX

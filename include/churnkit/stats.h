@@ -7,7 +7,8 @@
  * Every function is pure and may run in several threads at once (the C library's lgamma
  * also sets the global signgam, which nothing here reads). Undefined results (an empty
  * sample, a zero variance, a parameter out of range) are NaN, never an error code: a
- * read-out prints them as "n/a" and JSON as null.
+ * read-out prints them as "n/a" and JSON as null. The functions that allocate (Fisher's
+ * test, the adjustments, the score quantiles) return CK_OK or CK_ENOMEM with a ck_error.
  */
 #ifndef CHURNKIT_STATS_H
 #define CHURNKIT_STATS_H
@@ -98,9 +99,11 @@ double ck_stats_ztest_2prop(size_t k1, size_t n1, size_t k2, size_t n2, ck_alter
  * columns: success, failure), conditional on its margins. Two-sided: the sum of the
  * probabilities of every table no more likely than the observed one, with the relative
  * tolerance 1 + 1e-7 of R's fisher.test (and SciPy's). Greater: P(A ≥ a); less: P(A ≤ a).
- * @return the p-value, or NaN on memory exhaustion (support of min(a+b, a+c)+1 tables)
+ * @param[out] out  the p-value; unchanged on failure
+ * @return CK_OK, or CK_ENOMEM (the support holds min(a+b, a+c)+1 tables)
  */
-double ck_stats_fisher_exact(size_t a, size_t b, size_t c, size_t d, ck_alternative alt);
+int ck_stats_fisher_exact(double *out, size_t a, size_t b, size_t c, size_t d, ck_alternative alt,
+                          ck_error *err);
 
 /** Whether the 2×2 table has an expected count below 5 (then Fisher's test is used). */
 int ck_stats_needs_exact(size_t a, size_t b, size_t c, size_t d);

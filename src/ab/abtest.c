@@ -919,12 +919,9 @@ static int compute_table(ck_abtest *ab, const table_spec *spec, table_store *out
             open_side(ab, a->rel_lift_ci);
         if (ck_stats_needs_exact(t->k, t->n - t->k, c->k, c->n - c->k)) {
             a->test = CK_ABTEST_FISHER;
-            a->p_value =
-                ck_stats_fisher_exact(t->k, t->n - t->k, c->k, c->n - c->k, ab->alternative);
-            if (isnan(a->p_value)) {
-                rc = oom(ab->path, err);
+            if ((rc = ck_stats_fisher_exact(&a->p_value, t->k, t->n - t->k, c->k, c->n - c->k,
+                                            ab->alternative, err)) < 0)
                 goto fail;
-            }
         } else {
             a->test = CK_ABTEST_Z;
             a->p_value = ck_stats_ztest_2prop(t->k, t->n, c->k, c->n, ab->alternative, &a->z);

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "churnkit/events.h"
+#include "churnkit/event_types.h"
 #include "config/config_int.h"
 
 static const char *const column_names[CK_COL_COUNT] = { "customer_id", "ts",      "event",

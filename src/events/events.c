@@ -21,24 +21,6 @@
 #include "base/parallel.h"
 #include "base/util.h"
 
-static const char *const event_names[CK_EV_COUNT] = {
-    "purchase",    "refund",        "visit",    "view",   "favorite", "cart",
-    "points_earn", "points_redeem", "campaign", "coupon", "signup",   "cancel",
-};
-
-const char *ck_event_type_name(int type)
-{
-    return type >= 0 && type < CK_EV_COUNT ? event_names[type] : NULL;
-}
-
-int ck_event_type_from_name(const char *name)
-{
-    for (int t = 0; t < CK_EV_COUNT; t++)
-        if (strcmp(name, event_names[t]) == 0)
-            return t;
-    return -1;
-}
-
 /* Columns under construction, in file order. */
 typedef struct batch {
     ck__intern ids, channels, categories;
@@ -144,10 +126,9 @@ static int read_header(reader *rd, const ck_csv_row *row, ck_error *err)
 
 static int lookup_event(const ck_config *cfg, const char *s, size_t len)
 {
-    for (int t = 0; t < CK_EV_COUNT; t++)
-        if (event_names[t][0] == s[0] && strlen(event_names[t]) == len &&
-            memcmp(event_names[t], s, len) == 0)
-            return t;
+    int t = ck_event_type_from_name_n(s, len);
+    if (t >= 0)
+        return t;
     for (size_t a = 0; a < cfg->n_aliases; a++)
         if (strlen(cfg->aliases[a].alias) == len && memcmp(cfg->aliases[a].alias, s, len) == 0)
             return cfg->aliases[a].event;

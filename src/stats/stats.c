@@ -485,17 +485,20 @@ static double lchoose(double n, double k)
     return lgamma(n + 1.0) - lgamma(k + 1.0) - lgamma(n - k + 1.0);
 }
 
-double ck_stats_fisher_exact(size_t a, size_t b, size_t c, size_t d, ck_alternative alt)
+int ck_stats_fisher_exact(double *out, size_t a, size_t b, size_t c, size_t d, ck_alternative alt,
+                          ck_error *err)
 {
     size_t row1 = a + b, row2 = c + d, col1 = a + c;
     size_t lo = col1 > row2 ? col1 - row2 : 0;
     size_t hi = row1 < col1 ? row1 : col1;
-    if (hi == lo)
-        return 1.0; /* one table fits the margins */
+    if (hi == lo) {
+        *out = 1.0; /* one table fits the margins */
+        return CK_OK;
+    }
     size_t n_support = hi - lo + 1;
     double *logp = ck__alloc_array(n_support, sizeof *logp);
     if (logp == NULL)
-        return NAN;
+        return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
     double max = -INFINITY;
     for (size_t i = 0; i < n_support; i++) {
         double x = (double)(lo + i);
@@ -527,7 +530,8 @@ double ck_stats_fisher_exact(size_t a, size_t b, size_t c, size_t d, ck_alternat
     }
     free(logp);
     double p = tail / total;
-    return p > 1.0 ? 1.0 : p;
+    *out = p > 1.0 ? 1.0 : p;
+    return CK_OK;
 }
 
 /* ---- Welch ---- */
