@@ -67,7 +67,7 @@ static ck_features *build(const char *events_path, const char *cutoff, const ck_
     CHECK_OK(ck_events_read_csv(&ev, events_path, &ropts, &err));
     if (ev == NULL)
         return NULL;
-    ck_features_opts fopts = { cfg, customers, all, threads, NULL, NULL };
+    ck_features_opts fopts = { cfg, customers, all, threads, NULL, NULL, false };
     CHECK_OK(ck_features_build(&f, ev, date(cutoff), &fopts, &err));
     ck_events_free(ev);
     return f;

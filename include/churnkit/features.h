@@ -37,11 +37,12 @@ typedef struct ck_features_opts {
     int n_threads;                 /**< ≥ 1; the table is identical for any count */
     ck_progress_fn progress;       /**< may be NULL */
     void *progress_payload;
+    bool no_label; /**< scoring: no label, however far the data reaches past the cutoff */
 } ck_features_opts;
 
 #define CK_FEATURES_OPTS_INIT                                                                      \
     {                                                                                              \
-        NULL, NULL, false, 1, NULL, NULL                                                           \
+        NULL, NULL, false, 1, NULL, NULL, false                                                    \
     }
 
 /** A categorical cell with no value. */
@@ -53,7 +54,7 @@ typedef struct ck_features_opts {
  * Rows are the population — customers with a purchase in [T − lookback, T) — or, with
  * `all_customers`, every customer with an event before T; in the store's customer order.
  * The label is present when the horizon [T + gap, T + gap + horizon) ends no later than
- * the end of the last day that has an event.
+ * the end of the last day that has an event, unless `no_label`.
  *
  * @param[out] out  the table; free with ck_features_free()
  * @return CK_OK, CK_EINVAL (bad options), CK_ENOMEM

@@ -628,7 +628,7 @@ int ck_features_build(ck_features **out, const ck_events *ev, int64_t cutoff,
     int64_t data_end = ck_ts_day_start(ck_events_max_ts(ev)) + CK__DAY_SECONDS;
     int64_t horizon_start = cutoff + (int64_t)cfg->gap_days * CK__DAY_SECONDS;
     ctx.label_end = horizon_start + (int64_t)cfg->horizon_days * CK__DAY_SECONDS;
-    f->has_label = n_customers > 0 && ctx.label_end <= data_end;
+    f->has_label = !opts->no_label && n_customers > 0 && ctx.label_end <= data_end;
 
     ck__parallel_for(n_customers, 1024, opts->n_threads, select_range, &ctx);
     for (size_t c = 0; c < n_customers; c++) {

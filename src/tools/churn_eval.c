@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "churnkit/churnkit.h"
+#include "churnkit/pipeline.h"
 #include "cli.h"
 
 static const char usage[] =
@@ -216,103 +217,35 @@ static const char *base_name(const char *path)
     return slash ? slash + 1 : path;
 }
 
-/* Whether two configs read an event file the same way (delimiter, columns, aliases). */
-static bool same_reading(const ck_config *a, const ck_config *b)
-{
-    if (a->delimiter != b->delimiter || a->n_aliases != b->n_aliases)
-        return false;
-    for (int c = 0; c < CK_COL_COUNT; c++)
-        if (strcmp(a->column_names[c], b->column_names[c]) != 0)
-            return false;
-    for (size_t k = 0; k < a->n_aliases; k++)
-        if (strcmp(a->aliases[k].alias, b->aliases[k].alias) != 0 ||
-            a->aliases[k].event != b->aliases[k].event)
-            return false;
-    return true;
-}
-
 /* Events mode for one model: its features and labels as of the cutoff (the features
- * table is kept for the baseline). */
-static int load_events(const options *o, loaded *m, ck_events **ev, ck_customers **customers,
-                       ck_features **table, ck_error *err)
+ * table is kept for the baseline). The events are read once, unless the second model
+ * reads them another way. */
+static int load_events(const options *o, loaded *m, const loaded *first, ck_events **ev,
+                       ck_customers **customers, ck_features **table, ck_error *err)
 {
-    const ck_model_spec *spec = ck_model_spec_of(m->model);
-    if (spec->source != CK_SOURCE_EVENTS)
-        return ck_error_set(err, CK_EINVAL, m->path, 0,
-                            "this model was trained on a table: evaluate it with --table");
-    int rc = CK_OK;
+    if (*ev != NULL && first != NULL && !ck_pipeline_same_reading(first->model, m->model)) {
+        ck_customers_free(*customers);
+        ck_events_free(*ev);
+        *customers = NULL;
+        *ev = NULL;
+    }
     if (*ev == NULL) {
-        ck_events_read_opts ropts = { &spec->config, o->skip_bad_rows, NULL, NULL, cli_progress,
-                                      "reading",     o->eval.n_threads };
-        if ((rc = ck_events_read_csv(ev, o->events, &ropts, err)) < 0)
+        ck_pipeline_read_opts ropts = { .model_path = m->path,
+                                        .purpose = "evaluate",
+                                        .events_path = o->events,
+                                        .customers_path = o->customers,
+                                        .skip_bad_rows = o->skip_bad_rows,
+                                        .n_threads = o->eval.n_threads,
+                                        .progress = cli_progress,
+                                        .progress_payload = "reading" };
+        int rc = ck_pipeline_read_events(ev, customers, m->model, &ropts, err);
+        if (rc < 0)
             return rc;
         if (ck_events_n_rejected(*ev) > 0)
             cli_warn("skipped %zu bad rows of %s", ck_events_n_rejected(*ev), o->events);
-        if (o->customers &&
-            (rc = ck_customers_read_csv(customers, o->customers, &spec->config, err)) < 0)
-            return rc;
     }
-    ck_features_opts fopts = { &spec->config, *customers, false, o->eval.n_threads, NULL, NULL };
-    if ((rc = ck_features_build(table, *ev, o->cutoff, &fopts, err)) < 0)
-        return rc;
-    if (!ck_features_has_label(*table)) {
-        char date[16];
-        ck_ts_format_date(o->cutoff, date);
-        return ck_error_set(err, CK_EINVAL, o->events, 0,
-                            "no labels as of %s: the churn horizon (%d days) runs past the last "
-                            "event; choose an earlier --cutoff",
-                            date, spec->config.gap_days + spec->config.horizon_days);
-    }
-    const ck_features *tables[1] = { *table };
-    return ck_dataset_from_features(&m->data, tables, 1, true, ck_model_schema(m->model), err);
-}
-
-/* Table mode for one model: the table read against its schema, labels required. */
-static int load_table(const options *o, loaded *m, ck_error *err)
-{
-    const ck_model_spec *spec = ck_model_spec_of(m->model);
-    bool from_table = spec->source == CK_SOURCE_TABLE;
-    const char *label = o->label                                   ? o->label
-                        : from_table && spec->label_column[0] != 0 ? spec->label_column
-                                                                   : "label";
-    const char *id = o->id ? o->id : from_table && spec->id_column[0] ? spec->id_column : NULL;
-    ck_table_opts topts = { label, id, NULL, 0, spec->config.delimiter, ck_model_schema(m->model) };
-    return ck_dataset_read_table(&m->data, o->table, &topts, err);
-}
-
-/* The models must be measured on the same rows with the same outcomes. */
-static int check_same_rows(const options *o, const loaded *a, const loaded *b, ck_error *err)
-{
-    size_t n = ck_dataset_n_rows(a->data);
-    const float *ya = ck_dataset_labels(a->data), *yb = ck_dataset_labels(b->data);
-    bool same = n == ck_dataset_n_rows(b->data);
-    for (size_t i = 0; same && i < n; i++)
-        same = ya[i] == yb[i] &&
-               strcmp(ck_dataset_row_id(a->data, i), ck_dataset_row_id(b->data, i)) == 0;
-    if (same)
-        return CK_OK;
-    return ck_error_set(err, CK_EINVAL, o->events ? o->events : o->table, 0,
-                        "the two models define churn differently (lookback, horizon or gap): "
-                        "their customers or labels differ, so they cannot be compared");
-}
-
-/* Recency alone, the obvious rule: the longer since the last purchase, the riskier. */
-static int recency_baseline(double **out, const ck_features *table, const ck_dataset *d,
-                            ck_error *err)
-{
-    long j = ck_features_column_index(table, "recency_days");
-    size_t n = ck_dataset_n_rows(d);
-    if (j < 0 || ck_features_is_categorical(table, (size_t)j) || ck_features_n_rows(table) != n)
-        return ck_error_set(err, CK_EINVAL, NULL, 0, "no recency_days column for the baseline");
-    const double *v = ck_features_values(table, (size_t)j);
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(ck_features_row_id(table, i), ck_dataset_row_id(d, i)) != 0)
-            return ck_error_set(err, CK_EINVAL, NULL, 0, "the baseline's rows are out of step");
-    *out = malloc((n + 1) * sizeof **out);
-    if (*out == NULL)
-        return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
-    memcpy(*out, v, n * sizeof **out);
-    return CK_OK;
+    return ck_pipeline_eval_set(&m->data, table, m->model, m->path, *ev, *customers, o->cutoff,
+                                o->events, o->eval.n_threads, err);
 }
 
 static void describe(char *buf, size_t size, const options *o, const loaded *m)
@@ -333,11 +266,7 @@ static void describe(char *buf, size_t size, const options *o, const loaded *m)
 /* Warn when an events evaluation is not out of time for a model. */
 static void check_out_of_time(const options *o, const loaded *m)
 {
-    const ck_model_training *tr = ck_model_training_of(m->model);
-    int64_t latest = tr->valid_cutoff;
-    for (size_t i = 0; i < tr->n_cutoffs; i++)
-        if (tr->cutoffs[i] > latest)
-            latest = tr->cutoffs[i];
+    int64_t latest = ck_pipeline_latest_cutoff(m->model);
     if (latest > 0 && o->cutoff <= latest) {
         char a[16], b[16];
         ck_ts_format_date(o->cutoff, a);
@@ -391,18 +320,12 @@ int main(int argc, char **argv)
 
     for (size_t k = 0; k < o.n_models; k++) {
         if (o.events) {
-            /* read the events again only when the second model reads them another way */
-            if (k == 1 && !same_reading(&ck_model_spec_of(m[0].model)->config,
-                                        &ck_model_spec_of(m[1].model)->config)) {
-                ck_customers_free(customers);
-                ck_events_free(ev);
-                customers = NULL;
-                ev = NULL;
-            }
-            if ((rc = load_events(&o, &m[k], &ev, &customers, &tables[k], &err)) < 0)
+            if ((rc = load_events(&o, &m[k], k > 0 ? &m[0] : NULL, &ev, &customers, &tables[k],
+                                  &err)) < 0)
                 goto done;
             check_out_of_time(&o, &m[k]);
-        } else if ((rc = load_table(&o, &m[k], &err)) < 0) {
+        } else if ((rc = ck_pipeline_eval_table(&m[k].data, m[k].model, o.table, o.label, o.id,
+                                                &err)) < 0) {
             goto done;
         }
         size_t n = ck_dataset_n_rows(m[k].data);
@@ -413,9 +336,13 @@ int main(int argc, char **argv)
         if ((rc = ck_model_predict(m[k].model, m[k].data, m[k].prob, o.eval.n_threads, &err)) < 0)
             goto done;
     }
-    if (o.n_models == 2 && (rc = check_same_rows(&o, &m[0], &m[1], &err)) < 0)
+    if (o.n_models == 2 && !ck_pipeline_same_rows(m[0].data, m[1].data)) {
+        rc = ck_error_set(&err, CK_EINVAL, o.events ? o.events : o.table, 0,
+                          "the two models define churn differently (lookback, horizon or gap): "
+                          "their customers or labels differ, so they cannot be compared");
         goto done;
-    if (o.events && (rc = recency_baseline(&baseline, tables[0], m[0].data, &err)) < 0)
+    }
+    if (o.events && (rc = ck_pipeline_recency_baseline(&baseline, tables[0], m[0].data, &err)) < 0)
         goto done;
 
     describe(description, sizeof description, &o, &m[0]);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "churnkit/churnkit.h"
+#include "churnkit/pipeline.h"
 #include "cli.h"
 
 static const char usage[] =
@@ -189,10 +190,12 @@ int main(int argc, char **argv)
                  o.rejects ? "; written to " : "", o.rejects ? o.rejects : "");
     if (o.customers && (rc = ck_customers_read_csv(&customers, o.customers, &cfg, &err)) < 0)
         goto done;
-    ck_features_opts fopts = { &cfg, customers, o.all_customers, o.threads, NULL, NULL };
-    for (size_t i = 0; i < o.n_cutoffs; i++)
-        if ((rc = ck_features_build(&tables[i], ev, o.cutoffs[i], &fopts, &err)) < 0)
-            goto done;
+    ck_features_opts fopts = { .config = &cfg,
+                               .customers = customers,
+                               .all_customers = o.all_customers,
+                               .n_threads = o.threads };
+    if ((rc = ck_pipeline_feature_tables(tables, ev, o.cutoffs, o.n_cutoffs, &fopts, &err)) < 0)
+        goto done;
     for (size_t i = 0; i < o.n_cutoffs; i++) {
         if (!ck_features_has_label(tables[i])) {
             char date[16];

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "churnkit/churnkit.h"
+#include "churnkit/pipeline.h"
 #include "cli.h"
 
 static const char usage[] =
@@ -404,123 +405,30 @@ static double seconds_since(const struct timespec *start)
 }
 
 /* Events mode: the training (and validation) sets from features as of the cutoffs. */
-static int load_events(const options *o, ck_config *cfg, ck_model_training *tr, ck_dataset **train,
-                       ck_dataset **valid, ck_error *err)
+static int load_events(const options *o, ck_model_spec *spec, ck_model_training *tr,
+                       ck_dataset **train, ck_dataset **valid, ck_error *err)
 {
     ck_events *ev = NULL;
     ck_customers *customers = NULL;
-    ck_features *tables[CK_MODEL_MAX_CUTOFFS + 1] = { NULL };
-    ck_features *valid_table = NULL;
-    size_t n_train = 0;
-    int64_t valid_cutoff = o->valid_cutoff;
-    if (!valid_cutoff && o->valid_fraction == 0 && o->n_cutoffs > 1) {
-        /* out of time by default: the latest cutoff validates */
-        for (size_t i = 0; i < o->n_cutoffs; i++)
-            if (o->cutoffs[i] > valid_cutoff)
-                valid_cutoff = o->cutoffs[i];
-    }
-    ck_events_read_opts ropts = { cfg,       o->skip_bad_rows, NULL, NULL, cli_progress,
-                                  "reading", o->gbm.n_threads };
+    ck_events_read_opts ropts = { &spec->config, o->skip_bad_rows, NULL,
+                                  NULL,          cli_progress,     "reading",
+                                  o->gbm.n_threads };
     int rc = ck_events_read_csv(&ev, o->events, &ropts, err);
     if (rc == CK_OK && ck_events_n_rejected(ev) > 0)
         cli_warn("skipped %zu bad rows of %s", ck_events_n_rejected(ev), o->events);
     if (rc == CK_OK && o->customers)
-        rc = ck_customers_read_csv(&customers, o->customers, cfg, err);
-    ck_features_opts fopts = { cfg, customers, false, o->gbm.n_threads, NULL, NULL };
-    for (size_t i = 0; rc == CK_OK && i < o->n_cutoffs; i++) {
-        if (o->cutoffs[i] == valid_cutoff)
-            continue;
-        rc = ck_features_build(&tables[n_train], ev, o->cutoffs[i], &fopts, err);
-        if (rc == CK_OK)
-            tr->cutoffs[tr->n_cutoffs++] = o->cutoffs[i];
-        n_train += rc == CK_OK;
-    }
-    if (rc == CK_OK && valid_cutoff)
-        rc = ck_features_build(&valid_table, ev, valid_cutoff, &fopts, err);
-    for (size_t i = 0; rc == CK_OK && i < n_train; i++) {
-        if (!ck_features_has_label(tables[i])) {
-            char date[16];
-            ck_ts_format_date(ck_features_cutoff(tables[i]), date);
-            rc =
-                ck_error_set(err, CK_EINVAL, o->events, 0,
-                             "no label as of %s: the churn horizon runs past the last event", date);
-        }
-    }
-    if (rc == CK_OK && valid_table && !ck_features_has_label(valid_table)) {
-        char date[16];
-        ck_ts_format_date(valid_cutoff, date);
-        rc = ck_error_set(err, CK_EINVAL, o->events, 0,
-                          "no label as of the validation cutoff %s: the churn horizon runs "
-                          "past the last event",
-                          date);
-    }
-    if (rc == CK_OK) {
-        /* scoring later must score RFM against the training population's boundaries: keep
-         * those of the latest training cutoff */
-        size_t latest = 0;
-        for (size_t i = 1; i < n_train; i++)
-            if (ck_features_cutoff(tables[i]) > ck_features_cutoff(tables[latest]))
-                latest = i;
-        ck_features_rfm_bounds(tables[latest], cfg->rfm_bounds);
-        cfg->has_rfm_bounds = true;
-        rc = ck_dataset_from_features(train, (const ck_features *const *)tables, n_train, true,
-                                      NULL, err);
-    }
-    if (rc == CK_OK && valid_table) {
-        const ck_features *v[1] = { valid_table };
-        rc = ck_dataset_from_features(valid, v, 1, true, ck_dataset_schema(*train), err);
-        tr->valid_cutoff = valid_cutoff;
-    }
-    for (size_t i = 0; i < n_train; i++)
-        ck_features_free(tables[i]);
-    ck_features_free(valid_table);
+        rc = ck_customers_read_csv(&customers, o->customers, &spec->config, err);
+    ck_pipeline_training_opts topts = { .cutoffs = o->cutoffs,
+                                        .n_cutoffs = o->n_cutoffs,
+                                        .valid_cutoff = o->valid_cutoff,
+                                        .out_of_time = o->valid_fraction == 0,
+                                        .customers = customers,
+                                        .events_path = o->events,
+                                        .n_threads = o->gbm.n_threads };
+    if (rc == CK_OK)
+        rc = ck_pipeline_training_sets(train, valid, spec, tr, ev, &topts, err);
     ck_customers_free(customers);
     ck_events_free(ev);
-    return rc;
-}
-
-/* A random validation split by --seed (rows drawn independently). */
-static int split_random(ck_dataset **train, ck_dataset **valid, double fraction, uint64_t seed,
-                        ck_error *err)
-{
-    size_t n = ck_dataset_n_rows(*train);
-    uint8_t *mask = malloc(n + 1);
-    if (mask == NULL)
-        return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
-    uint64_t state = seed ^ 0x5DEECE66Dull;
-    for (size_t i = 0; i < n; i++) {
-        /* splitmix64 stream */
-        uint64_t z = (state += 0x9E3779B97F4A7C15ull);
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-        mask[i] = (double)((z ^ (z >> 31)) >> 11) * 0x1.0p-53 < fraction;
-    }
-    ck_dataset *a = NULL, *b = NULL;
-    int rc = ck_dataset_split_consume(train, mask, &a, &b, err);
-    free(mask);
-    if (rc < 0)
-        return rc;
-    *train = a;
-    *valid = b;
-    return CK_OK;
-}
-
-static void count_labels(const ck_dataset *d, size_t *rows, size_t *positives)
-{
-    *rows = d ? ck_dataset_n_rows(d) : 0;
-    *positives = 0;
-    const float *y = d ? ck_dataset_labels(d) : NULL;
-    for (size_t i = 0; y && i < *rows; i++)
-        *positives += y[i] > 0.5f;
-}
-
-static int add_input(ck_model_training *tr, const char *role, const char *path, ck_error *err)
-{
-    ck_model_input *in = &tr->inputs[tr->n_inputs];
-    snprintf(in->role, sizeof in->role, "%s", role);
-    snprintf(in->path, sizeof in->path, "%s", path);
-    int rc = ck_sha256_file(in->sha256, path, err);
-    tr->n_inputs += rc == CK_OK;
     return rc;
 }
 
@@ -696,24 +604,23 @@ int main(int argc, char **argv)
         goto done;
     if (o.events) {
         spec.source = CK_SOURCE_EVENTS;
-        if ((rc = add_input(&tr, "events", o.events, &err)) < 0 ||
-            (o.customers && (rc = add_input(&tr, "customers", o.customers, &err)) < 0) ||
-            (rc = load_events(&o, &spec.config, &tr, &train, &valid, &err)) < 0)
+        if ((rc = ck_pipeline_add_input(&tr, "events", o.events, &err)) < 0 ||
+            (o.customers && (rc = ck_pipeline_add_input(&tr, "customers", o.customers, &err)) < 0) ||
+            (rc = load_events(&o, &spec, &tr, &train, &valid, &err)) < 0)
             goto done;
     } else {
         spec.source = CK_SOURCE_TABLE;
         snprintf(spec.label_column, sizeof spec.label_column, "%s", o.label);
         snprintf(spec.id_column, sizeof spec.id_column, "%s", o.id ? o.id : "");
         ck_table_opts topts = { o.label, o.id, o.ignore, o.n_ignore, spec.config.delimiter, NULL };
-        if ((rc = add_input(&tr, "table", o.table, &err)) < 0 ||
+        if ((rc = ck_pipeline_add_input(&tr, "table", o.table, &err)) < 0 ||
             (rc = ck_dataset_read_table(&train, o.table, &topts, &err)) < 0)
             goto done;
     }
     if (o.valid_fraction > 0 &&
-        (rc = split_random(&train, &valid, o.valid_fraction, o.gbm.seed, &err)) < 0)
+        (rc = ck_pipeline_split_random(&train, &valid, o.valid_fraction, o.gbm.seed, &err)) < 0)
         goto done;
-    count_labels(train, &tr.rows, &tr.positives);
-    count_labels(valid, &tr.valid_rows, &tr.valid_positives);
+    ck_pipeline_count_rows(&tr, train, valid);
 
     clock_gettime(CLOCK_MONOTONIC, &t1);
     time_t now = time(NULL);

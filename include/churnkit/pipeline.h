@@ -1,0 +1,208 @@
+/**
+ * @file pipeline.h
+ * @brief From data to datasets and scores, the same way in every tool: the training and
+ *        validation sets of a model, the rows an evaluation measures, the population a
+ *        model scores with its eligibility rule, shards and the budget.
+ *
+ * A model file carries its feature spec (ck_model_spec); these calls are the only place
+ * that turns events into a model's rows, so training, evaluation and scoring cannot
+ * drift apart.
+ */
+#ifndef CHURNKIT_PIPELINE_H
+#define CHURNKIT_PIPELINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "churnkit/customers.h"
+#include "churnkit/dataset.h"
+#include "churnkit/error.h"
+#include "churnkit/events.h"
+#include "churnkit/features.h"
+#include "churnkit/model.h"
+#include "churnkit/predict.h"
+#include "churnkit/progress.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** How to read the data a model scores or is evaluated on. */
+typedef struct ck_pipeline_read_opts {
+    const char *model_path;     /**< names the model in messages */
+    const char *purpose;        /**< "score", "evaluate": words the refusal of a table model */
+    const char *events_path;    /**< the behaviour history */
+    const char *customers_path; /**< customer attributes, or NULL */
+    bool skip_bad_rows;
+    ck_reject_fn on_reject; /**< called for each skipped row (may be NULL) */
+    void *reject_payload;
+    int n_threads;
+    ck_progress_fn progress; /**< may be NULL */
+    void *progress_payload;
+} ck_pipeline_read_opts;
+
+/**
+ * Read events (and customers) the way @p model reads them: its column names, aliases and
+ * delimiter. A model trained on a table is refused before anything is read.
+ * @param[out] ev_out         free with ck_events_free()
+ * @param[out] customers_out  NULL without customers_path; free with ck_customers_free()
+ * @return CK_OK, CK_EINVAL (a table model), and the codes of ck_events_read_csv() and
+ *         ck_customers_read_csv()
+ */
+int ck_pipeline_read_events(ck_events **ev_out, ck_customers **customers_out,
+                            const ck_model *model, const ck_pipeline_read_opts *opts,
+                            ck_error *err);
+
+/** Whether two models read an event file the same way (delimiter, columns, aliases), so
+ *  one reading serves both. */
+bool ck_pipeline_same_reading(const ck_model *a, const ck_model *b);
+
+/**
+ * Feature tables as of each cutoff, built with @p opts (ck_features_build()).
+ * @param[out] tables  n_cutoffs tables; on failure none is left (all freed)
+ * @return CK_OK, CK_EINVAL, CK_ENOMEM
+ */
+int ck_pipeline_feature_tables(ck_features **tables, const ck_events *ev, const int64_t *cutoffs,
+                               size_t n_cutoffs, const ck_features_opts *opts, ck_error *err);
+
+/** How the training rows of an events-mode model are made. */
+typedef struct ck_pipeline_training_opts {
+    const int64_t *cutoffs; /**< training cutoffs (start of a UTC day) */
+    size_t n_cutoffs;       /**< 1 .. CK_MODEL_MAX_CUTOFFS */
+    int64_t valid_cutoff;   /**< validate as of this cutoff; 0: see `out_of_time` */
+    bool out_of_time;       /**< with valid_cutoff 0 and several cutoffs, the latest validates */
+    const ck_customers *customers; /**< attributes, or NULL */
+    const char *events_path;       /**< names the data in messages */
+    int n_threads;
+} ck_pipeline_training_opts;
+
+/**
+ * Events mode: the training set (features and labels as of every training cutoff,
+ * stacked) and the validation set (as of the validation cutoff, coded against the
+ * training schema), with the churn definition of @p spec->config. Records the cutoffs in
+ * @p training, and the training population's RFM boundaries (of the latest training
+ * cutoff) in @p spec->config, so scoring grades RFM against them.
+ * @param[out] train_out  free with ck_dataset_free()
+ * @param[out] valid_out  NULL when nothing validates; free with ck_dataset_free()
+ * @return CK_OK, CK_EINVAL (a cutoff whose horizon runs past the data: no label),
+ *         CK_ENOMEM
+ */
+int ck_pipeline_training_sets(ck_dataset **train_out, ck_dataset **valid_out, ck_model_spec *spec,
+                              ck_model_training *training, const ck_events *ev,
+                              const ck_pipeline_training_opts *opts, ck_error *err);
+
+/**
+ * Hold out a random @p fraction of @p *train's rows for validation, each row drawn
+ * independently from @p seed; @p *train is consumed and replaced by the rest.
+ * @return CK_OK, CK_ENOMEM
+ */
+int ck_pipeline_split_random(ck_dataset **train, ck_dataset **valid_out, double fraction,
+                             uint64_t seed, ck_error *err);
+
+/** Count the rows and churned rows of @p train and @p valid (either may be NULL) into
+ *  @p training. */
+void ck_pipeline_count_rows(ck_model_training *training, const ck_dataset *train,
+                            const ck_dataset *valid);
+
+/**
+ * Add an input file with the SHA-256 of its bytes to the training record.
+ * @return CK_OK, CK_EIO, CK_EINVAL (more than CK_MODEL_MAX_INPUTS)
+ */
+int ck_pipeline_add_input(ck_model_training *training, const char *role, const char *path,
+                          ck_error *err);
+
+/**
+ * Events mode evaluation: @p model's features and labels as of @p cutoff, coded against
+ * its schema, read with its own feature spec.
+ * @param[out] table_out  the feature table the rows come from (for baselines); free with
+ *                        ck_features_free()
+ * @return CK_OK, CK_EINVAL (a table model, or no labels as of @p cutoff), CK_ENOMEM
+ */
+int ck_pipeline_eval_set(ck_dataset **out, ck_features **table_out, const ck_model *model,
+                         const char *model_path, const ck_events *ev,
+                         const ck_customers *customers, int64_t cutoff, const char *events_path,
+                         int n_threads, ck_error *err);
+
+/**
+ * Table mode evaluation: @p path read against @p model's schema, with labels. The label
+ * and id columns default to the model's (table models) or `label` and none.
+ * @return as ck_dataset_read_table()
+ */
+int ck_pipeline_eval_table(ck_dataset **out, const ck_model *model, const char *path,
+                           const char *label, const char *id, ck_error *err);
+
+/** The latest cutoff @p model was trained or validated on (0 for a table model), so an
+ *  evaluation can tell whether it is out of time. */
+int64_t ck_pipeline_latest_cutoff(const ck_model *model);
+
+/**
+ * Whether two datasets hold the same customers with the same labels in the same order
+ * (two models compared on one evaluation must be).
+ */
+bool ck_pipeline_same_rows(const ck_dataset *a, const ck_dataset *b);
+
+/**
+ * Recency alone as a score, the obvious baseline: each row's recency_days from @p table,
+ * whose rows @p d holds in the same order.
+ * @param[out] out  n_rows values; free with free()
+ * @return CK_OK, CK_EINVAL (no recency_days, or rows out of step), CK_ENOMEM
+ */
+int ck_pipeline_recency_baseline(double **out, const ck_features *table, const ck_dataset *d,
+                                 ck_error *err);
+
+/** The as-of date events are scored at by default: the start of the day after the last
+ *  event. */
+int64_t ck_pipeline_default_as_of(const ck_events *ev);
+
+/** Whether customer @p id falls in shard @p shard of @p n_shards (FNV-1a of the id, so a
+ *  customer's shard depends on nothing else); every customer when n_shards ≤ 1. */
+bool ck_pipeline_in_shard(const char *id, long shard, long n_shards);
+
+/** What a scoring run writes and whom it scores. */
+typedef struct ck_pipeline_score_opts {
+    const ck_predict_writer *writer; /**< the model, rules and output format */
+    const char *model_path;          /**< names the model in messages */
+    long shard, n_shards;            /**< n_shards ≤ 1: every customer */
+    long budget;                     /**< flag the N largest values at risk; < 0: none */
+    int n_threads;
+    ck_progress_fn progress; /**< may be NULL */
+    void *progress_payload;
+    /* events mode */
+    const ck_customers *customers; /**< attributes, or NULL */
+    int64_t as_of;                 /**< 0: ck_pipeline_default_as_of() */
+    bool all_customers; /**< also customers outside the model's population, unscored */
+    /* table mode */
+    const char *id_column; /**< NULL: the model's */
+} ck_pipeline_score_opts;
+
+/**
+ * Events mode: rebuild @p writer's model's features as of the as-of date, with the
+ * model's own feature spec, and write a row per customer of the population to @p out.
+ * A customer is scored when inside the population the model was trained on (recency
+ * within its lookback) and with at least the rules' min_events events; the others get
+ * status insufficient_history. Under a budget, contact=1 marks the N scored customers
+ * with the largest probability × revenue_365d (NaN counts as none; ties to the earlier
+ * row).
+ * @param out_path  names @p out in messages
+ * @param[out] rows_out  rows written
+ * @return CK_OK, CK_EINVAL (a table model), CK_EIO (a failed write), CK_ENOMEM
+ */
+int ck_pipeline_score_events(const ck_events *ev, const ck_pipeline_score_opts *opts, FILE *out,
+                             const char *out_path, size_t *rows_out, ck_error *err);
+
+/**
+ * Table mode: stream the table at @p path in parts on every thread and write a row per
+ * table row to @p out, in file order (the same bytes for any thread count). Under a
+ * budget the table is read twice: the values at risk first, then the rows.
+ * @return CK_OK, CK_EPARSE, CK_EIO, CK_EINVAL (no revenue_365d for a budget), CK_ENOMEM
+ */
+int ck_pipeline_score_table(const char *path, const ck_pipeline_score_opts *opts, FILE *out,
+                            const char *out_path, size_t *rows_out, ck_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

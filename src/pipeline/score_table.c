@@ -1,0 +1,189 @@
+/*
+ * Scoring a feature table in constant memory on every thread. The table is scanned in
+ * parts (ck_table_stream_scan): each part's rows are scored and written into the part's
+ * own buffer, and the buffers go to the file in part order once the scan keeps them, so
+ * the output is the same for any thread count. A budget scans twice: first every row's
+ * value at risk, keeping the best N, then the rows with their contact flags.
+ */
+#include "churnkit/pipeline.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "pipeline/select.h"
+
+typedef struct part_output {
+    ck_predict_buffer text;
+    size_t n_rows;
+    int64_t last_key;   /* where the part's last row starts, for progress */
+    ck__ranked *values; /* the budget pass: this part's values at risk */
+    size_t n_values, cap_values;
+} part_output;
+
+typedef struct table_job {
+    const ck_pipeline_score_opts *o;
+    FILE *out;
+    const char *out_path;
+    part_output *parts; /* one per scan slot */
+    ck__budget budget;
+    int64_t *contact; /* the keys of the rows to contact, ascending */
+    size_t n_contact;
+    size_t rows;
+    double file_size; /* bytes, for progress (a .gz file's keys overshoot it) */
+    double progress_from, progress_span; /* this pass's share of the progress */
+} table_job;
+
+static size_t n_features(const table_job *job)
+{
+    return ck_schema_n_features(ck_model_schema(job->o->writer->model));
+}
+
+/* Progress after a kept part: how far into the file its rows went. */
+static void part_progress(const table_job *job, const part_output *p)
+{
+    if (job->o->progress && job->file_size > 0)
+        job->o->progress(job->progress_from +
+                             job->progress_span * fmin((double)p->last_key / job->file_size, 0.999),
+                         job->o->progress_payload);
+}
+
+static int flush(const table_job *job, ck_predict_buffer *b, ck_error *err)
+{
+    if (b->len > 0 && fwrite(b->text, 1, b->len, job->out) != b->len)
+        return ck_error_set(err, CK_EIO, job->out_path, 0, "cannot write: %s", strerror(errno));
+    b->len = 0;
+    return CK_OK;
+}
+
+static int rank_block(void *ctx, const ck_table_block *b, ck_error *err)
+{
+    table_job *job = ctx;
+    part_output *p = &job->parts[b->part];
+    size_t n = n_features(job);
+    if (!ck__ranked_reserve(&p->values, &p->cap_values, p->n_values + b->n_rows))
+        return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
+    for (size_t i = 0; i < b->n_rows; i++)
+        if (ck_pipeline_in_shard(b->ids[i], job->o->shard, job->o->n_shards))
+            p->values[p->n_values++] =
+                ck__value_at_risk(job->o->writer, b->rows + i * n, b->keys[i]);
+    p->last_key = b->keys[b->n_rows - 1];
+    return CK_OK;
+}
+
+/* A kept part's values join the best so far. */
+static int rank_end_part(void *ctx, int part, bool keep, ck_error *err)
+{
+    table_job *job = ctx;
+    part_output *p = &job->parts[part];
+    size_t n = keep ? p->n_values : 0;
+    p->n_values = 0;
+    if (keep)
+        part_progress(job, p);
+    return ck__budget_offer(&job->budget, p->values, n, err);
+}
+
+static int write_block(void *ctx, const ck_table_block *b, ck_error *err)
+{
+    table_job *job = ctx;
+    part_output *p = &job->parts[b->part];
+    size_t n = n_features(job);
+    for (size_t i = 0; i < b->n_rows; i++) {
+        if (!ck_pipeline_in_shard(b->ids[i], job->o->shard, job->o->n_shards))
+            continue;
+        bool contact = ck__budget_has(job->contact, job->n_contact, b->keys[i]);
+        int rc = ck_predict_write_row(job->o->writer, b->ids[i], b->rows + i * n, true, contact,
+                                      &p->text, err);
+        if (rc < 0)
+            return rc;
+        p->n_rows++;
+    }
+    p->last_key = b->keys[b->n_rows - 1];
+    return CK_OK;
+}
+
+static int write_end_part(void *ctx, int part, bool keep, ck_error *err)
+{
+    table_job *job = ctx;
+    part_output *p = &job->parts[part];
+    if (keep) {
+        job->rows += p->n_rows;
+        part_progress(job, p);
+    }
+    p->n_rows = 0;
+    if (!keep)
+        p->text.len = 0;
+    return flush(job, &p->text, err);
+}
+
+static int open_table(const table_job *job, const char *path, ck_table_stream **s, ck_error *err)
+{
+    const ck_model *model = job->o->writer->model;
+    const ck_model_spec *spec = ck_model_spec_of(model);
+    const char *id = job->o->id_column      ? job->o->id_column
+                     : spec->id_column[0] ? spec->id_column
+                                          : NULL;
+    ck_table_opts topts = { NULL, id, NULL, 0, spec->config.delimiter, ck_model_schema(model) };
+    return ck_table_stream_open(s, path, &topts, ck_model_schema(model), err);
+}
+
+/* The first scan of a budget: the keys of the rows to contact. */
+static int choose_contacts(table_job *job, const char *path, ck_error *err)
+{
+    if (job->o->writer->plan.revenue_365d < 0)
+        return ck_error_set(err, CK_EINVAL, job->o->model_path, 0,
+                            "--budget needs revenue_365d among the model's features");
+    ck_table_stream *s = NULL;
+    ck_table_scan_fns rank = { rank_block, rank_end_part, job };
+    job->progress_span = 0.5;
+    int rc = open_table(job, path, &s, err);
+    if (rc == CK_OK)
+        rc = ck_table_stream_scan(s, job->o->n_threads, &rank, err);
+    ck_table_stream_free(s);
+    if (rc == CK_OK)
+        rc = ck__budget_keys(&job->budget, &job->contact, &job->n_contact, err);
+    job->progress_from = 0.5;
+    return rc;
+}
+
+int ck_pipeline_score_table(const char *path, const ck_pipeline_score_opts *o, FILE *out,
+                            const char *out_path, size_t *rows_out, ck_error *err)
+{
+    int n_parts = CK_TABLE_SCAN_PARTS(o->n_threads);
+    table_job job = { .o = o,
+                      .out = out,
+                      .out_path = out_path,
+                      .parts = calloc((size_t)n_parts, sizeof *job.parts),
+                      .budget = { .n_best = o->budget },
+                      .progress_span = 1.0 };
+    ck_table_stream *s = NULL;
+    struct stat st;
+    job.file_size = stat(path, &st) == 0 ? (double)st.st_size : 0;
+    int rc = job.parts ? CK_OK : ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
+    if (rc == CK_OK && o->writer->budget)
+        rc = choose_contacts(&job, path, err);
+    if (rc == CK_OK)
+        rc = open_table(&job, path, &s, err);
+    if (rc == CK_OK)
+        rc = ck_predict_write_header(o->writer, ck_table_stream_id_name(s), &job.parts[0].text,
+                                     err);
+    if (rc == CK_OK)
+        rc = flush(&job, &job.parts[0].text, err);
+    ck_table_scan_fns write = { write_block, write_end_part, &job };
+    if (rc == CK_OK)
+        rc = ck_table_stream_scan(s, o->n_threads, &write, err);
+    if (rc == CK_OK && o->progress)
+        o->progress(1.0, o->progress_payload);
+    *rows_out = job.rows;
+    ck_table_stream_free(s);
+    for (int k = 0; job.parts && k < n_parts; k++) {
+        ck_predict_buffer_free(&job.parts[k].text);
+        free(job.parts[k].values);
+    }
+    free(job.parts);
+    ck__budget_free(&job.budget);
+    free(job.contact);
+    return rc;
+}
