@@ -340,6 +340,25 @@ static void test_stats__fisher_out_of_memory(void)
     CHECK_EQ_INT(ck_stats_fisher_exact(&p, big, 0, 0, big, CK_ALT_GREATER, NULL), CK_ENOMEM);
 }
 
+/* The stored score distribution: numpy.percentile([1, 2, 3, 4], [0, 25, 50, 100]) = 1,
+ * 1.75, 2.5, 4 (NaN scores are ignored); no number at all gives NaN everywhere. */
+static void test_stats__score_quantiles(void)
+{
+    ck_error err = { 0 };
+    const double scores[5] = { 4, 2, NAN, 1, 3 };
+    double q[CK_SCORE_QUANTILES];
+    CHECK_OK(ck_stats_score_quantiles(q, scores, 5, &err));
+    CHECK_NEAR(q[0], 1, 0);
+    CHECK_NEAR(q[25], 1.75, 1e-15);
+    CHECK_NEAR(q[50], 2.5, 1e-15);
+    CHECK_NEAR(q[100], 4, 0);
+    const double none[2] = { NAN, NAN };
+    CHECK_OK(ck_stats_score_quantiles(q, none, 2, &err));
+    CHECK(isnan(q[0]) && isnan(q[50]) && isnan(q[100]));
+    CHECK_OK(ck_stats_score_quantiles(q, NULL, 0, &err));
+    CHECK(isnan(q[100]));
+}
+
 /* Welch on two revenue samples: scipy.stats.ttest_ind(x1, x2, equal_var=False,
  * alternative=...) for t and p; statsmodels.stats.weightstats.ttest_ind(..., usevar="unequal")
  * for df. Intervals: mean difference ± q·se with se = CompareMeans(DescrStatsW(x1),
@@ -492,6 +511,7 @@ int main(void)
     RUN(test_stats__ztest);
     RUN(test_stats__fisher);
     RUN(test_stats__fisher_out_of_memory);
+    RUN(test_stats__score_quantiles);
     RUN(test_stats__welch);
     RUN(test_stats__adjust);
     RUN(test_stats__chi2_gof);

@@ -14,6 +14,7 @@
 #include "churnkit/config.h"
 #include "churnkit/error.h"
 #include "churnkit/schema.h"
+#include "churnkit/stats.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -37,21 +38,12 @@ const char *ck_strategy_name(ck_strategy strategy);
 /** The strategy named @p name, or -1. */
 int ck_strategy_from_name(const char *name);
 
-/** Points of a stored score distribution: its 0th, 1st, ..., 100th percentiles. */
-#define CK_SCORE_QUANTILES 101
-
 /**
  * The percentile (0–100) of @p probability in a distribution given by its percentiles
- * (CK_SCORE_QUANTILES ascending values), by linear interpolation between them; the mean
+ * (CK_SCORE_QUANTILES ascending values, as ck_stats_score_quantiles() makes them), by linear interpolation between them; the mean
  * position over ties, so equal scores share a percentile. NaN when @p q is NULL.
  */
 double ck_enrich_percentile(const double *q, double probability);
-
-/**
- * The percentiles of @p n scores (NaN ignored) into @p q (CK_SCORE_QUANTILES values),
- * type-7 quantiles as numpy.percentile. @return CK_OK or CK_ENOMEM
- */
-int ck_enrich_score_quantiles(double *q, const double *scores, size_t n, ck_error *err);
 
 /** The band of a probability (or of its percentile, 0–100, when the rules say so). */
 ck_risk_band ck_enrich_band(const ck_predict_rules *rules, double probability, double percentile);

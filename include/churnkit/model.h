@@ -22,7 +22,7 @@
 
 #include "churnkit/config.h"
 #include "churnkit/dataset.h"
-#include "churnkit/enrich.h"
+#include "churnkit/stats.h"
 #include "churnkit/error.h"
 #include "churnkit/gbm.h"
 #include "churnkit/logreg.h"

@@ -2,7 +2,7 @@
  * @file stats.h
  * @brief The distributions and tests of an A/B read-out: normal, Student t and chi-square
  *        distributions, binomial intervals, two-proportion tests, Welch's t test,
- *        multiple-testing adjustments and two-proportion sample sizes.
+ *        multiple-testing adjustments, score distributions and two-proportion sample sizes.
  *
  * Every function is pure and may run in several threads at once (the C library's lgamma
  * also sets the global signgam, which nothing here reads). Undefined results (an empty
@@ -152,6 +152,22 @@ int ck_stats_adjust(double *adjusted, const double *p, size_t n, ck_correction m
  * @return the p-value; NaN when k < 2, the total is 0 or a weight is not positive
  */
 double ck_stats_chi2_gof(const size_t *observed, const double *weights, size_t k, double *chi2_out);
+
+/* ---- score distributions ---- */
+
+/** Points of a stored score distribution: its 0th, 1st, ..., 100th percentiles. */
+#define CK_SCORE_QUANTILES 101
+
+/**
+ * The percentiles of @p n scores (NaN ignored) into @p q (CK_SCORE_QUANTILES values),
+ * type-7 quantiles as numpy.percentile; all NaN when no score is a number.
+ * @return CK_OK or CK_ENOMEM
+ */
+int ck_stats_score_quantiles(double *q, const double *scores, size_t n, ck_error *err);
+
+/* TODO(#11): the name before the move to stats, until src/model/model.c calls
+ * ck_stats_score_quantiles(); then delete this line. */
+#define ck_enrich_score_quantiles ck_stats_score_quantiles
 
 /* ---- planning ---- */
 

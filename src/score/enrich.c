@@ -52,37 +52,6 @@ double ck_enrich_percentile(const double *q, double p)
     return (double)(first - 1) + (p - q[first - 1]) / (q[first] - q[first - 1]);
 }
 
-static int compare_double(const void *pa, const void *pb)
-{
-    double a = *(const double *)pa, b = *(const double *)pb;
-    return (a > b) - (a < b);
-}
-
-int ck_enrich_score_quantiles(double *q, const double *scores, size_t n, ck_error *err)
-{
-    double *sorted = malloc((n + 1) * sizeof *sorted);
-    if (sorted == NULL)
-        return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
-    size_t m = 0;
-    for (size_t i = 0; i < n; i++)
-        if (!isnan(scores[i]))
-            sorted[m++] = scores[i];
-    qsort(sorted, m, sizeof *sorted, compare_double);
-    for (int k = 0; k < CK_SCORE_QUANTILES; k++) {
-        if (m == 0) {
-            q[k] = NAN;
-            continue;
-        }
-        /* Hyndman & Fan definition 7 */
-        double h = (double)(m - 1) * k / 100.0;
-        size_t lo = (size_t)floor(h);
-        q[k] = lo + 1 < m ? sorted[lo] + (h - (double)lo) * (sorted[lo + 1] - sorted[lo])
-                          : sorted[m - 1];
-    }
-    free(sorted);
-    return CK_OK;
-}
-
 ck_risk_band ck_enrich_band(const ck_predict_rules *rules, double probability, double percentile)
 {
     double v = rules->bands_by_percentile ? percentile : probability;
