@@ -8,13 +8,13 @@
 #
 # The server is the test's own: initdb in a temporary directory, listening on 127.0.0.1
 # at a free port (trust authentication, loopback only, for the test's lifetime), run as
-# the postgres user when the test runs as root, stopped on exit. Skipped (exit 0,
-# "skipped: ...") only when PostgreSQL is not installed or does not start.
+# the postgres user when the test runs as root, stopped on exit. Skipped (exit 77, a ctest
+# skip, "skipped: ...") only when PostgreSQL is not installed or does not start.
 set -u
 pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 if [ -z "$pgbin" ] || [ ! -x "$pgbin/initdb" ] || [ ! -x "$pgbin/psql" ]; then
     echo "skipped: PostgreSQL is not installed (/usr/lib/postgresql/*/bin)"
-    exit 0
+    exit 77
 fi
 
 pgdir=$(mktemp -d "${TMPDIR:-/tmp}/ck-pg.XXXXXX") || exit 1
@@ -29,7 +29,7 @@ trap 'exit 1' INT TERM
 if [ "$(id -u)" = 0 ]; then
     if ! id postgres >/dev/null 2>&1; then
         echo "skipped: running as root and there is no postgres user to run the server"
-        exit 0
+        exit 77
     fi
     chown postgres "$pgdir"
     as_pg() { (cd "$pgdir" && runuser -u postgres -- "$@"); }
@@ -39,7 +39,7 @@ fi
 if ! as_pg "$pgbin/initdb" -D "$pgdir/data" -A trust -U postgres --locale=C -E UTF8 \
     >"$pgdir/initdb.log" 2>&1; then
     echo "skipped: initdb failed: $(tail -n 1 "$pgdir/initdb.log")"
-    exit 0
+    exit 77
 fi
 # a free port: the server fails to start on a port in use, so try a few
 i=0
@@ -54,7 +54,7 @@ while [ $i -lt 20 ]; do
 done
 if [ -z "$started" ]; then
     echo "skipped: the PostgreSQL server did not start: $(tail -n 1 "$pgdir/server.log")"
-    exit 0
+    exit 77
 fi
 psql() { "$pgbin/psql" -h 127.0.0.1 -p "$port" -U postgres -X -q -v ON_ERROR_STOP=1 "$@"; }
 
