@@ -15,6 +15,7 @@
 #ifndef CHURNKIT_GBM_H
 #define CHURNKIT_GBM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -90,6 +91,35 @@ int ck_gbm_predict(const ck_gbm *model, const ck_dataset *d, double *prob, int n
 
 /** Per-feature total gain of the stumps, n_features values (borrowed). */
 const double *ck_gbm_importance(const ck_gbm *model);
+
+/** The logit every row starts from: the log-odds of the weighted churn rate of the
+ *  training rows. ck_gbm_logit_row() adds each feature's table value to it. */
+double ck_gbm_base_score(const ck_gbm *model);
+
+/**
+ * One feature's step table: the function f_j that the stumps on feature j add up to.
+ * Numeric: f_j(x) = values[k] for thresholds[k − 1] < x <= thresholds[k] (k = 0 ..
+ * n_thresholds, the outer ends open), compared in double precision after the float x is
+ * widened. Categorical: level_values[code] for a level of the schema, unseen_value for
+ * any other code. A missing value (NaN) scores missing_value in both.
+ */
+typedef struct ck_gbm_table {
+    size_t n_thresholds;
+    const double *thresholds;   /**< n_thresholds, ascending; numeric only */
+    const double *values;       /**< n_thresholds + 1; NULL for a categorical feature */
+    size_t n_levels;            /**< the schema's levels; 0 for a numeric feature */
+    const double *level_values; /**< n_levels; NULL for a numeric feature */
+    double unseen_value;        /**< categorical: a code not in the schema; 0 when numeric */
+    double missing_value;       /**< a missing value */
+    bool constant_zero;         /**< every value is 0: no stump reads the feature */
+} ck_gbm_table;
+
+/**
+ * Feature @p j's step table. The arrays are borrowed, valid until the model is freed.
+ * @param j  a feature of the model's schema (< ck_schema_n_features())
+ * @param[out] out  the table
+ */
+void ck_gbm_step_table(const ck_gbm *model, size_t j, ck_gbm_table *out);
 
 #ifdef __cplusplus
 }

@@ -26,6 +26,7 @@
 #include "churnkit/error.h"
 #include "churnkit/gbm.h"
 #include "churnkit/logreg.h"
+#include "churnkit/progress.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -34,6 +35,7 @@ extern "C" {
 /** The format version this churnkit writes, and the newest it reads. */
 #define CK_MODEL_FORMAT_VERSION 1
 
+/** The model types: each is one learner behind the library's learner interface. */
 typedef enum ck_model_type { CK_MODEL_GBM_STUMPS, CK_MODEL_LOGREG } ck_model_type;
 
 /** How the training data was made, so scoring can make its input the same way. */
@@ -104,6 +106,31 @@ int ck_model_new_logreg(ck_model **out, ck_logreg *logreg, const ck_logreg_param
                         const ck_logreg_report *report, const ck_model_spec *spec,
                         const ck_model_training *training, ck_error *err);
 
+/**
+ * Train a model of any type and wrap it, with the training record, in a model: the one
+ * call for every learner (ck_model_new_gbm() and ck_model_new_logreg() wrap a body
+ * trained by hand).
+ *
+ * gbm_stumps: @p params is a ck_gbm_params; without @p valid, patience is kept as 0
+ * (there is nothing to stop on). The training report is ck_model_gbm_report().
+ * logreg: @p params is a ck_logreg_params; the model's params have C the model's (the best
+ * of the grid under cross-validation). The solver's record, with its warning when it did
+ * not converge, is ck_model_logreg_report().
+ * The record's rounds_kept (gbm_stumps), train and valid log loss and AUC are filled from
+ * training; everything else is copied from @p training.
+ *
+ * @param[out] out  the model, NULL on failure; free with ck_model_free()
+ * @param params    the learner's parameters (see above); copied
+ * @param valid     labelled validation rows, or NULL
+ * @param progress  called as training goes (may be NULL), with @p payload
+ * @return CK_OK, CK_EINVAL (bad parameters, no labels, one class only, a type without a
+ *         learner), CK_ENOMEM
+ */
+int ck_model_train(ck_model **out, ck_model_type type, const void *params,
+                   const ck_dataset *train, const ck_dataset *valid, const ck_model_spec *spec,
+                   const ck_model_training *training, ck_progress_fn progress, void *payload,
+                   ck_error *err);
+
 /** Free a model (and its body); accepts NULL. */
 void ck_model_free(ck_model *model);
 
@@ -149,6 +176,8 @@ int ck_model_load(ck_model **out, const char *path, ck_error *err);
 
 /** The kind of body. */
 ck_model_type ck_model_type_of(const ck_model *model);
+/** The model type's name as written in the file ("gbm_stumps", "logreg"); static. */
+const char *ck_model_type_name(const ck_model *model);
 /** The features the model reads (borrowed, valid until the model is freed). */
 const ck_schema *ck_model_schema(const ck_model *model);
 /** How its input is made (borrowed, valid until the model is freed). */
@@ -159,6 +188,10 @@ const ck_model_training *ck_model_training_of(const ck_model *model);
 const ck_gbm *ck_model_gbm(const ck_model *model);
 /** The stumps model's training parameters (borrowed), or NULL for another type. */
 const ck_gbm_params *ck_model_gbm_params(const ck_model *model);
+/** The stumps model's training report (borrowed), or NULL for another type. A loaded
+ *  model's rounds_run is its rounds_kept (the file keeps no more), and its losses and AUCs
+ *  are those of the training record. */
+const ck_gbm_report *ck_model_gbm_report(const ck_model *model);
 /** The logistic regression (borrowed), or NULL for another type. */
 const ck_logreg *ck_model_logreg(const ck_model *model);
 /** The logistic regression's parameters (borrowed), or NULL for another type. */

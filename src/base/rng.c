@@ -21,28 +21,14 @@
 
 #include <math.h>
 
-/* The splitmix64 output function: a bijection of 64-bit words with good avalanche. */
-static uint64_t mix64(uint64_t z)
-{
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
-    return z ^ (z >> 31);
-}
-
-static uint64_t splitmix64_next(uint64_t *x)
-{
-    *x += 0x9E3779B97F4A7C15u;
-    return mix64(*x);
-}
-
 void ck__rng_seed(ck__rng *rng, uint64_t seed, uint64_t stream)
 {
-    /* mix64 is a bijection, so for one seed distinct streams start at distinct points of
+    /* ck__mix64 is a bijection, so for one seed distinct streams start at distinct points of
      * the splitmix64 sequence; xoshiro's all-zero state cannot come out of four consecutive
      * splitmix64 outputs. */
-    uint64_t x = mix64(seed ^ 0x6A09E667F3BCC909u) ^ mix64(stream + 0xD1B54A32D192ED03u);
+    uint64_t x = ck__mix64(seed ^ 0x6A09E667F3BCC909u) ^ ck__mix64(stream + 0xD1B54A32D192ED03u);
     for (int i = 0; i < 4; i++)
-        rng->s[i] = splitmix64_next(&x);
+        rng->s[i] = ck__splitmix64(&x);
     rng->has_spare = false;
     rng->spare_normal = 0.0;
 }

@@ -1,6 +1,7 @@
 /*
- * The internal pseudo-random number generator: xoshiro256** seeded by splitmix64, and the
- * distributions the synthetic data generator draws from. Nothing here is public.
+ * The internal pseudo-random number generator: xoshiro256** seeded by splitmix64, the
+ * splitmix64 mixer itself (the one copy every module uses), and the distributions the
+ * synthetic data generator draws from. Nothing here is public.
  *
  * A generator is a plain value: copy it to fork a stream, keep one per thread. Every
  * function is reentrant (no global state, no lgamma/signgam).
@@ -16,6 +17,24 @@ typedef struct ck__rng {
     double spare_normal; /* the polar method makes two normals; the second waits here */
     bool has_spare;
 } ck__rng;
+
+/* The splitmix64 output function (G. Steele, D. Lea and C. Flood, "Fast splittable
+ * pseudorandom number generators", OOPSLA 2014): a bijection of 64-bit words with good
+ * avalanche. Also a counter-based hash: mix64 of (seed, counters) gives a draw that does
+ * not depend on the order draws are made in. */
+static inline uint64_t ck__mix64(uint64_t z)
+{
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
+    return z ^ (z >> 31);
+}
+
+/* The next output of the splitmix64 stream whose state is *x. */
+static inline uint64_t ck__splitmix64(uint64_t *x)
+{
+    *x += 0x9E3779B97F4A7C15u;
+    return ck__mix64(*x);
+}
 
 /* Seed stream `stream` of `seed`: distinct (seed, stream) pairs give unrelated sequences,
  * so each customer can own a stream and be generated independently of the others. */

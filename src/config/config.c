@@ -6,7 +6,6 @@
  */
 #include "churnkit/config.h"
 
-#include <cjson/cJSON.h>
 #include <errno.h>
 #include <math.h>
 #include <stdbool.h>
@@ -16,6 +15,7 @@
 
 #include "churnkit/event_types.h"
 #include "config/config_int.h"
+#include "io/json.h"
 
 static const char *const column_names[CK_COL_COUNT] = { "customer_id", "ts",      "event",
                                                         "amount",      "channel", "category" };
@@ -137,68 +137,26 @@ void ck_config_init(ck_config *cfg)
     predict_rules_init(&cfg->predict);
 }
 
-static int read_file(char **out, const char *path, ck_error *err)
-{
-    *out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return ck_error_set(err, CK_EIO, path, 0, "%s", strerror(errno));
-    size_t cap = 4096, len = 0;
-    char *text = malloc(cap);
-    for (;;) {
-        if (text == NULL) {
-            fclose(f);
-            return ck_error_set(err, CK_ENOMEM, path, 0, "out of memory");
-        }
-        len += fread(text + len, 1, cap - len - 1, f);
-        if (len + 1 < cap)
-            break;
-        cap *= 2;
-        char *p = realloc(text, cap);
-        if (p == NULL)
-            free(text);
-        text = p;
-    }
-    int failed = ferror(f);
-    fclose(f);
-    if (failed) {
-        free(text);
-        return ck_error_set(err, CK_EIO, path, 0, "read error");
-    }
-    text[len] = '\0';
-    *out = text;
-    return CK_OK;
-}
-
-/* The 1-based line of byte offset `pos` in `text`, for JSON syntax errors. */
-static long line_of(const char *text, const char *pos)
-{
-    long line = 1;
-    for (const char *p = text; p < pos && *p; p++)
-        line += *p == '\n';
-    return line;
-}
-
 static int bad(ck_error *err, const char *path, const char *key, const char *what)
 {
     return ck_error_set(err, CK_EINVAL, path, 0, "\"%s\": %s", key, what);
 }
 
-static int get_name(char out[CK_NAME_MAX], const cJSON *item, const char *path, const char *key,
+static int get_name(char out[CK_NAME_MAX], const ck__json *item, const char *path, const char *key,
                     ck_error *err)
 {
-    if (!cJSON_IsString(item) || item->valuestring[0] == '\0')
+    if (!ck__json_is_string(item) || ck__json_string(item)[0] == '\0')
         return bad(err, path, key, "expected a non-empty string");
-    if (strlen(item->valuestring) >= CK_NAME_MAX)
+    if (strlen(ck__json_string(item)) >= CK_NAME_MAX)
         return bad(err, path, key, "name too long (at most 63 bytes)");
-    snprintf(out, CK_NAME_MAX, "%s", item->valuestring);
+    snprintf(out, CK_NAME_MAX, "%s", ck__json_string(item));
     return CK_OK;
 }
 
-static int get_days(int *out, const cJSON *item, const char *path, const char *key, ck_error *err)
+static int get_days(int *out, const ck__json *item, const char *path, const char *key, ck_error *err)
 {
-    double v = cJSON_IsNumber(item) ? item->valuedouble : -1;
-    if (!cJSON_IsNumber(item) || v < 0 || v > 36500 || v != floor(v))
+    double v = ck__json_is_number(item) ? ck__json_number(item) : -1;
+    if (!ck__json_is_number(item) || v < 0 || v > 36500 || v != floor(v))
         return bad(err, path, key, "expected a whole number of days from 0 to 36500");
     *out = (int)v;
     return CK_OK;
@@ -206,24 +164,24 @@ static int get_days(int *out, const cJSON *item, const char *path, const char *k
 
 /* {"name in file": "canonical"}: each canonical column renamed at most once, and no two
  * columns left with the same name (both would match one header cell). */
-static int load_columns(ck_config *cfg, const cJSON *obj, const char *path, ck_error *err)
+static int load_columns(ck_config *cfg, const ck__json *obj, const char *path, ck_error *err)
 {
-    if (!cJSON_IsObject(obj))
+    if (!ck__json_is_object(obj))
         return bad(err, path, "columns", "expected an object {\"name in file\": \"canonical\"}");
     bool renamed[CK_COL_COUNT] = { false };
-    for (const cJSON *it = obj->child; it; it = it->next) {
+    for (const ck__json *it = ck__json_child(obj); it; it = ck__json_next(it)) {
         int c;
-        if (!cJSON_IsString(it))
-            return bad(err, path, it->string, "expected a canonical column name");
+        if (!ck__json_is_string(it))
+            return bad(err, path, ck__json_key(it), "expected a canonical column name");
         for (c = 0; c < CK_COL_COUNT; c++)
-            if (strcmp(it->valuestring, column_names[c]) == 0)
+            if (strcmp(ck__json_string(it), column_names[c]) == 0)
                 break;
         if (c == CK_COL_COUNT)
             return ck_error_set(err, CK_EINVAL, path, 0,
                                 "\"columns\": unknown column \"%s\" (expected customer_id, ts, "
                                 "event, amount, channel or category)",
-                                it->valuestring);
-        if (it->string[0] == '\0' || strlen(it->string) >= CK_NAME_MAX)
+                                ck__json_string(it));
+        if (ck__json_key(it)[0] == '\0' || strlen(ck__json_key(it)) >= CK_NAME_MAX)
             return ck_error_set(err, CK_EINVAL, path, 0,
                                 "\"columns\": the name for \"%s\" must be 1 to 63 bytes",
                                 column_names[c]);
@@ -231,7 +189,7 @@ static int load_columns(ck_config *cfg, const cJSON *obj, const char *path, ck_e
             return ck_error_set(err, CK_EINVAL, path, 0, "\"columns\": \"%s\" is given two names",
                                 column_names[c]);
         renamed[c] = true;
-        snprintf(cfg->column_names[c], CK_NAME_MAX, "%s", it->string);
+        snprintf(cfg->column_names[c], CK_NAME_MAX, "%s", ck__json_key(it));
     }
     for (int a = 0; a < CK_COL_COUNT; a++)
         for (int b = a + 1; b < CK_COL_COUNT; b++)
@@ -242,92 +200,92 @@ static int load_columns(ck_config *cfg, const cJSON *obj, const char *path, ck_e
     return CK_OK;
 }
 
-static int load_aliases(ck_config *cfg, const cJSON *obj, const char *path, ck_error *err)
+static int load_aliases(ck_config *cfg, const ck__json *obj, const char *path, ck_error *err)
 {
-    if (!cJSON_IsObject(obj))
+    if (!ck__json_is_object(obj))
         return bad(err, path, "event_aliases", "expected an object {\"alias\": \"event\"}");
-    for (const cJSON *it = obj->child; it; it = it->next) {
-        int type = cJSON_IsString(it) ? ck_event_type_from_name(it->valuestring) : -1;
+    for (const ck__json *it = ck__json_child(obj); it; it = ck__json_next(it)) {
+        int type = ck__json_is_string(it) ? ck_event_type_from_name(ck__json_string(it)) : -1;
         if (type < 0)
             return ck_error_set(err, CK_EINVAL, path, 0,
-                                "\"event_aliases\": \"%s\" must name a known event", it->string);
+                                "\"event_aliases\": \"%s\" must name a known event", ck__json_key(it));
         if (cfg->n_aliases == CK_MAX_ALIASES)
             return bad(err, path, "event_aliases", "too many aliases (at most 64)");
-        if (strlen(it->string) >= CK_NAME_MAX || it->string[0] == '\0')
-            return bad(err, path, it->string, "alias empty or too long");
-        snprintf(cfg->aliases[cfg->n_aliases].alias, CK_NAME_MAX, "%s", it->string);
+        if (strlen(ck__json_key(it)) >= CK_NAME_MAX || ck__json_key(it)[0] == '\0')
+            return bad(err, path, ck__json_key(it), "alias empty or too long");
+        snprintf(cfg->aliases[cfg->n_aliases].alias, CK_NAME_MAX, "%s", ck__json_key(it));
         cfg->aliases[cfg->n_aliases].event = type;
         cfg->n_aliases++;
     }
     return CK_OK;
 }
 
-static int load_days_group(const cJSON *obj, const char *group, const char *const *keys,
+static int load_days_group(const ck__json *obj, const char *group, const char *const *keys,
                            int *const *fields, size_t n, const char *path, ck_error *err)
 {
-    if (!cJSON_IsObject(obj))
+    if (!ck__json_is_object(obj))
         return bad(err, path, group, "expected an object");
-    for (const cJSON *it = obj->child; it; it = it->next) {
+    for (const ck__json *it = ck__json_child(obj); it; it = ck__json_next(it)) {
         size_t k;
         for (k = 0; k < n; k++)
-            if (strcmp(it->string, keys[k]) == 0)
+            if (strcmp(ck__json_key(it), keys[k]) == 0)
                 break;
         if (k == n)
             return ck_error_set(err, CK_EINVAL, path, 0, "\"%s\": unknown key \"%s\"", group,
-                                it->string);
-        int rc = get_days(fields[k], it, path, it->string, err);
+                                ck__json_key(it));
+        int rc = get_days(fields[k], it, path, ck__json_key(it), err);
         if (rc < 0)
             return rc;
     }
     return CK_OK;
 }
 
-static int load_bounds(double out[4], const cJSON *arr, const char *path, const char *key,
+static int load_bounds(double out[4], const ck__json *arr, const char *path, const char *key,
                        ck_error *err)
 {
-    if (!cJSON_IsArray(arr) || cJSON_GetArraySize(arr) != 4)
+    if (!ck__json_is_array(arr) || ck__json_size(arr) != 4)
         return bad(err, path, key, "expected an array of 4 ascending numbers");
     int i = 0;
-    for (const cJSON *it = arr->child; it; it = it->next, i++) {
-        if (!cJSON_IsNumber(it) || !isfinite(it->valuedouble) ||
-            (i > 0 && it->valuedouble < out[i - 1]))
+    for (const ck__json *it = ck__json_child(arr); it; it = ck__json_next(it), i++) {
+        if (!ck__json_is_number(it) || !isfinite(ck__json_number(it)) ||
+            (i > 0 && ck__json_number(it) < out[i - 1]))
             return bad(err, path, key, "expected an array of 4 ascending numbers");
-        out[i] = it->valuedouble;
+        out[i] = ck__json_number(it);
     }
     return CK_OK;
 }
 
-static int load_rfm(ck_config *cfg, const cJSON *obj, const char *path, ck_error *err)
+static int load_rfm(ck_config *cfg, const ck__json *obj, const char *path, ck_error *err)
 {
     static const char *const bound_keys[3] = { "recency_bounds", "frequency_bounds",
                                                "monetary_bounds" };
-    if (!cJSON_IsObject(obj))
+    if (!ck__json_is_object(obj))
         return bad(err, path, "rfm", "expected an object");
     bool given[3] = { false, false, false };
     int rc;
-    for (const cJSON *it = obj->child; it; it = it->next) {
+    for (const ck__json *it = ck__json_child(obj); it; it = ck__json_next(it)) {
         int d;
         for (d = 0; d < 3; d++)
-            if (strcmp(it->string, bound_keys[d]) == 0)
+            if (strcmp(ck__json_key(it), bound_keys[d]) == 0)
                 break;
         if (d < 3) {
-            if ((rc = load_bounds(cfg->rfm_bounds[d], it, path, it->string, err)) < 0)
+            if ((rc = load_bounds(cfg->rfm_bounds[d], it, path, ck__json_key(it), err)) < 0)
                 return rc;
             given[d] = true;
-        } else if (strcmp(it->string, "segments") == 0) {
-            if (!cJSON_IsArray(it) || cJSON_GetArraySize(it) != 5)
+        } else if (strcmp(ck__json_key(it), "segments") == 0) {
+            if (!ck__json_is_array(it) || ck__json_size(it) != 5)
                 return bad(err, path, "segments", "expected 5 rows (R = 1..5) of 5 names");
             int r = 0;
-            for (const cJSON *row = it->child; row; row = row->next, r++) {
-                if (!cJSON_IsArray(row) || cJSON_GetArraySize(row) != 5)
+            for (const ck__json *row = ck__json_child(it); row; row = ck__json_next(row), r++) {
+                if (!ck__json_is_array(row) || ck__json_size(row) != 5)
                     return bad(err, path, "segments", "expected 5 rows (R = 1..5) of 5 names");
                 int f = 0;
-                for (const cJSON *name = row->child; name; name = name->next, f++)
+                for (const ck__json *name = ck__json_child(row); name; name = ck__json_next(name), f++)
                     if ((rc = get_name(cfg->rfm_segments[r][f], name, path, "segments", err)) < 0)
                         return rc;
             }
         } else {
-            return ck_error_set(err, CK_EINVAL, path, 0, "\"rfm\": unknown key \"%s\"", it->string);
+            return ck_error_set(err, CK_EINVAL, path, 0, "\"rfm\": unknown key \"%s\"", ck__json_key(it));
         }
     }
     int n_given = given[0] + given[1] + given[2];
@@ -339,12 +297,12 @@ static int load_rfm(ck_config *cfg, const cJSON *obj, const char *path, ck_error
     return CK_OK;
 }
 
-static int load_channels(ck_config *cfg, const cJSON *arr, const char *path, ck_error *err)
+static int load_channels(ck_config *cfg, const ck__json *arr, const char *path, ck_error *err)
 {
-    if (!cJSON_IsArray(arr) || cJSON_GetArraySize(arr) > CK_MAX_CHANNELS)
+    if (!ck__json_is_array(arr) || ck__json_size(arr) > CK_MAX_CHANNELS)
         return bad(err, path, "channels", "expected an array of at most 16 names");
     cfg->n_channels = 0;
-    for (const cJSON *it = arr->child; it; it = it->next) {
+    for (const ck__json *it = ck__json_child(arr); it; it = ck__json_next(it)) {
         int rc = get_name(cfg->channels[cfg->n_channels], it, path, "channels", err);
         if (rc < 0)
             return rc;
@@ -353,34 +311,34 @@ static int load_channels(ck_config *cfg, const cJSON *arr, const char *path, ck_
     return CK_OK;
 }
 
-static int get_number(double *out, const cJSON *it, const char *path, const char *key, double lo,
+static int get_number(double *out, const ck__json *it, const char *path, const char *key, double lo,
                       double hi, ck_error *err)
 {
-    if (!cJSON_IsNumber(it) || !(it->valuedouble >= lo && it->valuedouble <= hi))
+    if (!ck__json_is_number(it) || !(ck__json_number(it) >= lo && ck__json_number(it) <= hi))
         return ck_error_set(err, CK_EINVAL, path, 0, "\"%s\": expected a number from %g to %g", key,
                             lo, hi);
-    *out = it->valuedouble;
+    *out = ck__json_number(it);
     return CK_OK;
 }
 
-static int load_bands(ck_predict_rules *p, const cJSON *obj, const char *path, ck_error *err)
+static int load_bands(ck_predict_rules *p, const ck__json *obj, const char *path, ck_error *err)
 {
-    if (!cJSON_IsObject(obj))
+    if (!ck__json_is_object(obj))
         return bad(err, path, "risk_bands", "expected an object");
     int rc = CK_OK;
-    for (const cJSON *it = obj->child; it && rc == CK_OK; it = it->next) {
-        if (strcmp(it->string, "by") == 0) {
-            if (!cJSON_IsString(it) || (strcmp(it->valuestring, "probability") != 0 &&
-                                        strcmp(it->valuestring, "percentile") != 0))
+    for (const ck__json *it = ck__json_child(obj); it && rc == CK_OK; it = ck__json_next(it)) {
+        if (strcmp(ck__json_key(it), "by") == 0) {
+            if (!ck__json_is_string(it) || (strcmp(ck__json_string(it), "probability") != 0 &&
+                                        strcmp(ck__json_string(it), "percentile") != 0))
                 return bad(err, path, "by", "expected \"probability\" or \"percentile\"");
-            p->bands_by_percentile = strcmp(it->valuestring, "percentile") == 0;
-        } else if (strcmp(it->string, "high") == 0) {
+            p->bands_by_percentile = strcmp(ck__json_string(it), "percentile") == 0;
+        } else if (strcmp(ck__json_key(it), "high") == 0) {
             rc = get_number(&p->band_high, it, path, "high", 0, 100, err);
-        } else if (strcmp(it->string, "medium") == 0) {
+        } else if (strcmp(ck__json_key(it), "medium") == 0) {
             rc = get_number(&p->band_medium, it, path, "medium", 0, 100, err);
         } else {
             return ck_error_set(err, CK_EINVAL, path, 0, "\"risk_bands\": unknown key \"%s\"",
-                                it->string);
+                                ck__json_key(it));
         }
     }
     double top = p->bands_by_percentile ? 100 : 1;
@@ -389,9 +347,9 @@ static int load_bands(ck_predict_rules *p, const cJSON *obj, const char *path, c
     return rc;
 }
 
-static int load_strategy(ck_predict_rules *p, const cJSON *obj, const char *path, ck_error *err)
+static int load_strategy(ck_predict_rules *p, const ck__json *obj, const char *path, ck_error *err)
 {
-    if (!cJSON_IsObject(obj))
+    if (!ck__json_is_object(obj))
         return bad(err, path, "strategy", "expected an object");
     double frequency = p->new_arrival_max_frequency;
     struct {
@@ -405,15 +363,15 @@ static int load_strategy(ck_predict_rules *p, const cJSON *obj, const char *path
         { "new_arrival_min_gap_ratio", &p->new_arrival_min_gap_ratio, 0, 1e9 },
         { "content_max_interactions_30d", &p->content_max_interactions_30d, 0, 1e9 },
     };
-    for (const cJSON *it = obj->child; it; it = it->next) {
+    for (const ck__json *it = ck__json_child(obj); it; it = ck__json_next(it)) {
         size_t k;
         for (k = 0; k < sizeof keys / sizeof *keys; k++)
-            if (strcmp(it->string, keys[k].key) == 0)
+            if (strcmp(ck__json_key(it), keys[k].key) == 0)
                 break;
         if (k == sizeof keys / sizeof *keys)
             return ck_error_set(err, CK_EINVAL, path, 0, "\"strategy\": unknown key \"%s\"",
-                                it->string);
-        int rc = get_number(keys[k].field, it, path, it->string, keys[k].lo, keys[k].hi, err);
+                                ck__json_key(it));
+        int rc = get_number(keys[k].field, it, path, ck__json_key(it), keys[k].lo, keys[k].hi, err);
         if (rc < 0)
             return rc;
     }
@@ -421,17 +379,17 @@ static int load_strategy(ck_predict_rules *p, const cJSON *obj, const char *path
     return CK_OK;
 }
 
-static int load_templates(ck_predict_rules *p, const cJSON *obj, const char *path, ck_error *err)
+static int load_templates(ck_predict_rules *p, const ck__json *obj, const char *path, ck_error *err)
 {
-    if (!cJSON_IsObject(obj))
+    if (!ck__json_is_object(obj))
         return bad(err, path, "reason_templates", "expected an object {\"feature\": \"text\"}");
-    for (const cJSON *it = obj->child; it; it = it->next) {
-        if (!cJSON_IsString(it) || strlen(it->valuestring) >= CK_TEMPLATE_MAX ||
-            strlen(it->string) >= CK_NAME_MAX)
-            return bad(err, path, it->string, "expected a text of at most 159 bytes");
+    for (const ck__json *it = ck__json_child(obj); it; it = ck__json_next(it)) {
+        if (!ck__json_is_string(it) || strlen(ck__json_string(it)) >= CK_TEMPLATE_MAX ||
+            strlen(ck__json_key(it)) >= CK_NAME_MAX)
+            return bad(err, path, ck__json_key(it), "expected a text of at most 159 bytes");
         size_t k;
         for (k = 0; k < p->n_templates; k++)
-            if (strcmp(p->templates[k].feature, it->string) == 0)
+            if (strcmp(p->templates[k].feature, ck__json_key(it)) == 0)
                 break;
         if (k == CK_MAX_TEMPLATES)
             return ck_error_set(err, CK_EINVAL, path, 0,
@@ -439,19 +397,19 @@ static int load_templates(ck_predict_rules *p, const cJSON *obj, const char *pat
                                 CK_MAX_TEMPLATES);
         if (k == p->n_templates)
             p->n_templates++;
-        snprintf(p->templates[k].feature, CK_NAME_MAX, "%s", it->string);
-        snprintf(p->templates[k].text, CK_TEMPLATE_MAX, "%s", it->valuestring);
+        snprintf(p->templates[k].feature, CK_NAME_MAX, "%s", ck__json_key(it));
+        snprintf(p->templates[k].text, CK_TEMPLATE_MAX, "%s", ck__json_string(it));
     }
     return CK_OK;
 }
 
-static int load_predict(ck_predict_rules *p, const cJSON *obj, const char *path, ck_error *err)
+static int load_predict(ck_predict_rules *p, const ck__json *obj, const char *path, ck_error *err)
 {
-    if (!cJSON_IsObject(obj))
+    if (!ck__json_is_object(obj))
         return bad(err, path, "predict", "expected an object");
     int rc = CK_OK;
-    for (const cJSON *it = obj->child; it && rc == CK_OK; it = it->next) {
-        const char *key = it->string;
+    for (const ck__json *it = ck__json_child(obj); it && rc == CK_OK; it = ck__json_next(it)) {
+        const char *key = ck__json_key(it);
         double v = 0;
         if (strcmp(key, "risk_bands") == 0) {
             rc = load_bands(p, it, path, err);
@@ -464,11 +422,11 @@ static int load_predict(ck_predict_rules *p, const cJSON *obj, const char *path,
         } else if (strcmp(key, "strategy") == 0) {
             rc = load_strategy(p, it, path, err);
         } else if (strcmp(key, "recall_channels") == 0) {
-            if (!cJSON_IsArray(it) || cJSON_GetArraySize(it) < 1 ||
-                cJSON_GetArraySize(it) > CK_MAX_CHANNELS)
+            if (!ck__json_is_array(it) || ck__json_size(it) < 1 ||
+                ck__json_size(it) > CK_MAX_CHANNELS)
                 return bad(err, path, key, "expected an array of 1 to 16 names");
             p->n_recall_channels = 0;
-            for (const cJSON *c = it->child; c && rc == CK_OK; c = c->next)
+            for (const ck__json *c = ck__json_child(it); c && rc == CK_OK; c = ck__json_next(c))
                 rc = get_name(p->recall_channels[p->n_recall_channels++], c, path, key, err);
         } else if (strcmp(key, "reason_templates") == 0) {
             rc = load_templates(p, it, path, err);
@@ -479,18 +437,18 @@ static int load_predict(ck_predict_rules *p, const cJSON *obj, const char *path,
     return rc;
 }
 
-static int load_tree(ck_config *cfg, const cJSON *root, const char *path, ck_error *err)
+static int load_tree(ck_config *cfg, const ck__json *root, const char *path, ck_error *err)
 {
     int rc = CK_OK;
-    if (!cJSON_IsObject(root))
+    if (!ck__json_is_object(root))
         return ck_error_set(err, CK_EINVAL, path, 0, "expected a JSON object");
-    for (const cJSON *it = root->child; it && rc == CK_OK; it = it->next) {
-        const char *key = it->string;
+    for (const ck__json *it = ck__json_child(root); it && rc == CK_OK; it = ck__json_next(it)) {
+        const char *key = ck__json_key(it);
         if (strcmp(key, "delimiter") == 0) {
-            if (!cJSON_IsString(it) || strlen(it->valuestring) != 1 ||
-                strchr("\"\r\n", it->valuestring[0]) != NULL)
+            if (!ck__json_is_string(it) || strlen(ck__json_string(it)) != 1 ||
+                strchr("\"\r\n", ck__json_string(it)[0]) != NULL)
                 return bad(err, path, key, "expected a one-character string");
-            cfg->delimiter = it->valuestring[0];
+            cfg->delimiter = ck__json_string(it)[0];
         } else if (strcmp(key, "columns") == 0) {
             rc = load_columns(cfg, it, path, err);
         } else if (strcmp(key, "event_aliases") == 0) {
@@ -526,22 +484,23 @@ int ck_config_load(ck_config *cfg, const char *path, ck_error *err)
 {
     ck_config_init(cfg);
     char *text;
-    int rc = read_file(&text, path, err);
+    size_t len;
+    int rc = ck__json_read_file(&text, &len, path, err);
     if (rc < 0)
         return rc;
-    cJSON *root = cJSON_Parse(text);
+    long line;
+    ck__json *root = ck__json_parse(text, len, false, &line);
     if (root == NULL) {
-        const char *at = cJSON_GetErrorPtr();
-        rc = ck_error_set(err, CK_EPARSE, path, at ? line_of(text, at) : 0, "invalid JSON");
+        rc = ck_error_set(err, CK_EPARSE, path, line, "invalid JSON");
     } else {
         rc = load_tree(cfg, root, path, err);
-        cJSON_Delete(root);
+        ck__json_free(root);
     }
     free(text);
     return rc;
 }
 
-int ck__config_from_json(ck_config *cfg, const cJSON *root, const char *path, ck_error *err)
+int ck__config_from_json(ck_config *cfg, const ck__json *root, const char *path, ck_error *err)
 {
     ck_config_init(cfg);
     return load_tree(cfg, root, path, err);

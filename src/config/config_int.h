@@ -1,5 +1,5 @@
 /*
- * The config reader, shared with the model file (model_json.c): a model's feature spec
+ * The config reader, shared with the model file (model/envelope.c): a model's feature spec
  * holds its whole config in the config-file format, and it is read back under exactly
  * the rules a config file is, so nothing that a config file may not say can reach the
  * feature builder through a model.
@@ -8,12 +8,10 @@
 #define CK_CONFIG_INT_H
 
 #include "churnkit/config.h"
-
-/* cJSON's own type, declared here so that only config.c and model_json.c include cJSON. */
-struct cJSON;
+#include "io/json.h"
 
 /* Fill `cfg` with the defaults, then apply the config object `root` (a parsed config
  * file). Errors name `path` as the file. Returns CK_OK or CK_EINVAL. */
-int ck__config_from_json(ck_config *cfg, const struct cJSON *root, const char *path, ck_error *err);
+int ck__config_from_json(ck_config *cfg, const ck__json *root, const char *path, ck_error *err);
 
 #endif

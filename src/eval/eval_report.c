@@ -28,15 +28,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/util.h"
 #include "churnkit/gbm.h"
 #include "churnkit/logreg.h"
 #include "churnkit/model.h"
 #include "churnkit/schema.h"
 #include "churnkit/version.h"
 #include "eval/eval_int.h"
-#include "learn/gbm/gbm_int.h"
 #include "io/svg.h"
-#include "base/util.h"
 
 /* one chart: its size and the plot area inside it */
 #define CHART_W          540.0
@@ -638,7 +637,7 @@ static size_t top_features(const double *gain, size_t n, size_t *out, size_t max
 /* A numeric feature's step function: value[k] on (t[k−1], t[k]]. The x range shows every
  * step with a margin; it starts at 0 when the steps do (counts, days and amounts are not
  * negative, and a negative axis would suggest they could be). */
-static int numeric_shape(FILE *fp, const ck__step_table *t, const char *name, double width,
+static int numeric_shape(FILE *fp, const ck_gbm_table *t, const char *name, double width,
                          ck_error *err)
 {
     double t0 = t->thresholds[0], t1 = t->thresholds[t->n_thresholds - 1];
@@ -684,7 +683,7 @@ static int numeric_shape(FILE *fp, const ck__step_table *t, const char *name, do
 
 /* A categorical feature's value per level, as bars from zero, the level names slanted
  * under them. */
-static void categorical_shape(FILE *fp, const ck__step_table *t, const ck_schema *schema, size_t j,
+static void categorical_shape(FILE *fp, const ck_gbm_table *t, const ck_schema *schema, size_t j,
                               const char *name, double width)
 {
     size_t shown = t->n_levels < MAX_LEVELS_SHOWN ? t->n_levels : MAX_LEVELS_SHOWN;
@@ -786,7 +785,9 @@ static int gbm_section(FILE *fp, const ck_gbm *gbm, ck_error *err)
               fp);
         for (size_t i = 0; i < shapes && rc == CK_OK; i++) {
             size_t j = order[i];
-            const ck__step_table *t = &gbm->tables[j];
+            ck_gbm_table table;
+            ck_gbm_step_table(gbm, j, &table);
+            const ck_gbm_table *t = &table;
             const char *name = ck_schema_name(schema, j);
             fputs("<div><div class=\"shape-title\"><b>", fp);
             esc(fp, name);

@@ -2,8 +2,6 @@
  * A churn-ab read-out used by churn-predict (see enrich.h): the arms of each segment and
  * of the arm × channel table, kept only with what the choice needs.
  */
-#include <cjson/cJSON.h>
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +9,7 @@
 
 #include "churnkit/enrich.h"
 #include "base/util.h"
+#include "io/json.h"
 
 typedef struct ab_arm {
     char segment_column[CK_NAME_MAX], segment_value[CK_NAME_MAX]; /* "" for arm × channel */
@@ -32,54 +31,30 @@ void ck_ab_results_free(ck_ab_results *ab)
     free(ab);
 }
 
-static void copy_string(char *out, const cJSON *item)
+static void copy_string(char *out, const ck__json *item)
 {
-    snprintf(out, CK_NAME_MAX, "%s", cJSON_IsString(item) ? item->valuestring : "");
+    snprintf(out, CK_NAME_MAX, "%s", ck__json_is_string(item) ? ck__json_string(item) : "");
 }
 
-static int add_arms(ck_ab_results *ab, const cJSON *arms, const char *column, const char *value)
+static int add_arms(ck_ab_results *ab, const ck__json *arms, const char *column, const char *value)
 {
-    for (const cJSON *a = arms ? arms->child : NULL; a; a = a->next) {
-        const cJSON *lift = cJSON_GetObjectItemCaseSensitive(a, "abs_lift");
-        const cJSON *sig = cJSON_GetObjectItemCaseSensitive(a, "significant");
-        const cJSON *p = cJSON_GetObjectItemCaseSensitive(a, "p_adjusted");
-        if (!cJSON_IsNumber(lift)) /* the control row has no lift */
+    for (const ck__json *a = ck__json_child(arms); a; a = ck__json_next(a)) {
+        const ck__json *lift = ck__json_get(a, "abs_lift");
+        const ck__json *sig = ck__json_get(a, "significant");
+        const ck__json *p = ck__json_get(a, "p_adjusted");
+        if (!ck__json_is_number(lift)) /* the control row has no lift */
             continue;
         if (!ck__grow((void **)&ab->arms, &ab->cap, ab->n + 1, sizeof *ab->arms))
             return CK_ENOMEM;
         ab_arm *arm = &ab->arms[ab->n++];
         snprintf(arm->segment_column, CK_NAME_MAX, "%s", column);
         snprintf(arm->segment_value, CK_NAME_MAX, "%s", value);
-        copy_string(arm->arm, cJSON_GetObjectItemCaseSensitive(a, "arm"));
-        copy_string(arm->channel, cJSON_GetObjectItemCaseSensitive(a, "channel"));
-        arm->abs_lift = lift->valuedouble;
-        arm->p = cJSON_IsNumber(p) ? p->valuedouble : NAN;
-        arm->significant = cJSON_IsTrue(sig);
+        copy_string(arm->arm, ck__json_get(a, "arm"));
+        copy_string(arm->channel, ck__json_get(a, "channel"));
+        arm->abs_lift = ck__json_number(lift);
+        arm->p = ck__json_is_number(p) ? ck__json_number(p) : NAN;
+        arm->significant = ck__json_is_true(sig);
     }
-    return CK_OK;
-}
-
-static int read_text(char **out, const char *path, ck_error *err)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return ck_error_set(err, CK_EIO, path, 0, "%s", strerror(errno));
-    size_t cap = 1 << 16, len = 0;
-    char *text = malloc(cap);
-    while (text != NULL) {
-        len += fread(text + len, 1, cap - len - 1, f);
-        if (len + 1 < cap)
-            break;
-        char *p = realloc(text, cap *= 2);
-        if (p == NULL)
-            free(text);
-        text = p;
-    }
-    fclose(f);
-    if (text == NULL)
-        return ck_error_set(err, CK_ENOMEM, path, 0, "out of memory");
-    text[len] = '\0';
-    *out = text;
     return CK_OK;
 }
 
@@ -87,35 +62,36 @@ int ck_ab_results_load(ck_ab_results **out, const char *path, ck_error *err)
 {
     *out = NULL;
     char *text = NULL;
-    int rc = read_text(&text, path, err);
+    size_t len;
+    int rc = ck__json_read_file(&text, &len, path, err);
     if (rc < 0)
         return rc;
-    cJSON *root = cJSON_Parse(text);
+    ck__json *root = ck__json_parse(text, len, false, NULL);
     free(text);
     if (root == NULL)
         return ck_error_set(err, CK_EPARSE, path, 0, "invalid JSON");
     ck_ab_results *ab = calloc(1, sizeof *ab);
-    const cJSON *segments = cJSON_GetObjectItemCaseSensitive(root, "segments");
-    const cJSON *arm_channel = cJSON_GetObjectItemCaseSensitive(root, "arm_channel");
+    const ck__json *segments = ck__json_get(root, "segments");
+    const ck__json *arm_channel = ck__json_get(root, "arm_channel");
     if (ab == NULL) {
         rc = ck_error_set(err, CK_ENOMEM, path, 0, "out of memory");
-    } else if (!cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(root, "arms")) ||
-               !cJSON_IsArray(segments)) {
+    } else if (!ck__json_is_array(ck__json_get(root, "arms")) ||
+               !ck__json_is_array(segments)) {
         rc = ck_error_set(err, CK_EINVAL, path, 0,
                           "not a churn-ab read-out (expected \"arms\" and \"segments\")");
     }
-    for (const cJSON *s = segments ? segments->child : NULL; rc == CK_OK && s; s = s->next) {
-        const cJSON *column = cJSON_GetObjectItemCaseSensitive(s, "column");
-        const cJSON *value = cJSON_GetObjectItemCaseSensitive(s, "value");
-        if (cJSON_IsString(column) && cJSON_IsString(value) &&
-            add_arms(ab, cJSON_GetObjectItemCaseSensitive(s, "arms"), column->valuestring,
-                     value->valuestring) != CK_OK)
+    for (const ck__json *s = ck__json_child(segments); rc == CK_OK && s; s = ck__json_next(s)) {
+        const ck__json *column = ck__json_get(s, "column");
+        const ck__json *value = ck__json_get(s, "value");
+        if (ck__json_is_string(column) && ck__json_is_string(value) &&
+            add_arms(ab, ck__json_get(s, "arms"), ck__json_string(column),
+                     ck__json_string(value)) != CK_OK)
             rc = ck_error_set(err, CK_ENOMEM, path, 0, "out of memory");
     }
-    if (rc == CK_OK && cJSON_IsObject(arm_channel) &&
-        add_arms(ab, cJSON_GetObjectItemCaseSensitive(arm_channel, "arms"), "", "") != CK_OK)
+    if (rc == CK_OK && ck__json_is_object(arm_channel) &&
+        add_arms(ab, ck__json_get(arm_channel, "arms"), "", "") != CK_OK)
         rc = ck_error_set(err, CK_ENOMEM, path, 0, "out of memory");
-    cJSON_Delete(root);
+    ck__json_free(root);
     if (rc < 0) {
         ck_ab_results_free(ab);
         return rc;

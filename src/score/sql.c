@@ -4,7 +4,7 @@
  * inside the double range (PostgreSQL raises an error when exp overflows or underflows;
  * the clamp moves a probability by less than e^−700).
  *
- * Boosted stumps: logit = base + Σ_j f_j(x_j), each f_j a step table (gbm_int.h):
+ * Boosted stumps: logit = base + Σ_j f_j(x_j), each f_j a step table (gbm.h):
  *   numeric      CASE WHEN x IS NULL THEN m WHEN CAST(x AS REAL) <= t0 THEN v0 ...
  *                     ELSE vK END                      (x in (t[k−1], t[k]] → v[k])
  *   categorical  CASE WHEN x IS NULL OR x IN ('', 'NA', 'NaN', 'null', '?') THEN m
@@ -18,7 +18,7 @@
  *
  * Why the cast to a 32-bit float. churnkit reads a cell as a double and keeps it as a
  * float (dataset.c), then compares the float, widened back, with the double thresholds
- * (gbm.c, table_value), or standardises the widened float (logreg_int.h, ck__logreg_z).
+ * (gbm_score.c, table_value), or standardises the widened float (logreg_score.c).
  * A threshold can lie between a value and its float: 0.1 is kept as 0.100000001490116…,
  * above a threshold of 0.1000000005 that the double 0.1 is below, so comparing the
  * warehouse's double would score the row on the other side of the step; and a linear
@@ -44,7 +44,8 @@
 #include <math.h>
 #include <stdbool.h>
 
-#include "learn/gbm/gbm_int.h"
+#include "churnkit/gbm.h"
+#include "churnkit/logreg.h"
 
 /* The logit's clamp: e^700 ≈ 1e304 is below DBL_MAX and e^−700 a normal double. Written
  * with a decimal point so Hive reads a double, the other argument's type. */
@@ -152,7 +153,7 @@ static int not_finite(const ck_schema *schema, size_t j, const char *what, ck_er
 
 /* ---- boosted stumps ------------------------------------------------------------------ */
 
-static void put_step_case(FILE *out, const ck__step_table *t, const char *name,
+static void put_step_case(FILE *out, const ck_gbm_table *t, const char *name,
                           ck_sql_dialect dialect)
 {
     put_case_missing(out, name, false, dialect);
@@ -170,7 +171,7 @@ static void put_step_case(FILE *out, const ck__step_table *t, const char *name,
     fputs(" END", out);
 }
 
-static void put_level_case(FILE *out, const ck__step_table *t, const ck_schema *schema, size_t j,
+static void put_level_case(FILE *out, const ck_gbm_table *t, const ck_schema *schema, size_t j,
                            ck_sql_dialect dialect)
 {
     const char *name = ck_schema_name(schema, j);
@@ -185,7 +186,7 @@ static void put_level_case(FILE *out, const ck__step_table *t, const ck_schema *
 }
 
 /* The first number of a step table that is NaN or infinite, or NULL when none. */
-static const char *first_nonfinite(const ck__step_table *t)
+static const char *first_nonfinite(const ck_gbm_table *t)
 {
     if (!isfinite(t->missing_value) || !isfinite(t->unseen_value))
         return "missing or unseen value";
@@ -203,26 +204,29 @@ static const char *first_nonfinite(const ck__step_table *t)
 
 static int emit_gbm(FILE *out, const ck_gbm *m, ck_sql_dialect dialect, ck_error *err)
 {
-    size_t n_features = ck_schema_n_features(m->schema);
+    const ck_schema *schema = ck_gbm_schema(m);
+    size_t n_features = ck_schema_n_features(schema);
+    double base = ck_gbm_base_score(m);
+    ck_gbm_table t;
     /* check everything first, so that nothing is written on CK_EINVAL */
-    if (!isfinite(m->base_score))
-        return ck_error_set(err, CK_EINVAL, NULL, 0, "base score %g: cannot write it as SQL",
-                            m->base_score);
+    if (!isfinite(base))
+        return ck_error_set(err, CK_EINVAL, NULL, 0, "base score %g: cannot write it as SQL", base);
     for (size_t j = 0; j < n_features; j++) {
-        const char *what = first_nonfinite(&m->tables[j]);
+        ck_gbm_step_table(m, j, &t);
+        const char *what = first_nonfinite(&t);
         if (what != NULL)
-            return not_finite(m->schema, j, what, err);
+            return not_finite(schema, j, what, err);
     }
-    put_head(out, m->base_score, dialect);
+    put_head(out, base, dialect);
     for (size_t j = 0; j < n_features; j++) {
-        const ck__step_table *t = &m->tables[j];
-        if (t->constant_zero)
+        ck_gbm_step_table(m, j, &t);
+        if (t.constant_zero)
             continue;
         fputs("\n  + ", out);
-        if (ck_schema_kind(m->schema, j) == CK_FEATURE_CATEGORICAL)
-            put_level_case(out, t, m->schema, j, dialect);
+        if (ck_schema_kind(schema, j) == CK_FEATURE_CATEGORICAL)
+            put_level_case(out, &t, schema, j, dialect);
         else
-            put_step_case(out, t, ck_schema_name(m->schema, j), dialect);
+            put_step_case(out, &t, ck_schema_name(schema, j), dialect);
     }
     fputs("\n))))\n", out);
     return CK_OK;

@@ -1,8 +1,9 @@
 /*
- * The inside of logistic regression, shared by the model (logreg.c), its preprocessing
- * (logreg_prep.c), the objective over row blocks (logreg_loss.c), the solvers
- * (logreg_newton.c, logreg_lbfgs.c, liblinear_bridge.c) and the model file
- * (model_json.c).
+ * The inside of logistic regression, shared by the model object and its layout
+ * (logreg_model.c), its scores (logreg_score.c), its training (logreg_train.c), its
+ * preprocessing (logreg_prep.c), the objective over row blocks (logreg_loss.c), the
+ * solvers (logreg_newton.c, logreg_lbfgs.c, liblinear_bridge.c) and its part of the model
+ * file (logreg_io.c, logreg_learner.c). Nothing outside src/learn/logreg/ includes it.
  */
 #ifndef CK_LOGREG_INT_H
 #define CK_LOGREG_INT_H
@@ -18,12 +19,13 @@ struct ck_logreg {
     ck_schema *schema;
     ck_logreg_feature *features; /* one per schema feature */
     double *level_coefs;         /* the storage behind every features[j].level_coefs */
+    size_t *level_start;         /* features[j]'s first entry in level_coefs */
     size_t *column;              /* features[j]'s first design column */
     size_t n_columns;            /* design columns; the last is the bias */
     double intercept;            /* the bias column's coefficient */
 };
 
-/* ---- the model (logreg.c) ----------------------------------------------------------- */
+/* ---- the model and its layout (logreg_model.c) ------------------------------------- */
 
 /* A model on a copy of `schema`: no coefficients, no preprocessing (center 0, scale 1,
  * no clipping, no missing indicator), its column layout made. */
@@ -32,6 +34,10 @@ int ck__logreg_new(ck_logreg **out, const ck_schema *schema, ck_error *err);
 /* Lay the design columns out again after has_missing changed: per feature its value
  * column (numeric) or level columns (categorical), then its indicator; the bias last. */
 void ck__logreg_layout(ck_logreg *m);
+
+/* Feature j's level coefficients, writable: the model owns the storage that
+ * features[j].level_coefs lends out. */
+double *ck__logreg_level_coefs(ck_logreg *m, size_t j);
 
 /* Coefficients as a design vector (n_columns) and back; coef_original follows. */
 void ck__logreg_get_beta(const ck_logreg *m, double *beta);
@@ -53,6 +59,8 @@ static inline double ck__logreg_row_weight(const float *row_w, const float *y, s
 {
     return (row_w ? row_w[i] : 1.0) * (y[i] > 0.5f ? pos_weight : 1.0);
 }
+
+/* ---- training (logreg_train.c) ---------------------------------------------------- */
 
 /* Stratified folds: each class's rows in a random order (seeded), dealt to the folds in
  * turn, so every fold has its share of churners. fold[i] in [0, k). CK_OK or CK_ENOMEM. */

@@ -1,12 +1,7 @@
 /*
- * Logistic regression (see logreg.h): the model, its training (preprocessing, design
- * matrix, solver, cross-validation of C) and its scores.
- *
- * Model layout: per schema feature a ck_logreg_feature (preprocessing and coefficients)
- * and its first column in the design row; numeric features take one column, categorical
- * ones a column per level, and each feature with missing training values one more, its
- * indicator; the bias column comes last. Coefficients are kept per feature, on the
- * standardised scale, with the original-scale ones derived from them.
+ * Training logistic regression (see logreg.h): preprocessing, the problem over design
+ * rows, the solver, and the cross-validation of C. The model object and its layout are in
+ * logreg_model.c.
  *
  * Cross-validation: stratified K folds (each class's rows shuffled by the seed and dealt
  * in turn); for each fold, the preprocessing is learned again on the other folds' rows
@@ -18,250 +13,28 @@
  */
 #include "churnkit/logreg.h"
 
-#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/blas.h"
+#include "base/rng.h"
+#include "base/util.h"
 #include "churnkit/metrics.h"
 #include "learn/logreg/logreg_int.h"
-#include "base/parallel.h"
-#include "base/util.h"
 
 #define DEFAULT_NEWTON_ITER 50
 #define DEFAULT_LBFGS_ITER  1000
 
-/* ---- the model ---------------------------------------------------------------------- */
-
-void ck_logreg_free(ck_logreg *m)
-{
-    if (m == NULL)
-        return;
-    ck_schema_free(m->schema);
-    free(m->features);
-    free(m->level_coefs);
-    free(m->column);
-    free(m);
-}
-
-void ck__logreg_layout(ck_logreg *m)
-{
-    size_t col = 0;
-    for (size_t j = 0; j < ck_schema_n_features(m->schema); j++) {
-        const ck_logreg_feature *f = &m->features[j];
-        m->column[j] = col;
-        col += (f->categorical ? f->n_levels : 1) + (f->has_missing ? 1 : 0);
-    }
-    m->n_columns = col + 1;
-}
-
-int ck__logreg_new(ck_logreg **out, const ck_schema *schema, ck_error *err)
-{
-    *out = NULL;
-    size_t n_features = ck_schema_n_features(schema), n_levels = 0;
-    for (size_t j = 0; j < n_features; j++)
-        if (ck_schema_kind(schema, j) == CK_FEATURE_CATEGORICAL)
-            n_levels += ck_schema_n_levels(schema, j);
-    ck_logreg *m = calloc(1, sizeof *m);
-    if (m == NULL)
-        return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
-    int rc = ck_schema_copy(&m->schema, schema, err);
-    if (rc < 0) {
-        free(m);
-        return rc;
-    }
-    m->features = calloc(n_features + 1, sizeof *m->features);
-    m->column = calloc(n_features + 1, sizeof *m->column);
-    m->level_coefs = calloc(n_levels + 1, sizeof *m->level_coefs);
-    if (m->features == NULL || m->column == NULL || m->level_coefs == NULL) {
-        ck_logreg_free(m);
-        return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
-    }
-    double *levels = m->level_coefs;
-    for (size_t j = 0; j < n_features; j++) {
-        ck_logreg_feature *f = &m->features[j];
-        f->categorical = ck_schema_kind(schema, j) == CK_FEATURE_CATEGORICAL;
-        f->scale = 1;
-        if (f->categorical) {
-            f->n_levels = ck_schema_n_levels(schema, j);
-            f->level_coefs = levels;
-            levels += f->n_levels;
-        }
-    }
-    ck__logreg_layout(m);
-    *out = m;
-    return CK_OK;
-}
-
-void ck__logreg_get_beta(const ck_logreg *m, double *beta)
-{
-    for (size_t j = 0; j < ck_schema_n_features(m->schema); j++) {
-        const ck_logreg_feature *f = &m->features[j];
-        double *b = beta + m->column[j];
-        size_t n_values = f->categorical ? f->n_levels : 1;
-        if (f->categorical)
-            memcpy(b, f->level_coefs, n_values * sizeof *b);
-        else
-            b[0] = f->coef;
-        if (f->has_missing)
-            b[n_values] = f->missing_coef;
-    }
-    beta[m->n_columns - 1] = m->intercept;
-}
-
-void ck__logreg_set_beta(ck_logreg *m, const double *beta)
-{
-    for (size_t j = 0; j < ck_schema_n_features(m->schema); j++) {
-        ck_logreg_feature *f = &m->features[j];
-        const double *b = beta + m->column[j];
-        size_t n_values = f->categorical ? f->n_levels : 1;
-        if (f->categorical) {
-            /* the model owns the storage behind the borrowed pointer */
-            memcpy(m->level_coefs + (f->level_coefs - m->level_coefs), b, n_values * sizeof *b);
-        } else {
-            f->coef = b[0];
-            f->coef_original = f->coef / f->scale;
-        }
-        f->missing_coef = f->has_missing ? b[n_values] : 0.0;
-    }
-    m->intercept = beta[m->n_columns - 1];
-}
-
-const ck_schema *ck_logreg_schema(const ck_logreg *m)
-{
-    return m->schema;
-}
-
-const ck_logreg_feature *ck_logreg_feature_at(const ck_logreg *m, size_t j)
-{
-    assert(j < ck_schema_n_features(m->schema));
-    return &m->features[j];
-}
-
-double ck_logreg_intercept(const ck_logreg *m, bool original)
-{
-    double b = m->intercept;
-    for (size_t j = 0; original && j < ck_schema_n_features(m->schema); j++)
-        if (!m->features[j].categorical)
-            b -= m->features[j].coef * m->features[j].center / m->features[j].scale;
-    return b;
-}
-
-const char *ck_logreg_solver_name(ck_logreg_solver solver)
-{
-    switch (solver) {
-    case CK_LOGREG_NEWTON:
-        return "newton";
-    case CK_LOGREG_LBFGS:
-        return "lbfgs";
-    case CK_LOGREG_LIBLINEAR:
-        return "liblinear";
-    }
-    return "?";
-}
-
-const char *ck_logreg_penalty_name(ck_logreg_penalty penalty)
-{
-    return penalty == CK_LOGREG_L1 ? "l1" : "l2";
-}
-
-/* ---- scores ------------------------------------------------------------------------- */
-
-static double contribution(const ck_logreg_feature *f, float x)
-{
-    if (isnan(x))
-        return f->missing_coef;
-    if (f->categorical) /* codes are exact small integers; anything else is unseen */
-        return x >= 0 && x < (float)f->n_levels ? f->level_coefs[(size_t)x] : 0.0;
-    return f->coef * ck__logreg_z(f, x);
-}
-
-double ck_logreg_logit_row(const ck_logreg *m, const float *row)
-{
-    double logit = m->intercept;
-    for (size_t j = 0; j < ck_schema_n_features(m->schema); j++)
-        logit += contribution(&m->features[j], row[j]);
-    return logit;
-}
-
-void ck_logreg_contributions(const ck_logreg *m, const float *row, double *contrib,
-                             double *base_out)
-{
-    for (size_t j = 0; j < ck_schema_n_features(m->schema); j++)
-        contrib[j] = contribution(&m->features[j], row[j]);
-    *base_out = m->intercept;
-}
-
-typedef struct predict_job {
-    const ck_logreg *m;
-    const ck_dataset *d;
-    double *out;
-} predict_job;
-
-/* Feature by feature over a block of rows: the same sum, in the same order, as
- * ck_logreg_logit_row, so a row scores the same bits either way. */
-static int predict_rows(size_t lo, size_t hi, void *arg)
-{
-    const predict_job *job = arg;
-    const ck_logreg *m = job->m;
-    for (size_t start = lo; start < hi; start += 1024) {
-        size_t end = start + 1024 < hi ? start + 1024 : hi;
-        for (size_t i = start; i < end; i++)
-            job->out[i] = m->intercept;
-        for (size_t j = 0; j < ck_schema_n_features(m->schema); j++) {
-            const float *x = ck_dataset_column(job->d, j);
-            for (size_t i = start; i < end; i++)
-                job->out[i] += contribution(&m->features[j], x[i]);
-        }
-        for (size_t i = start; i < end; i++)
-            job->out[i] = ck__logistic(job->out[i]);
-    }
-    return 0;
-}
-
-static bool same_schema(const ck_schema *a, const ck_schema *b)
-{
-    if (ck_schema_n_features(a) != ck_schema_n_features(b))
-        return false;
-    for (size_t j = 0; j < ck_schema_n_features(a); j++)
-        if (strcmp(ck_schema_name(a, j), ck_schema_name(b, j)) != 0 ||
-            ck_schema_kind(a, j) != ck_schema_kind(b, j) ||
-            ck_schema_n_levels(a, j) != ck_schema_n_levels(b, j))
-            return false;
-    return true;
-}
-
-int ck_logreg_predict(const ck_logreg *m, const ck_dataset *d, double *prob, int n_threads,
-                      ck_error *err)
-{
-    if (!same_schema(m->schema, ck_dataset_schema(d)))
-        return ck_error_set(err, CK_EINVAL, NULL, 0,
-                            "the data's features do not match the model's");
-    predict_job job = { m, d, prob };
-    ck__parallel_for(ck_dataset_n_rows(d), 4096, n_threads, predict_rows, &job);
-    return CK_OK;
-}
-
 /* ---- folds -------------------------------------------------------------------------- */
-
-/* splitmix64 (Steele, Lea & Flood, "Fast splittable pseudorandom number generators",
- * OOPSLA 2014): a fixed stream from the seed. */
-static uint64_t next_random(uint64_t *state)
-{
-    uint64_t z = (*state += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
 
 int ck__logreg_folds(uint8_t *fold, const float *y, size_t n, int k, uint64_t seed)
 {
     size_t *rows = ck__alloc_array(n, sizeof *rows);
     if (rows == NULL)
         return CK_ENOMEM;
-    uint64_t state = seed;
+    uint64_t state = seed; /* a splitmix64 stream from the seed */
     for (int cls = 0; cls < 2; cls++) {
         size_t m = 0;
         for (size_t i = 0; i < n; i++)
@@ -270,7 +43,7 @@ int ck__logreg_folds(uint8_t *fold, const float *y, size_t n, int k, uint64_t se
         /* Fisher–Yates (Knuth, TAOCP vol. 2, 3.4.2, algorithm P); the modulo bias of a
          * 64-bit draw is far below anything a fold assignment could show */
         for (size_t i = m; i > 1; i--) {
-            size_t r = (size_t)(next_random(&state) % i);
+            size_t r = (size_t)(ck__splitmix64(&state) % i);
             size_t t = rows[i - 1];
             rows[i - 1] = rows[r];
             rows[r] = t;

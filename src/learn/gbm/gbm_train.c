@@ -1,5 +1,6 @@
 /*
- * Gradient-boosted stumps for log loss (see gbm.h).
+ * Training gradient-boosted stumps for log loss (see gbm.h); the model object is in
+ * gbm_model.c, its scoring in gbm_score.c.
  *
  * Each round: gradients g = w(p − y) and hessians h = w p(1 − p) of every row; one
  * histogram of (Σg, Σh) per feature over its bins; for each feature the split with the
@@ -23,297 +24,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "data/bins.h"
-#include "churnkit/metrics.h"
-#include "learn/gbm/gbm_int.h"
 #include "base/parallel.h"
+#include "base/rng.h"
 #include "base/util.h"
-
-/* ---- compiled model: step tables --------------------------------------------------- */
-
-static int compare_double(const void *pa, const void *pb)
-{
-    double a = *(const double *)pa, b = *(const double *)pb;
-    return (a > b) - (a < b);
-}
-
-static void free_tables(ck_gbm *m)
-{
-    if (m->tables == NULL)
-        return;
-    for (size_t j = 0; j < ck_schema_n_features(m->schema); j++) {
-        free(m->tables[j].thresholds);
-        free(m->tables[j].thresholds_f);
-        free(m->tables[j].values);
-        free(m->tables[j].level_values);
-    }
-    free(m->tables);
-    m->tables = NULL;
-}
-
-static bool level_goes_left(const ck__stump *s, size_t code)
-{
-    for (size_t k = 0; k < s->n_left_levels; k++)
-        if (s->left_levels[k] == code)
-            return true;
-    return false;
-}
-
-/* Compile feature j's stumps, in stump order, into its step table. */
-static int compile_feature(ck_gbm *m, size_t j)
-{
-    ck__step_table *t = &m->tables[j];
-    bool categorical = ck_schema_kind(m->schema, j) == CK_FEATURE_CATEGORICAL;
-    size_t n_mine = 0;
-    for (size_t s = 0; s < m->n_stumps; s++)
-        n_mine += m->stumps[s].feature == j;
-    if (categorical) {
-        t->n_levels = ck_schema_n_levels(m->schema, j);
-        t->level_values = calloc(t->n_levels + 1, sizeof *t->level_values);
-        if (t->level_values == NULL)
-            return CK_ENOMEM;
-    } else {
-        t->thresholds = ck__alloc_array(n_mine, sizeof *t->thresholds);
-        if (t->thresholds == NULL)
-            return CK_ENOMEM;
-        for (size_t s = 0; s < m->n_stumps; s++)
-            if (m->stumps[s].feature == j)
-                t->thresholds[t->n_thresholds++] = m->stumps[s].threshold;
-        qsort(t->thresholds, t->n_thresholds, sizeof *t->thresholds, compare_double);
-        size_t distinct = 0;
-        for (size_t k = 0; k < t->n_thresholds; k++)
-            if (k == 0 || t->thresholds[k] != t->thresholds[distinct - 1])
-                t->thresholds[distinct++] = t->thresholds[k];
-        t->n_thresholds = distinct;
-        t->values = calloc(distinct + 1, sizeof *t->values);
-        if (t->values == NULL)
-            return CK_ENOMEM;
-    }
-    for (size_t s = 0; s < m->n_stumps; s++) {
-        const ck__stump *st = &m->stumps[s];
-        if (st->feature != j)
-            continue;
-        t->missing_value += st->missing_left ? st->left_value : st->right_value;
-        if (categorical) {
-            for (size_t code = 0; code < t->n_levels; code++)
-                t->level_values[code] +=
-                    level_goes_left(st, code) ? st->left_value : st->right_value;
-            t->unseen_value += st->right_value;
-        } else {
-            /* interval k is (t[k − 1], t[k]]: left of every threshold from t[k] on */
-            for (size_t k = 0; k <= t->n_thresholds; k++)
-                t->values[k] += k < t->n_thresholds && t->thresholds[k] <= st->threshold
-                                    ? st->left_value
-                                    : st->right_value;
-        }
-        m->importance[j] += st->gain;
-    }
-    return CK_OK;
-}
-
-int ck__gbm_compile(ck_gbm *m, ck_error *err)
-{
-    size_t n_features = ck_schema_n_features(m->schema);
-    free_tables(m);
-    free(m->importance);
-    m->tables = calloc(n_features + 1, sizeof *m->tables);
-    m->importance = calloc(n_features + 1, sizeof *m->importance);
-    if (m->tables == NULL || m->importance == NULL)
-        return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
-    for (size_t j = 0; j < n_features; j++)
-        if (compile_feature(m, j) != CK_OK)
-            return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
-    return ck__gbm_index(m, err);
-}
-
-/* The largest float not above t (t finite). */
-static float float_below(double t)
-{
-    if (t >= (double)FLT_MAX)
-        return FLT_MAX;
-    if (t < -(double)FLT_MAX)
-        return -HUGE_VALF;
-    float f = (float)t;
-    return (double)f > t ? nextafterf(f, -HUGE_VALF) : f;
-}
-
-int ck__gbm_index(ck_gbm *m, ck_error *err)
-{
-    for (size_t j = 0; j < ck_schema_n_features(m->schema); j++) {
-        ck__step_table *t = &m->tables[j];
-        free(t->thresholds_f);
-        t->thresholds_f = ck__alloc_array(t->n_thresholds, sizeof *t->thresholds_f);
-        if (t->thresholds_f == NULL)
-            return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
-        for (size_t k = 0; k < t->n_thresholds; k++)
-            t->thresholds_f[k] = float_below(t->thresholds[k]);
-        bool zero = t->missing_value == 0 && t->unseen_value == 0;
-        for (size_t k = 0; zero && t->values && k <= t->n_thresholds; k++)
-            zero = t->values[k] == 0;
-        for (size_t k = 0; zero && k < t->n_levels; k++)
-            zero = t->level_values[k] == 0;
-        t->constant_zero = zero;
-    }
-    return CK_OK;
-}
-
-void ck_gbm_free(ck_gbm *m)
-{
-    if (m == NULL)
-        return;
-    free_tables(m);
-    for (size_t s = 0; s < m->n_stumps; s++)
-        free(m->stumps[s].left_levels);
-    free(m->stumps);
-    free(m->importance);
-    ck_schema_free(m->schema);
-    free(m);
-}
-
-const ck_schema *ck_gbm_schema(const ck_gbm *m)
-{
-    return m->schema;
-}
-
-const double *ck_gbm_importance(const ck_gbm *m)
-{
-    return m->importance;
-}
-
-/* f_j(x): the step table's value at x. */
-static double table_value(const ck__step_table *t, bool categorical, float x)
-{
-    if (isnan(x))
-        return t->missing_value;
-    if (categorical) /* codes are exact small integers; anything else is unseen */
-        return x >= 0 && x < (float)t->n_levels ? t->level_values[(size_t)x] : t->unseen_value;
-    /* branch-free lower bound (Khuong & Morin, "Array Layouts for Comparison-Based
-     * Searching", 2017): the first k with x <= thresholds[k] */
-    const double *base = t->thresholds;
-    size_t n = t->n_thresholds;
-    double v = x;
-    if (n == 0)
-        return t->values[0];
-    while (n > 1) {
-        size_t half = n / 2;
-        base = base[half] < v ? base + half : base;
-        n -= half;
-    }
-    return t->values[(size_t)(base - t->thresholds) + (*base < v)];
-}
-
-double ck_gbm_logit_row(const ck_gbm *m, const float *row)
-{
-    double logit = m->base_score;
-    for (size_t j = 0; j < ck_schema_n_features(m->schema); j++)
-        logit += table_value(&m->tables[j], ck_schema_kind(m->schema, j) == CK_FEATURE_CATEGORICAL,
-                             row[j]);
-    return logit;
-}
-
-void ck_gbm_contributions(const ck_gbm *m, const float *row, double *contrib, double *base_out)
-{
-    for (size_t j = 0; j < ck_schema_n_features(m->schema); j++)
-        contrib[j] = table_value(&m->tables[j],
-                                 ck_schema_kind(m->schema, j) == CK_FEATURE_CATEGORICAL, row[j]);
-    *base_out = m->base_score;
-}
-
-typedef struct predict_job {
-    const ck_gbm *m;
-    const ck_dataset *d;
-    double *out;
-} predict_job;
-
-/* Tables with at most this many thresholds are scored by counting, in one vectorised
- * pass per threshold, how many each value exceeds; larger ones by binary search. */
-#define COUNT_SEARCH_MAX 32
-
-/* out[i] += f(x[i]) for a numeric feature of a block of n ≤ BLOCK rows. NaN exceeds no
- * threshold, so it lands on index 0 and the missing value is then selected without a
- * branch: missing values fall anywhere in the data. */
-static void add_numeric(const ck__step_table *t, const float *x, double *out, size_t n)
-{
-    uint32_t idx[1024];
-    size_t k = t->n_thresholds;
-    if (k <= COUNT_SEARCH_MAX) {
-        for (size_t i = 0; i < n; i++)
-            idx[i] = 0;
-        for (size_t q = 0; q < k; q++) {
-            float th = t->thresholds_f[q];
-            for (size_t i = 0; i < n; i++)
-                idx[i] += x[i] > th;
-        }
-    } else {
-        for (size_t i = 0; i < n; i++) {
-            float v = x[i];
-            const float *base = t->thresholds_f;
-            size_t len = k;
-            while (len > 1) {
-                size_t half = len / 2;
-                base = base[half] < v ? base + half : base;
-                len -= half;
-            }
-            idx[i] = (uint32_t)(base - t->thresholds_f) + (*base < v);
-        }
-    }
-    for (size_t i = 0; i < n; i++) {
-        double value = t->values[idx[i]];
-        out[i] += x[i] == x[i] ? value : t->missing_value;
-    }
-}
-
-/* Rows in blocks, feature by feature within a block: each column is read in order and
- * each step table stays in cache for the whole block. */
-static int predict_rows(size_t lo, size_t hi, void *arg)
-{
-    const predict_job *job = arg;
-    const ck_gbm *m = job->m;
-    size_t n_features = ck_schema_n_features(m->schema);
-    for (size_t start = lo; start < hi; start += 1024) {
-        size_t n = (start + 1024 < hi ? start + 1024 : hi) - start;
-        double *out = job->out + start;
-        for (size_t i = 0; i < n; i++)
-            out[i] = m->base_score;
-        for (size_t j = 0; j < n_features; j++) {
-            const float *x = ck_dataset_column(job->d, j) + start;
-            const ck__step_table *t = &m->tables[j];
-            if (t->constant_zero)
-                continue;
-            if (ck_schema_kind(m->schema, j) == CK_FEATURE_CATEGORICAL)
-                for (size_t i = 0; i < n; i++)
-                    out[i] += table_value(t, true, x[i]);
-            else
-                add_numeric(t, x, out, n);
-        }
-        for (size_t i = 0; i < n; i++)
-            out[i] = ck__logistic(out[i]);
-    }
-    return 0;
-}
-
-static bool same_schema(const ck_schema *a, const ck_schema *b)
-{
-    if (ck_schema_n_features(a) != ck_schema_n_features(b))
-        return false;
-    for (size_t j = 0; j < ck_schema_n_features(a); j++)
-        if (strcmp(ck_schema_name(a, j), ck_schema_name(b, j)) != 0 ||
-            ck_schema_kind(a, j) != ck_schema_kind(b, j))
-            return false;
-    return true;
-}
-
-int ck_gbm_predict(const ck_gbm *m, const ck_dataset *d, double *prob, int n_threads, ck_error *err)
-{
-    if (!same_schema(m->schema, ck_dataset_schema(d)))
-        return ck_error_set(err, CK_EINVAL, NULL, 0,
-                            "the data's features do not match the model's");
-    predict_job job = { m, d, prob };
-    ck__parallel_for(ck_dataset_n_rows(d), 4096, n_threads, predict_rows, &job);
-    return CK_OK;
-}
-
-/* ---- training ---------------------------------------------------------------------- */
+#include "churnkit/metrics.h"
+#include "data/bins.h"
+#include "learn/gbm/gbm_int.h"
 
 /* Packed quantised gradient: g · 2³² + h, h ≥ 0. Sums of up to 2^31 / QMAX rows fit. */
 typedef int64_t packed_gh;
@@ -325,14 +41,11 @@ static void unpack(packed_gh v, double *g, double *h)
     *g = (double)((v - hq) / 4294967296LL);
 }
 
-/* A counter-based uniform in [0, 1): splitmix64 of (seed, round, row), so every row's
- * draw is fixed whatever thread computes it. */
+/* A counter-based uniform in [0, 1): splitmix64's mixer of (seed, round, row), so every
+ * row's draw is fixed whatever thread computes it. */
 static double uniform_at(uint64_t seed, uint64_t round, uint64_t row)
 {
-    uint64_t z = seed ^ (round * 0xD1B54A32D192ED03ull) ^ (row * 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    z ^= z >> 31;
+    uint64_t z = ck__mix64(seed ^ (round * 0xD1B54A32D192ED03ull) ^ (row * 0x9E3779B97F4A7C15ull));
     return (double)(z >> 11) * 0x1.0p-53;
 }
 
@@ -740,32 +453,38 @@ static int check_params(const ck_gbm_params *p, const ck_dataset *train, ck_erro
     return CK_OK;
 }
 
-/* Scores of a dataset under the compiled model so far: base + Σ tables. */
-static void evaluate(ck_gbm_report *r, const ck_gbm *m, const ck_dataset *train,
-                     const ck_dataset *valid, const double *train_w, const double *valid_w,
-                     int n_threads)
+/* The log loss and AUC of the training rows and of the validation rows (NaN without
+ * them) under the compiled model, weighted as in training. CK_OK or CK_ENOMEM. */
+static int evaluate(ck_gbm_report *r, const ck_gbm *m, const ck_dataset *train,
+                    const ck_dataset *valid, const double *train_w, const double *valid_w,
+                    int n_threads, ck_error *err)
 {
     const ck_dataset *sets[2] = { train, valid };
     const double *weights[2] = { train_w, valid_w };
     double *loss[2] = { &r->train_logloss, &r->valid_logloss };
     double *auc[2] = { &r->train_auc, &r->valid_auc };
-    for (int k = 0; k < 2; k++) {
+    int rc = CK_OK;
+    for (int k = 0; k < 2 && rc == CK_OK; k++) {
         *loss[k] = *auc[k] = NAN;
         if (sets[k] == NULL)
             continue;
         size_t n = ck_dataset_n_rows(sets[k]);
         double *prob = ck__alloc_array(n, sizeof *prob);
         float *fw = ck__alloc_array(n, sizeof *fw);
-        if (prob != NULL && fw != NULL &&
-            ck_gbm_predict(m, sets[k], prob, n_threads, NULL) == CK_OK) {
+        if (prob == NULL || fw == NULL)
+            rc = ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
+        else
+            rc = ck_gbm_predict(m, sets[k], prob, n_threads, err);
+        if (rc == CK_OK) {
             for (size_t i = 0; i < n; i++)
                 fw[i] = (float)weights[k][i];
             *loss[k] = ck_metrics_logloss(prob, ck_dataset_labels(sets[k]), fw, n);
-            ck_metrics_auc(auc[k], prob, ck_dataset_labels(sets[k]), fw, n, NULL);
+            rc = ck_metrics_auc(auc[k], prob, ck_dataset_labels(sets[k]), fw, n, err);
         }
         free(prob);
         free(fw);
     }
+    return rc;
 }
 
 int ck_gbm_train(ck_gbm **out, const ck_dataset *train, const ck_dataset *valid,
@@ -918,7 +637,8 @@ int ck_gbm_train(ck_gbm **out, const ck_dataset *train, const ck_dataset *valid,
         report->rounds_run = rounds_run;
         report->rounds_kept = (int)m->n_stumps;
         ck__bins_free(&bins);
-        evaluate(report, m, train, valid, t.w, vw, threads);
+        if ((rc = evaluate(report, m, train, valid, t.w, vw, threads, err)) < 0)
+            goto fail;
     }
     if (progress)
         progress(1.0, payload);

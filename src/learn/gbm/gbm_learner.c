@@ -1,0 +1,137 @@
+/*
+ * Boosted stumps as a model type: the learner table the registry lists (model/learner.h),
+ * and the public model calls of this type (ck_model_new_gbm, ck_model_gbm, ...). The fit
+ * the envelope holds is a ck__gbm_fit: the model, its parameters and its training report.
+ */
+#include "churnkit/model.h"
+
+#include <assert.h>
+#include <stdlib.h>
+
+#include "learn/gbm/gbm_io.h"
+#include "model/learner.h"
+
+void ck__gbm_fit_free(void *fit)
+{
+    ck__gbm_fit *f = fit;
+    if (f == NULL)
+        return;
+    ck_gbm_free(f->gbm);
+    free(f);
+}
+
+/* A new fit around `gbm` (taken over: freed on failure too). */
+static int new_fit(ck__gbm_fit **out, ck_gbm *gbm, const ck_gbm_params *params,
+                   const ck_gbm_report *report, ck_error *err)
+{
+    ck__gbm_fit *f = calloc(1, sizeof *f);
+    *out = f;
+    if (f == NULL) {
+        ck_gbm_free(gbm);
+        return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
+    }
+    f->gbm = gbm;
+    f->params = *params;
+    f->report = *report;
+    return CK_OK;
+}
+
+/* Without validation rows there is nothing to stop on: patience is recorded as 0, which is
+ * what training did with it. */
+static int train(void **out, const void *params, const ck_dataset *train_rows,
+                 const ck_dataset *valid, ck_model_training *t, ck_progress_fn progress,
+                 void *payload, ck_error *err)
+{
+    ck_gbm_params p = *(const ck_gbm_params *)params;
+    if (valid == NULL && p.patience > 0)
+        p.patience = 0;
+    ck_gbm *gbm = NULL;
+    ck_gbm_report report;
+    *out = NULL;
+    int rc = ck_gbm_train(&gbm, train_rows, valid, &p, &report, progress, payload, err);
+    if (rc < 0)
+        return rc;
+    t->rounds_kept = report.rounds_kept;
+    t->train_logloss = report.train_logloss;
+    t->valid_logloss = report.valid_logloss;
+    t->train_auc = report.train_auc;
+    t->valid_auc = report.valid_auc;
+    ck__gbm_fit *f;
+    rc = new_fit(&f, gbm, &p, &report, err);
+    *out = f;
+    return rc;
+}
+
+static const ck_schema *schema(const void *fit)
+{
+    return ck_gbm_schema(((const ck__gbm_fit *)fit)->gbm);
+}
+
+static double logit_row(const void *fit, const float *row)
+{
+    return ck_gbm_logit_row(((const ck__gbm_fit *)fit)->gbm, row);
+}
+
+static void contributions(const void *fit, const float *row, double *contrib, double *base_out)
+{
+    ck_gbm_contributions(((const ck__gbm_fit *)fit)->gbm, row, contrib, base_out);
+}
+
+static int predict(const void *fit, const ck_dataset *d, double *prob, int n_threads, ck_error *err)
+{
+    return ck_gbm_predict(((const ck__gbm_fit *)fit)->gbm, d, prob, n_threads, err);
+}
+
+const ck__learner ck__gbm_learner = {
+    .name = "gbm_stumps",
+    .type = CK_MODEL_GBM_STUMPS,
+    .train = train,
+    .free = ck__gbm_fit_free,
+    .schema = schema,
+    .logit_row = logit_row,
+    .contributions = contributions,
+    .predict = predict,
+    .write_params = ck__gbm_write_params,
+    .write_metrics_head = ck__gbm_write_metrics,
+    .write_metrics_tail = NULL,
+    .write_body = ck__gbm_write_body,
+    .read_begin = ck__gbm_read_begin,
+    .read_params = ck__gbm_read_params,
+    .read_metrics_head = ck__gbm_read_metrics,
+    .read_metrics_tail = ck__gbm_read_metrics_tail,
+    .read_body = ck__gbm_read_body,
+};
+
+int ck_model_new_gbm(ck_model **out, ck_gbm *gbm, const ck_gbm_params *params,
+                     const ck_model_spec *spec, const ck_model_training *training, ck_error *err)
+{
+    assert(out != NULL && gbm != NULL && params != NULL && spec != NULL && training != NULL);
+    *out = NULL;
+    /* the report as far as the training record tells it */
+    ck_gbm_report report = { training->rounds_kept,   training->rounds_kept,
+                             training->train_logloss, training->valid_logloss,
+                             training->train_auc,     training->valid_auc };
+    ck__gbm_fit *f;
+    int rc = new_fit(&f, gbm, params, &report, err);
+    if (rc < 0)
+        return rc;
+    return ck__model_wrap(out, &ck__gbm_learner, f, spec, training, err);
+}
+
+const ck_gbm *ck_model_gbm(const ck_model *model)
+{
+    const ck__gbm_fit *f = ck__model_fit(model, &ck__gbm_learner);
+    return f ? f->gbm : NULL;
+}
+
+const ck_gbm_params *ck_model_gbm_params(const ck_model *model)
+{
+    const ck__gbm_fit *f = ck__model_fit(model, &ck__gbm_learner);
+    return f ? &f->params : NULL;
+}
+
+const ck_gbm_report *ck_model_gbm_report(const ck_model *model)
+{
+    const ck__gbm_fit *f = ck__model_fit(model, &ck__gbm_learner);
+    return f ? &f->report : NULL;
+}

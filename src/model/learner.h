@@ -1,0 +1,96 @@
+/*
+ * The learner interface: what the model envelope asks of a model type. Each type (a
+ * folder under src/learn/) defines one ck__learner table beside its code, and registry.c
+ * lists the tables, one line each. The envelope (model.c, envelope.c) calls only these
+ * operations and knows no learner's insides.
+ *
+ * A learner's trained state, its "fit", is opaque here: the trained body together with the
+ * parameters it was trained with and anything else its part of the file holds (a solver's
+ * record). The envelope owns the fit once it is wrapped, and frees it with the learner's
+ * free().
+ *
+ * The model file (models/FORMAT.md) is written and read in one order for every type:
+ * envelope members, then "params" (learner), "training" (envelope), "metrics" (the
+ * learner's head members, the shared ones, the learner's tail members), "body" (learner),
+ * so a broken file gives the same first error whatever reads it.
+ */
+#ifndef CK_LEARNER_H
+#define CK_LEARNER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "churnkit/model.h"
+#include "io/json.h"
+
+typedef struct ck__learner {
+    const char *name;   /* "model_type" in the file */
+    ck_model_type type; /* ck_model_type_of() */
+
+    /* Train on `train` (valid: NULL or labelled rows) with `params` (the learner's own
+     * parameter struct, e.g. ck_gbm_params), record the metrics in t (train/valid log
+     * loss and AUC, and any of the learner's), and return the fit in *out. */
+    int (*train)(void **out, const void *params, const ck_dataset *train, const ck_dataset *valid,
+                 ck_model_training *t, ck_progress_fn progress, void *payload, ck_error *err);
+    void (*free)(void *fit);
+
+    /* scoring */
+    const ck_schema *(*schema)(const void *fit);
+    double (*logit_row)(const void *fit, const float *row);
+    void (*contributions)(const void *fit, const float *row, double *contrib, double *base_out);
+    int (*predict)(const void *fit, const ck_dataset *d, double *prob, int n_threads,
+                   ck_error *err);
+
+    /* writing: into the objects "params", "metrics" (before and after the shared members;
+     * NULL when none) and "body", which the envelope has made */
+    void (*write_params)(const void *fit, ck__json_writer *w, ck__json *params);
+    void (*write_metrics_head)(const void *fit, const ck_model_training *t, ck__json_writer *w,
+                               ck__json *metrics);
+    void (*write_metrics_tail)(const void *fit, const ck_model_training *t, ck__json_writer *w,
+                               ck__json *metrics);
+    void (*write_body)(const void *fit, ck__json_writer *w, ck__json *body);
+
+    /* reading: a new fit with default parameters, then its members in the file's order;
+     * read_body may take over *schema (setting it NULL) */
+    int (*read_begin)(void **out, ck_error *err);
+    int (*read_params)(void *fit, const ck__json_reader *r, const ck__json *params);
+    int (*read_metrics_head)(void *fit, const ck__json_reader *r, const ck__json *metrics,
+                             ck_model_training *t);
+    int (*read_metrics_tail)(void *fit, const ck__json_reader *r, const ck__json *metrics,
+                             ck_model_training *t);
+    int (*read_body)(void *fit, const ck__json_reader *r, const ck__json *body, ck_schema **schema);
+} ck__learner;
+
+/* ---- the registry (registry.c) ------------------------------------------------------- */
+
+/* The learners, in registry order: i < ck__learner_count(). */
+size_t ck__learner_count(void);
+const ck__learner *ck__learner_at(size_t i);
+/* The learner of a "model_type" name or of a type; NULL when none. */
+const ck__learner *ck__learner_find(const char *name);
+const ck__learner *ck__learner_of_type(ck_model_type type);
+
+/* ---- the envelope, for learners (model.c) -------------------------------------------- */
+
+/* A model of `learner` around `fit` (taken over: freed with the model, also on failure),
+ * with copies of spec and training. CK_OK or CK_ENOMEM. */
+int ck__model_wrap(ck_model **out, const ck__learner *learner, void *fit, const ck_model_spec *spec,
+                   const ck_model_training *training, ck_error *err);
+
+/* The model's fit when the model is of `learner`, else NULL (borrowed). */
+const void *ck__model_fit(const ck_model *model, const ck__learner *learner);
+
+/* ---- helpers for learners' file code (learner.c) ------------------------------------- */
+
+/* Stored and recomputed numbers agree when |a − b| <= 1e-12 · max(1, |a|, |b|): the same
+ * sums in another order differ by a few ulps (~1e-16 relative); a real change to a file is
+ * far larger. */
+bool ck__learner_same_number(double a, double b);
+
+/* The feature that member "feature" of object `o` (at path `at`) names: its index in
+ * `schema`, or -1 after an error. */
+long ck__learner_read_feature(const ck__json_reader *r, const ck__json *o, const char *at,
+                              const ck_schema *schema);
+
+#endif
