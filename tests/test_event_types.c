@@ -11,10 +11,9 @@
 
 static void test_event_types__names_round_trip(void)
 {
-    static const char *const design[] = { "purchase", "refund",        "visit",    "view",
-                                          "favorite", "cart",          "points_earn",
-                                          "points_redeem", "campaign", "coupon",
-                                          "signup",   "cancel" };
+    static const char *const design[] = { "purchase", "refund", "visit",       "view",
+                                          "favorite", "cart",   "points_earn", "points_redeem",
+                                          "campaign", "coupon", "signup",      "cancel" };
     CHECK_EQ_INT(sizeof design / sizeof *design, CK_EV_COUNT);
     for (int t = 0; t < CK_EV_COUNT; t++) {
         CHECK_EQ_STR(ck_event_type_name(t), design[t]);
