@@ -149,6 +149,63 @@ static int parse_number_cell(double *out, const char *s, size_t len, const char 
     return CK_OK;
 }
 
+/* Row i's outcome cells (converted, revenue, pre-period spend), those the file has. */
+static int read_outcomes(ck_abtest *ab, const fields *f, const header *h, const ck_csv_row *row,
+                         size_t i, ck_error *err)
+{
+    const char *path = ab->path, *s;
+    size_t len;
+    long line = row->line;
+    ab->converted[i] = 0;
+    ab->revenue[i] = ab->pre[i] = 0.0;
+    if (f->converted >= 0) {
+        cell_at(row, (size_t)f->converted, &s, &len);
+        int v = ck__cell_parse_flag(s, len);
+        if (v < 0)
+            return ck_error_set(err, CK_EPARSE, path, line,
+                                "bad %s \"%.*s\" (expected 1/0, true/false or yes/no)",
+                                h->names[f->converted], quoted(len), s);
+        ab->converted[i] = (uint8_t)v;
+    }
+    bool missing;
+    int rc;
+    if (f->revenue >= 0) {
+        cell_at(row, (size_t)f->revenue, &s, &len);
+        if ((rc = parse_number_cell(&ab->revenue[i], s, len, h->names[f->revenue], path, line,
+                                    &missing, err)) < 0)
+            return rc;
+        ab->n_missing_revenue += missing;
+    }
+    if (f->pre >= 0) {
+        cell_at(row, (size_t)f->pre, &s, &len);
+        if ((rc = parse_number_cell(&ab->pre[i], s, len, h->names[f->pre], path, line, &missing,
+                                    err)) < 0)
+            return rc;
+    }
+    return CK_OK;
+}
+
+/* Row i's level in each kept column (missing for a column built from events later). */
+static int read_kept(ck_abtest *ab, const ck_csv_row *row, size_t i, ck_error *err)
+{
+    const char *s;
+    size_t len;
+    for (size_t k = 0; k < ab->n_keep; k++) {
+        ck__abtest_column *kc = &ab->keep[k];
+        kc->code[i] = CK__ABTEST_MISSING;
+        if (kc->field < 0)
+            continue;
+        cell_at(row, (size_t)kc->field, &s, &len);
+        if (ck__cell_is_missing(s, len))
+            continue;
+        long code = ck__intern_put(&kc->levels, s, len);
+        if (code < 0)
+            return ck__abtest_oom(ab->path, err);
+        kc->code[i] = (uint32_t)code;
+    }
+    return CK_OK;
+}
+
 static int read_row(ck_abtest *ab, const fields *f, const header *h, const ck_csv_row *row,
                     ck_error *err)
 {
@@ -189,45 +246,9 @@ static int read_row(ck_abtest *ab, const fields *f, const header *h, const ck_cs
             return ck_error_set(err, CK_EPARSE, path, line, "bad %s \"%.*s\"", h->names[f->at],
                                 quoted(len), s);
     }
-    ab->converted[i] = 0;
-    ab->revenue[i] = ab->pre[i] = 0.0;
-    if (f->converted >= 0) {
-        cell_at(row, (size_t)f->converted, &s, &len);
-        int v = ck__cell_parse_flag(s, len);
-        if (v < 0)
-            return ck_error_set(err, CK_EPARSE, path, line,
-                                "bad %s \"%.*s\" (expected 1/0, true/false or yes/no)",
-                                h->names[f->converted], quoted(len), s);
-        ab->converted[i] = (uint8_t)v;
-    }
-    bool missing;
     int rc;
-    if (f->revenue >= 0) {
-        cell_at(row, (size_t)f->revenue, &s, &len);
-        if ((rc = parse_number_cell(&ab->revenue[i], s, len, h->names[f->revenue], path, line,
-                                    &missing, err)) < 0)
-            return rc;
-        ab->n_missing_revenue += missing;
-    }
-    if (f->pre >= 0) {
-        cell_at(row, (size_t)f->pre, &s, &len);
-        if ((rc = parse_number_cell(&ab->pre[i], s, len, h->names[f->pre], path, line, &missing,
-                                    err)) < 0)
-            return rc;
-    }
-    for (size_t k = 0; k < ab->n_keep; k++) {
-        ck__abtest_column *kc = &ab->keep[k];
-        kc->code[i] = CK__ABTEST_MISSING;
-        if (kc->field < 0)
-            continue;
-        cell_at(row, (size_t)kc->field, &s, &len);
-        if (ck__cell_is_missing(s, len))
-            continue;
-        long code = ck__intern_put(&kc->levels, s, len);
-        if (code < 0)
-            return ck__abtest_oom(path, err);
-        kc->code[i] = (uint32_t)code;
-    }
+    if ((rc = read_outcomes(ab, f, h, row, i, err)) < 0 || (rc = read_kept(ab, row, i, err)) < 0)
+        return rc;
     ab->n_rows++;
     return CK_OK;
 }

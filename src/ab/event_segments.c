@@ -31,6 +31,48 @@ static int by_day(const void *x, const void *y)
     return a->row < b->row ? -1 : a->row > b->row;
 }
 
+/* row_of[c]: customer c's row in the features, or -1. */
+static void index_rows(long *row_of, const ck_events *ev, const ck_features *f)
+{
+    size_t n_customers = ck_events_n_customers(ev);
+    for (size_t c = 0; c < n_customers; c++)
+        row_of[c] = -1;
+    size_t n_f = ck_features_n_rows(f);
+    for (size_t r = 0; r < n_f; r++) {
+        long c = ck_events_find_customer(ev, ck_features_row_id(f, r));
+        if (c >= 0)
+            row_of[c] = (long)r;
+    }
+}
+
+/* The computed columns' levels of the @p n assignments of one day from its features. */
+static int take_levels(ck_abtest *ab, const ck_events *ev, const ck_features *f, const long *row_of,
+                       const day_row *rows, size_t n, ck_error *err)
+{
+    for (size_t k = 0; k < ab->n_keep; k++) {
+        ck__abtest_column *kc = &ab->keep[k];
+        if (!kc->computed)
+            continue;
+        long j = ck_features_column_index(f, kc->name);
+        if (j < 0)
+            return ck_error_set(err, CK_EINVAL, NULL, 0, "no %s column in the features", kc->name);
+        const uint32_t *codes = ck_features_codes(f, (size_t)j);
+        for (size_t q = 0; q < n; q++) {
+            size_t i = rows[q].row;
+            long c = ck_events_find_customer(ev, ck__abtest_id_of(ab, i));
+            kc->code[i] = CK__ABTEST_MISSING;
+            if (c < 0 || row_of[c] < 0 || codes[row_of[c]] == CK_MISSING_CODE)
+                continue;
+            const char *level = ck_features_level(f, (size_t)j, codes[row_of[c]]);
+            long code = ck__intern_put(&kc->levels, level, strlen(level));
+            if (code < 0)
+                return ck__abtest_oom(ab->path, err);
+            kc->code[i] = (uint32_t)code;
+        }
+    }
+    return CK_OK;
+}
+
 int ck_abtest_segments_from_events(ck_abtest *ab, const ck_events *ev, const ck_config *cfg,
                                    int n_threads, ck_error *err)
 {
@@ -67,40 +109,9 @@ int ck_abtest_segments_from_events(ck_abtest *ab, const ck_events *ev, const ck_
             ;
         if ((rc = ck_features_build(&f, ev, day, &fopts, err)) < 0)
             goto done;
-        for (size_t c = 0; c < n_customers; c++)
-            row_of[c] = -1;
-        size_t n_f = ck_features_n_rows(f);
-        for (size_t r = 0; r < n_f; r++) {
-            long c = ck_events_find_customer(ev, ck_features_row_id(f, r));
-            if (c >= 0)
-                row_of[c] = (long)r;
-        }
-        for (size_t k = 0; k < ab->n_keep; k++) {
-            ck__abtest_column *kc = &ab->keep[k];
-            if (!kc->computed)
-                continue;
-            long j = ck_features_column_index(f, kc->name);
-            if (j < 0) {
-                rc =
-                    ck_error_set(err, CK_EINVAL, NULL, 0, "no %s column in the features", kc->name);
-                goto done;
-            }
-            const uint32_t *codes = ck_features_codes(f, (size_t)j);
-            for (size_t q = start; q < end; q++) {
-                size_t i = order[q].row;
-                long c = ck_events_find_customer(ev, ck__abtest_id_of(ab, i));
-                kc->code[i] = CK__ABTEST_MISSING;
-                if (c < 0 || row_of[c] < 0 || codes[row_of[c]] == CK_MISSING_CODE)
-                    continue;
-                const char *level = ck_features_level(f, (size_t)j, codes[row_of[c]]);
-                long code = ck__intern_put(&kc->levels, level, strlen(level));
-                if (code < 0) {
-                    rc = ck__abtest_oom(ab->path, err);
-                    goto done;
-                }
-                kc->code[i] = (uint32_t)code;
-            }
-        }
+        index_rows(row_of, ev, f);
+        if ((rc = take_levels(ab, ev, f, row_of, order + start, end - start, err)) < 0)
+            goto done;
         ck_features_free(f);
         f = NULL;
     }

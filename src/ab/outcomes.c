@@ -14,6 +14,34 @@
 #include "churnkit/events.h"
 #include "churnkit/timestamp.h"
 
+/* One assignment's outcome: net spend before it, net revenue and conversion after it. */
+typedef struct outcome {
+    double pre, revenue;
+    uint8_t converted;
+} outcome;
+
+/* Purchases count plus, refunds minus, in [a − w, a) for the pre-period and in [a, a + w)
+ * for the outcome; a purchase in the latter converts. */
+static void measure(outcome *o, ck_event_span span, int64_t a, int64_t w)
+{
+    size_t j = ck_event_span_before(span, a - w).n;
+    for (; j < span.n && span.ts[j] < a + w; j++) {
+        double amount;
+        if (span.type[j] == CK_EV_PURCHASE)
+            amount = span.amount[j];
+        else if (span.type[j] == CK_EV_REFUND)
+            amount = -span.amount[j];
+        else
+            continue;
+        if (span.ts[j] < a) {
+            o->pre += amount;
+        } else {
+            o->revenue += amount;
+            o->converted |= span.type[j] == CK_EV_PURCHASE;
+        }
+    }
+}
+
 int ck_abtest_outcomes_from_events(ck_abtest *ab, const ck_events *ev, int window_days,
                                    ck_error *err)
 {
@@ -44,36 +72,18 @@ int ck_abtest_outcomes_from_events(ck_abtest *ab, const ck_events *ev, int windo
                                 when, last_day);
         }
         n_cut += a > data_end - w;
-        double pre = 0.0, rev = 0.0;
-        uint8_t conv = 0;
+        outcome o = { 0.0, 0.0, 0 };
         long c = ck_events_find_customer(ev, ck__abtest_id_of(ab, i));
-        if (c < 0) {
+        if (c < 0)
             n_unknown++;
-        } else {
-            ck_event_span span = ck_events_customer(ev, (size_t)c);
-            size_t j = ck_event_span_before(span, a - w).n;
-            for (; j < span.n && span.ts[j] < a + w; j++) {
-                double amount;
-                if (span.type[j] == CK_EV_PURCHASE)
-                    amount = span.amount[j];
-                else if (span.type[j] == CK_EV_REFUND)
-                    amount = -span.amount[j];
-                else
-                    continue;
-                if (span.ts[j] < a) {
-                    pre += amount;
-                } else {
-                    rev += amount;
-                    conv |= span.type[j] == CK_EV_PURCHASE;
-                }
-            }
-        }
+        else
+            measure(&o, ck_events_customer(ev, (size_t)c), a, w);
         if (!ab->outcomes_from_columns) {
-            ab->converted[i] = conv;
-            ab->revenue[i] = rev;
+            ab->converted[i] = o.converted;
+            ab->revenue[i] = o.revenue;
         }
         if (!ab->pre_from_column)
-            ab->pre[i] = pre;
+            ab->pre[i] = o.pre;
     }
     if (n_unknown == ab->n_rows)
         return ck_error_set(err, CK_EINVAL, ab->path, 0,
