@@ -40,8 +40,9 @@ int ck_strategy_from_name(const char *name);
 
 /**
  * The percentile (0–100) of @p probability in a distribution given by its percentiles
- * (CK_SCORE_QUANTILES ascending values, as ck_stats_score_quantiles() makes them), by linear interpolation between them; the mean
- * position over ties, so equal scores share a percentile. NaN when @p q is NULL.
+ * (CK_SCORE_QUANTILES ascending values, as ck_stats_score_quantiles() makes them), by
+ * linear interpolation between them; the mean position over ties, so equal scores share a
+ * percentile. NaN when @p q is NULL.
  */
 double ck_enrich_percentile(const double *q, double probability);
 
