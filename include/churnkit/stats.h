@@ -165,10 +165,6 @@ double ck_stats_chi2_gof(const size_t *observed, const double *weights, size_t k
  */
 int ck_stats_score_quantiles(double *q, const double *scores, size_t n, ck_error *err);
 
-/* TODO(#11): the name before the move to stats, until src/model/model.c calls
- * ck_stats_score_quantiles(); then delete this line. */
-#define ck_enrich_score_quantiles ck_stats_score_quantiles
-
 /* ---- planning ---- */
 
 /**
