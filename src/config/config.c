@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "churnkit/event_types.h"
-#include "config/config_int.h"
+#include "config/config_json.h"
 #include "io/json.h"
 
 static const char *const column_names[CK_COL_COUNT] = { "customer_id", "ts",      "event",
@@ -153,7 +153,8 @@ static int get_name(char out[CK_NAME_MAX], const ck__json *item, const char *pat
     return CK_OK;
 }
 
-static int get_days(int *out, const ck__json *item, const char *path, const char *key, ck_error *err)
+static int get_days(int *out, const ck__json *item, const char *path, const char *key,
+                    ck_error *err)
 {
     double v = ck__json_is_number(item) ? ck__json_number(item) : -1;
     if (!ck__json_is_number(item) || v < 0 || v > 36500 || v != floor(v))
@@ -208,7 +209,8 @@ static int load_aliases(ck_config *cfg, const ck__json *obj, const char *path, c
         int type = ck__json_is_string(it) ? ck_event_type_from_name(ck__json_string(it)) : -1;
         if (type < 0)
             return ck_error_set(err, CK_EINVAL, path, 0,
-                                "\"event_aliases\": \"%s\" must name a known event", ck__json_key(it));
+                                "\"event_aliases\": \"%s\" must name a known event",
+                                ck__json_key(it));
         if (cfg->n_aliases == CK_MAX_ALIASES)
             return bad(err, path, "event_aliases", "too many aliases (at most 64)");
         if (strlen(ck__json_key(it)) >= CK_NAME_MAX || ck__json_key(it)[0] == '\0')
@@ -280,12 +282,14 @@ static int load_rfm(ck_config *cfg, const ck__json *obj, const char *path, ck_er
                 if (!ck__json_is_array(row) || ck__json_size(row) != 5)
                     return bad(err, path, "segments", "expected 5 rows (R = 1..5) of 5 names");
                 int f = 0;
-                for (const ck__json *name = ck__json_child(row); name; name = ck__json_next(name), f++)
+                for (const ck__json *name = ck__json_child(row); name;
+                     name = ck__json_next(name), f++)
                     if ((rc = get_name(cfg->rfm_segments[r][f], name, path, "segments", err)) < 0)
                         return rc;
             }
         } else {
-            return ck_error_set(err, CK_EINVAL, path, 0, "\"rfm\": unknown key \"%s\"", ck__json_key(it));
+            return ck_error_set(err, CK_EINVAL, path, 0, "\"rfm\": unknown key \"%s\"",
+                                ck__json_key(it));
         }
     }
     int n_given = given[0] + given[1] + given[2];
@@ -329,7 +333,7 @@ static int load_bands(ck_predict_rules *p, const ck__json *obj, const char *path
     for (const ck__json *it = ck__json_child(obj); it && rc == CK_OK; it = ck__json_next(it)) {
         if (strcmp(ck__json_key(it), "by") == 0) {
             if (!ck__json_is_string(it) || (strcmp(ck__json_string(it), "probability") != 0 &&
-                                        strcmp(ck__json_string(it), "percentile") != 0))
+                                            strcmp(ck__json_string(it), "percentile") != 0))
                 return bad(err, path, "by", "expected \"probability\" or \"percentile\"");
             p->bands_by_percentile = strcmp(ck__json_string(it), "percentile") == 0;
         } else if (strcmp(ck__json_key(it), "high") == 0) {

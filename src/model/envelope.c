@@ -32,10 +32,10 @@
 #include "churnkit/events.h"
 #include "churnkit/timestamp.h"
 #include "churnkit/version.h"
-#include "config/config_int.h"
+#include "config/config_json.h"
 #include "io/json.h"
-#include "model/learner.h"
 #include "model/model_int.h"
+#include "model/registry.h"
 
 #define FORMAT_NAME "churnkit-model"
 
@@ -159,8 +159,10 @@ static void write_metrics(ck__json_writer *w, ck__json *root, const ck_model *mo
     const ck_model_training *t = &model->training;
     const ck__learner *learner = model->learner;
     ck__json *m = ck__json_put(w, root, "metrics", ck__json_new_object(w));
+    ck__learner_metrics lm;
+    ck__model_metrics_of(&lm, t);
     if (learner->write_metrics_head != NULL)
-        learner->write_metrics_head(model->fit, t, w, m);
+        learner->write_metrics_head(model->fit, &lm, w, m);
     ck__json_put(w, m, "train_logloss",
                  ck__json_new_metric(w, t->train_logloss, "metrics.train_logloss"));
     ck__json_put(w, m, "valid_logloss",
@@ -189,7 +191,7 @@ static void write_metrics(ck__json_writer *w, ck__json *root, const ck_model *mo
                 ck__json_new_number(w, model->contribution_means[j], "contribution_means"));
     }
     if (learner->write_metrics_tail != NULL)
-        learner->write_metrics_tail(model->fit, t, w, m);
+        learner->write_metrics_tail(model->fit, &lm, w, m);
 }
 
 int ck_model_save(const ck_model *model, FILE *out, ck_error *err)
@@ -543,16 +545,20 @@ static int read_metrics(const ck__json_reader *r, const ck__json *root, const ck
     int rc;
     if ((rc = ck__json_get_object(r, root, "", "metrics", &o, at)) < 0)
         return rc;
-    if (learner->read_metrics_head != NULL && (rc = learner->read_metrics_head(fit, r, o, t)) < 0)
+    ck__learner_metrics m;
+    ck__model_metrics_of(&m, t);
+    if (learner->read_metrics_head != NULL && (rc = learner->read_metrics_head(fit, r, o, &m)) < 0)
         return rc;
+    t->rounds_kept = m.rounds_kept;
     if ((rc = ck__json_get_metric(r, o, at, "train_logloss", &t->train_logloss)) < 0 ||
         (rc = ck__json_get_metric(r, o, at, "valid_logloss", &t->valid_logloss)) < 0 ||
         (rc = ck__json_get_metric(r, o, at, "train_auc", &t->train_auc)) < 0 ||
         (rc = ck__json_get_metric(r, o, at, "valid_auc", &t->valid_auc)) < 0 ||
         (rc = read_score_percentiles(r, o, t)) < 0)
         return rc;
+    ck__model_metrics_of(&m, t);
     if (learner->read_metrics_tail != NULL)
-        return learner->read_metrics_tail(fit, r, o, t);
+        return learner->read_metrics_tail(fit, r, o, &m);
     return CK_OK;
 }
 

@@ -17,8 +17,8 @@
 #include <string.h>
 
 #include "base/util.h"
-#include "model/learner.h"
 #include "model/model_int.h"
+#include "model/registry.h"
 
 int ck__model_wrap(ck_model **out, const ck__learner *learner, void *fit, const ck_model_spec *spec,
                    const ck_model_training *training, ck_error *err)
@@ -58,7 +58,10 @@ int ck_model_train(ck_model **out, ck_model_type type, const void *params, const
         return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
     *t = *training;
     void *fit = NULL;
-    int rc = learner->train(&fit, params, train, valid, t, progress, payload, err);
+    ck__learner_metrics m;
+    ck__model_metrics_of(&m, t);
+    int rc = learner->train(&fit, params, train, valid, &m, progress, payload, err);
+    ck__model_metrics_to(t, &m);
     if (rc == CK_OK)
         rc = ck__model_wrap(out, learner, fit, spec, t, err);
     free(t);
@@ -74,9 +77,27 @@ void ck_model_free(ck_model *model)
     free(model);
 }
 
+void ck__model_metrics_of(ck__learner_metrics *m, const ck_model_training *t)
+{
+    m->rounds_kept = t->rounds_kept;
+    m->train_logloss = t->train_logloss;
+    m->valid_logloss = t->valid_logloss;
+    m->train_auc = t->train_auc;
+    m->valid_auc = t->valid_auc;
+}
+
+void ck__model_metrics_to(ck_model_training *t, const ck__learner_metrics *m)
+{
+    t->rounds_kept = m->rounds_kept;
+    t->train_logloss = m->train_logloss;
+    t->valid_logloss = m->valid_logloss;
+    t->train_auc = m->train_auc;
+    t->valid_auc = m->valid_auc;
+}
+
 ck_model_type ck_model_type_of(const ck_model *model)
 {
-    return model->learner->type;
+    return ck__learner_type(model->learner);
 }
 
 const char *ck_model_type_name(const ck_model *model)

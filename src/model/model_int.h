@@ -6,7 +6,7 @@
 #define CK_MODEL_INT_H
 
 #include "churnkit/model.h"
-#include "model/learner.h"
+#include "model/registry.h"
 
 struct ck_model {
     const ck__learner *learner;

@@ -17,7 +17,6 @@
 
 #include "base/util.h"
 #include "learn/gbm/gbm_int.h"
-#include "model/learner.h"
 
 /* ---- writing ------------------------------------------------------------------------ */
 
@@ -113,7 +112,7 @@ void ck__gbm_write_body(const void *fit, ck__json_writer *w, ck__json *body)
 }
 
 /* Before the shared metrics: the rounds kept by early stopping. */
-void ck__gbm_write_metrics(const void *fit, const ck_model_training *t, ck__json_writer *w,
+void ck__gbm_write_metrics(const void *fit, const ck__learner_metrics *t, ck__json_writer *w,
                            ck__json *metrics)
 {
     (void)fit;
@@ -346,7 +345,7 @@ done:
 }
 
 int ck__gbm_read_metrics(void *fit, const ck__json_reader *r, const ck__json *metrics,
-                         ck_model_training *t)
+                         ck__learner_metrics *t)
 {
     ck__gbm_fit *f = fit;
     int rc = ck__json_get_int(r, metrics, "metrics", "rounds_kept", &t->rounds_kept);
@@ -356,7 +355,7 @@ int ck__gbm_read_metrics(void *fit, const ck__json_reader *r, const ck__json *me
 
 /* After the shared metrics: nothing more in the file; the report takes their values. */
 int ck__gbm_read_metrics_tail(void *fit, const ck__json_reader *r, const ck__json *metrics,
-                              ck_model_training *t)
+                              ck__learner_metrics *t)
 {
     (void)r;
     (void)metrics;

@@ -7,8 +7,8 @@
 #define CK_GBM_IO_H
 
 #include "churnkit/gbm.h"
-#include "churnkit/model.h"
 #include "io/json.h"
+#include "learn/learner.h"
 
 typedef struct ck__gbm_fit {
     ck_gbm *gbm; /* owned */
@@ -19,16 +19,16 @@ typedef struct ck__gbm_fit {
 void ck__gbm_fit_free(void *fit);
 
 void ck__gbm_write_params(const void *fit, ck__json_writer *w, ck__json *params);
-void ck__gbm_write_metrics(const void *fit, const ck_model_training *t, ck__json_writer *w,
+void ck__gbm_write_metrics(const void *fit, const ck__learner_metrics *t, ck__json_writer *w,
                            ck__json *metrics);
 void ck__gbm_write_body(const void *fit, ck__json_writer *w, ck__json *body);
 
 int ck__gbm_read_begin(void **out, ck_error *err);
 int ck__gbm_read_params(void *fit, const ck__json_reader *r, const ck__json *params);
 int ck__gbm_read_metrics(void *fit, const ck__json_reader *r, const ck__json *metrics,
-                         ck_model_training *t);
+                         ck__learner_metrics *t);
 int ck__gbm_read_metrics_tail(void *fit, const ck__json_reader *r, const ck__json *metrics,
-                              ck_model_training *t);
+                              ck__learner_metrics *t);
 int ck__gbm_read_body(void *fit, const ck__json_reader *r, const ck__json *body,
                       ck_schema **schema);
 

@@ -1,15 +1,14 @@
 /*
- * Boosted stumps as a model type: the learner table the registry lists (model/learner.h),
- * and the public model calls of this type (ck_model_new_gbm, ck_model_gbm, ...). The fit
- * the envelope holds is a ck__gbm_fit: the model, its parameters and its training report.
+ * Boosted stumps as a model type: the learner table the registry lists (learn/learner.h), and
+ * the fit the envelope holds, a ck__gbm_fit (gbm_io.h): the model, its parameters and
+ * its training report. The public calls of this type on a model (ck_model_new_gbm,
+ * ck_model_gbm, ...) are in src/model/model_types.c, through ck__gbm_fit_*().
  */
-#include "churnkit/model.h"
+#include "learn/gbm/gbm_learner.h"
 
-#include <assert.h>
 #include <stdlib.h>
 
 #include "learn/gbm/gbm_io.h"
-#include "model/learner.h"
 
 void ck__gbm_fit_free(void *fit)
 {
@@ -20,9 +19,8 @@ void ck__gbm_fit_free(void *fit)
     free(f);
 }
 
-/* A new fit around `gbm` (taken over: freed on failure too). */
-static int new_fit(ck__gbm_fit **out, ck_gbm *gbm, const ck_gbm_params *params,
-                   const ck_gbm_report *report, ck_error *err)
+int ck__gbm_fit_new(void **out, ck_gbm *gbm, const ck_gbm_params *params,
+                    const ck_gbm_report *report, ck_error *err)
 {
     ck__gbm_fit *f = calloc(1, sizeof *f);
     *out = f;
@@ -39,7 +37,7 @@ static int new_fit(ck__gbm_fit **out, ck_gbm *gbm, const ck_gbm_params *params,
 /* Without validation rows there is nothing to stop on: patience is recorded as 0, which is
  * what training did with it. */
 static int train(void **out, const void *params, const ck_dataset *train_rows,
-                 const ck_dataset *valid, ck_model_training *t, ck_progress_fn progress,
+                 const ck_dataset *valid, ck__learner_metrics *t, ck_progress_fn progress,
                  void *payload, ck_error *err)
 {
     ck_gbm_params p = *(const ck_gbm_params *)params;
@@ -56,8 +54,8 @@ static int train(void **out, const void *params, const ck_dataset *train_rows,
     t->valid_logloss = report.valid_logloss;
     t->train_auc = report.train_auc;
     t->valid_auc = report.valid_auc;
-    ck__gbm_fit *f;
-    rc = new_fit(&f, gbm, &p, &report, err);
+    void *f;
+    rc = ck__gbm_fit_new(&f, gbm, &p, &report, err);
     *out = f;
     return rc;
 }
@@ -84,7 +82,6 @@ static int predict(const void *fit, const ck_dataset *d, double *prob, int n_thr
 
 const ck__learner ck__gbm_learner = {
     .name = "gbm_stumps",
-    .type = CK_MODEL_GBM_STUMPS,
     .train = train,
     .free = ck__gbm_fit_free,
     .schema = schema,
@@ -102,36 +99,17 @@ const ck__learner ck__gbm_learner = {
     .read_body = ck__gbm_read_body,
 };
 
-int ck_model_new_gbm(ck_model **out, ck_gbm *gbm, const ck_gbm_params *params,
-                     const ck_model_spec *spec, const ck_model_training *training, ck_error *err)
+const ck_gbm *ck__gbm_fit_model(const void *fit)
 {
-    assert(out != NULL && gbm != NULL && params != NULL && spec != NULL && training != NULL);
-    *out = NULL;
-    /* the report as far as the training record tells it */
-    ck_gbm_report report = { training->rounds_kept,   training->rounds_kept,
-                             training->train_logloss, training->valid_logloss,
-                             training->train_auc,     training->valid_auc };
-    ck__gbm_fit *f;
-    int rc = new_fit(&f, gbm, params, &report, err);
-    if (rc < 0)
-        return rc;
-    return ck__model_wrap(out, &ck__gbm_learner, f, spec, training, err);
+    return ((const ck__gbm_fit *)fit)->gbm;
 }
 
-const ck_gbm *ck_model_gbm(const ck_model *model)
+const ck_gbm_params *ck__gbm_fit_params(const void *fit)
 {
-    const ck__gbm_fit *f = ck__model_fit(model, &ck__gbm_learner);
-    return f ? f->gbm : NULL;
+    return &((const ck__gbm_fit *)fit)->params;
 }
 
-const ck_gbm_params *ck_model_gbm_params(const ck_model *model)
+const ck_gbm_report *ck__gbm_fit_report(const void *fit)
 {
-    const ck__gbm_fit *f = ck__model_fit(model, &ck__gbm_learner);
-    return f ? &f->params : NULL;
-}
-
-const ck_gbm_report *ck_model_gbm_report(const ck_model *model)
-{
-    const ck__gbm_fit *f = ck__model_fit(model, &ck__gbm_learner);
-    return f ? &f->report : NULL;
+    return &((const ck__gbm_fit *)fit)->report;
 }

@@ -18,7 +18,6 @@
 #include <string.h>
 
 #include "learn/logreg/logreg_int.h"
-#include "model/learner.h"
 
 /* ---- writing ------------------------------------------------------------------------ */
 
@@ -95,7 +94,7 @@ void ck__logreg_write_body(const void *fit, ck__json_writer *w, ck__json *body)
 }
 
 /* After the shared metrics: the solver's record. */
-void ck__logreg_write_metrics(const void *fit, const ck_model_training *t, ck__json_writer *w,
+void ck__logreg_write_metrics(const void *fit, const ck__learner_metrics *t, ck__json_writer *w,
                               ck__json *m)
 {
     (void)t;
@@ -291,7 +290,7 @@ int ck__logreg_read_body(void *fit, const ck__json_reader *r, const ck__json *bo
 }
 
 int ck__logreg_read_metrics(void *fit, const ck__json_reader *r, const ck__json *o,
-                            ck_model_training *t)
+                            ck__learner_metrics *t)
 {
     ck_logreg_report *report = &((ck__logreg_fit *)fit)->report;
     const char *at = "metrics";

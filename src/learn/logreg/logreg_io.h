@@ -8,8 +8,8 @@
 #define CK_LOGREG_IO_H
 
 #include "churnkit/logreg.h"
-#include "churnkit/model.h"
 #include "io/json.h"
+#include "learn/learner.h"
 
 typedef struct ck__logreg_fit {
     ck_logreg *logreg; /* owned */
@@ -20,14 +20,14 @@ typedef struct ck__logreg_fit {
 void ck__logreg_fit_free(void *fit);
 
 void ck__logreg_write_params(const void *fit, ck__json_writer *w, ck__json *params);
-void ck__logreg_write_metrics(const void *fit, const ck_model_training *t, ck__json_writer *w,
+void ck__logreg_write_metrics(const void *fit, const ck__learner_metrics *t, ck__json_writer *w,
                               ck__json *metrics);
 void ck__logreg_write_body(const void *fit, ck__json_writer *w, ck__json *body);
 
 int ck__logreg_read_begin(void **out, ck_error *err);
 int ck__logreg_read_params(void *fit, const ck__json_reader *r, const ck__json *params);
 int ck__logreg_read_metrics(void *fit, const ck__json_reader *r, const ck__json *metrics,
-                            ck_model_training *t);
+                            ck__learner_metrics *t);
 int ck__logreg_read_body(void *fit, const ck__json_reader *r, const ck__json *body,
                          ck_schema **schema);
 

@@ -1,16 +1,14 @@
 /*
- * Logistic regression as a model type: the learner table the registry lists
- * (model/learner.h), and the public model calls of this type (ck_model_new_logreg,
- * ck_model_logreg, ...). The fit the envelope holds is a ck__logreg_fit: the model, its
- * parameters (C the model's) and the solver's record.
+ * Logistic regression as a model type: the learner table the registry lists (learn/learner.h), and
+ * the fit the envelope holds, a ck__logreg_fit (logreg_io.h): the model, its parameters and
+ * its training report. The public calls of this type on a model (ck_model_new_logreg,
+ * ck_model_logreg, ...) are in src/model/model_types.c, through ck__logreg_fit_*().
  */
-#include "churnkit/model.h"
+#include "learn/logreg/logreg_learner.h"
 
-#include <assert.h>
 #include <stdlib.h>
 
 #include "learn/logreg/logreg_io.h"
-#include "model/learner.h"
 
 void ck__logreg_fit_free(void *fit)
 {
@@ -21,9 +19,8 @@ void ck__logreg_fit_free(void *fit)
     free(f);
 }
 
-/* A new fit around `logreg` (taken over: freed on failure too). */
-static int new_fit(ck__logreg_fit **out, ck_logreg *logreg, const ck_logreg_params *params,
-                   const ck_logreg_report *report, ck_error *err)
+int ck__logreg_fit_new(void **out, ck_logreg *logreg, const ck_logreg_params *params,
+                       const ck_logreg_report *report, ck_error *err)
 {
     ck__logreg_fit *f = calloc(1, sizeof *f);
     *out = f;
@@ -41,7 +38,7 @@ static int new_fit(ck__logreg_fit **out, ck_logreg *logreg, const ck_logreg_para
  * cross-validation); a solver that did not converge leaves its warning in the report
  * (ck_model_logreg_report()). */
 static int train(void **out, const void *params, const ck_dataset *train_rows,
-                 const ck_dataset *valid, ck_model_training *t, ck_progress_fn progress,
+                 const ck_dataset *valid, ck__learner_metrics *t, ck_progress_fn progress,
                  void *payload, ck_error *err)
 {
     ck_logreg_params p = *(const ck_logreg_params *)params;
@@ -56,8 +53,8 @@ static int train(void **out, const void *params, const ck_dataset *train_rows,
     t->train_auc = report.train_auc;
     t->valid_auc = report.valid_auc;
     p.C = report.C;
-    ck__logreg_fit *f;
-    rc = new_fit(&f, lr, &p, &report, err);
+    void *f;
+    rc = ck__logreg_fit_new(&f, lr, &p, &report, err);
     *out = f;
     return rc;
 }
@@ -84,7 +81,6 @@ static int predict(const void *fit, const ck_dataset *d, double *prob, int n_thr
 
 const ck__learner ck__logreg_learner = {
     .name = "logreg",
-    .type = CK_MODEL_LOGREG,
     .train = train,
     .free = ck__logreg_fit_free,
     .schema = schema,
@@ -102,34 +98,17 @@ const ck__learner ck__logreg_learner = {
     .read_body = ck__logreg_read_body,
 };
 
-int ck_model_new_logreg(ck_model **out, ck_logreg *logreg, const ck_logreg_params *params,
-                        const ck_logreg_report *report, const ck_model_spec *spec,
-                        const ck_model_training *training, ck_error *err)
+const ck_logreg *ck__logreg_fit_model(const void *fit)
 {
-    assert(out != NULL && logreg != NULL && params != NULL && report != NULL && spec != NULL &&
-           training != NULL);
-    *out = NULL;
-    ck__logreg_fit *f;
-    int rc = new_fit(&f, logreg, params, report, err);
-    if (rc < 0)
-        return rc;
-    return ck__model_wrap(out, &ck__logreg_learner, f, spec, training, err);
+    return ((const ck__logreg_fit *)fit)->logreg;
 }
 
-const ck_logreg *ck_model_logreg(const ck_model *model)
+const ck_logreg_params *ck__logreg_fit_params(const void *fit)
 {
-    const ck__logreg_fit *f = ck__model_fit(model, &ck__logreg_learner);
-    return f ? f->logreg : NULL;
+    return &((const ck__logreg_fit *)fit)->params;
 }
 
-const ck_logreg_params *ck_model_logreg_params(const ck_model *model)
+const ck_logreg_report *ck__logreg_fit_report(const void *fit)
 {
-    const ck__logreg_fit *f = ck__model_fit(model, &ck__logreg_learner);
-    return f ? &f->params : NULL;
-}
-
-const ck_logreg_report *ck_model_logreg_report(const ck_model *model)
-{
-    const ck__logreg_fit *f = ck__model_fit(model, &ck__logreg_learner);
-    return f ? &f->report : NULL;
+    return &((const ck__logreg_fit *)fit)->report;
 }

@@ -3,7 +3,7 @@
  * tolerance of a stored number against the one computed again from the body, and the
  * feature a body member names.
  */
-#include "model/learner.h"
+#include "learn/learner.h"
 
 #include <math.h>
 

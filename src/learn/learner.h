@@ -1,8 +1,9 @@
 /*
  * The learner interface: what the model envelope asks of a model type. Each type (a
- * folder under src/learn/) defines one ck__learner table beside its code, and registry.c
- * lists the tables, one line each. The envelope (model.c, envelope.c) calls only these
- * operations and knows no learner's insides.
+ * folder under src/learn/) defines one ck__learner table beside its code, and
+ * src/model/registry.c lists the tables, one line each. The envelope (src/model/model.c,
+ * envelope.c) calls only these operations and knows no learner's insides. This header sits
+ * in learn/, below the model room, so a learner never includes anything of the model.
  *
  * A learner's trained state, its "fit", is opaque here: the trained body together with the
  * parameters it was trained with and anything else its part of the file holds (a solver's
@@ -21,18 +22,26 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "churnkit/model.h"
+#include "churnkit/dataset.h"
+#include "churnkit/error.h"
+#include "churnkit/progress.h"
 #include "io/json.h"
 
+/* The metrics of the training record that a learner measures or keeps in its part of the
+ * file (the envelope copies them to and from ck_model_training). */
+typedef struct ck__learner_metrics {
+    int rounds_kept; /* gbm_stumps: boosting rounds kept; 0 for other types */
+    double train_logloss, valid_logloss, train_auc, valid_auc; /* NaN when absent */
+} ck__learner_metrics;
+
 typedef struct ck__learner {
-    const char *name;   /* "model_type" in the file */
-    ck_model_type type; /* ck_model_type_of() */
+    const char *name; /* "model_type" in the file */
 
     /* Train on `train` (valid: NULL or labelled rows) with `params` (the learner's own
-     * parameter struct, e.g. ck_gbm_params), record the metrics in t (train/valid log
-     * loss and AUC, and any of the learner's), and return the fit in *out. */
+     * parameter struct, e.g. ck_gbm_params), record the metrics it measured in *m, and
+     * return the fit in *out. */
     int (*train)(void **out, const void *params, const ck_dataset *train, const ck_dataset *valid,
-                 ck_model_training *t, ck_progress_fn progress, void *payload, ck_error *err);
+                 ck__learner_metrics *m, ck_progress_fn progress, void *payload, ck_error *err);
     void (*free)(void *fit);
 
     /* scoring */
@@ -45,9 +54,9 @@ typedef struct ck__learner {
     /* writing: into the objects "params", "metrics" (before and after the shared members;
      * NULL when none) and "body", which the envelope has made */
     void (*write_params)(const void *fit, ck__json_writer *w, ck__json *params);
-    void (*write_metrics_head)(const void *fit, const ck_model_training *t, ck__json_writer *w,
+    void (*write_metrics_head)(const void *fit, const ck__learner_metrics *m, ck__json_writer *w,
                                ck__json *metrics);
-    void (*write_metrics_tail)(const void *fit, const ck_model_training *t, ck__json_writer *w,
+    void (*write_metrics_tail)(const void *fit, const ck__learner_metrics *m, ck__json_writer *w,
                                ck__json *metrics);
     void (*write_body)(const void *fit, ck__json_writer *w, ck__json *body);
 
@@ -56,30 +65,11 @@ typedef struct ck__learner {
     int (*read_begin)(void **out, ck_error *err);
     int (*read_params)(void *fit, const ck__json_reader *r, const ck__json *params);
     int (*read_metrics_head)(void *fit, const ck__json_reader *r, const ck__json *metrics,
-                             ck_model_training *t);
+                             ck__learner_metrics *m);
     int (*read_metrics_tail)(void *fit, const ck__json_reader *r, const ck__json *metrics,
-                             ck_model_training *t);
+                             ck__learner_metrics *m);
     int (*read_body)(void *fit, const ck__json_reader *r, const ck__json *body, ck_schema **schema);
 } ck__learner;
-
-/* ---- the registry (registry.c) ------------------------------------------------------- */
-
-/* The learners, in registry order: i < ck__learner_count(). */
-size_t ck__learner_count(void);
-const ck__learner *ck__learner_at(size_t i);
-/* The learner of a "model_type" name or of a type; NULL when none. */
-const ck__learner *ck__learner_find(const char *name);
-const ck__learner *ck__learner_of_type(ck_model_type type);
-
-/* ---- the envelope, for learners (model.c) -------------------------------------------- */
-
-/* A model of `learner` around `fit` (taken over: freed with the model, also on failure),
- * with copies of spec and training. CK_OK or CK_ENOMEM. */
-int ck__model_wrap(ck_model **out, const ck__learner *learner, void *fit, const ck_model_spec *spec,
-                   const ck_model_training *training, ck_error *err);
-
-/* The model's fit when the model is of `learner`, else NULL (borrowed). */
-const void *ck__model_fit(const ck_model *model, const ck__learner *learner);
 
 /* ---- helpers for learners' file code (learner.c) ------------------------------------- */
 
