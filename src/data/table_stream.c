@@ -21,7 +21,7 @@
 #include <string.h>
 
 #include "churnkit/csv.h"
-#include "io/csv_int.h"
+#include "io/csv_scan.h"
 #include "data/dataset_int.h"
 #include "base/util.h"
 

@@ -16,7 +16,7 @@
 #include "churnkit/config.h"
 #include "churnkit/csv.h"
 #include "churnkit/timestamp.h"
-#include "io/csv_int.h"
+#include "io/csv_scan.h"
 #include "base/intern.h"
 #include "base/parallel.h"
 #include "base/util.h"

@@ -17,7 +17,7 @@
 #include <sys/stat.h>
 #include <zlib.h>
 
-#include "io/csv_int.h"
+#include "io/csv_scan.h"
 #include "base/util.h"
 
 #define CSV_CHUNK (1u << 20)

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "base/rng.h"
 #include "churnkit/sha256.h"
 #include "churnkit/timestamp.h"
 
@@ -120,12 +121,8 @@ int ck_pipeline_split_random(ck_dataset **train, ck_dataset **valid_out, double 
     if (mask == NULL)
         return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
     uint64_t state = seed ^ 0x5DEECE66Dull;
-    for (size_t i = 0; i < n; i++) {
-        uint64_t z = (state += 0x9E3779B97F4A7C15ull);
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-        mask[i] = (double)((z ^ (z >> 31)) >> 11) * 0x1.0p-53 < fraction;
-    }
+    for (size_t i = 0; i < n; i++)
+        mask[i] = (double)(ck__splitmix64(&state) >> 11) * 0x1.0p-53 < fraction;
     ck_dataset *rest = NULL, *held_out = NULL;
     int rc = ck_dataset_split_consume(train, mask, &rest, &held_out, err);
     free(mask);

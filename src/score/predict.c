@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "io/csv_int.h"
+#include "io/csv_scan.h"
 #include "base/numfmt.h"
 #include "base/util.h"
 

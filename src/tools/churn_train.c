@@ -532,42 +532,6 @@ static void print_logreg_summary(const ck_model *model)
     free(refs);
 }
 
-/* Train the chosen model family and wrap it, with the training record, in a model. */
-static int train_model(ck_model **out, options *o, const ck_dataset *train, const ck_dataset *valid,
-                       const ck_model_spec *spec, ck_model_training *tr, ck_gbm_report *gbm_report,
-                       ck_error *err)
-{
-    int rc;
-    if (o->model == MODEL_GBM) {
-        ck_gbm *gbm = NULL;
-        if (valid == NULL && o->gbm.patience > 0)
-            o->gbm.patience = 0; /* nothing to stop on */
-        if ((rc = ck_gbm_train(&gbm, train, valid, &o->gbm, gbm_report, cli_progress, "training",
-                               err)) < 0)
-            return rc;
-        tr->rounds_kept = gbm_report->rounds_kept;
-        tr->train_logloss = gbm_report->train_logloss;
-        tr->valid_logloss = gbm_report->valid_logloss;
-        tr->train_auc = gbm_report->train_auc;
-        tr->valid_auc = gbm_report->valid_auc;
-        return ck_model_new_gbm(out, gbm, &o->gbm, spec, tr, err);
-    }
-    ck_logreg *lr = NULL;
-    ck_logreg_report r;
-    if ((rc = ck_logreg_train(&lr, train, valid, &o->logreg, &r, cli_progress, "training", err)) <
-        0)
-        return rc;
-    if (!r.converged)
-        cli_warn("%s", r.warning);
-    tr->train_logloss = r.train_logloss;
-    tr->valid_logloss = r.valid_logloss;
-    tr->train_auc = r.train_auc;
-    tr->valid_auc = r.valid_auc;
-    ck_logreg_params params = o->logreg;
-    params.C = r.C; /* the best of the grid under --cv */
-    return ck_model_new_logreg(out, lr, &params, &r, spec, tr, err);
-}
-
 /* --out DIR/ (or an existing directory) asks for a new version inside it. */
 static int output_path(char *path, size_t size, const options *o, ck_error *err)
 {
@@ -594,7 +558,6 @@ int main(int argc, char **argv)
     ck_model *model = NULL;
     cli_output out = { 0 };
     char path[1024];
-    ck_gbm_report report;
     struct timespec t0, t1, t2, t3;
     int rc = CK_OK;
 
@@ -625,8 +588,13 @@ int main(int argc, char **argv)
     clock_gettime(CLOCK_MONOTONIC, &t1);
     time_t now = time(NULL);
     strftime(tr.created_at, sizeof tr.created_at, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
-    if ((rc = train_model(&model, &o, train, valid, &spec, &tr, &report, &err)) < 0)
+    ck_model_type type = o.model == MODEL_GBM ? CK_MODEL_GBM_STUMPS : CK_MODEL_LOGREG;
+    const void *params = o.model == MODEL_GBM ? (const void *)&o.gbm : (const void *)&o.logreg;
+    if ((rc = ck_model_train(&model, type, params, train, valid, &spec, &tr, cli_progress,
+                             "training", &err)) < 0)
         goto done;
+    if (type == CK_MODEL_LOGREG && !ck_model_logreg_report(model)->converged)
+        cli_warn("%s", ck_model_logreg_report(model)->warning);
     /* the fit is timed apart from the percentiles, for the benchmarks against other
      * trainers */
     clock_gettime(CLOCK_MONOTONIC, &t2);
@@ -640,7 +608,7 @@ int main(int argc, char **argv)
     if (!o.quiet && o.model == MODEL_LOGREG)
         print_logreg_summary(model);
     else if (!o.quiet)
-        print_summary(model, &report);
+        print_summary(model, ck_model_gbm_report(model));
     cli_note("timing: read %.2f s, train %.2f s, percentiles %.2f s, write %.2f s",
              seconds_since(&t0) - seconds_since(&t1), seconds_since(&t1) - seconds_since(&t2),
              seconds_since(&t2) - seconds_since(&t3), seconds_since(&t3));

@@ -1,9 +1,10 @@
 /*
- * What the parallel event reader needs of the CSV reader beyond the public API: opening
- * a plain file at a byte offset, and where the next record starts.
+ * What the parallel readers (events, table scans) and the row writers of other rooms need
+ * of the CSV reader beyond the public API: opening a plain file at a byte offset, where
+ * the next record starts, the quote-free fast path, and the quoting rule.
  */
-#ifndef CK_CSV_INT_H
-#define CK_CSV_INT_H
+#ifndef CK_CSV_SCAN_H
+#define CK_CSV_SCAN_H
 
 #include <stdbool.h>
 #include <stdint.h>
