@@ -224,6 +224,43 @@ int ck_abtest_write_json(const ck_abtest *ab, FILE *out, ck_error *err);
 /** A self-contained HTML report with inline SVG charts (no script). @return CK_OK or CK_EIO */
 int ck_abtest_write_html(const ck_abtest *ab, FILE *out, ck_error *err);
 
+/** Planning a test (churn-ab --plan): what is asked. */
+typedef struct ck_abtest_plan_opts {
+    double baseline;     /**< the control conversion rate, 0 < p < 1 */
+    double mde;          /**< the absolute effect to detect; NaN: solve for it from n_per_arm */
+    double n_per_arm;    /**< customers per arm, when mde is NaN */
+    double alpha, power; /**< alpha is split evenly over the arms − 1 comparisons (Bonferroni) */
+    long arms;           /**< arms including control, ≥ 2 */
+    ck_alternative alternative;
+} ck_abtest_plan_opts;
+
+/** A planned test: the sample size for an effect, or the effect a sample size detects. */
+typedef struct ck_abtest_plan {
+    bool solved_for_mde;            /**< n was given, the effect found */
+    double baseline, target;        /**< the control rate and the rate to detect */
+    double alpha, alpha_per_comparison, power;
+    long arms;
+    ck_alternative alternative;
+    double n_per_arm, n_total;      /**< whole customers */
+} ck_abtest_plan;
+
+/**
+ * Plan a test by ck_stats_two_prop_n() (or its inverse ck_stats_two_prop_mde()) at
+ * alpha / (arms − 1). A decrease is planned as the increase from 1 − p (the formula is
+ * symmetric under p → 1 − p).
+ * @return CK_OK, CK_EINVAL (n customers per arm cannot detect any change)
+ */
+int ck_abtest_plan_make(ck_abtest_plan *out, const ck_abtest_plan_opts *opts, ck_error *err);
+
+/** The plan in words, three lines. @return CK_OK or CK_EIO */
+int ck_abtest_plan_write_text(const ck_abtest_plan *plan, FILE *out, ck_error *err);
+
+/** The plan as one JSON object (`plan`, `baseline`, `target`, `mde`, `mde_relative`,
+ *  `alpha`, `alpha_per_comparison`, `power`, `arms`, `alternative`, `n_per_arm`,
+ *  `n_total`), numbers in the shortest form that reads back exactly. @return CK_OK or
+ *  CK_EIO */
+int ck_abtest_plan_write_json(const ck_abtest_plan *plan, FILE *out, ck_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -389,79 +389,27 @@ static void parse_options(options *o, int argc, char **argv)
 
 /* ---- planning ---- */
 
-/* The shortest of %.15g, %.16g and %.17g that reads back as the same double. */
-static const char *shortest(char buf[40], double v)
-{
-    for (int prec = 15; prec <= 17; prec++) {
-        snprintf(buf, 40, "%.*g", prec, v);
-        if (strtod(buf, NULL) == v)
-            break;
-    }
-    return buf;
-}
-
 static int run_plan(const options *o)
 {
-    long comparisons = o->arms - 1;
-    double alpha_each = o->alpha / (double)comparisons;
-    int two_sided = o->alternative == CK_ALT_TWO_SIDED;
-    /* the formula is symmetric under p → 1 − p, so a decrease from p is an increase from
-     * 1 − p */
-    bool down = o->alternative == CK_ALT_LESS;
-    double p1 = o->baseline;
-    double n = NAN, mde = o->mde, target;
-    if (!isnan(o->mde)) {
-        target = down ? p1 - mde : p1 + mde;
-        n = ceil(ck_stats_two_prop_n(p1, target, alpha_each, o->power, two_sided) - 1e-9);
-    } else {
-        n = o->n_per_arm;
-        mde = ck_stats_two_prop_mde(down ? 1.0 - p1 : p1, n, alpha_each, o->power, two_sided);
-        if (isnan(mde)) {
-            ck_error err;
-            ck_error_set(&err, CK_EINVAL, NULL, 0,
-                         "%.0f customers per arm cannot detect any change from a baseline of %g "
-                         "at power %g",
-                         n, p1, o->power);
-            cli_report(&err);
-            return CLI_EXIT_DATA;
-        }
-        target = down ? p1 - mde : p1 + mde;
-    }
-    const char *alt = two_sided ? "two-sided" : down ? "one-sided (less)" : "one-sided (greater)";
-    printf("plan: %ld arms (%ld comparison%s with control), %s alpha %g", o->arms, comparisons,
-           comparisons == 1 ? "" : "s", alt, o->alpha);
-    if (comparisons > 1)
-        printf(" (Bonferroni: %.4g per comparison)", alpha_each);
-    printf(", power %g\n", o->power);
-    printf("baseline %.2f%%, %s %+.2f points (%+.1f%%) to %.2f%%\n", p1 * 100.0,
-           isnan(o->mde) ? "minimum detectable effect" : "effect to detect", (target - p1) * 100.0,
-           (target - p1) / p1 * 100.0, target * 100.0);
-    printf("sample size: %.0f per arm, %.0f in total\n", n, n * (double)o->arms);
-    if (o->json == NULL)
-        return CLI_EXIT_OK;
+    ck_abtest_plan_opts po = { o->baseline, o->mde,  o->n_per_arm, o->alpha,
+                               o->power,    o->arms, o->alternative };
+    ck_abtest_plan plan;
     ck_error err = { 0 };
-    cli_output out;
-    if (cli_output_open(&out, o->json, &err) < 0) {
-        cli_report(&err);
-        return CLI_EXIT_DATA;
+    cli_output out = { 0 };
+    int rc = ck_abtest_plan_make(&plan, &po, &err);
+    if (rc == CK_OK)
+        rc = ck_abtest_plan_write_text(&plan, stdout, &err);
+    if (rc == CK_OK && o->json != NULL) {
+        rc = cli_output_open(&out, o->json, &err);
+        if (rc == CK_OK)
+            rc = ck_abtest_plan_write_json(&plan, out.fp, &err);
+        if (rc == CK_OK)
+            rc = cli_output_commit(&out, &err);
+        cli_output_abort(&out);
     }
-    char b[7][40];
-    fprintf(out.fp,
-            "{\"plan\":\"%s\",\"baseline\":%s,\"target\":%s,\"mde\":%s,\"mde_relative\":%s,"
-            "\"alpha\":%s,\"alpha_per_comparison\":%s,\"power\":%s,\"arms\":%ld,"
-            "\"alternative\":\"%s\",\"n_per_arm\":%.0f,\"n_total\":%.0f}\n",
-            isnan(o->mde) ? "mde" : "sample_size", shortest(b[0], p1), shortest(b[1], target),
-            shortest(b[2], fabs(target - p1)), shortest(b[3], fabs(target - p1) / p1),
-            shortest(b[4], o->alpha), shortest(b[5], alpha_each), shortest(b[6], o->power), o->arms,
-            two_sided ? "two-sided"
-            : down    ? "less"
-                      : "greater",
-            n, n * (double)o->arms);
-    if (cli_output_commit(&out, &err) < 0) {
+    if (rc < 0)
         cli_report(&err);
-        return CLI_EXIT_DATA;
-    }
-    return CLI_EXIT_OK;
+    return rc < 0 ? CLI_EXIT_DATA : CLI_EXIT_OK;
 }
 
 /* ---- the read-out ---- */
