@@ -27,6 +27,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "churnkit/export.h"
 #include "churnkit/error.h"
 #include "churnkit/stats.h"
 
@@ -74,15 +75,15 @@ typedef struct ck_abtest_read_opts {
  * @param[out] out  the experiment, or NULL on failure; free with ck_abtest_free()
  * @return CK_OK, CK_EPARSE (bad header or row), CK_EINVAL (unknown column), CK_EIO, CK_ENOMEM
  */
-int ck_abtest_read_csv(ck_abtest **out, const char *path, const ck_abtest_read_opts *opts,
+CK_API int ck_abtest_read_csv(ck_abtest **out, const char *path, const ck_abtest_read_opts *opts,
                        ck_error *err);
 
 /** Free an experiment; accepts NULL. */
-void ck_abtest_free(ck_abtest *ab);
+CK_API void ck_abtest_free(ck_abtest *ab);
 
 /** Rows read and distinct arms. */
-size_t ck_abtest_n_rows(const ck_abtest *ab);
-size_t ck_abtest_n_arms(const ck_abtest *ab);
+CK_API size_t ck_abtest_n_rows(const ck_abtest *ab);
+CK_API size_t ck_abtest_n_arms(const ck_abtest *ab);
 
 /**
  * Measure what the columns did not give, from a behaviour history, for each assignment at
@@ -94,7 +95,7 @@ size_t ck_abtest_n_arms(const ck_abtest *ab);
  * is an error naming its line; windows that run past that end are counted in a warning.
  * @return CK_OK, CK_EINVAL (no assigned_at column, assignment after the data), CK_ENOMEM
  */
-int ck_abtest_outcomes_from_events(ck_abtest *ab, const ck_events *ev, int window_days,
+CK_API int ck_abtest_outcomes_from_events(ck_abtest *ab, const ck_events *ev, int window_days,
                                    ck_error *err);
 
 /**
@@ -104,7 +105,7 @@ int ck_abtest_outcomes_from_events(ck_abtest *ab, const ck_events *ev, int windo
  * @param cfg  the churn definition and RFM settings; NULL for defaults
  * @return CK_OK, CK_EINVAL (no assigned_at column), CK_ENOMEM
  */
-int ck_abtest_segments_from_events(ck_abtest *ab, const ck_events *ev, const ck_config *cfg,
+CK_API int ck_abtest_segments_from_events(ck_abtest *ab, const ck_events *ev, const ck_config *cfg,
                                    int n_threads, ck_error *err);
 
 /** What to compute. */
@@ -199,30 +200,30 @@ typedef struct ck_abtest_table {
  * @return CK_OK; CK_EINVAL (no outcomes yet, control arm missing, a single arm, an expected
  *         split that does not match the arms, bad levels); CK_ENOMEM
  */
-int ck_abtest_analyze(ck_abtest *ab, const ck_abtest_opts *opts, ck_error *err);
+CK_API int ck_abtest_analyze(ck_abtest *ab, const ck_abtest_opts *opts, ck_error *err);
 
 /** Tables after ck_abtest_analyze(): the overall table first, then the segments of each
  *  column in the order asked (values sorted, missing last), then the arm × channel table.
  *  Borrowed, valid until the next analysis or ck_abtest_free(). */
-size_t ck_abtest_n_tables(const ck_abtest *ab);
-const ck_abtest_table *ck_abtest_table_at(const ck_abtest *ab, size_t i);
+CK_API size_t ck_abtest_n_tables(const ck_abtest *ab);
+CK_API const ck_abtest_table *ck_abtest_table_at(const ck_abtest *ab, size_t i);
 
 /** Warnings raised while reading, measuring and analysing (borrowed, one line each). */
-size_t ck_abtest_n_warnings(const ck_abtest *ab);
-const char *ck_abtest_warning(const ck_abtest *ab, size_t i);
+CK_API size_t ck_abtest_n_warnings(const ck_abtest *ab);
+CK_API const char *ck_abtest_warning(const ck_abtest *ab, size_t i);
 
 /** The readable read-out (every table) as text. @return CK_OK or CK_EIO */
-int ck_abtest_write_text(const ck_abtest *ab, FILE *out, ck_error *err);
+CK_API int ck_abtest_write_text(const ck_abtest *ab, FILE *out, ck_error *err);
 
 /**
  * The read-out as JSON with the key names of DESIGN.md (`control`, `alpha`, `arms`, `srm`,
  * `segments`) and more (`confidence`, `alternative`, `correction`, `cuped`,
  * `arm_channel`, `warnings`); NaN and infinite bounds are null. @return CK_OK or CK_EIO
  */
-int ck_abtest_write_json(const ck_abtest *ab, FILE *out, ck_error *err);
+CK_API int ck_abtest_write_json(const ck_abtest *ab, FILE *out, ck_error *err);
 
 /** A self-contained HTML report with inline SVG charts (no script). @return CK_OK or CK_EIO */
-int ck_abtest_write_html(const ck_abtest *ab, FILE *out, ck_error *err);
+CK_API int ck_abtest_write_html(const ck_abtest *ab, FILE *out, ck_error *err);
 
 /** Planning a test (churn-ab --plan): what is asked. */
 typedef struct ck_abtest_plan_opts {
@@ -250,16 +251,16 @@ typedef struct ck_abtest_plan {
  * symmetric under p → 1 − p).
  * @return CK_OK, CK_EINVAL (n customers per arm cannot detect any change)
  */
-int ck_abtest_plan_make(ck_abtest_plan *out, const ck_abtest_plan_opts *opts, ck_error *err);
+CK_API int ck_abtest_plan_make(ck_abtest_plan *out, const ck_abtest_plan_opts *opts, ck_error *err);
 
 /** The plan in words, three lines. @return CK_OK or CK_EIO */
-int ck_abtest_plan_write_text(const ck_abtest_plan *plan, FILE *out, ck_error *err);
+CK_API int ck_abtest_plan_write_text(const ck_abtest_plan *plan, FILE *out, ck_error *err);
 
 /** The plan as one JSON object (`plan`, `baseline`, `target`, `mde`, `mde_relative`,
  *  `alpha`, `alpha_per_comparison`, `power`, `arms`, `alternative`, `n_per_arm`,
  *  `n_total`), numbers in the shortest form that reads back exactly. @return CK_OK or
  *  CK_EIO */
-int ck_abtest_plan_write_json(const ck_abtest_plan *plan, FILE *out, ck_error *err);
+CK_API int ck_abtest_plan_write_json(const ck_abtest_plan *plan, FILE *out, ck_error *err);
 
 #ifdef __cplusplus
 }

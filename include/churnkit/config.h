@@ -29,6 +29,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "churnkit/export.h"
 #include "churnkit/error.h"
 
 #ifdef __cplusplus
@@ -51,7 +52,7 @@ typedef enum ck_event_column {
 } ck_event_column;
 
 /** The canonical name of an event column ("customer_id"). */
-const char *ck_event_column_name(int column);
+CK_API const char *ck_event_column_name(int column);
 
 /** RFM dimensions, in the order of `rfm_bounds`. */
 enum { CK_RFM_R, CK_RFM_F, CK_RFM_M };
@@ -121,14 +122,14 @@ typedef struct ck_config {
 } ck_config;
 
 /** Fill @p cfg with the documented defaults. */
-void ck_config_init(ck_config *cfg);
+CK_API void ck_config_init(ck_config *cfg);
 
 /**
  * Load a JSON config file over the defaults.
  * @return CK_OK, CK_EIO (unreadable), CK_EPARSE (not JSON), CK_EINVAL (unknown key, bad
  *         type or value); the message names the key
  */
-int ck_config_load(ck_config *cfg, const char *path, ck_error *err);
+CK_API int ck_config_load(ck_config *cfg, const char *path, ck_error *err);
 
 #ifdef __cplusplus
 }

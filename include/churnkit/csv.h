@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "churnkit/export.h"
 #include "churnkit/error.h"
 
 #ifdef __cplusplus
@@ -38,7 +39,7 @@ typedef struct ck_csv_row {
  * @param delimiter   the field separator, usually ','
  * @return CK_OK, CK_EIO (file cannot be opened), CK_ENOMEM
  */
-int ck_csv_open(ck_csv **out, const char *path, char delimiter, ck_error *err);
+CK_API int ck_csv_open(ck_csv **out, const char *path, char delimiter, ck_error *err);
 
 /**
  * Read the next record.
@@ -46,22 +47,22 @@ int ck_csv_open(ck_csv **out, const char *path, char delimiter, ck_error *err);
  * @return 1 when a record was read, 0 at the end of the file, or CK_EPARSE (unterminated
  *         quote, text after a closing quote), CK_EIO, CK_ENOMEM
  */
-int ck_csv_next(ck_csv *csv, ck_csv_row *row, ck_error *err);
+CK_API int ck_csv_next(ck_csv *csv, ck_csv_row *row, ck_error *err);
 
 /** The path the reader was opened with (borrowed). */
-const char *ck_csv_path(const ck_csv *csv);
+CK_API const char *ck_csv_path(const ck_csv *csv);
 
 /** The fraction of the file consumed so far, in [0, 1], for progress reports. */
-double ck_csv_progress(const ck_csv *csv);
+CK_API double ck_csv_progress(const ck_csv *csv);
 
 /** Close the reader; accepts NULL. */
-void ck_csv_free(ck_csv *csv);
+CK_API void ck_csv_free(ck_csv *csv);
 
 /**
  * Write one field, quoting it (RFC 4180) only when it holds the delimiter, a quote, a
  * line end, or leading/trailing spaces.
  */
-void ck_csv_write_field(FILE *out, const char *s, size_t len, char delimiter);
+CK_API void ck_csv_write_field(FILE *out, const char *s, size_t len, char delimiter);
 
 #ifdef __cplusplus
 }

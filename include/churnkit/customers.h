@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "churnkit/export.h"
 #include "churnkit/error.h"
 
 #ifdef __cplusplus
@@ -34,26 +35,26 @@ typedef struct ck_customers ck_customers;
  * @return CK_OK, CK_EPARSE (no id column, wrong field count, empty or duplicate id, bad
  *         signup_date; the message names the line), CK_EIO, CK_ENOMEM
  */
-int ck_customers_read_csv(ck_customers **out, const char *path, const ck_config *cfg,
+CK_API int ck_customers_read_csv(ck_customers **out, const char *path, const ck_config *cfg,
                           ck_error *err);
 
 /** Free a table; accepts NULL. */
-void ck_customers_free(ck_customers *cu);
+CK_API void ck_customers_free(ck_customers *cu);
 
-size_t ck_customers_n_rows(const ck_customers *cu);
+CK_API size_t ck_customers_n_rows(const ck_customers *cu);
 /** The row of customer @p id, or -1. */
-long ck_customers_find(const ck_customers *cu, const char *id, size_t len);
+CK_API long ck_customers_find(const ck_customers *cu, const char *id, size_t len);
 /** Row @p row's signup time, or CK_NO_SIGNUP. */
-int64_t ck_customers_signup(const ck_customers *cu, size_t row);
+CK_API int64_t ck_customers_signup(const ck_customers *cu, size_t row);
 
 /** Attribute columns (every column but the id and signup_date). */
-size_t ck_customers_n_attributes(const ck_customers *cu);
-const char *ck_customers_attribute_name(const ck_customers *cu, size_t attr);
-bool ck_customers_attribute_is_categorical(const ck_customers *cu, size_t attr);
+CK_API size_t ck_customers_n_attributes(const ck_customers *cu);
+CK_API const char *ck_customers_attribute_name(const ck_customers *cu, size_t attr);
+CK_API bool ck_customers_attribute_is_categorical(const ck_customers *cu, size_t attr);
 /** A numeric attribute's value, NaN when missing. */
-double ck_customers_number(const ck_customers *cu, size_t attr, size_t row);
+CK_API double ck_customers_number(const ck_customers *cu, size_t attr, size_t row);
 /** A categorical attribute's value (borrowed), NULL when missing. */
-const char *ck_customers_string(const ck_customers *cu, size_t attr, size_t row);
+CK_API const char *ck_customers_string(const ck_customers *cu, size_t attr, size_t row);
 
 #ifdef __cplusplus
 }

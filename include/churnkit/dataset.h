@@ -26,6 +26,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "churnkit/export.h"
 #include "churnkit/error.h"
 #include "churnkit/schema.h"
 
@@ -73,7 +74,7 @@ typedef struct ck_table_opts {
  *         empty file, malformed CSV; CK_EINVAL (label, id or ignored column absent, named
  *         in the message); CK_EIO; CK_ENOMEM
  */
-int ck_dataset_read_table(ck_dataset **out, const char *path, const ck_table_opts *opts,
+CK_API int ck_dataset_read_table(ck_dataset **out, const char *path, const ck_table_opts *opts,
                           ck_error *err);
 
 /**
@@ -91,27 +92,27 @@ int ck_dataset_read_table(ck_dataset **out, const char *path, const ck_table_opt
  *         end of the data`, a feature missing from a table or of another kind there, a
  *         value beyond the float range, no table at all; CK_ENOMEM
  */
-int ck_dataset_from_features(ck_dataset **out, const ck_features *const *tables, size_t n_tables,
+CK_API int ck_dataset_from_features(ck_dataset **out, const ck_features *const *tables, size_t n_tables,
                              bool need_labels, const ck_schema *schema, ck_error *err);
 
 /** Free a dataset; accepts NULL. */
-void ck_dataset_free(ck_dataset *d);
+CK_API void ck_dataset_free(ck_dataset *d);
 
-size_t ck_dataset_n_rows(const ck_dataset *d);
-size_t ck_dataset_n_features(const ck_dataset *d);
+CK_API size_t ck_dataset_n_rows(const ck_dataset *d);
+CK_API size_t ck_dataset_n_features(const ck_dataset *d);
 /** The schema (borrowed). */
-const ck_schema *ck_dataset_schema(const ck_dataset *d);
+CK_API const ck_schema *ck_dataset_schema(const ck_dataset *d);
 /** Column @p j, n_rows floats (borrowed). */
-const float *ck_dataset_column(const ck_dataset *d, size_t j);
+CK_API const float *ck_dataset_column(const ck_dataset *d, size_t j);
 /** Labels (0/1), or NULL when the data has none (borrowed). */
-const float *ck_dataset_labels(const ck_dataset *d);
+CK_API const float *ck_dataset_labels(const ck_dataset *d);
 /** Row weights, or NULL when every row weighs 1 (borrowed). */
-const float *ck_dataset_weights(const ck_dataset *d);
+CK_API const float *ck_dataset_weights(const ck_dataset *d);
 /** Row @p i's id (borrowed); the 1-based row number when the table had no id column. */
-const char *ck_dataset_row_id(const ck_dataset *d, size_t i);
+CK_API const char *ck_dataset_row_id(const ck_dataset *d, size_t i);
 /** The name of the id column ("customer_id" for feature tables, "row" when a table had
  *  none). Borrowed. */
-const char *ck_dataset_id_name(const ck_dataset *d);
+CK_API const char *ck_dataset_id_name(const ck_dataset *d);
 
 /**
  * Split rows in two: rows with mask[i] non-zero go to @p b_out, the others to @p a_out,
@@ -120,7 +121,7 @@ const char *ck_dataset_id_name(const ck_dataset *d);
  * @param[out] a_out, b_out  free each with ck_dataset_free(); both NULL on failure
  * @return CK_OK or CK_ENOMEM
  */
-int ck_dataset_split(const ck_dataset *d, const uint8_t *mask, ck_dataset **a_out,
+CK_API int ck_dataset_split(const ck_dataset *d, const uint8_t *mask, ck_dataset **a_out,
                      ck_dataset **b_out, ck_error *err);
 
 /**
@@ -128,7 +129,7 @@ int ck_dataset_split(const ck_dataset *d, const uint8_t *mask, ck_dataset **a_ou
  * one copy of the data, not two. On success *d is freed and set to NULL; on failure
  * (CK_ENOMEM) it is untouched.
  */
-int ck_dataset_split_consume(ck_dataset **d, const uint8_t *mask, ck_dataset **a_out,
+CK_API int ck_dataset_split_consume(ck_dataset **d, const uint8_t *mask, ck_dataset **a_out,
                              ck_dataset **b_out, ck_error *err);
 
 /**
@@ -147,7 +148,7 @@ typedef struct ck_table_stream ck_table_stream;
  * @return CK_OK, CK_EPARSE (a feature column missing, an empty file), CK_EINVAL (label,
  *         id or ignored column absent), CK_EIO, CK_ENOMEM
  */
-int ck_table_stream_open(ck_table_stream **out, const char *path, const ck_table_opts *opts,
+CK_API int ck_table_stream_open(ck_table_stream **out, const char *path, const ck_table_opts *opts,
                          const ck_schema *schema, ck_error *err);
 
 /**
@@ -159,11 +160,11 @@ int ck_table_stream_open(ck_table_stream **out, const char *path, const ck_table
  * @return 1 a row, 0 the end, CK_EPARSE (bad label, bad number, wrong field count: the
  *         message names file and line), CK_EIO, CK_ENOMEM
  */
-int ck_table_stream_next(ck_table_stream *s, float *row, const char **id, float *label,
+CK_API int ck_table_stream_next(ck_table_stream *s, float *row, const char **id, float *label,
                          ck_error *err);
 
 /** The id column's name, as in the header (or "row"). Borrowed. */
-const char *ck_table_stream_id_name(const ck_table_stream *s);
+CK_API const char *ck_table_stream_id_name(const ck_table_stream *s);
 
 /** Consecutive rows of a table, handed out by ck_table_stream_scan(). All borrowed. */
 typedef struct ck_table_block {
@@ -212,11 +213,11 @@ typedef struct ck_table_scan_fns {
  * @return CK_OK, CK_EPARSE (as ck_table_stream_next()), CK_EIO, CK_ENOMEM, or what a
  *         callback returned
  */
-int ck_table_stream_scan(ck_table_stream *s, int n_threads, const ck_table_scan_fns *fns,
+CK_API int ck_table_stream_scan(ck_table_stream *s, int n_threads, const ck_table_scan_fns *fns,
                          ck_error *err);
 
 /** Close a stream; accepts NULL. */
-void ck_table_stream_free(ck_table_stream *s);
+CK_API void ck_table_stream_free(ck_table_stream *s);
 
 #ifdef __cplusplus
 }

@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 
+#include "churnkit/export.h"
 #include "churnkit/config.h"
 #include "churnkit/error.h"
 #include "churnkit/schema.h"
@@ -32,11 +33,11 @@ typedef enum ck_strategy {
 } ck_strategy;
 
 /** "high", "medium", "low". */
-const char *ck_risk_band_name(ck_risk_band band);
+CK_API const char *ck_risk_band_name(ck_risk_band band);
 /** "none", "vip", "discount", "new_arrival", "content". */
-const char *ck_strategy_name(ck_strategy strategy);
+CK_API const char *ck_strategy_name(ck_strategy strategy);
 /** The strategy named @p name, or -1. */
-int ck_strategy_from_name(const char *name);
+CK_API int ck_strategy_from_name(const char *name);
 
 /**
  * The percentile (0–100) of @p probability in a distribution given by its percentiles
@@ -44,10 +45,10 @@ int ck_strategy_from_name(const char *name);
  * linear interpolation between them; the mean position over ties, so equal scores share a
  * percentile. NaN when @p q is NULL.
  */
-double ck_enrich_percentile(const double *q, double probability);
+CK_API double ck_enrich_percentile(const double *q, double probability);
 
 /** The band of a probability (or of its percentile, 0–100, when the rules say so). */
-ck_risk_band ck_enrich_band(const ck_predict_rules *rules, double probability, double percentile);
+CK_API ck_risk_band ck_enrich_band(const ck_predict_rules *rules, double probability, double percentile);
 
 /** What the strategy rules read; NaN where the model's data lacks the value. */
 typedef struct ck_customer_facts {
@@ -66,7 +67,7 @@ typedef struct ck_enrich_plan {
 } ck_enrich_plan;
 
 /** Find the columns the rules read in @p schema. */
-void ck_enrich_plan_init(ck_enrich_plan *plan, const ck_schema *schema,
+CK_API void ck_enrich_plan_init(ck_enrich_plan *plan, const ck_schema *schema,
                          const ck_predict_rules *rules);
 
 /**
@@ -75,7 +76,7 @@ void ck_enrich_plan_init(ck_enrich_plan *plan, const ck_schema *schema,
  * @param[out] rfm_score   "545" from the R, F and M scores, "" when unknown (4 bytes)
  * @param[out] rfm_segment the segment's name (borrowed from the schema), or NULL
  */
-void ck_enrich_facts(const ck_enrich_plan *plan, const ck_schema *schema, const float *row,
+CK_API void ck_enrich_facts(const ck_enrich_plan *plan, const ck_schema *schema, const float *row,
                      const ck_predict_rules *rules, ck_customer_facts *facts, double *engagement,
                      char rfm_score[4], const char **rfm_segment);
 
@@ -86,7 +87,7 @@ void ck_enrich_facts(const ck_enrich_plan *plan, const ck_schema *schema, const 
  * (the launch-driven pattern) → new_arrival; few interactions → content; else content.
  * @param[out] rule  names the rule that decided ("high_value", "price_sensitive", ...)
  */
-ck_strategy ck_enrich_strategy(const ck_predict_rules *rules, const ck_customer_facts *facts,
+CK_API ck_strategy ck_enrich_strategy(const ck_predict_rules *rules, const ck_customer_facts *facts,
                                const char **rule);
 
 /**
@@ -95,7 +96,7 @@ ck_strategy ck_enrich_strategy(const ck_predict_rules *rules, const ck_customer_
  * @param engagement  rules->n_recall_channels counts (NaN for unknown counts as 0)
  * @return the index of the channel in rules->recall_channels
  */
-size_t ck_enrich_channel(const ck_predict_rules *rules, const double *engagement);
+CK_API size_t ck_enrich_channel(const ck_predict_rules *rules, const double *engagement);
 
 /** A churn-ab read-out (its --json file), for choosing strategies by measured lift. */
 typedef struct ck_ab_results ck_ab_results;
@@ -104,8 +105,8 @@ typedef struct ck_ab_results ck_ab_results;
  * Read a churn-ab --json file: its per-segment arms and its arm × channel table.
  * @return CK_OK, CK_EIO, CK_EPARSE (not JSON), CK_EINVAL (not a churn-ab read-out)
  */
-int ck_ab_results_load(ck_ab_results **out, const char *path, ck_error *err);
-void ck_ab_results_free(ck_ab_results *ab);
+CK_API int ck_ab_results_load(ck_ab_results **out, const char *path, ck_error *err);
+CK_API void ck_ab_results_free(ck_ab_results *ab);
 
 /**
  * The strategy (arm) with the largest significant positive lift in the customer's
@@ -118,7 +119,7 @@ void ck_ab_results_free(ck_ab_results *ab);
  * bytes)
  * @return true when a measured lift decided the strategy
  */
-bool ck_ab_results_choose(const ck_ab_results *ab, const ck_schema *schema, const float *row,
+CK_API bool ck_ab_results_choose(const ck_ab_results *ab, const ck_schema *schema, const float *row,
                           ck_strategy *strategy, const char **channel, char *why, size_t size);
 
 /** The rules' reason templates resolved against a schema once, for ck_enrich_reasons(). */
@@ -130,9 +131,9 @@ typedef struct ck_reasons ck_reasons;
  * not used: its feature gets the plain wording.
  * @return CK_OK or CK_ENOMEM
  */
-int ck_reasons_new(ck_reasons **out, const ck_predict_rules *rules, const ck_schema *schema,
+CK_API int ck_reasons_new(ck_reasons **out, const ck_predict_rules *rules, const ck_schema *schema,
                    ck_error *err);
-void ck_reasons_free(ck_reasons *r);
+CK_API void ck_reasons_free(ck_reasons *r);
 
 /**
  * The reasons a customer's churn risk is high: the (up to) @p k features whose
@@ -145,7 +146,7 @@ void ck_reasons_free(ck_reasons *r);
  * @param[out] out @p k buffers of 256 bytes; unused ones are set to ""
  * @return the number of reasons written
  */
-size_t ck_enrich_reasons(const ck_reasons *reasons, const float *row, const double *contrib,
+CK_API size_t ck_enrich_reasons(const ck_reasons *reasons, const float *row, const double *contrib,
                          size_t k, char (*out)[256]);
 
 #ifdef __cplusplus

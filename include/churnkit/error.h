@@ -11,6 +11,8 @@
 
 #include <stddef.h>
 
+#include "churnkit/export.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -43,7 +45,7 @@ typedef struct ck_error {
  * @param fmt   printf-style message: one line, lowercase, no trailing period
  * @return @p code
  */
-int ck_error_set(ck_error *err, ck_status code, const char *file, long line, const char *fmt, ...)
+CK_API int ck_error_set(ck_error *err, ck_status code, const char *file, long line, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 5, 6)))
 #endif
@@ -54,10 +56,10 @@ int ck_error_set(ck_error *err, ck_status code, const char *file, long line, con
  * @param[out] buf  receives the NUL-terminated text (truncated to @p size)
  * @return @p buf
  */
-const char *ck_error_format(const ck_error *err, char *buf, size_t size);
+CK_API const char *ck_error_format(const ck_error *err, char *buf, size_t size);
 
 /** A short lowercase name for a status code ("out of memory"); never NULL. */
-const char *ck_status_name(int code);
+CK_API const char *ck_status_name(int code);
 
 #ifdef __cplusplus
 }

@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "churnkit/export.h"
 #include "churnkit/error.h"
 #include "churnkit/metrics.h"
 
@@ -95,29 +96,29 @@ typedef struct ck_eval ck_eval;
  * @return CK_OK, CK_EINVAL (no rows, a bad label, a bad probability, bad options: the
  *         message says which), CK_ENOMEM
  */
-int ck_eval_run(ck_eval **out, const ck_eval_input *in, const ck_eval_opts *opts, ck_error *err);
+CK_API int ck_eval_run(ck_eval **out, const ck_eval_input *in, const ck_eval_opts *opts, ck_error *err);
 
 /** Free an evaluation; accepts NULL. */
-void ck_eval_free(ck_eval *ev);
+CK_API void ck_eval_free(ck_eval *ev);
 
-size_t ck_eval_n_rows(const ck_eval *ev);
+CK_API size_t ck_eval_n_rows(const ck_eval *ev);
 /** Rows labelled churned. */
-size_t ck_eval_n_positives(const ck_eval *ev);
+CK_API size_t ck_eval_n_positives(const ck_eval *ev);
 /** The options used (borrowed). */
-const ck_eval_opts *ck_eval_options(const ck_eval *ev);
+CK_API const ck_eval_opts *ck_eval_options(const ck_eval *ev);
 /** The description given, "" when none (borrowed). */
-const char *ck_eval_description(const ck_eval *ev);
+CK_API const char *ck_eval_description(const ck_eval *ev);
 /** The number of results: the models, then the baseline when there is one. */
-size_t ck_eval_n_results(const ck_eval *ev);
+CK_API size_t ck_eval_n_results(const ck_eval *ev);
 /** Result @p k (borrowed, valid until the evaluation is freed). */
-const ck_eval_result *ck_eval_result_at(const ck_eval *ev, size_t k);
-size_t ck_eval_n_models(const ck_eval *ev);
+CK_API const ck_eval_result *ck_eval_result_at(const ck_eval *ev, size_t k);
+CK_API size_t ck_eval_n_models(const ck_eval *ev);
 /** The comparison of the two models (borrowed), or NULL with one model. */
-const ck_eval_comparison *ck_eval_comparison_of(const ck_eval *ev);
+CK_API const ck_eval_comparison *ck_eval_comparison_of(const ck_eval *ev);
 /** Result @p k's scores, n_rows values (borrowed). */
-const double *ck_eval_scores(const ck_eval *ev, size_t k);
+CK_API const double *ck_eval_scores(const ck_eval *ev, size_t k);
 /** The labels, n_rows values (borrowed). */
-const float *ck_eval_labels(const ck_eval *ev);
+CK_API const float *ck_eval_labels(const ck_eval *ev);
 
 /**
  * The readable table: one row per model and the baseline (AUC, PR AUC, log loss, Brier,
@@ -125,7 +126,7 @@ const float *ck_eval_labels(const ck_eval *ev);
  * fractions, the confusion matrices, and DeLong's comparison.
  * @return CK_OK or CK_EIO (a write error)
  */
-int ck_eval_write_text(const ck_eval *ev, FILE *out, ck_error *err);
+CK_API int ck_eval_write_text(const ck_eval *ev, FILE *out, ck_error *err);
 
 /**
  * JSON with every number (DESIGN.md fixes the keys rows, positives, models[].model,
@@ -134,7 +135,7 @@ int ck_eval_write_text(const ck_eval *ev, FILE *out, ck_error *err);
  * beside them). Undefined numbers are null.
  * @return CK_OK or CK_EIO
  */
-int ck_eval_write_json(const ck_eval *ev, FILE *out, ck_error *err);
+CK_API int ck_eval_write_json(const ck_eval *ev, FILE *out, ck_error *err);
 
 /** What the report shows beyond the evaluation. */
 typedef struct ck_eval_report_info {
@@ -152,7 +153,7 @@ typedef struct ck_eval_report_info {
  * coefficients (logistic models).
  * @return CK_OK, CK_EIO, CK_ENOMEM
  */
-int ck_eval_write_report(const ck_eval *ev, const ck_eval_report_info *info, FILE *out,
+CK_API int ck_eval_write_report(const ck_eval *ev, const ck_eval_report_info *info, FILE *out,
                          ck_error *err);
 
 #ifdef __cplusplus

@@ -10,6 +10,8 @@
 
 #include <stddef.h>
 
+#include "churnkit/export.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -32,16 +34,16 @@ typedef enum ck_event_type {
 } ck_event_type;
 
 /** The canonical name of an event type ("purchase"), or NULL when out of range. */
-const char *ck_event_type_name(int type);
+CK_API const char *ck_event_type_name(int type);
 
 /** The event type named @p name (canonical names only), or -1. */
-int ck_event_type_from_name(const char *name);
+CK_API int ck_event_type_from_name(const char *name);
 
 /**
  * The event type whose canonical name is the @p len bytes at @p name (not necessarily
  * NUL-terminated, as a CSV cell), or -1.
  */
-int ck_event_type_from_name_n(const char *name, size_t len);
+CK_API int ck_event_type_from_name_n(const char *name, size_t len);
 
 #ifdef __cplusplus
 }

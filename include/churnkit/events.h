@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "churnkit/export.h"
 #include "churnkit/error.h"
 #include "churnkit/event_types.h"
 #include "churnkit/progress.h"
@@ -64,26 +65,26 @@ typedef struct ck_events_read_opts {
  * @param[out] out  the store, or NULL on failure; free with ck_events_free()
  * @return CK_OK, CK_EPARSE (bad header or row), CK_EIO, CK_ENOMEM
  */
-int ck_events_read_csv(ck_events **out, const char *path, const ck_events_read_opts *opts,
+CK_API int ck_events_read_csv(ck_events **out, const char *path, const ck_events_read_opts *opts,
                        ck_error *err);
 
 /** Free a store; accepts NULL. */
-void ck_events_free(ck_events *ev);
+CK_API void ck_events_free(ck_events *ev);
 
 /** Number of customers, events, and rows skipped as bad while reading. */
-size_t ck_events_n_customers(const ck_events *ev);
-size_t ck_events_n_events(const ck_events *ev);
-size_t ck_events_n_rejected(const ck_events *ev);
+CK_API size_t ck_events_n_customers(const ck_events *ev);
+CK_API size_t ck_events_n_events(const ck_events *ev);
+CK_API size_t ck_events_n_rejected(const ck_events *ev);
 
 /** Customer @p c's id (borrowed, valid while the store lives). */
-const char *ck_events_customer_id(const ck_events *ev, size_t c);
+CK_API const char *ck_events_customer_id(const ck_events *ev, size_t c);
 
 /** The customer with id @p id, or -1. */
-long ck_events_find_customer(const ck_events *ev, const char *id);
+CK_API long ck_events_find_customer(const ck_events *ev, const char *id);
 
 /** Earliest and latest event time; both 0 for an empty store. */
-int64_t ck_events_min_ts(const ck_events *ev);
-int64_t ck_events_max_ts(const ck_events *ev);
+CK_API int64_t ck_events_min_ts(const ck_events *ev);
+CK_API int64_t ck_events_max_ts(const ck_events *ev);
 
 /** One customer's events, as borrowed column pointers of length @p n, sorted by time. */
 typedef struct ck_event_span {
@@ -96,16 +97,16 @@ typedef struct ck_event_span {
 } ck_event_span;
 
 /** Customer @p c's events (borrowed pointers, valid while the store lives). */
-ck_event_span ck_events_customer(const ck_events *ev, size_t c);
+CK_API ck_event_span ck_events_customer(const ck_events *ev, size_t c);
 
 /** The events of @p span strictly before @p t: its prefix, found by binary search. */
-ck_event_span ck_event_span_before(ck_event_span span, int64_t t);
+CK_API ck_event_span ck_event_span_before(ck_event_span span, int64_t t);
 
 /** Channel and category names seen in the file (borrowed), by index. */
-size_t ck_events_n_channels(const ck_events *ev);
-const char *ck_events_channel_name(const ck_events *ev, uint16_t channel);
-size_t ck_events_n_categories(const ck_events *ev);
-const char *ck_events_category_name(const ck_events *ev, uint16_t category);
+CK_API size_t ck_events_n_channels(const ck_events *ev);
+CK_API const char *ck_events_channel_name(const ck_events *ev, uint16_t channel);
+CK_API size_t ck_events_n_categories(const ck_events *ev);
+CK_API const char *ck_events_category_name(const ck_events *ev, uint16_t category);
 
 #ifdef __cplusplus
 }

@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "churnkit/export.h"
 #include "churnkit/error.h"
 #include "churnkit/progress.h"
 
@@ -59,43 +60,43 @@ typedef struct ck_features_opts {
  * @param[out] out  the table; free with ck_features_free()
  * @return CK_OK, CK_EINVAL (bad options), CK_ENOMEM
  */
-int ck_features_build(ck_features **out, const ck_events *ev, int64_t cutoff,
+CK_API int ck_features_build(ck_features **out, const ck_events *ev, int64_t cutoff,
                       const ck_features_opts *opts, ck_error *err);
 
 /** Free a table; accepts NULL. */
-void ck_features_free(ck_features *f);
+CK_API void ck_features_free(ck_features *f);
 
-int64_t ck_features_cutoff(const ck_features *f);
-size_t ck_features_n_rows(const ck_features *f);
-size_t ck_features_n_columns(const ck_features *f);
+CK_API int64_t ck_features_cutoff(const ck_features *f);
+CK_API size_t ck_features_n_rows(const ck_features *f);
+CK_API size_t ck_features_n_columns(const ck_features *f);
 
 /** Column @p j's name (borrowed), and its index by name (-1 when absent). */
-const char *ck_features_column_name(const ck_features *f, size_t j);
-long ck_features_column_index(const ck_features *f, const char *name);
+CK_API const char *ck_features_column_name(const ck_features *f, size_t j);
+CK_API long ck_features_column_index(const ck_features *f, const char *name);
 
 /** Whether column @p j is categorical (codes and levels) rather than numeric. */
-bool ck_features_is_categorical(const ck_features *f, size_t j);
+CK_API bool ck_features_is_categorical(const ck_features *f, size_t j);
 
 /** A numeric column's values, one per row, NaN when missing (borrowed). */
-const double *ck_features_values(const ck_features *f, size_t j);
+CK_API const double *ck_features_values(const ck_features *f, size_t j);
 
 /** A categorical column's level codes, one per row, CK_MISSING_CODE when missing. */
-const uint32_t *ck_features_codes(const ck_features *f, size_t j);
-size_t ck_features_n_levels(const ck_features *f, size_t j);
-const char *ck_features_level(const ck_features *f, size_t j, uint32_t code);
+CK_API const uint32_t *ck_features_codes(const ck_features *f, size_t j);
+CK_API size_t ck_features_n_levels(const ck_features *f, size_t j);
+CK_API const char *ck_features_level(const ck_features *f, size_t j, uint32_t code);
 
 /** Row @p i's customer id (borrowed). */
-const char *ck_features_row_id(const ck_features *f, size_t i);
+CK_API const char *ck_features_row_id(const ck_features *f, size_t i);
 
 /**
  * Whether the table has labels, and the labels, one per row: 1 churned, 0 retained, -1 for
  * rows outside the population (only with `all_customers`). NULL without labels.
  */
-bool ck_features_has_label(const ck_features *f);
-const int8_t *ck_features_labels(const ck_features *f);
+CK_API bool ck_features_has_label(const ck_features *f);
+CK_API const int8_t *ck_features_labels(const ck_features *f);
 
 /** The RFM boundaries used, [R, F, M][4], from the config or the population. */
-void ck_features_rfm_bounds(const ck_features *f, double out[3][4]);
+CK_API void ck_features_rfm_bounds(const ck_features *f, double out[3][4]);
 
 /**
  * Write tables as CSV: customer_id, a `cutoff` column (YYYY-MM-DD) when more than one
@@ -103,7 +104,7 @@ void ck_features_rfm_bounds(const ck_features *f, double out[3][4]);
  * Numbers are written with up to 10 significant digits; missing values as empty cells.
  * @return CK_OK, CK_EINVAL (tables with different columns), CK_EIO (write error)
  */
-int ck_features_write_csv(const ck_features *const *tables, size_t n_tables, FILE *out,
+CK_API int ck_features_write_csv(const ck_features *const *tables, size_t n_tables, FILE *out,
                           char delimiter, ck_error *err);
 
 #ifdef __cplusplus

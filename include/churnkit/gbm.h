@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "churnkit/export.h"
 #include "churnkit/dataset.h"
 #include "churnkit/error.h"
 #include "churnkit/progress.h"
@@ -63,38 +64,38 @@ typedef struct ck_gbm ck_gbm;
  * @param[out] report  may be NULL
  * @return CK_OK, CK_EINVAL (bad parameters, no labels, one class only), CK_ENOMEM
  */
-int ck_gbm_train(ck_gbm **out, const ck_dataset *train, const ck_dataset *valid,
+CK_API int ck_gbm_train(ck_gbm **out, const ck_dataset *train, const ck_dataset *valid,
                  const ck_gbm_params *params, ck_gbm_report *report, ck_progress_fn progress,
                  void *payload, ck_error *err);
 
-void ck_gbm_free(ck_gbm *model);
+CK_API void ck_gbm_free(ck_gbm *model);
 
 /** The model's schema (borrowed). */
-const ck_schema *ck_gbm_schema(const ck_gbm *model);
+CK_API const ck_schema *ck_gbm_schema(const ck_gbm *model);
 
 /** The logit of one row (n_features floats coded against the model's schema). */
-double ck_gbm_logit_row(const ck_gbm *model, const float *row);
+CK_API double ck_gbm_logit_row(const ck_gbm *model, const float *row);
 
 /**
  * Each feature's exact contribution to the row's logit; their sum plus @p base_out is the
  * logit. @param[out] contrib n_features values
  */
-void ck_gbm_contributions(const ck_gbm *model, const float *row, double *contrib, double *base_out);
+CK_API void ck_gbm_contributions(const ck_gbm *model, const float *row, double *contrib, double *base_out);
 
 /**
  * Churn probabilities of every row of a dataset whose schema matches the model's.
  * @param[out] prob  n_rows values
  * @return CK_OK, CK_EINVAL (schema mismatch)
  */
-int ck_gbm_predict(const ck_gbm *model, const ck_dataset *d, double *prob, int n_threads,
+CK_API int ck_gbm_predict(const ck_gbm *model, const ck_dataset *d, double *prob, int n_threads,
                    ck_error *err);
 
 /** Per-feature total gain of the stumps, n_features values (borrowed). */
-const double *ck_gbm_importance(const ck_gbm *model);
+CK_API const double *ck_gbm_importance(const ck_gbm *model);
 
 /** The logit every row starts from: the log-odds of the weighted churn rate of the
  *  training rows. ck_gbm_logit_row() adds each feature's table value to it. */
-double ck_gbm_base_score(const ck_gbm *model);
+CK_API double ck_gbm_base_score(const ck_gbm *model);
 
 /**
  * One feature's step table: the function f_j that the stumps on feature j add up to.
@@ -119,7 +120,7 @@ typedef struct ck_gbm_table {
  * @param j  a feature of the model's schema (< ck_schema_n_features())
  * @param[out] out  the table
  */
-void ck_gbm_step_table(const ck_gbm *model, size_t j, ck_gbm_table *out);
+CK_API void ck_gbm_step_table(const ck_gbm *model, size_t j, ck_gbm_table *out);
 
 #ifdef __cplusplus
 }

@@ -37,6 +37,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "churnkit/export.h"
 #include "churnkit/dataset.h"
 #include "churnkit/error.h"
 #include "churnkit/progress.h"
@@ -129,33 +130,33 @@ typedef struct ck_logreg ck_logreg;
  *         CK_EINVAL (bad parameters, no labels, one class only, a class with fewer rows
  *         than folds, row weights with the liblinear solver), CK_ENOMEM
  */
-int ck_logreg_train(ck_logreg **out, const ck_dataset *train, const ck_dataset *valid,
+CK_API int ck_logreg_train(ck_logreg **out, const ck_dataset *train, const ck_dataset *valid,
                     const ck_logreg_params *params, ck_logreg_report *report,
                     ck_progress_fn progress, void *payload, ck_error *err);
 
 /** Free a model; accepts NULL. */
-void ck_logreg_free(ck_logreg *model);
+CK_API void ck_logreg_free(ck_logreg *model);
 
 /** The model's schema (borrowed). */
-const ck_schema *ck_logreg_schema(const ck_logreg *model);
+CK_API const ck_schema *ck_logreg_schema(const ck_logreg *model);
 
 /** Feature @p j's preprocessing and coefficients (borrowed, valid until the model is
  *  freed). */
-const ck_logreg_feature *ck_logreg_feature_at(const ck_logreg *model, size_t j);
+CK_API const ck_logreg_feature *ck_logreg_feature_at(const ck_logreg *model, size_t j);
 
 /** The intercept: the bias column's coefficient (standardised scale), or with
  *  @p original the intercept of the original scale, intercept − Σ coef · center / scale. */
-double ck_logreg_intercept(const ck_logreg *model, bool original);
+CK_API double ck_logreg_intercept(const ck_logreg *model, bool original);
 
 /** The logit of one row (n_features floats coded against the model's schema). */
-double ck_logreg_logit_row(const ck_logreg *model, const float *row);
+CK_API double ck_logreg_logit_row(const ck_logreg *model, const float *row);
 
 /**
  * Each feature's contribution to the row's logit (see the top of this file); their sum
  * in feature order plus @p base_out (the intercept) is ck_logreg_logit_row() exactly.
  * @param[out] contrib  n_features values
  */
-void ck_logreg_contributions(const ck_logreg *model, const float *row, double *contrib,
+CK_API void ck_logreg_contributions(const ck_logreg *model, const float *row, double *contrib,
                              double *base_out);
 
 /**
@@ -163,13 +164,13 @@ void ck_logreg_contributions(const ck_logreg *model, const float *row, double *c
  * @param[out] prob  n_rows values
  * @return CK_OK, CK_EINVAL (schema mismatch)
  */
-int ck_logreg_predict(const ck_logreg *model, const ck_dataset *d, double *prob, int n_threads,
+CK_API int ck_logreg_predict(const ck_logreg *model, const ck_dataset *d, double *prob, int n_threads,
                       ck_error *err);
 
 /** "newton", "lbfgs", "liblinear". */
-const char *ck_logreg_solver_name(ck_logreg_solver solver);
+CK_API const char *ck_logreg_solver_name(ck_logreg_solver solver);
 /** "l2", "l1". */
-const char *ck_logreg_penalty_name(ck_logreg_penalty penalty);
+CK_API const char *ck_logreg_penalty_name(ck_logreg_penalty penalty);
 
 #ifdef __cplusplus
 }

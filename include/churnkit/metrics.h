@@ -22,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "churnkit/export.h"
 #include "churnkit/error.h"
 
 #ifdef __cplusplus
@@ -36,17 +37,17 @@ extern "C" {
  * @param[out] out the AUC; NaN when one class is absent
  * @return CK_OK or CK_ENOMEM
  */
-int ck_metrics_auc(double *out, const double *score, const float *label, const float *weights,
+CK_API int ck_metrics_auc(double *out, const double *score, const float *label, const float *weights,
                    size_t n, ck_error *err);
 
 /** Mean log loss of probabilities (clipped to [1e-15, 1 − 1e-15]), weighted when given. */
-double ck_metrics_logloss(const double *prob, const float *label, const float *weights, size_t n);
+CK_API double ck_metrics_logloss(const double *prob, const float *label, const float *weights, size_t n);
 
 /**
  * Brier score: the mean squared difference between probability and label (Brier 1950),
  * weighted when given; 0 is perfect, 0.25 is a constant 1/2. NaN without rows.
  */
-double ck_metrics_brier(const double *prob, const float *label, const float *weights, size_t n);
+CK_API double ck_metrics_brier(const double *prob, const float *label, const float *weights, size_t n);
 
 /**
  * Average precision, the area under the precision–recall curve as a step function:
@@ -57,7 +58,7 @@ double ck_metrics_brier(const double *prob, const float *label, const float *wei
  * @param[out] out AP; NaN when there is no positive
  * @return CK_OK or CK_ENOMEM
  */
-int ck_metrics_average_precision(double *out, const double *score, const float *label,
+CK_API int ck_metrics_average_precision(double *out, const double *score, const float *label,
                                  const float *weights, size_t n, ck_error *err);
 
 /**
@@ -67,7 +68,7 @@ int ck_metrics_average_precision(double *out, const double *score, const float *
  * @param[out] out KS in [0, 1]; NaN when one class is absent
  * @return CK_OK or CK_ENOMEM
  */
-int ck_metrics_ks(double *out, const double *score, const float *label, const float *weights,
+CK_API int ck_metrics_ks(double *out, const double *score, const float *label, const float *weights,
                   size_t n, ck_error *err);
 
 /** One bin of a reliability table. */
@@ -87,7 +88,7 @@ typedef struct ck_calibration_bin {
  * @return CK_OK, CK_EINVAL (n_bins 0, or a probability that is NaN or outside [0, 1]:
  *         the message names the row, counted from 1)
  */
-int ck_metrics_calibration(ck_calibration_bin *bins, size_t n_bins, double *ece_out,
+CK_API int ck_metrics_calibration(ck_calibration_bin *bins, size_t n_bins, double *ece_out,
                            const double *prob, const float *label, const float *weights, size_t n,
                            ck_error *err);
 
@@ -111,7 +112,7 @@ typedef struct ck_gains_row {
  * @param[out] groups n_groups rows; lifts and rates are NaN without rows or positives
  * @return CK_OK, CK_EINVAL (n_groups 0), CK_ENOMEM
  */
-int ck_metrics_gains(ck_gains_row *groups, size_t n_groups, const double *score, const float *label,
+CK_API int ck_metrics_gains(ck_gains_row *groups, size_t n_groups, const double *score, const float *label,
                      const float *weights, size_t n, ck_error *err);
 
 /** The top of the ranking: what flagging a fraction of the riskiest rows catches. */
@@ -130,7 +131,7 @@ typedef struct ck_top_fraction {
  * @param[out] out one entry per fraction; NaN where undefined (no positives)
  * @return CK_OK, CK_EINVAL (a fraction outside (0, 1]), CK_ENOMEM
  */
-int ck_metrics_top(ck_top_fraction *out, const double *fractions, size_t n_fractions,
+CK_API int ck_metrics_top(ck_top_fraction *out, const double *fractions, size_t n_fractions,
                    const double *score, const float *label, const float *weights, size_t n,
                    ck_error *err);
 
@@ -141,7 +142,7 @@ int ck_metrics_top(ck_top_fraction *out, const double *fractions, size_t n_fract
  * @param[out] out the threshold; NaN without rows (or with only NaN scores)
  * @return CK_OK, CK_EINVAL (fraction outside (0, 1]), CK_ENOMEM
  */
-int ck_metrics_top_threshold(double *out, double fraction, const double *score,
+CK_API int ck_metrics_top_threshold(double *out, double fraction, const double *score,
                              const float *weights, size_t n, ck_error *err);
 
 /** A confusion matrix at a threshold, and what follows from it. */
@@ -157,7 +158,7 @@ typedef struct ck_confusion {
 } ck_confusion;
 
 /** The confusion matrix of flagging `score >= threshold` (a NaN score is never flagged). */
-void ck_metrics_confusion(ck_confusion *out, double threshold, const double *score,
+CK_API void ck_metrics_confusion(ck_confusion *out, double threshold, const double *score,
                           const float *label, const float *weights, size_t n);
 
 /** One point of the ranking curve: flagging every row scoring at least @p threshold. */
@@ -174,7 +175,7 @@ typedef struct ck_curve_point {
  * @param[out] n_points how many were written (the number of distinct scores)
  * @return CK_OK or CK_ENOMEM
  */
-int ck_metrics_curve(ck_curve_point *points, size_t *n_points, const double *score,
+CK_API int ck_metrics_curve(ck_curve_point *points, size_t *n_points, const double *score,
                      const float *label, const float *weights, size_t n, ck_error *err);
 
 /** DeLong's test of two correlated AUCs measured on the same rows. */
@@ -200,7 +201,7 @@ typedef struct ck_delong {
  * @param[out] out the test
  * @return CK_OK, CK_EINVAL (fewer than 2 positives or 2 negatives, bad level), CK_ENOMEM
  */
-int ck_metrics_delong(ck_delong *out, const double *score_a, const double *score_b,
+CK_API int ck_metrics_delong(ck_delong *out, const double *score_a, const double *score_b,
                       const float *label, size_t n, double level, ck_error *err);
 
 /** How to bootstrap. */
@@ -237,7 +238,7 @@ typedef struct ck_bootstrap_ci {
  * @param[out] diff_ci  the interval of the AUC difference (may be NULL; NaN with one score)
  * @return CK_OK, CK_EINVAL (bad options), CK_ENOMEM
  */
-int ck_metrics_bootstrap(ck_bootstrap_ci *out, double diff_ci[2], const double *const *scores,
+CK_API int ck_metrics_bootstrap(ck_bootstrap_ci *out, double diff_ci[2], const double *const *scores,
                          size_t n_scores, const float *label, size_t n,
                          const ck_bootstrap_opts *opts, ck_error *err);
 

@@ -20,6 +20,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "churnkit/export.h"
 #include "churnkit/config.h"
 #include "churnkit/dataset.h"
 #include "churnkit/stats.h"
@@ -91,7 +92,7 @@ typedef struct ck_model ck_model;
  * @param gbm  taken over by the model (freed with it, also on failure)
  * @return CK_OK, CK_ENOMEM
  */
-int ck_model_new_gbm(ck_model **out, ck_gbm *gbm, const ck_gbm_params *params,
+CK_API int ck_model_new_gbm(ck_model **out, ck_gbm *gbm, const ck_gbm_params *params,
                      const ck_model_spec *spec, const ck_model_training *training, ck_error *err);
 
 /**
@@ -102,7 +103,7 @@ int ck_model_new_gbm(ck_model **out, ck_gbm *gbm, const ck_gbm_params *params,
  *                cross-validation curve) kept in the file's metrics
  * @return CK_OK, CK_ENOMEM
  */
-int ck_model_new_logreg(ck_model **out, ck_logreg *logreg, const ck_logreg_params *params,
+CK_API int ck_model_new_logreg(ck_model **out, ck_logreg *logreg, const ck_logreg_params *params,
                         const ck_logreg_report *report, const ck_model_spec *spec,
                         const ck_model_training *training, ck_error *err);
 
@@ -126,13 +127,13 @@ int ck_model_new_logreg(ck_model **out, ck_logreg *logreg, const ck_logreg_param
  * @return CK_OK, CK_EINVAL (bad parameters, no labels, one class only, a type without a
  *         learner), CK_ENOMEM
  */
-int ck_model_train(ck_model **out, ck_model_type type, const void *params,
+CK_API int ck_model_train(ck_model **out, ck_model_type type, const void *params,
                    const ck_dataset *train, const ck_dataset *valid, const ck_model_spec *spec,
                    const ck_model_training *training, ck_progress_fn progress, void *payload,
                    ck_error *err);
 
 /** Free a model (and its body); accepts NULL. */
-void ck_model_free(ck_model *model);
+CK_API void ck_model_free(ck_model *model);
 
 /**
  * Score @p train (the training rows) and keep what churn-predict compares a customer
@@ -141,7 +142,7 @@ void ck_model_free(ck_model *model);
  * contribution to the logit (see ck_model_contribution_means()).
  * @return CK_OK, CK_EINVAL (schema mismatch), CK_ENOMEM
  */
-int ck_model_learn_population(ck_model *model, const ck_dataset *train, int n_threads,
+CK_API int ck_model_learn_population(ck_model *model, const ck_dataset *train, int n_threads,
                               ck_error *err);
 
 /**
@@ -151,7 +152,7 @@ int ck_model_learn_population(ck_model *model, const ck_dataset *train, int n_th
  * contribution minus this mean is the feature's exact Shapley value against the
  * training population: how much it moves this customer's logit from the average one.
  */
-const double *ck_model_contribution_means(const ck_model *model);
+CK_API const double *ck_model_contribution_means(const ck_model *model);
 
 /**
  * Write the model as JSON (models/FORMAT.md). Every number reads back to the same double;
@@ -160,7 +161,7 @@ const double *ck_model_contribution_means(const ck_model *model);
  * is not written: the file is the same for any. Nothing is written on CK_EINVAL.
  * @return CK_OK, CK_EINVAL (a NaN or infinite number), CK_ENOMEM, CK_EIO
  */
-int ck_model_save(const ck_model *model, FILE *out, ck_error *err);
+CK_API int ck_model_save(const ck_model *model, FILE *out, ck_error *err);
 
 /**
  * Read a model file. Refuses, with a one-line message naming the file: not a churnkit
@@ -172,57 +173,57 @@ int ck_model_save(const ck_model *model, FILE *out, ck_error *err);
  * @return CK_OK, CK_EIO, CK_EPARSE (not JSON; err.line is set), CK_EVERSION, CK_EINVAL,
  *         CK_ENOMEM
  */
-int ck_model_load(ck_model **out, const char *path, ck_error *err);
+CK_API int ck_model_load(ck_model **out, const char *path, ck_error *err);
 
 /** The kind of body. */
-ck_model_type ck_model_type_of(const ck_model *model);
+CK_API ck_model_type ck_model_type_of(const ck_model *model);
 /** The model type's name as written in the file ("gbm_stumps", "logreg"); static. */
-const char *ck_model_type_name(const ck_model *model);
+CK_API const char *ck_model_type_name(const ck_model *model);
 /** The features the model reads (borrowed, valid until the model is freed). */
-const ck_schema *ck_model_schema(const ck_model *model);
+CK_API const ck_schema *ck_model_schema(const ck_model *model);
 /** How its input is made (borrowed, valid until the model is freed). */
-const ck_model_spec *ck_model_spec_of(const ck_model *model);
+CK_API const ck_model_spec *ck_model_spec_of(const ck_model *model);
 /** The training record and metrics (borrowed, valid until the model is freed). */
-const ck_model_training *ck_model_training_of(const ck_model *model);
+CK_API const ck_model_training *ck_model_training_of(const ck_model *model);
 /** The stumps model (borrowed), or NULL for another type. */
-const ck_gbm *ck_model_gbm(const ck_model *model);
+CK_API const ck_gbm *ck_model_gbm(const ck_model *model);
 /** The stumps model's training parameters (borrowed), or NULL for another type. */
-const ck_gbm_params *ck_model_gbm_params(const ck_model *model);
+CK_API const ck_gbm_params *ck_model_gbm_params(const ck_model *model);
 /** The stumps model's training report (borrowed), or NULL for another type. A loaded
  *  model's rounds_run is its rounds_kept (the file keeps no more), and its losses and AUCs
  *  are those of the training record. */
-const ck_gbm_report *ck_model_gbm_report(const ck_model *model);
+CK_API const ck_gbm_report *ck_model_gbm_report(const ck_model *model);
 /** The logistic regression (borrowed), or NULL for another type. */
-const ck_logreg *ck_model_logreg(const ck_model *model);
+CK_API const ck_logreg *ck_model_logreg(const ck_model *model);
 /** The logistic regression's parameters (borrowed), or NULL for another type. */
-const ck_logreg_params *ck_model_logreg_params(const ck_model *model);
+CK_API const ck_logreg_params *ck_model_logreg_params(const ck_model *model);
 /** The logistic regression's solver record (borrowed), or NULL for another type. A
  *  loaded model's warning is "" and its metrics are those of the training record. */
-const ck_logreg_report *ck_model_logreg_report(const ck_model *model);
+CK_API const ck_logreg_report *ck_model_logreg_report(const ck_model *model);
 
 /** 1 / (1 + e^(−logit)), computed without overflow for any finite logit. */
-double ck_model_logistic(double logit);
+CK_API double ck_model_logistic(double logit);
 
 /**
  * Churn probability of one row coded against the model's schema: the logistic function
  * of the logit, computed without overflow at any logit. Bit for bit what
  * ck_model_predict() gives the same row.
  */
-double ck_model_predict_row(const ck_model *model, const float *row);
+CK_API double ck_model_predict_row(const ck_model *model, const float *row);
 
 /**
  * Each feature's exact contribution to the row's logit, whatever the model type
  * (ck_gbm_contributions(), ck_logreg_contributions()); their sum plus @p base_out is the
  * logit. @param[out] contrib n_features values
  */
-void ck_model_contributions(const ck_model *model, const float *row, double *contrib,
+CK_API void ck_model_contributions(const ck_model *model, const float *row, double *contrib,
                             double *base_out);
 
 /**
  * Probabilities for every row of @p d (whose schema must match the model's).
  * @return CK_OK, CK_EINVAL (schema mismatch)
  */
-int ck_model_predict(const ck_model *model, const ck_dataset *d, double *prob, int n_threads,
+CK_API int ck_model_predict(const ck_model *model, const ck_dataset *d, double *prob, int n_threads,
                      ck_error *err);
 
 /**
@@ -232,7 +233,7 @@ int ck_model_predict(const ck_model *model, const ck_dataset *d, double *prob, i
  * it, so a caller that must not overwrite publishes with link() (fails if it exists).
  * @return CK_OK, CK_EIO, CK_EINVAL (name empty or holding '/' or '@', @p size too small)
  */
-int ck_model_next_path(char *out, size_t size, const char *dir, const char *name, ck_error *err);
+CK_API int ck_model_next_path(char *out, size_t size, const char *dir, const char *name, ck_error *err);
 
 /**
  * Resolve what a user names a model by: a path to a regular file as is; `DIR/<name>` →
@@ -241,7 +242,7 @@ int ck_model_next_path(char *out, size_t size, const char *dir, const char *name
  * @return CK_OK, CK_EIO (no such model or version, directory unreadable), CK_EINVAL
  *         (a bad version such as `@x`, nothing after the last '/', @p size too small)
  */
-int ck_model_resolve_path(char *out, size_t size, const char *spec, ck_error *err);
+CK_API int ck_model_resolve_path(char *out, size_t size, const char *spec, ck_error *err);
 
 #ifdef __cplusplus
 }

@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "churnkit/export.h"
 #include "churnkit/customers.h"
 #include "churnkit/dataset.h"
 #include "churnkit/error.h"
@@ -51,20 +52,20 @@ typedef struct ck_pipeline_read_opts {
  * @return CK_OK, CK_EINVAL (a table model), and the codes of ck_events_read_csv() and
  *         ck_customers_read_csv()
  */
-int ck_pipeline_read_events(ck_events **ev_out, ck_customers **customers_out,
+CK_API int ck_pipeline_read_events(ck_events **ev_out, ck_customers **customers_out,
                             const ck_model *model, const ck_pipeline_read_opts *opts,
                             ck_error *err);
 
 /** Whether two models read an event file the same way (delimiter, columns, aliases), so
  *  one reading serves both. */
-bool ck_pipeline_same_reading(const ck_model *a, const ck_model *b);
+CK_API bool ck_pipeline_same_reading(const ck_model *a, const ck_model *b);
 
 /**
  * Feature tables as of each cutoff, built with @p opts (ck_features_build()).
  * @param[out] tables  n_cutoffs tables; on failure none is left (all freed)
  * @return CK_OK, CK_EINVAL, CK_ENOMEM
  */
-int ck_pipeline_feature_tables(ck_features **tables, const ck_events *ev, const int64_t *cutoffs,
+CK_API int ck_pipeline_feature_tables(ck_features **tables, const ck_events *ev, const int64_t *cutoffs,
                                size_t n_cutoffs, const ck_features_opts *opts, ck_error *err);
 
 /** How the training rows of an events-mode model are made. */
@@ -89,7 +90,7 @@ typedef struct ck_pipeline_training_opts {
  * @return CK_OK, CK_EINVAL (a cutoff whose horizon runs past the data: no label),
  *         CK_ENOMEM
  */
-int ck_pipeline_training_sets(ck_dataset **train_out, ck_dataset **valid_out, ck_model_spec *spec,
+CK_API int ck_pipeline_training_sets(ck_dataset **train_out, ck_dataset **valid_out, ck_model_spec *spec,
                               ck_model_training *training, const ck_events *ev,
                               const ck_pipeline_training_opts *opts, ck_error *err);
 
@@ -98,19 +99,19 @@ int ck_pipeline_training_sets(ck_dataset **train_out, ck_dataset **valid_out, ck
  * independently from @p seed; @p *train is consumed and replaced by the rest.
  * @return CK_OK, CK_ENOMEM
  */
-int ck_pipeline_split_random(ck_dataset **train, ck_dataset **valid_out, double fraction,
+CK_API int ck_pipeline_split_random(ck_dataset **train, ck_dataset **valid_out, double fraction,
                              uint64_t seed, ck_error *err);
 
 /** Count the rows and churned rows of @p train and @p valid (either may be NULL) into
  *  @p training. */
-void ck_pipeline_count_rows(ck_model_training *training, const ck_dataset *train,
+CK_API void ck_pipeline_count_rows(ck_model_training *training, const ck_dataset *train,
                             const ck_dataset *valid);
 
 /**
  * Add an input file with the SHA-256 of its bytes to the training record.
  * @return CK_OK, CK_EIO, CK_EINVAL (more than CK_MODEL_MAX_INPUTS)
  */
-int ck_pipeline_add_input(ck_model_training *training, const char *role, const char *path,
+CK_API int ck_pipeline_add_input(ck_model_training *training, const char *role, const char *path,
                           ck_error *err);
 
 /**
@@ -120,7 +121,7 @@ int ck_pipeline_add_input(ck_model_training *training, const char *role, const c
  *                        ck_features_free()
  * @return CK_OK, CK_EINVAL (a table model, or no labels as of @p cutoff), CK_ENOMEM
  */
-int ck_pipeline_eval_set(ck_dataset **out, ck_features **table_out, const ck_model *model,
+CK_API int ck_pipeline_eval_set(ck_dataset **out, ck_features **table_out, const ck_model *model,
                          const char *model_path, const ck_events *ev,
                          const ck_customers *customers, int64_t cutoff, const char *events_path,
                          int n_threads, ck_error *err);
@@ -130,18 +131,18 @@ int ck_pipeline_eval_set(ck_dataset **out, ck_features **table_out, const ck_mod
  * and id columns default to the model's (table models) or `label` and none.
  * @return as ck_dataset_read_table()
  */
-int ck_pipeline_eval_table(ck_dataset **out, const ck_model *model, const char *path,
+CK_API int ck_pipeline_eval_table(ck_dataset **out, const ck_model *model, const char *path,
                            const char *label, const char *id, ck_error *err);
 
 /** The latest cutoff @p model was trained or validated on (0 for a table model), so an
  *  evaluation can tell whether it is out of time. */
-int64_t ck_pipeline_latest_cutoff(const ck_model *model);
+CK_API int64_t ck_pipeline_latest_cutoff(const ck_model *model);
 
 /**
  * Whether two datasets hold the same customers with the same labels in the same order
  * (two models compared on one evaluation must be).
  */
-bool ck_pipeline_same_rows(const ck_dataset *a, const ck_dataset *b);
+CK_API bool ck_pipeline_same_rows(const ck_dataset *a, const ck_dataset *b);
 
 /**
  * Recency alone as a score, the obvious baseline: each row's recency_days from @p table,
@@ -149,16 +150,16 @@ bool ck_pipeline_same_rows(const ck_dataset *a, const ck_dataset *b);
  * @param[out] out  n_rows values; free with free()
  * @return CK_OK, CK_EINVAL (no recency_days, or rows out of step), CK_ENOMEM
  */
-int ck_pipeline_recency_baseline(double **out, const ck_features *table, const ck_dataset *d,
+CK_API int ck_pipeline_recency_baseline(double **out, const ck_features *table, const ck_dataset *d,
                                  ck_error *err);
 
 /** The as-of date events are scored at by default: the start of the day after the last
  *  event. */
-int64_t ck_pipeline_default_as_of(const ck_events *ev);
+CK_API int64_t ck_pipeline_default_as_of(const ck_events *ev);
 
 /** Whether customer @p id falls in shard @p shard of @p n_shards (FNV-1a of the id, so a
  *  customer's shard depends on nothing else); every customer when n_shards ≤ 1. */
-bool ck_pipeline_in_shard(const char *id, long shard, long n_shards);
+CK_API bool ck_pipeline_in_shard(const char *id, long shard, long n_shards);
 
 /** What a scoring run writes and whom it scores. */
 typedef struct ck_pipeline_score_opts {
@@ -189,7 +190,7 @@ typedef struct ck_pipeline_score_opts {
  * @param[out] rows_out  rows written
  * @return CK_OK, CK_EINVAL (a table model), CK_EIO (a failed write), CK_ENOMEM
  */
-int ck_pipeline_score_events(const ck_events *ev, const ck_pipeline_score_opts *opts, FILE *out,
+CK_API int ck_pipeline_score_events(const ck_events *ev, const ck_pipeline_score_opts *opts, FILE *out,
                              const char *out_path, size_t *rows_out, ck_error *err);
 
 /**
@@ -198,7 +199,7 @@ int ck_pipeline_score_events(const ck_events *ev, const ck_pipeline_score_opts *
  * budget the table is read twice: the values at risk first, then the rows.
  * @return CK_OK, CK_EPARSE, CK_EIO, CK_EINVAL (no revenue_365d for a budget), CK_ENOMEM
  */
-int ck_pipeline_score_table(const char *path, const ck_pipeline_score_opts *opts, FILE *out,
+CK_API int ck_pipeline_score_table(const char *path, const ck_pipeline_score_opts *opts, FILE *out,
                             const char *out_path, size_t *rows_out, ck_error *err);
 
 #ifdef __cplusplus

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "churnkit/export.h"
 #include "churnkit/config.h"
 #include "churnkit/enrich.h"
 #include "churnkit/error.h"
@@ -42,11 +43,11 @@ typedef struct ck_predict_writer {
  * Set up a writer (n_reasons is clamped to CK_MAX_REASONS); free it with
  * ck_predict_writer_free(). @return CK_OK or CK_ENOMEM
  */
-int ck_predict_writer_init(ck_predict_writer *w, const ck_model *model,
+CK_API int ck_predict_writer_init(ck_predict_writer *w, const ck_model *model,
                            const ck_predict_rules *rules, const ck_ab_results *ab, int n_reasons,
                            bool jsonl, bool budget, ck_error *err);
 /** Release what the writer owns; accepts a zeroed writer. */
-void ck_predict_writer_free(ck_predict_writer *w);
+CK_API void ck_predict_writer_free(ck_predict_writer *w);
 
 /** Where rows are written: text appended to a growing buffer, and the scratch a row needs. */
 typedef struct ck_predict_buffer {
@@ -56,13 +57,13 @@ typedef struct ck_predict_buffer {
 } ck_predict_buffer;
 
 /** Release a buffer's memory (the struct itself is the caller's); accepts zeroed ones. */
-void ck_predict_buffer_free(ck_predict_buffer *b);
+CK_API void ck_predict_buffer_free(ck_predict_buffer *b);
 
 /**
  * Append the header line (CSV only; nothing for JSON Lines), naming the id column
  * @p id_name. @return CK_OK or CK_ENOMEM
  */
-int ck_predict_write_header(const ck_predict_writer *w, const char *id_name, ck_predict_buffer *b,
+CK_API int ck_predict_write_header(const ck_predict_writer *w, const char *id_name, ck_predict_buffer *b,
                             ck_error *err);
 
 /**
@@ -72,7 +73,7 @@ int ck_predict_write_header(const ck_predict_writer *w, const char *id_name, ck_
  * @param contact  the `contact` flag under --budget
  * @return CK_OK or CK_ENOMEM
  */
-int ck_predict_write_row(const ck_predict_writer *w, const char *id, const float *row, bool scored,
+CK_API int ck_predict_write_row(const ck_predict_writer *w, const char *id, const float *row, bool scored,
                          bool contact, ck_predict_buffer *b, ck_error *err);
 
 #ifdef __cplusplus

@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 
+#include "churnkit/export.h"
 #include "churnkit/error.h"
 
 #ifdef __cplusplus
@@ -27,16 +28,16 @@ typedef struct ck_config ck_config;
  * @param[out] bounds  four ascending boundaries; all 0 when no value is finite
  * @return CK_OK or CK_ENOMEM
  */
-int ck_rfm_bounds(double bounds[4], const double *values, size_t n, ck_error *err);
+CK_API int ck_rfm_bounds(double bounds[4], const double *values, size_t n, ck_error *err);
 
 /** The type-7 quantile @p q in [0, 1] of @p n ascending-sorted values (n ≥ 1). */
-double ck_quantile_sorted(const double *sorted, size_t n, double q);
+CK_API double ck_quantile_sorted(const double *sorted, size_t n, double q);
 
 /** Score 1–5 of @p value against @p bounds; @p lower_is_better for recency. */
-int ck_rfm_score(double value, const double bounds[4], int lower_is_better);
+CK_API int ck_rfm_score(double value, const double bounds[4], int lower_is_better);
 
 /** The named segment of an R and an F score (1–5) in the config's grid (borrowed). */
-const char *ck_rfm_segment(const ck_config *cfg, int r_score, int f_score);
+CK_API const char *ck_rfm_segment(const ck_config *cfg, int r_score, int f_score);
 
 #ifdef __cplusplus
 }

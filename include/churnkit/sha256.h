@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "churnkit/export.h"
 #include "churnkit/error.h"
 
 #ifdef __cplusplus
@@ -16,14 +17,14 @@ extern "C" {
 #endif
 
 /** The digest of @p len bytes. */
-void ck_sha256(const void *data, size_t len, uint8_t digest[32]);
+CK_API void ck_sha256(const void *data, size_t len, uint8_t digest[32]);
 
 /**
  * The digest of a file's bytes (as stored: a .gz file is hashed compressed), as 64
  * lowercase hex digits and a NUL.
  * @return CK_OK, CK_EIO
  */
-int ck_sha256_file(char hex[65], const char *path, ck_error *err);
+CK_API int ck_sha256_file(char hex[65], const char *path, ck_error *err);
 
 #ifdef __cplusplus
 }

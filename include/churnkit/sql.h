@@ -16,6 +16,7 @@
 
 #include <stdio.h>
 
+#include "churnkit/export.h"
 #include "churnkit/error.h"
 #include "churnkit/model.h"
 
@@ -40,7 +41,7 @@ typedef enum ck_sql_dialect {
  * @return CK_OK, CK_EINVAL (a model type without a SQL form yet, a NaN or infinite number
  *         in the model), CK_EIO (writing failed)
  */
-int ck_sql_emit(FILE *out, const ck_model *model, ck_sql_dialect dialect, ck_error *err);
+CK_API int ck_sql_emit(FILE *out, const ck_model *model, ck_sql_dialect dialect, ck_error *err);
 
 #ifdef __cplusplus
 }

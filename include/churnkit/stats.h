@@ -15,6 +15,7 @@
 
 #include <stddef.h>
 
+#include "churnkit/export.h"
 #include "churnkit/error.h"
 
 #ifdef __cplusplus
@@ -31,37 +32,37 @@ typedef enum ck_alternative {
 /* ---- distributions ---- */
 
 /** The standard normal cdf Φ(z). */
-double ck_stats_normal_cdf(double z);
+CK_API double ck_stats_normal_cdf(double z);
 
 /** The standard normal upper tail 1 − Φ(z), accurate far into the tail. */
-double ck_stats_normal_sf(double z);
+CK_API double ck_stats_normal_sf(double z);
 
 /** The standard normal quantile Φ⁻¹(p), p in (0, 1); ±INFINITY at 0 and 1, NaN outside. */
-double ck_stats_normal_quantile(double p);
+CK_API double ck_stats_normal_quantile(double p);
 
 /** The regularised incomplete beta function I_x(a, b), a, b > 0, x in [0, 1]. */
-double ck_stats_beta_inc(double a, double b, double x);
+CK_API double ck_stats_beta_inc(double a, double b, double x);
 
 /** The regularised lower incomplete gamma function P(a, x), a > 0, x ≥ 0. */
-double ck_stats_gamma_p(double a, double x);
+CK_API double ck_stats_gamma_p(double a, double x);
 
 /** The regularised upper incomplete gamma function Q(a, x) = 1 − P(a, x). */
-double ck_stats_gamma_q(double a, double x);
+CK_API double ck_stats_gamma_q(double a, double x);
 
 /** Student's t cdf with @p df > 0 degrees of freedom (df may be fractional). */
-double ck_stats_t_cdf(double t, double df);
+CK_API double ck_stats_t_cdf(double t, double df);
 
 /** Student's t upper tail P(T > t), accurate far into the tail. */
-double ck_stats_t_sf(double t, double df);
+CK_API double ck_stats_t_sf(double t, double df);
 
 /** Student's t quantile: the t with cdf(t) = p, p in (0, 1). */
-double ck_stats_t_quantile(double p, double df);
+CK_API double ck_stats_t_quantile(double p, double df);
 
 /** The chi-square cdf with @p df > 0 degrees of freedom. */
-double ck_stats_chi2_cdf(double x, double df);
+CK_API double ck_stats_chi2_cdf(double x, double df);
 
 /** The chi-square upper tail P(X > x), the p-value of a chi-square statistic. */
-double ck_stats_chi2_sf(double x, double df);
+CK_API double ck_stats_chi2_sf(double x, double df);
 
 /* ---- one and two proportions ---- */
 
@@ -69,13 +70,13 @@ double ck_stats_chi2_sf(double x, double df);
  * Wilson's score interval for a proportion of @p k successes in @p n trials at two-sided
  * level @p confidence (0.95). NaN when n = 0.
  */
-void ck_stats_wilson(size_t k, size_t n, double confidence, double *lo, double *hi);
+CK_API void ck_stats_wilson(size_t k, size_t n, double confidence, double *lo, double *hi);
 
 /**
  * Newcombe's hybrid score interval (his method 10) for p1 − p2, from the Wilson intervals
  * of both proportions, at two-sided level @p confidence. NaN when n1 or n2 is 0.
  */
-void ck_stats_newcombe(size_t k1, size_t n1, size_t k2, size_t n2, double confidence, double *lo,
+CK_API void ck_stats_newcombe(size_t k1, size_t n1, size_t k2, size_t n2, double confidence, double *lo,
                        double *hi);
 
 /**
@@ -83,7 +84,7 @@ void ck_stats_newcombe(size_t k1, size_t n1, size_t k2, size_t n2, double confid
  * @p confidence: (p1/p2 − 1) ± z·se, se² = v1/p2² + p1²·v2/p2⁴ with vᵢ = pᵢ(1 − pᵢ)/nᵢ.
  * @return the relative difference; it and the bounds are NaN when p2 = 0
  */
-double ck_stats_relative_lift(size_t k1, size_t n1, size_t k2, size_t n2, double confidence,
+CK_API double ck_stats_relative_lift(size_t k1, size_t n1, size_t k2, size_t n2, double confidence,
                               double *lo, double *hi);
 
 /**
@@ -91,7 +92,7 @@ double ck_stats_relative_lift(size_t k1, size_t n1, size_t k2, size_t n2, double
  * @param[out] z_out  the statistic, or NULL; NaN when the pooled proportion is 0 or 1
  * @return the p-value; 1 when the pooled proportion is 0 or 1 (no difference is possible)
  */
-double ck_stats_ztest_2prop(size_t k1, size_t n1, size_t k2, size_t n2, ck_alternative alt,
+CK_API double ck_stats_ztest_2prop(size_t k1, size_t n1, size_t k2, size_t n2, ck_alternative alt,
                             double *z_out);
 
 /**
@@ -102,11 +103,11 @@ double ck_stats_ztest_2prop(size_t k1, size_t n1, size_t k2, size_t n2, ck_alter
  * @param[out] out  the p-value; unchanged on failure
  * @return CK_OK, or CK_ENOMEM (the support holds min(a+b, a+c)+1 tables)
  */
-int ck_stats_fisher_exact(double *out, size_t a, size_t b, size_t c, size_t d, ck_alternative alt,
+CK_API int ck_stats_fisher_exact(double *out, size_t a, size_t b, size_t c, size_t d, ck_alternative alt,
                           ck_error *err);
 
 /** Whether the 2×2 table has an expected count below 5 (then Fisher's test is used). */
-int ck_stats_needs_exact(size_t a, size_t b, size_t c, size_t d);
+CK_API int ck_stats_needs_exact(size_t a, size_t b, size_t c, size_t d);
 
 /* ---- means ---- */
 
@@ -124,7 +125,7 @@ typedef struct ck_welch {
  * Welch's test from summary statistics (sample means and variances with n − 1).
  * Fields are NaN when n1 or n2 is below 2 or both variances are 0.
  */
-ck_welch ck_stats_welch(double mean1, double var1, size_t n1, double mean2, double var2, size_t n2,
+CK_API ck_welch ck_stats_welch(double mean1, double var1, size_t n1, double mean2, double var2, size_t n2,
                         double confidence, ck_alternative alt);
 
 /* ---- several tests ---- */
@@ -142,7 +143,7 @@ typedef enum ck_correction {
  * @param[out] adjusted  n values (may alias @p p)
  * @return CK_OK or CK_ENOMEM
  */
-int ck_stats_adjust(double *adjusted, const double *p, size_t n, ck_correction method,
+CK_API int ck_stats_adjust(double *adjusted, const double *p, size_t n, ck_correction method,
                     ck_error *err);
 
 /**
@@ -151,7 +152,7 @@ int ck_stats_adjust(double *adjusted, const double *p, size_t n, ck_correction m
  * @param[out] chi2_out  the statistic, or NULL
  * @return the p-value; NaN when k < 2, the total is 0 or a weight is not positive
  */
-double ck_stats_chi2_gof(const size_t *observed, const double *weights, size_t k, double *chi2_out);
+CK_API double ck_stats_chi2_gof(const size_t *observed, const double *weights, size_t k, double *chi2_out);
 
 /* ---- score distributions ---- */
 
@@ -163,7 +164,7 @@ double ck_stats_chi2_gof(const size_t *observed, const double *weights, size_t k
  * type-7 quantiles as numpy.percentile; all NaN when no score is a number.
  * @return CK_OK or CK_ENOMEM
  */
-int ck_stats_score_quantiles(double *q, const double *scores, size_t n, ck_error *err);
+CK_API int ck_stats_score_quantiles(double *q, const double *scores, size_t n, ck_error *err);
 
 /* ---- planning ---- */
 
@@ -174,14 +175,14 @@ int ck_stats_score_quantiles(double *q, const double *scores, size_t n, ck_error
  * z_α = Φ⁻¹(1 − α/2) two-sided or Φ⁻¹(1 − α) one-sided, z_β = Φ⁻¹(power).
  * @return n, not rounded (round up for a plan); NaN for arguments out of range
  */
-double ck_stats_two_prop_n(double p1, double p2, double alpha, double power, int two_sided);
+CK_API double ck_stats_two_prop_n(double p1, double p2, double alpha, double power, int two_sided);
 
 /**
  * The smallest increase d > 0 that @p n customers per arm detect from a baseline @p p1
  * with the given α and power: the inverse of ck_stats_two_prop_n() in p2 = p1 + d.
  * @return d, or NaN when even p2 = 1 needs more than n
  */
-double ck_stats_two_prop_mde(double p1, double n, double alpha, double power, int two_sided);
+CK_API double ck_stats_two_prop_mde(double p1, double n, double alpha, double power, int two_sided);
 
 #ifdef __cplusplus
 }

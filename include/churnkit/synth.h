@@ -62,6 +62,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "churnkit/export.h"
 #include "churnkit/error.h"
 #include "churnkit/progress.h"
 
@@ -111,7 +112,7 @@ typedef struct ck_synth_stats {
  * @param err     receives the reason, naming the field and quoting its value (may be NULL)
  * @return CK_OK, or CK_EINVAL when a field is out of range
  */
-int ck_synth_check_params(const ck_synth_params *params, ck_error *err);
+CK_API int ck_synth_check_params(const ck_synth_params *params, ck_error *err);
 
 /**
  * Simulate the brand and write its history.
@@ -133,7 +134,7 @@ int ck_synth_check_params(const ck_synth_params *params, ck_error *err);
  * @return CK_OK; CK_EINVAL for bad parameters; CK_ENOMEM; CK_EIO when a write fails (the
  *         message names the output and carries strerror(errno))
  */
-int ck_synth_write(const ck_synth_params *params, FILE *events, FILE *customers, FILE *assignments,
+CK_API int ck_synth_write(const ck_synth_params *params, FILE *events, FILE *customers, FILE *assignments,
                    FILE *truth, ck_synth_stats *stats_out, ck_progress_fn progress, void *payload,
                    ck_error *err);
 

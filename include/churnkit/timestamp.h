@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "churnkit/export.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -24,25 +26,25 @@ extern "C" {
  * @param len       its length
  * @return CK_OK, or CK_EPARSE when the text is not a valid time (no message is set)
  */
-int ck_ts_parse(int64_t *out, const char *s, size_t len);
+CK_API int ck_ts_parse(int64_t *out, const char *s, size_t len);
 
 /**
  * Parse a calendar date `YYYY-MM-DD` (only that form) as the start of that UTC day.
  * @return CK_OK or CK_EPARSE
  */
-int ck_date_parse(int64_t *out, const char *s, size_t len);
+CK_API int ck_date_parse(int64_t *out, const char *s, size_t len);
 
 /** Days since 1970-01-01 of a proleptic Gregorian date (m 1–12, d 1–31). */
-int64_t ck_days_from_civil(int64_t y, int m, int d);
+CK_API int64_t ck_days_from_civil(int64_t y, int m, int d);
 
 /** The start of the UTC day holding @p ts. */
-int64_t ck_ts_day_start(int64_t ts);
+CK_API int64_t ck_ts_day_start(int64_t ts);
 
 /** Write `YYYY-MM-DD` (the UTC day of @p ts) and a NUL into @p out. */
-void ck_ts_format_date(int64_t ts, char out[16]);
+CK_API void ck_ts_format_date(int64_t ts, char out[16]);
 
 /** Write `YYYY-MM-DDTHH:MM:SSZ` and a NUL into @p out. */
-void ck_ts_format(int64_t ts, char out[32]);
+CK_API void ck_ts_format(int64_t ts, char out[32]);
 
 #ifdef __cplusplus
 }

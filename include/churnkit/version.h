@@ -5,6 +5,8 @@
 #ifndef CHURNKIT_VERSION_H
 #define CHURNKIT_VERSION_H
 
+#include "churnkit/export.h"
+
 #define CK_VERSION_MAJOR 0
 #define CK_VERSION_MINOR 1
 #define CK_VERSION_PATCH 0
@@ -14,7 +16,7 @@ extern "C" {
 #endif
 
 /** The library's version, "X.Y.Z". */
-const char *ck_version(void);
+CK_API const char *ck_version(void);
 
 #ifdef __cplusplus
 }
