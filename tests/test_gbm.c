@@ -307,6 +307,57 @@ static void test_gbm__identical_for_any_thread_count(void)
     ck_dataset_free(d);
 }
 
+/* The summary's top features against a full sort of the gains (ties: earlier feature). */
+static const double *sort_gain;
+
+static int by_gain(const void *pa, const void *pb)
+{
+    size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+    if (sort_gain[a] != sort_gain[b])
+        return sort_gain[a] > sort_gain[b] ? -1 : 1;
+    return (a > b) - (a < b);
+}
+
+static void test_gbm__top_features_by_gain(void)
+{
+    ck_error err = { 0 };
+    rng_state = 33;
+    ck_dataset *d = random_table(TMP "top.csv", 5000, 0.1, &err);
+    if (d == NULL) {
+        CHECK(false);
+        return;
+    }
+    ck_gbm_params p = CK_GBM_PARAMS_INIT;
+    p.rounds = 30;
+    ck_gbm *m = NULL;
+    CHECK_OK(ck_gbm_train(&m, d, NULL, &p, NULL, NULL, NULL, &err));
+    if (m != NULL) {
+        size_t n = ck_schema_n_features(ck_gbm_schema(m));
+        sort_gain = ck_gbm_importance(m);
+        size_t order[64], top[64];
+        double share[64], total = 0;
+        for (size_t j = 0; j < n && j < 64; j++) {
+            order[j] = j;
+            total += sort_gain[j];
+        }
+        qsort(order, n, sizeof *order, by_gain);
+        size_t n_positive = 0;
+        while (n_positive < n && sort_gain[order[n_positive]] > 0)
+            n_positive++;
+        size_t k = ck_gbm_top_features(m, n + 1, top, share);
+        CHECK_EQ_INT(k, n_positive);
+        CHECK(k > 1);
+        for (size_t i = 0; i < k; i++) {
+            CHECK_EQ_INT(top[i], order[i]);
+            CHECK_NEAR(share[i], sort_gain[order[i]] / total, 1e-15);
+        }
+        CHECK_EQ_INT(ck_gbm_top_features(m, 1, top, NULL), 1);
+        CHECK_EQ_INT(top[0], order[0]);
+    }
+    ck_gbm_free(m);
+    ck_dataset_free(d);
+}
+
 static void test_gbm__early_stopping_keeps_the_best_round(void)
 {
     ck_error err = { 0 };
@@ -370,6 +421,7 @@ int main(void)
     RUN(test_gbm__compiled_tables_equal_the_sum_of_stumps);
     RUN(test_gbm__training_loss_decreases);
     RUN(test_gbm__identical_for_any_thread_count);
+    RUN(test_gbm__top_features_by_gain);
     RUN(test_gbm__early_stopping_keeps_the_best_round);
     RUN(test_gbm__bad_parameters_and_one_class);
     return check_summary();

@@ -669,6 +669,55 @@ static void test_logreg__contributions_sum_to_the_logit(void)
 }
 
 /* The same model, bit for bit, for any thread count, for each solver. */
+/* The summary's largest coefficients: the k largest |coef| of the whole design. */
+static int by_size_desc(const void *pa, const void *pb)
+{
+    double a = *(const double *)pa, b = *(const double *)pb;
+    return (a < b) - (a > b);
+}
+
+static void test_logreg__top_terms_are_the_largest(void)
+{
+    ck_error err = { 0 };
+    ck_dataset *d = make_table(CATEGORICAL, 2000, 62);
+    if (d == NULL)
+        return;
+    ck_logreg_params p = CK_LOGREG_PARAMS_INIT;
+    ck_logreg_report report;
+    ck_logreg *m = NULL;
+    CHECK_OK(ck_logreg_train(&m, d, NULL, &p, &report, NULL, NULL, &err));
+    if (m != NULL) {
+        /* every design coefficient but the bias, by brute force */
+        double sizes[256];
+        size_t n = 0;
+        for (size_t j = 0; j < ck_schema_n_features(ck_logreg_schema(m)); j++) {
+            const ck_logreg_feature *f = ck_logreg_feature_at(m, j);
+            for (size_t l = 0; f->categorical && l < f->n_levels && n < 256; l++)
+                sizes[n++] = fabs(f->level_coefs[l]);
+            if (!f->categorical && n < 256)
+                sizes[n++] = fabs(f->coef);
+            if (f->has_missing && n < 256)
+                sizes[n++] = fabs(f->missing_coef);
+        }
+        CHECK_EQ_INT(n, report.n_columns - 1);
+        qsort(sizes, n, sizeof *sizes, by_size_desc);
+        ck_logreg_term top[8];
+        size_t k = 0;
+        CHECK_OK(ck_logreg_top_terms(m, 8, top, &k, &err));
+        CHECK_EQ_INT(k, n < 8 ? n : 8);
+        for (size_t i = 0; i < k; i++) {
+            CHECK_NEAR(fabs(top[i].coef), sizes[i], 0);
+            const ck_logreg_feature *f = ck_logreg_feature_at(m, top[i].feature);
+            double stored = top[i].level >= 0  ? f->level_coefs[top[i].level]
+                            : top[i].level == -2 ? f->missing_coef
+                                                 : f->coef;
+            CHECK_NEAR(top[i].coef, stored, 0);
+        }
+    }
+    ck_logreg_free(m);
+    ck_dataset_free(d);
+}
+
 static void test_logreg__identical_for_any_thread_count(void)
 {
     ck_dataset *d = make_table(CATEGORICAL, 9000, 71);
@@ -959,6 +1008,7 @@ int main(void)
     RUN(test_logreg__separable_data_stays_finite);
     RUN(test_logreg__l1_fit_is_optimal_and_sparse);
     RUN(test_logreg__contributions_sum_to_the_logit);
+    RUN(test_logreg__top_terms_are_the_largest);
     RUN(test_logreg__identical_for_any_thread_count);
     RUN(test_logreg__non_convergence_is_reported);
     RUN(test_logreg__cv_picks_the_lowest_fold_logloss);

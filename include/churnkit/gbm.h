@@ -93,6 +93,16 @@ CK_API int ck_gbm_predict(const ck_gbm *model, const ck_dataset *d, double *prob
 /** Per-feature total gain of the stumps, n_features values (borrowed). */
 CK_API const double *ck_gbm_importance(const ck_gbm *model);
 
+/**
+ * The features with the largest total gain, largest first (equal gains: the earlier
+ * feature), at most @p k of those with a gain above 0.
+ * @param[out] features_out  up to k feature indices
+ * @param[out] share_out     each one's share of the total gain (may be NULL)
+ * @return how many were written
+ */
+CK_API size_t ck_gbm_top_features(const ck_gbm *model, size_t k, size_t *features_out,
+                                  double *share_out);
+
 /** The logit every row starts from: the log-odds of the weighted churn rate of the
  *  training rows. ck_gbm_logit_row() adds each feature's table value to it. */
 CK_API double ck_gbm_base_score(const ck_gbm *model);

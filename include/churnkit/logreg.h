@@ -144,6 +144,24 @@ CK_API const ck_schema *ck_logreg_schema(const ck_logreg *model);
  *  freed). */
 CK_API const ck_logreg_feature *ck_logreg_feature_at(const ck_logreg *model, size_t j);
 
+/** One coefficient of the design: a numeric feature's value, a level of a categorical
+ *  one, or a feature's missing indicator. */
+typedef struct ck_logreg_term {
+    size_t feature;
+    long level; /**< the level's index; −1: the numeric value; −2: the missing indicator */
+    double coef; /**< standardised scale */
+} ck_logreg_term;
+
+/**
+ * The @p k coefficients largest in size, largest first (a numeric feature's per standard
+ * deviation), taken by selection from the design in feature order.
+ * @param[out] out    up to k terms
+ * @param[out] n_out  how many were written
+ * @return CK_OK, CK_ENOMEM
+ */
+CK_API int ck_logreg_top_terms(const ck_logreg *model, size_t k, ck_logreg_term *out,
+                               size_t *n_out, ck_error *err);
+
 /** The intercept: the bias column's coefficient (standardised scale), or with
  *  @p original the intercept of the original scale, intercept − Σ coef · center / scale. */
 CK_API double ck_logreg_intercept(const ck_logreg *model, bool original);

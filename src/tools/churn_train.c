@@ -448,33 +448,13 @@ static void print_summary(const ck_model *model, const ck_gbm_report *r)
     if (!isnan(r->valid_logloss))
         cli_note("validation: log loss %.5f  AUC %.4f", r->valid_logloss, r->valid_auc);
     const ck_gbm *gbm = ck_model_gbm(model);
-    const ck_schema *schema = ck_gbm_schema(gbm);
-    const double *gain = ck_gbm_importance(gbm);
-    size_t n = ck_schema_n_features(schema);
-    double total = 0;
-    for (size_t j = 0; j < n; j++)
-        total += gain[j];
+    size_t top[10];
+    double share[10];
+    size_t n_top = ck_gbm_top_features(gbm, 10, top, share);
     cli_note("top features by gain:");
-    bool shown[4096] = { false };
-    for (int k = 0; k < 10 && total > 0; k++) {
-        size_t best = n;
-        for (size_t j = 0; j < n && j < 4096; j++)
-            if (!shown[j] && gain[j] > 0 && (best == n || gain[j] > gain[best]))
-                best = j;
-        if (best == n)
-            break;
-        shown[best] = true;
-        cli_note("  %5.1f%%  %s", 100.0 * gain[best] / total, ck_schema_name(schema, best));
-    }
+    for (size_t k = 0; k < n_top; k++)
+        cli_note("  %5.1f%%  %s", 100.0 * share[k], ck_schema_name(ck_gbm_schema(gbm), top[k]));
 }
-
-/* One coefficient of the design: feature j's value (level −1), a level, or its missing
- * indicator (level −2). */
-typedef struct coef_ref {
-    size_t feature;
-    long level;
-    double coef;
-} coef_ref;
 
 static void print_logreg_summary(const ck_model *model)
 {
@@ -501,35 +481,20 @@ static void print_logreg_summary(const ck_model *model)
     if (!isnan(tr->valid_logloss))
         cli_note("validation: log loss %.5f  AUC %.4f", tr->valid_logloss, tr->valid_auc);
 
-    coef_ref *refs = malloc((r->n_columns + 1) * sizeof *refs);
-    size_t n_refs = 0;
-    for (size_t j = 0; refs && j < ck_schema_n_features(schema); j++) {
-        const ck_logreg_feature *f = ck_logreg_feature_at(lr, j);
-        if (f->categorical)
-            for (size_t k = 0; k < f->n_levels; k++)
-                refs[n_refs++] = (coef_ref){ j, (long)k, f->level_coefs[k] };
-        else
-            refs[n_refs++] = (coef_ref){ j, -1, f->coef };
-        if (f->has_missing)
-            refs[n_refs++] = (coef_ref){ j, -2, f->missing_coef };
-    }
+    ck_logreg_term top[10];
+    size_t n_top = 0;
+    ck_error err = { 0 };
+    if (ck_logreg_top_terms(lr, 10, top, &n_top, &err) < 0)
+        return;
     cli_note("largest coefficients (numeric features per standard deviation):");
-    for (size_t k = 0; k < 10 && k < n_refs; k++) {
-        size_t best = k;
-        for (size_t i = k + 1; i < n_refs; i++)
-            if (fabs(refs[i].coef) > fabs(refs[best].coef))
-                best = i;
-        coef_ref t = refs[k];
-        refs[k] = refs[best];
-        refs[best] = t;
-        const char *name = ck_schema_name(schema, refs[k].feature);
-        if (refs[k].level >= 0)
-            cli_note("  %+9.4f  %s=%s", refs[k].coef, name,
-                     ck_schema_level(schema, refs[k].feature, (size_t)refs[k].level));
+    for (size_t k = 0; k < n_top; k++) {
+        const char *name = ck_schema_name(schema, top[k].feature);
+        if (top[k].level >= 0)
+            cli_note("  %+9.4f  %s=%s", top[k].coef, name,
+                     ck_schema_level(schema, top[k].feature, (size_t)top[k].level));
         else
-            cli_note("  %+9.4f  %s%s", refs[k].coef, name, refs[k].level == -2 ? " (missing)" : "");
+            cli_note("  %+9.4f  %s%s", top[k].coef, name, top[k].level == -2 ? " (missing)" : "");
     }
-    free(refs);
 }
 
 /* --out DIR/ (or an existing directory) asks for a new version inside it. */

@@ -183,3 +183,32 @@ void ck_gbm_step_table(const ck_gbm *m, size_t j, ck_gbm_table *out)
     out->missing_value = t->missing_value;
     out->constant_zero = t->constant_zero;
 }
+
+size_t ck_gbm_top_features(const ck_gbm *m, size_t k, size_t *features_out, double *share_out)
+{
+    const double *gain = ck_gbm_importance(m);
+    size_t n = ck_schema_n_features(ck_gbm_schema(m)), n_out = 0;
+    double total = 0;
+    for (size_t j = 0; j < n; j++)
+        total += gain[j];
+    /* k is small (a summary's top 10): k passes over the features, no sort, no memory */
+    double below = HUGE_VAL; /* the last gain taken, and its feature */
+    size_t below_j = 0;
+    while (n_out < k && total > 0) {
+        size_t best = n;
+        for (size_t j = 0; j < n; j++) {
+            bool after_last = gain[j] < below || (gain[j] == below && j > below_j);
+            if (gain[j] > 0 && after_last && (best == n || gain[j] > gain[best]))
+                best = j;
+        }
+        if (best == n)
+            break;
+        features_out[n_out] = best;
+        if (share_out)
+            share_out[n_out] = gain[best] / total;
+        n_out++;
+        below = gain[best];
+        below_j = best;
+    }
+    return n_out;
+}

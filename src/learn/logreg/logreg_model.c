@@ -11,9 +11,11 @@
 #include "churnkit/logreg.h"
 
 #include <assert.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/util.h"
 #include "learn/logreg/logreg_int.h"
 
 void ck_logreg_free(ck_logreg *m)
@@ -154,4 +156,43 @@ const char *ck_logreg_solver_name(ck_logreg_solver solver)
 const char *ck_logreg_penalty_name(ck_logreg_penalty penalty)
 {
     return penalty == CK_LOGREG_L1 ? "l1" : "l2";
+}
+
+int ck_logreg_top_terms(const ck_logreg *m, size_t k, ck_logreg_term *out, size_t *n_out,
+                        ck_error *err)
+{
+    *n_out = 0;
+    const ck_schema *schema = ck_logreg_schema(m);
+    size_t n_terms = 0;
+    for (size_t j = 0; j < ck_schema_n_features(schema); j++) {
+        const ck_logreg_feature *f = ck_logreg_feature_at(m, j);
+        n_terms += (f->categorical ? f->n_levels : 1) + f->has_missing;
+    }
+    ck_logreg_term *terms = ck__alloc_array(n_terms + 1, sizeof *terms);
+    if (terms == NULL)
+        return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
+    size_t n = 0;
+    for (size_t j = 0; j < ck_schema_n_features(schema); j++) {
+        const ck_logreg_feature *f = ck_logreg_feature_at(m, j);
+        if (f->categorical)
+            for (size_t l = 0; l < f->n_levels; l++)
+                terms[n++] = (ck_logreg_term){ j, (long)l, f->level_coefs[l] };
+        else
+            terms[n++] = (ck_logreg_term){ j, -1, f->coef };
+        if (f->has_missing)
+            terms[n++] = (ck_logreg_term){ j, -2, f->missing_coef };
+    }
+    /* selection of the k largest: k is a summary's handful */
+    for (size_t q = 0; q < k && q < n; q++) {
+        size_t best = q;
+        for (size_t i = q + 1; i < n; i++)
+            if (fabs(terms[i].coef) > fabs(terms[best].coef))
+                best = i;
+        ck_logreg_term t = terms[q];
+        terms[q] = terms[best];
+        terms[best] = t;
+        out[(*n_out)++] = terms[q];
+    }
+    free(terms);
+    return CK_OK;
 }
