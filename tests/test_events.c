@@ -1,7 +1,8 @@
 /*
  * Event store tests: reading by column name and through the config's renames and
  * aliases, per-customer time order (ties in file order), every timestamp form (expected
- * seconds from Python's calendar.timegm), gzip, bad rows skipped with their raw text.
+ * seconds from Python's calendar.timegm), gzip, bad rows skipped with their raw text,
+ * negative amounts refused on the events whose amount is read.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -254,8 +255,9 @@ static void test_events__empty_and_header_only(void)
 
 /* A file large enough to be read in parallel chunks (over 8 MiB). Every `quote_every`-th
  * row holds a quoted category with a line end in it, so some speculative chunk starts
- * fall inside a field; row `bad_row` (0: none) has an unknown event. */
-static void write_large(const char *path, int quote_every, int bad_row)
+ * fall inside a field; row `bad_row` (0: none) has an unknown event, row `negative_row`
+ * (0: none) is a purchase of minus its usual amount. */
+static void write_large_with(const char *path, int quote_every, int bad_row, int negative_row)
 {
     FILE *f = fopen(path, "wb");
     if (f == NULL)
@@ -263,10 +265,18 @@ static void write_large(const char *path, int quote_every, int bad_row)
     fputs("customer_id,ts,event,amount,channel,category\n", f);
     for (int i = 1; i <= 220000; i++) {
         const char *category = quote_every && i % quote_every == 0 ? "\"two\nlines\"" : "c";
-        fprintf(f, "cust%05d,%d,%s,%d.5,app,%s\n", (i * 7919) % 30011, 1700000000 + i * 13,
-                i == bad_row ? "bogus" : (i % 3 ? "view" : "purchase"), i % 1000, category);
+        const char *event = i == bad_row                 ? "bogus"
+                            : i % 3 && i != negative_row ? "view"
+                                                         : "purchase";
+        fprintf(f, "cust%05d,%d,%s,%s%d.5,app,%s\n", (i * 7919) % 30011, 1700000000 + i * 13, event,
+                i == negative_row ? "-" : "", i % 1000, category);
     }
     fclose(f);
+}
+
+static void write_large(const char *path, int quote_every, int bad_row)
+{
+    write_large_with(path, quote_every, bad_row, 0);
 }
 
 static bool same_store(const ck_events *a, const ck_events *b)
@@ -333,6 +343,102 @@ static void test_events__parallel_read_reports_the_same_line(void)
     }
 }
 
+static void test_events__negative_amounts_are_bad_rows(void)
+{
+    write_file(TMP "negative.csv", "customer_id,ts,event,amount\n"
+                                   "a,2024-01-01,purchase,10\n"
+                                   "a,2024-01-02,purchase,-12.5\n"
+                                   "a,2024-01-03,refund,\" -3\"\n"
+                                   "a,2024-01-04,points_earn,-100\n"
+                                   "a,2024-01-05,points_redeem,-1e-9\n"
+                                   "a,2024-01-06,refund,-0\n" /* minus zero is zero */
+                                   "a,2024-01-07,visit,-4\n"  /* a visit's amount is not read */
+                                   "a,2024-01-08,refund,2\n");
+    const char *path = TMP "negative.csv";
+    ck_error err = { 0 };
+    ck_events *ev = NULL;
+    CHECK(ck_events_read_csv(&ev, path, NULL, &err) == CK_EPARSE);
+    CHECK(ev == NULL);
+    CHECK_EQ_INT(err.line, 3);
+    CHECK_EQ_STR(err.msg, "negative amount \"-12.5\" on a purchase: a refund is its own event "
+                          "with a positive amount");
+
+    collected c = { 0 };
+    ck_events_read_opts opts = CK_EVENTS_READ_OPTS_INIT;
+    opts.skip_bad_rows = true;
+    opts.on_reject = collect;
+    opts.reject_payload = &c;
+    ev = read_events(path, &opts);
+    if (ev == NULL)
+        return;
+    CHECK_EQ_INT(ck_events_n_rejected(ev), 4);
+    CHECK_EQ_INT(c.n, 4);
+    CHECK_EQ_STR(c.raw[1], "a,2024-01-03,refund,\" -3\"");
+    const char *expect_why[4] = {
+        "%s:3: negative amount \"-12.5\" on a purchase: a refund is its own event with a "
+        "positive amount",
+        "%s:4: negative amount \"-3\" on a refund: a refund's amount is the money returned, "
+        "written positive",
+        "%s:5: negative amount \"-100\" on a points_earn: points spent are a points_redeem "
+        "event with a positive amount",
+        "%s:6: negative amount \"-1e-9\" on a points_redeem: points gained are a points_earn "
+        "event with a positive amount",
+    };
+    for (int k = 0; k < 4; k++) {
+        char expect[300];
+        snprintf(expect, sizeof expect, expect_why[k], path);
+        CHECK_EQ_STR(c.why[k], expect);
+    }
+    /* kept: the purchase of 10, the refund of -0, the visit, the refund of 2 */
+    ck_event_span a = ck_events_customer(ev, 0);
+    CHECK_EQ_INT(a.n, 4);
+    if (a.n == 4) {
+        CHECK_EQ_INT(a.type[0], CK_EV_PURCHASE);
+        CHECK_NEAR(a.amount[0], 10.0, 0);
+        CHECK_EQ_INT(a.type[1], CK_EV_REFUND);
+        CHECK_NEAR(a.amount[1], 0.0, 0);
+        CHECK_EQ_INT(a.type[2], CK_EV_VISIT);
+        CHECK_EQ_INT(a.type[3], CK_EV_REFUND);
+        CHECK_NEAR(a.amount[3], 2.0, 0);
+    }
+    ck_events_free(ev);
+}
+
+static void test_events__parallel_read_reports_the_first_negative_amount(void)
+{
+    const char *path = TMP "large_negative.csv";
+    /* one line a row: row i is on line i + 1; the negative purchase (row 120001, amount
+     * 1.5) comes before the unknown event (row 200001), in another chunk for 4 threads */
+    write_large_with(path, 0, 200001, 120001);
+    const char *why = "negative amount \"-1.5\" on a purchase: a refund is its own event with a "
+                      "positive amount";
+    for (int threads = 1; threads <= 4; threads++) {
+        ck_error err = { 0 };
+        ck_events *ev = NULL;
+        ck_events_read_opts opts = CK_EVENTS_READ_OPTS_INIT;
+        opts.n_threads = threads;
+        CHECK(ck_events_read_csv(&ev, path, &opts, &err) == CK_EPARSE);
+        CHECK_EQ_INT(err.line, 120002);
+        CHECK_EQ_STR(err.msg, why);
+        collected c = { 0 };
+        opts.skip_bad_rows = true;
+        opts.on_reject = collect;
+        opts.reject_payload = &c;
+        ev = read_events(path, &opts);
+        CHECK_EQ_INT(c.n, 2);
+        char expect[300];
+        snprintf(expect, sizeof expect, "%s:120002: %s", path, why);
+        CHECK_EQ_STR(c.why[0], expect);
+        snprintf(expect, sizeof expect, "%s:200002: unknown event \"bogus\"", path);
+        CHECK_EQ_STR(c.why[1], expect);
+        /* (120001 × 7919) mod 30011 = 19615 and 1700000000 + 120001 × 13 = 1701560013 */
+        CHECK_EQ_STR(c.raw[0], "cust19615,1701560013,purchase,-1.5,app,c");
+        if (ev != NULL)
+            CHECK_EQ_INT(ck_events_n_events(ev), 219998);
+        ck_events_free(ev);
+    }
+}
+
 int main(void)
 {
     RUN(test_events__sorted_per_customer_ties_in_file_order);
@@ -344,5 +450,7 @@ int main(void)
     RUN(test_events__empty_and_header_only);
     RUN(test_events__parallel_read_equals_serial);
     RUN(test_events__parallel_read_reports_the_same_line);
+    RUN(test_events__negative_amounts_are_bad_rows);
+    RUN(test_events__parallel_read_reports_the_first_negative_amount);
     return check_summary();
 }

@@ -151,6 +151,33 @@ static int intern_level(uint16_t *out, ck__intern *dict, const char *s, size_t l
     return CK_OK;
 }
 
+/* The direction of an amount is its event's type, so the amount itself is never negative
+ * (DESIGN, events): a negative one on an event whose amount is read is a bad row, worded
+ * to say which event the row should have been. Other events' amounts are not read. */
+static int check_sign(int type, const char *cell, size_t len, const char *path, long line,
+                      ck_error *err)
+{
+    const char *instead;
+    switch (type) {
+    case CK_EV_PURCHASE:
+        instead = "a refund is its own event with a positive amount";
+        break;
+    case CK_EV_REFUND:
+        instead = "a refund's amount is the money returned, written positive";
+        break;
+    case CK_EV_POINTS_EARN:
+        instead = "points spent are a points_redeem event with a positive amount";
+        break;
+    case CK_EV_POINTS_REDEEM:
+        instead = "points gained are a points_earn event with a positive amount";
+        break;
+    default:
+        return CK_OK;
+    }
+    return ck_error_set(err, CK_EPARSE, path, line, "negative amount \"%.*s\" on a %s: %s",
+                        (int)len, cell, ck_event_type_name(type), instead);
+}
+
 /* Validate one row and append it; a row error is set with the row's line.
  * *last_customer caches the previous row's customer: logs often hold runs of one. */
 static int add_row(batch *b, const reader *rd, const ck_csv_row *row, long *last_customer,
@@ -179,13 +206,16 @@ static int add_row(batch *b, const reader *rd, const ck_csv_row *row, long *last
     if (type < 0)
         return ck_error_set(err, CK_EPARSE, path, line, "unknown event \"%.*s\"",
                             (int)len[CK_COL_EVENT], cell[CK_COL_EVENT]);
+    int rc;
     double amount = 0.0; /* an empty amount counts as 0 */
     if (len[CK_COL_AMOUNT] > 0 &&
         !ck__cell_parse_number(&amount, cell[CK_COL_AMOUNT], len[CK_COL_AMOUNT]))
         return ck_error_set(err, CK_EPARSE, path, line, "bad amount \"%.*s\"",
                             (int)len[CK_COL_AMOUNT], cell[CK_COL_AMOUNT]);
+    if (amount < 0 &&
+        (rc = check_sign(type, cell[CK_COL_AMOUNT], len[CK_COL_AMOUNT], path, line, err)) < 0)
+        return rc;
     uint16_t channel = CK_NO_LEVEL, category = CK_NO_LEVEL;
-    int rc;
     if ((rc = intern_level(&channel, &b->channels, cell[CK_COL_CHANNEL], len[CK_COL_CHANNEL],
                            "channel", path, line, err)) < 0 ||
         (rc = intern_level(&category, &b->categories, cell[CK_COL_CATEGORY], len[CK_COL_CATEGORY],
