@@ -63,7 +63,12 @@ static ck_eval *run(size_t n_models, bool baseline, const ck_eval_opts *opts)
                          { "a.json", "b.json" },
                          baseline ? recency : NULL,
                          "recency baseline",
-                         "test rows" };
+                         "test rows",
+                         NULL,
+                         NULL,
+                         0,
+                         NULL,
+                         NULL };
     ck_eval *ev = NULL;
     CHECK_OK(ck_eval_run(&ev, &in, opts, &err));
     return ev;
@@ -189,7 +194,8 @@ static void test_eval__refuses_bad_input(void)
     ck_eval *ev = (ck_eval *)&err; /* set to NULL on failure */
     double p[3] = { 0.2, 0.7, 0.4 };
     float y[3] = { 0, 1, 0 };
-    ck_eval_input in = { 3, y, 1, { p, NULL }, { "m", NULL }, NULL, NULL, NULL };
+    ck_eval_input in = { 3,    y,    1,    { p, NULL }, { "m", NULL }, NULL, NULL,
+                         NULL, NULL, NULL, 0,           NULL,          NULL };
     y[2] = 0.5f;
     CHECK(ck_eval_run(&ev, &in, &opts, &err) == CK_EINVAL);
     CHECK(ev == NULL);

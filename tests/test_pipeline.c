@@ -4,7 +4,7 @@
  * hand below from DESIGN.md's churn definition (lookback 365 d, horizon 90 d, gap 0).
  * Shards, the random split and the input hash are checked against Python (FNV-1a,
  * splitmix64 and hashlib, values quoted where used); the budget against a brute-force
- * sort.
+ * sort; each evaluation row's lifecycle stage against the stages worked out by hand.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -14,6 +14,7 @@
 #include "churnkit/config.h"
 #include "churnkit/events.h"
 #include "churnkit/gbm.h"
+#include "churnkit/lifecycle.h"
 #include "churnkit/pipeline.h"
 #include "churnkit/timestamp.h"
 #include "pipeline/select.h"
@@ -335,6 +336,83 @@ static void test_pipeline__evaluation_rows(void)
     ck_events_free(ev);
 }
 
+/* Each row's lifecycle stage as of 2024-03-01, worked out from basic.csv with the default
+ * stage windows (new 30 d, active 180 d, dormant 365 d): A first bought 2023-12-01 (91 d:
+ * not new), last 2024-02-10 (20 d) → active; B cancelled → churned; E first bought
+ * 2024-02-15 (15 d) → new; F last bought 2023-08-01 (213 d) → dormant. */
+static void test_pipeline__evaluation_stages(void)
+{
+    ck_error err = { 0 };
+    ck_events *ev = read_events();
+    ck_model *model = ev ? small_model(ev) : NULL;
+    ck_dataset *d = NULL;
+    ck_features *table = NULL;
+    if (model != NULL)
+        CHECK_OK(ck_pipeline_eval_set(&d, &table, model, "m.json", ev, NULL, date("2024-03-01"),
+                                      EVENTS, 1, &err));
+    const char **stages = NULL;
+    if (d != NULL) {
+        CHECK_OK(ck_pipeline_eval_stages(&stages, table, d, &err));
+        static const char *const ids[4] = { "A", "B", "E", "F" };
+        static const ck_stage want[4] = { CK_STAGE_ACTIVE, CK_STAGE_CHURNED, CK_STAGE_NEW,
+                                          CK_STAGE_DORMANT };
+        CHECK_EQ_INT(ck_dataset_n_rows(d), 4);
+        for (size_t i = 0; stages != NULL && i < 4; i++) {
+            CHECK_EQ_STR(ck_dataset_row_id(d, i), ids[i]);
+            CHECK(stages[i] == ck_stage_name(want[i])); /* the static names */
+        }
+        free(stages);
+    }
+
+    /* table mode: the lifecycle_stage column, trimmed, or none; a bad cell names its line */
+    const char *path = CK_TEST_TMP "/pipeline_stages.csv";
+    const char *plain = CK_TEST_TMP "/pipeline_nostage.csv";
+    FILE *f = fopen(path, "w"), *g = fopen(plain, "w");
+    if (f != NULL)
+        fputs("id,x,lifecycle_stage,label\nr1,1, new ,1\nr2,2,\"dormant\",0\nr3,3,active,0\n", f);
+    if (g != NULL)
+        fputs("id,x,label\nr1,1,1\nr2,2,0\nr3,3,0\n", g);
+    if (f != NULL)
+        fclose(f);
+    if (g != NULL)
+        fclose(g);
+    ck_dataset *t = NULL, *t_plain = NULL;
+    ck_table_opts topts = { "label", "id", NULL, 0, ',', NULL };
+    CHECK_OK(ck_dataset_read_table(&t, path, &topts, &err));
+    CHECK_OK(ck_dataset_read_table(&t_plain, plain, &topts, &err));
+    if (model != NULL && t != NULL && t_plain != NULL) {
+        CHECK_OK(ck_pipeline_eval_table_stages(&stages, model, path, t, &err));
+        CHECK(stages != NULL && stages[0] == ck_stage_name(CK_STAGE_NEW) &&
+              stages[1] == ck_stage_name(CK_STAGE_DORMANT) &&
+              stages[2] == ck_stage_name(CK_STAGE_ACTIVE));
+        free(stages);
+        stages = (const char **)&err; /* set to NULL */
+        CHECK_OK(ck_pipeline_eval_table_stages(&stages, model, plain, t_plain, &err));
+        CHECK(stages == NULL);
+        /* rows out of step: the stages of another table */
+        CHECK_EQ_INT(ck_pipeline_eval_table_stages(&stages, model, path, d, &err), CK_EINVAL);
+        CHECK(stages == NULL);
+        CHECK_EQ_STR(err.msg, "the stages' rows are out of step");
+        f = fopen(path, "w");
+        if (f != NULL) {
+            fputs("id,x,lifecycle_stage,label\nr1,1,new,1\nr2,2,vip,0\nr3,3,,0\n", f);
+            fclose(f);
+        }
+        CHECK_EQ_INT(ck_pipeline_eval_table_stages(&stages, model, path, t, &err), CK_EPARSE);
+        CHECK(stages == NULL);
+        CHECK_EQ_STR(err.file, path);
+        CHECK_EQ_INT(err.line, 3);
+        CHECK_EQ_STR(err.msg, "bad lifecycle stage \"vip\" in column \"lifecycle_stage\" "
+                              "(expected prospect, new, active, dormant or churned)");
+    }
+    ck_dataset_free(t);
+    ck_dataset_free(t_plain);
+    ck_dataset_free(d);
+    ck_features_free(table);
+    ck_model_free(model);
+    ck_events_free(ev);
+}
+
 /* The column of a CSV header line. */
 static int column_of(const char *header, const char *name)
 {
@@ -453,6 +531,7 @@ int main(void)
     RUN(test_pipeline__shards_are_fnv1a);
     RUN(test_pipeline__budget_keeps_the_best_n);
     RUN(test_pipeline__evaluation_rows);
+    RUN(test_pipeline__evaluation_stages);
     RUN(test_pipeline__score_events_eligibility_and_budget);
     return check_summary();
 }

@@ -17,8 +17,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "churnkit/export.h"
 #include "churnkit/error.h"
+#include "churnkit/export.h"
 #include "churnkit/metrics.h"
 
 #ifdef __cplusplus
@@ -31,6 +31,7 @@ typedef struct ck_model ck_model;
 #define CK_EVAL_MAX_TOP    8  /**< "top k%" fractions */
 #define CK_EVAL_GROUPS     10 /**< deciles of the gains table */
 #define CK_EVAL_BINS       10 /**< bins of the reliability table */
+#define CK_EVAL_MAX_GROUPS 16 /**< groups of rows measured apart (lifecycle stages) */
 
 /** What to measure. */
 typedef struct ck_eval_opts {
@@ -59,6 +60,17 @@ typedef struct ck_eval_input {
     const double *baseline;    /**< a ranking score (higher: riskier), or NULL for none */
     const char *baseline_name; /**< e.g. "recency baseline" */
     const char *description;   /**< what the rows are (shown in every output), or NULL */
+    /* Groups of rows measured apart as well as together (lifecycle stages). */
+    const char *const *group;       /**< each row's group, n_rows names (a NULL entry: in
+                                         no group), or NULL for no groups */
+    const char *const *group_names; /**< the groups in the order reported; every named
+                                         group of a row must be one of them */
+    size_t n_groups;                /**< ≤ CK_EVAL_MAX_GROUPS */
+    const char *group_kind;         /**< what a group is, one word ("stage"): the JSON key
+                                         "by_<kind>", each entry's name key and the text
+                                         heading; NULL for "group" */
+    const char *no_groups_note;     /**< without groups: why, shown in the text (e.g. "the
+                                         table has no lifecycle_stage column"), or NULL */
 } ck_eval_input;
 
 /** The results for one model or the baseline. */
@@ -79,6 +91,15 @@ typedef struct ck_eval_result {
     ck_delong vs_baseline; /**< DeLong's test of baseline (a) against this model (b) */
 } ck_eval_result;
 
+/** The results on one group's rows alone: exactly what ck_eval_run() would give on those
+ *  rows (without intervals and without DeLong's tests); metrics undefined on them (AUC
+ *  when the group holds one class) are NaN. */
+typedef struct ck_eval_group {
+    char name[64];
+    size_t n_rows, n_positives;
+    ck_eval_result results[CK_EVAL_MAX_MODELS + 1]; /**< as ck_eval_result_at() */
+} ck_eval_group;
+
 /** Champion (model 0) against challenger (model 1). */
 typedef struct ck_eval_comparison {
     ck_delong delong;       /**< diff = AUC(challenger) − AUC(champion) */
@@ -90,13 +111,15 @@ typedef struct ck_eval_comparison {
 typedef struct ck_eval ck_eval;
 
 /**
- * Measure everything. Rows whose label is neither 0 nor 1 are refused, as are model
- * scores that are not probabilities in [0, 1].
+ * Measure everything, on all rows and, with groups, on each group's rows alone by the
+ * same code. Rows whose label is neither 0 nor 1 are refused, as are model scores that
+ * are not probabilities in [0, 1] and groups not among the group names.
  * @param[out] out  the evaluation, NULL on failure; free with ck_eval_free()
- * @return CK_OK, CK_EINVAL (no rows, a bad label, a bad probability, bad options: the
- *         message says which), CK_ENOMEM
+ * @return CK_OK, CK_EINVAL (no rows, a bad label, a bad probability, an unknown group,
+ *         bad options: the message says which), CK_ENOMEM
  */
-CK_API int ck_eval_run(ck_eval **out, const ck_eval_input *in, const ck_eval_opts *opts, ck_error *err);
+CK_API int ck_eval_run(ck_eval **out, const ck_eval_input *in, const ck_eval_opts *opts,
+                       ck_error *err);
 
 /** Free an evaluation; accepts NULL. */
 CK_API void ck_eval_free(ck_eval *ev);
@@ -119,11 +142,20 @@ CK_API const ck_eval_comparison *ck_eval_comparison_of(const ck_eval *ev);
 CK_API const double *ck_eval_scores(const ck_eval *ev, size_t k);
 /** The labels, n_rows values (borrowed). */
 CK_API const float *ck_eval_labels(const ck_eval *ev);
+/** The groups holding rows, in the order of ck_eval_input.group_names (0 without groups). */
+CK_API size_t ck_eval_n_groups(const ck_eval *ev);
+/** Group @p g (borrowed, valid until the evaluation is freed), or NULL past the end. */
+CK_API const ck_eval_group *ck_eval_group_at(const ck_eval *ev, size_t g);
+/** What a group is ("stage"; "group" when not given) (borrowed). */
+CK_API const char *ck_eval_group_kind(const ck_eval *ev);
+/** Why there are no groups, "" when not said or when there are groups (borrowed). */
+CK_API const char *ck_eval_no_groups_note(const ck_eval *ev);
 
 /**
  * The readable table: one row per model and the baseline (AUC, PR AUC, log loss, Brier,
  * KS, ECE, top-decile lift), the bootstrap intervals, precision and recall at the top
- * fractions, the confusion matrices, and DeLong's comparison.
+ * fractions, the confusion matrices, DeLong's comparison, and the same metrics group by
+ * group (or the note saying why there are no groups).
  * @return CK_OK or CK_EIO (a write error)
  */
 CK_API int ck_eval_write_text(const ck_eval *ev, FILE *out, ck_error *err);
@@ -132,7 +164,9 @@ CK_API int ck_eval_write_text(const ck_eval *ev, FILE *out, ck_error *err);
  * JSON with every number (DESIGN.md fixes the keys rows, positives, models[].model,
  * models[].metrics.{auc, pr_auc, logloss, brier, ks, ece, top_decile_lift},
  * models[].auc_ci, comparison.{auc_diff, auc_diff_ci, delong_z, delong_p}; more keys sit
- * beside them). Undefined numbers are null.
+ * beside them). With groups, each model and the baseline get "by_<kind>": [{"<kind>",
+ * "rows", "positives", "metrics": {the same keys}}], the groups holding rows in order.
+ * Undefined numbers are null.
  * @return CK_OK or CK_EIO
  */
 CK_API int ck_eval_write_json(const ck_eval *ev, FILE *out, ck_error *err);
@@ -148,13 +182,14 @@ typedef struct ck_eval_report_info {
 /**
  * One self-contained HTML file (inline SVG and CSS; no script, nothing fetched): the
  * summary and verdict, ROC and precision–recall curves, cumulative gains, lift by decile,
- * the calibration plot, score distributions by class, the metric tables, and per model
+ * the calibration plot, score distributions by class, the metric tables, AUC by group
+ * (a chart and a table of every metric, when there are groups), and per model
  * its importances and the shape functions of its top features (stumps models) or its
  * coefficients (logistic models).
  * @return CK_OK, CK_EIO, CK_ENOMEM
  */
 CK_API int ck_eval_write_report(const ck_eval *ev, const ck_eval_report_info *info, FILE *out,
-                         ck_error *err);
+                                ck_error *err);
 
 #ifdef __cplusplus
 }

@@ -153,6 +153,27 @@ CK_API bool ck_pipeline_same_rows(const ck_dataset *a, const ck_dataset *b);
 CK_API int ck_pipeline_recency_baseline(double **out, const ck_features *table, const ck_dataset *d,
                                  ck_error *err);
 
+/**
+ * Events mode: each evaluation row's lifecycle stage, from @p table's lifecycle_stage
+ * column, whose rows @p d holds in the same order (for ck_eval_input.group).
+ * @param[out] out  n_rows names, the static strings of ck_stage_name(); free the array
+ *                  with free()
+ * @return CK_OK, CK_EINVAL (no lifecycle_stage column, rows out of step), CK_ENOMEM
+ */
+CK_API int ck_pipeline_eval_stages(const char ***out, const ck_features *table, const ck_dataset *d,
+                                   ck_error *err);
+
+/**
+ * Table mode: each row's lifecycle stage from the `lifecycle_stage` column of @p path, the
+ * table ck_pipeline_eval_table() read into @p d, or *out NULL when the table has no such
+ * column. Cells are trimmed like every table cell and must name a stage.
+ * @param[out] out  n_rows names as ck_pipeline_eval_stages() gives, or NULL; free with free()
+ * @return CK_OK; CK_EPARSE with file and line (`bad lifecycle stage "vip" in column
+ *         "lifecycle_stage"`); CK_EINVAL (rows out of step with @p d); CK_EIO; CK_ENOMEM
+ */
+CK_API int ck_pipeline_eval_table_stages(const char ***out, const ck_model *model, const char *path,
+                                         const ck_dataset *d, ck_error *err);
+
 /** The as-of date events are scored at by default: the start of the day after the last
  *  event. */
 CK_API int64_t ck_pipeline_default_as_of(const ck_events *ev);

@@ -11,6 +11,12 @@
  * a ranking on another scale (days since the last purchase), so it always uses its own
  * threshold flagging the top 10%, the default for models too (Provost & Fawcett 2013,
  * "Data Science for Business", ch. 8: a retention budget buys a fixed share of customers).
+ *
+ * Groups (lifecycle stages): each group's rows are gathered into their own label and score
+ * arrays, in row order, and measured by the same measure() as all rows together, so a
+ * group's numbers are exactly those of an evaluation of its rows alone. Decisions are made
+ * per group (the campaign acts on the active and the new), and a model that ranks well
+ * overall may only be sorting lapsed customers from active ones.
  */
 #include "churnkit/eval.h"
 
@@ -32,6 +38,10 @@ struct ck_eval {
     ck_eval_result results[CK_EVAL_MAX_MODELS + 1];
     bool has_comparison;
     ck_eval_comparison comparison;
+    char group_kind[32];
+    char no_groups_note[256];
+    size_t n_groups; /* those holding rows */
+    ck_eval_group *groups;
 };
 
 static int check_input(const ck_eval_input *in, const ck_eval_opts *opts, ck_error *err)
@@ -63,6 +73,26 @@ static int check_input(const ck_eval_input *in, const ck_eval_opts *opts, ck_err
                 return ck_error_set(err, CK_EINVAL, NULL, 0,
                                     "%s: row %zu: score %g is not a probability",
                                     in->model_names[m], i + 1, in->model_scores[m][i]);
+    if (in->group != NULL && in->n_groups > CK_EVAL_MAX_GROUPS)
+        return ck_error_set(err, CK_EINVAL, NULL, 0, "at most %d groups, got %zu",
+                            CK_EVAL_MAX_GROUPS, in->n_groups);
+    return CK_OK;
+}
+
+/* The index in group_names of each row's group (n_groups: in no group). */
+static int group_rows(size_t *index, const ck_eval_input *in, ck_error *err)
+{
+    for (size_t i = 0; i < in->n_rows; i++) {
+        index[i] = in->n_groups;
+        if (in->group[i] == NULL)
+            continue;
+        for (size_t g = 0; g < in->n_groups && index[i] == in->n_groups; g++)
+            if (strcmp(in->group[i], in->group_names[g]) == 0)
+                index[i] = g;
+        if (index[i] == in->n_groups)
+            return ck_error_set(err, CK_EINVAL, NULL, 0, "row %zu: unknown %s \"%s\"", i + 1,
+                                in->group_kind ? in->group_kind : "group", in->group[i]);
+    }
     return CK_OK;
 }
 
@@ -107,6 +137,54 @@ static void no_ci(ck_bootstrap_ci *ci)
     *ci = (ck_bootstrap_ci){ { NAN, NAN }, { NAN, NAN }, { NAN, NAN }, 0 };
 }
 
+/* Each group's rows measured alone, groups holding rows kept in the order of the names. */
+static int measure_groups(ck_eval *ev, const ck_eval_input *in, ck_error *err)
+{
+    size_t n = ev->n_rows;
+    int rc = CK_OK;
+    size_t *index = ck__alloc_array(n, sizeof *index);
+    float *label = ck__alloc_array(n, sizeof *label);
+    double *score = ck__alloc_array(n, sizeof *score);
+    ev->groups = ck__alloc_array(in->n_groups, sizeof *ev->groups);
+    if (index == NULL || label == NULL || score == NULL || ev->groups == NULL) {
+        rc = ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
+        goto done;
+    }
+    if ((rc = group_rows(index, in, err)) < 0)
+        goto done;
+    for (size_t g = 0; g < in->n_groups; g++) {
+        size_t m = 0;
+        for (size_t i = 0; i < n; i++)
+            if (index[i] == g)
+                label[m++] = ev->label[i];
+        if (m == 0)
+            continue;
+        ck_eval_group *grp = &ev->groups[ev->n_groups++];
+        memset(grp, 0, sizeof *grp);
+        snprintf(grp->name, sizeof grp->name, "%s", in->group_names[g]);
+        grp->n_rows = m;
+        for (size_t i = 0; i < m; i++)
+            grp->n_positives += label[i] > 0.5f;
+        for (size_t k = 0; k < ev->n_results; k++) {
+            ck_eval_result *r = &grp->results[k];
+            memcpy(r->name, ev->results[k].name, sizeof r->name);
+            r->is_baseline = ev->results[k].is_baseline;
+            no_ci(&r->ci);
+            m = 0;
+            for (size_t i = 0; i < n; i++)
+                if (index[i] == g)
+                    score[m++] = ev->scores[k][i];
+            if ((rc = measure(r, score, label, m, &ev->opts, err)) < 0)
+                goto done;
+        }
+    }
+done:
+    free(score);
+    free(label);
+    free(index);
+    return rc;
+}
+
 int ck_eval_run(ck_eval **out, const ck_eval_input *in, const ck_eval_opts *opts, ck_error *err)
 {
     *out = NULL;
@@ -122,6 +200,10 @@ int ck_eval_run(ck_eval **out, const ck_eval_input *in, const ck_eval_opts *opts
     ev->n_models = in->n_models;
     ev->n_results = in->n_models + (in->baseline != NULL);
     snprintf(ev->description, sizeof ev->description, "%s", in->description ? in->description : "");
+    snprintf(ev->group_kind, sizeof ev->group_kind, "%s",
+             in->group_kind ? in->group_kind : "group");
+    if (in->group == NULL && in->no_groups_note != NULL)
+        snprintf(ev->no_groups_note, sizeof ev->no_groups_note, "%s", in->no_groups_note);
     if ((ev->label = ck__alloc_array(n, sizeof *ev->label)) == NULL)
         goto oom;
     memcpy(ev->label, in->label, n * sizeof *ev->label);
@@ -141,6 +223,9 @@ int ck_eval_run(ck_eval **out, const ck_eval_input *in, const ck_eval_opts *opts
         if ((rc = measure(r, ev->scores[k], ev->label, n, opts, err)) < 0)
             goto fail;
     }
+
+    if (in->group != NULL && (rc = measure_groups(ev, in, err)) < 0)
+        goto fail;
 
     /* DeLong: each model against the baseline, and the challenger against the champion */
     bool delong_possible = ev->n_positives >= 2 && n - ev->n_positives >= 2;
@@ -209,6 +294,7 @@ void ck_eval_free(ck_eval *ev)
         return;
     for (size_t k = 0; k < CK_EVAL_MAX_MODELS + 1; k++)
         free(ev->scores[k]);
+    free(ev->groups);
     free(ev->label);
     free(ev);
 }
@@ -261,4 +347,24 @@ const double *ck_eval_scores(const ck_eval *ev, size_t k)
 const float *ck_eval_labels(const ck_eval *ev)
 {
     return ev->label;
+}
+
+size_t ck_eval_n_groups(const ck_eval *ev)
+{
+    return ev->n_groups;
+}
+
+const ck_eval_group *ck_eval_group_at(const ck_eval *ev, size_t g)
+{
+    return g < ev->n_groups ? &ev->groups[g] : NULL;
+}
+
+const char *ck_eval_group_kind(const ck_eval *ev)
+{
+    return ev->group_kind;
+}
+
+const char *ck_eval_no_groups_note(const ck_eval *ev)
+{
+    return ev->no_groups_note;
 }

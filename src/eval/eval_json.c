@@ -1,7 +1,8 @@
 /*
  * An evaluation as JSON (see eval.h). The keys DESIGN.md fixes come first in each object;
- * more sit beside them. Written directly (the document is flat and write-only, so a tree
- * would only be built to be printed): numbers as the shortest of "%.15g", "%.16g" and
+ * more sit beside them; the per-group metrics ("by_stage") close each result's object. Written
+ * directly (the document is flat and write-only, so a tree would only be built to be printed):
+ * numbers as the shortest of "%.15g", "%.16g" and
  * "%.17g" that reads back to the same double, as model files do; NaN and infinities as
  * null; strings escaped per RFC 8259, section 7.
  */
@@ -162,8 +163,32 @@ static void tables(FILE *out, const ck_eval_result *r)
     fputc(']', out);
 }
 
-static void result(FILE *out, const ck_eval_result *r, bool with_ci)
+/* "by_<kind>": every metric on each group's rows alone, for result k. */
+static void by_group(FILE *out, const ck_eval *ev, size_t k)
 {
+    const char *kind = ck_eval_group_kind(ev);
+    char name[64];
+    snprintf(name, sizeof name, "by_%s", kind);
+    fputs(",\n     ", out);
+    key(out, name);
+    fputc('[', out);
+    for (size_t g = 0; g < ck_eval_n_groups(ev); g++) {
+        const ck_eval_group *grp = ck_eval_group_at(ev, g);
+        fputs(g ? ",\n       {" : "\n       {", out);
+        key(out, kind);
+        str(out, grp->name);
+        field(out, "rows", (double)grp->n_rows, false);
+        field(out, "positives", (double)grp->n_positives, false);
+        fputs(", ", out);
+        metrics(out, &grp->results[k]);
+        fputc('}', out);
+    }
+    fputc(']', out);
+}
+
+static void result(FILE *out, const ck_eval *ev, size_t k, bool with_ci)
+{
+    const ck_eval_result *r = ck_eval_result_at(ev, k);
     fputs("{", out);
     key(out, r->is_baseline ? "name" : "model");
     str(out, r->name);
@@ -188,6 +213,8 @@ static void result(FILE *out, const ck_eval_result *r, bool with_ci)
         delong(out, &r->vs_baseline);
         fputc('}', out);
     }
+    if (ck_eval_n_groups(ev) > 0)
+        by_group(out, ev, k);
     fputc('}', out);
 }
 
@@ -204,7 +231,7 @@ int ck_eval_write_json(const ck_eval *ev, FILE *out, ck_error *err)
     for (size_t k = 0; k < ck_eval_n_models(ev); k++) {
         if (k)
             fputs(",\n  ", out);
-        result(out, ck_eval_result_at(ev, k), with_ci);
+        result(out, ev, k, with_ci);
     }
     fputs("]", out);
     const ck_eval_comparison *c = ck_eval_comparison_of(ev);
@@ -222,7 +249,7 @@ int ck_eval_write_json(const ck_eval *ev, FILE *out, ck_error *err)
     if (ck_eval_n_results(ev) > ck_eval_n_models(ev)) {
         fputs(",\n ", out);
         key(out, "baseline");
-        result(out, ck_eval_result_at(ev, ck_eval_n_results(ev) - 1), with_ci);
+        result(out, ev, ck_eval_n_results(ev) - 1, with_ci);
     }
     fputs(",\n ", out);
     key(out, "description");

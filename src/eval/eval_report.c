@@ -5,8 +5,10 @@
  * Layout, top to bottom: the verdict (champion against challenger, or the model against
  * the baseline), one card of headline numbers per model, the charts in pairs (ROC and
  * precision–recall; cumulative gains and lift by decile; calibration and score
- * distributions by class), the metric tables, and one section per model showing what it
- * learned: importances and the shape functions of its top features for boosted stumps.
+ * distributions by class), AUC by lifecycle stage (a chart and a table, when the
+ * evaluation has groups), the metric tables (with every metric stage by stage), and one
+ * section per model showing what it learned: importances and the shape functions of its
+ * top features for boosted stumps.
  *
  * The charts follow the conventions of the literature they come from: ROC with the chance
  * diagonal (Fawcett 2006, "An introduction to ROC analysis", Pattern Recognition Letters
@@ -1167,6 +1169,133 @@ static void comparison_table(FILE *fp, const ck_eval *ev)
     fputs("</table></div>\n", fp);
 }
 
+/* ---- by group (lifecycle stage) ------------------------------------------------------- */
+
+/* AUC of each model and the baseline on each group's rows alone, as bars around chance;
+ * under each group its rows and churn rate. A group with one class has no AUC ("n/a"). */
+static void group_chart(FILE *fp, const chart_data *cd)
+{
+    const ck_eval *ev = cd->ev;
+    const char *kind = ck_eval_group_kind(ev);
+    size_t n = ck_eval_n_groups(ev);
+    char title[96];
+    snprintf(title, sizeof title, "AUC by %s", kind);
+    chart_card_open(fp, title,
+                    "How well each score ranks churners among the customers of one stage "
+                    "alone, where a campaign acts. 0.5 is a coin toss; n/a: the stage holds "
+                    "only churners or only customers who stayed.");
+    frame f;
+    frame_open_categories(fp, &f, CHART_W, CHART_H, PLOT_B + 14.0, title, n, NULL, NULL, 0, 1,
+                          "%.1f", "AUC");
+    double slot = (fx(&f, 1.5) - fx(&f, 0.5)) * 0.8;
+    double bar = slot / (double)cd->n_results;
+    char buf[96];
+    for (size_t g = 0; g < n; g++) {
+        const ck_eval_group *grp = ck_eval_group_at(ev, g);
+        double x0 = fx(&f, (double)g + 1.0) - 0.5 * slot;
+        for (size_t k = 0; k < cd->n_results; k++) {
+            const ck_eval_result *r = &grp->results[k];
+            double xb = x0 + bar * (double)k;
+            if (isnan(r->auc)) {
+                ck__svg_text(fp, xb + 0.5 * bar, fy(&f, 0) - 6.0, "middle", "small", "n/a");
+                continue;
+            }
+            ck__svg_rect(fp, xb, fy(&f, r->auc), bar - 1.0, fy(&f, 0) - fy(&f, r->auc),
+                         FILL[series_of(r, k)]);
+        }
+        double x = fx(&f, (double)g + 1.0);
+        ck__svg_text(fp, x, f.bottom + 18.0, "middle", "tick", grp->name);
+        snprintf(buf, sizeof buf, "%zu, %.0f%% churn", grp->n_rows,
+                 100.0 * (double)grp->n_positives / (double)grp->n_rows);
+        ck__svg_text(fp, x, f.bottom + 34.0, "middle", "small", buf);
+    }
+    ck__svg_line(fp, f.left, fy(&f, 0.5), f.right, fy(&f, 0.5), "ref");
+    ck__svg_text(fp, f.right - 4, fy(&f, 0.5) - 5, "end", "small", "0.5 = coin toss");
+    const char *cls[CK_EVAL_MAX_MODELS + 1], *labels[CK_EVAL_MAX_MODELS + 1];
+    for (size_t k = 0; k < cd->n_results; k++) {
+        cls[k] = FILL[series_of(ck_eval_result_at(ev, k), k)];
+        labels[k] = cd->legend_text[k][2];
+    }
+    legend(fp, f.right - 8, f.top + 8, true, cls, labels, cd->n_results, true);
+    ck__svg_text(fp, 0.5 * (f.left + f.right), f.bottom + 52.0, "middle", "label",
+                 "customers and churn rate of each stage");
+    ck__svg_close(fp);
+    chart_card_close(fp);
+}
+
+/* Beside the chart: each group's customers, churn rate and every score's AUC. */
+static void group_auc_table(FILE *fp, const ck_eval *ev)
+{
+    char b[32];
+    fputs("<div class=\"card scroll\"><h3>", fp);
+    esc(fp, "Customers and AUC by ");
+    esc(fp, ck_eval_group_kind(ev));
+    fputs("</h3><p class=\"note\">The AUC of each score on the stage's customers; every "
+          "metric of each stage is under &ldquo;All the numbers&rdquo;. &ndash;: undefined "
+          "there.</p><table><tr><th>",
+          fp);
+    esc(fp, ck_eval_group_kind(ev));
+    fputs("</th><th>customers</th><th>churned</th>", fp);
+    for (size_t k = 0; k < ck_eval_n_results(ev); k++) {
+        const ck_eval_result *r = ck_eval_result_at(ev, k);
+        size_t s = series_of(r, k);
+        fprintf(fp, "<th><span class=\"tag k%c\">%s</span></th>", s == 2 ? 'b' : (char)('0' + s),
+                tag_of(ev, r, k));
+    }
+    fputs("</tr>\n", fp);
+    for (size_t g = 0; g < ck_eval_n_groups(ev); g++) {
+        const ck_eval_group *grp = ck_eval_group_at(ev, g);
+        fputs("<tr><td>", fp);
+        esc(fp, grp->name);
+        fprintf(fp, "</td><td>%zu</td><td>%.1f%%</td>", grp->n_rows,
+                100.0 * (double)grp->n_positives / (double)grp->n_rows);
+        for (size_t k = 0; k < ck_eval_n_results(ev); k++)
+            fprintf(fp, "<td>%s</td>", fmt(b, sizeof b, grp->results[k].auc, 4));
+        fputs("</tr>\n", fp);
+    }
+    fputs("</table></div>\n", fp);
+}
+
+/* Every metric of the summary table, group by group: a row per group and score. */
+static void group_table(FILE *fp, const ck_eval *ev)
+{
+    char b[32];
+    fputs("<div class=\"card scroll\"><h3>", fp);
+    esc(fp, "Every metric by ");
+    esc(fp, ck_eval_group_kind(ev));
+    fputs("</h3><p class=\"note\">Each stage measured on its own customers, as if it were the "
+          "whole evaluation; &ndash;: undefined there (AUC and KS need churners and "
+          "customers who stayed).</p><table><tr><th>",
+          fp);
+    esc(fp, ck_eval_group_kind(ev));
+    fputs("</th><th>customers</th><th>churned</th><th>model</th><th>AUC</th><th>PR AUC</th>"
+          "<th>log loss</th><th>Brier</th><th>KS</th><th>ECE</th><th>lift@10%</th></tr>\n",
+          fp);
+    for (size_t g = 0; g < ck_eval_n_groups(ev); g++) {
+        const ck_eval_group *grp = ck_eval_group_at(ev, g);
+        for (size_t k = 0; k < ck_eval_n_results(ev); k++) {
+            const ck_eval_result *r = &grp->results[k];
+            fprintf(fp, "<tr%s><td>", r->is_baseline ? " class=\"base\"" : "");
+            if (k == 0) {
+                esc(fp, grp->name);
+                fprintf(fp, "</td><td>%zu</td><td>%.1f%%</td>", grp->n_rows,
+                        100.0 * (double)grp->n_positives / (double)grp->n_rows);
+            } else {
+                fputs("</td><td></td><td></td>", fp);
+            }
+            name_cell(fp, ev, r, k);
+            fprintf(fp, "<td>%s</td>", fmt(b, sizeof b, r->auc, 4));
+            fprintf(fp, "<td>%s</td>", fmt(b, sizeof b, r->pr_auc, 4));
+            fprintf(fp, "<td>%s</td>", fmt(b, sizeof b, r->logloss, 4));
+            fprintf(fp, "<td>%s</td>", fmt(b, sizeof b, r->brier, 4));
+            fprintf(fp, "<td>%s</td>", fmt(b, sizeof b, r->ks, 4));
+            fprintf(fp, "<td>%s</td>", fmt(b, sizeof b, r->ece, 4));
+            fprintf(fp, "<td>%s</td></tr>\n", fmt(b, sizeof b, r->top_decile_lift, 2));
+        }
+    }
+    fputs("</table></div>\n", fp);
+}
+
 static void glossary(FILE *fp)
 {
     fputs("<h2>Reading the numbers</h2><div class=\"card\"><dl>\n"
@@ -1260,8 +1389,19 @@ int ck_eval_write_report(const ck_eval *ev, const ck_eval_report_info *info, FIL
         distribution_chart(fp, &cd, k, alone ? 1110 : CHART_W, hist_hi);
         fputs("</div>\n", fp);
     }
-    fputs("</div>\n<h2>All the numbers</h2>\n", fp);
+    fputs("</div>\n", fp);
+    if (ck_eval_n_groups(ev) > 0) {
+        fputs("<h2>Where the decisions are: by ", fp);
+        esc(fp, ck_eval_group_kind(ev));
+        fputs("</h2><div class=\"grid2\">\n", fp);
+        group_chart(fp, &cd);
+        group_auc_table(fp, ev);
+        fputs("</div>\n", fp);
+    }
+    fputs("<h2>All the numbers</h2>\n", fp);
     metrics_table(fp, ev);
+    if (ck_eval_n_groups(ev) > 0)
+        group_table(fp, ev);
     comparison_table(fp, ev);
     confusion_table(fp, ev);
     deciles_table(fp, ev);

@@ -1,6 +1,7 @@
 /*
  * The readable table of an evaluation (see eval.h): one line per model and the baseline,
- * then intervals, the top of the ranking, confusion matrices and DeLong's comparisons.
+ * then intervals, the top of the ranking, confusion matrices, DeLong's comparisons, and the
+ * summary's metrics again group by group (lifecycle stages).
  * Numbers a measure does not define (log loss of a ranking) print as "-".
  */
 #include "churnkit/eval.h"
@@ -204,6 +205,46 @@ static void comparisons(FILE *out, const ck_eval *ev)
     }
 }
 
+/* The summary's metrics again, group by group: a stage's rows, churn rate, then one line
+ * per model and the baseline. */
+static void by_group(FILE *out, const ck_eval *ev, int w)
+{
+    const char *kind = ck_eval_group_kind(ev);
+    if (ck_eval_n_groups(ev) == 0) {
+        if (ck_eval_no_groups_note(ev)[0])
+            fprintf(out, "\nno table by %s: %s\n", kind, ck_eval_no_groups_note(ev));
+        return;
+    }
+    int sw = (int)strlen(kind);
+    for (size_t g = 0; g < ck_eval_n_groups(ev); g++)
+        if ((int)strlen(ck_eval_group_at(ev, g)->name) > sw)
+            sw = (int)strlen(ck_eval_group_at(ev, g)->name);
+    sw += 2;
+    fprintf(out, "\nby %s, each on its own rows\n", kind);
+    fprintf(out, "%-*s%7s%9s  %-*s%8s%8s%10s%8s%8s%8s%10s\n", sw, kind, "rows", "churned", w,
+            "model", "AUC", "PR AUC", "log loss", "Brier", "KS", "ECE", "lift@10%");
+    for (size_t g = 0; g < ck_eval_n_groups(ev); g++) {
+        const ck_eval_group *grp = ck_eval_group_at(ev, g);
+        for (size_t k = 0; k < ck_eval_n_results(ev); k++) {
+            const ck_eval_result *r = &grp->results[k];
+            if (k == 0)
+                fprintf(out, "%-*s%7zu%8.1f%%  ", sw, grp->name, grp->n_rows,
+                        100.0 * (double)grp->n_positives / (double)grp->n_rows);
+            else
+                fprintf(out, "%*s", sw + 18, "");
+            name_cell(out, ev, k, w);
+            number(out, r->auc, 8, 4);
+            number(out, r->pr_auc, 8, 4);
+            number(out, r->logloss, 10, 4);
+            number(out, r->brier, 8, 4);
+            number(out, r->ks, 8, 4);
+            number(out, r->ece, 8, 4);
+            number(out, r->top_decile_lift, 10, 2);
+            fputc('\n', out);
+        }
+    }
+}
+
 int ck_eval_write_text(const ck_eval *ev, FILE *out, ck_error *err)
 {
     size_t rows = ck_eval_n_rows(ev), pos = ck_eval_n_positives(ev);
@@ -218,6 +259,7 @@ int ck_eval_write_text(const ck_eval *ev, FILE *out, ck_error *err)
     top_of_ranking(out, ev, w);
     confusion(out, ev, w);
     comparisons(out, ev);
+    by_group(out, ev, w);
     if (ferror(out))
         return ck_error_set(err, CK_EIO, NULL, 0, "cannot write the table");
     return CK_OK;

@@ -1,8 +1,8 @@
 /*
  * churn-eval: measure one model, or a champion against a challenger, on rows with known
  * outcomes: out of time from events (features and labels rebuilt as of a later cutoff with
- * each model's own feature spec) or from a labelled table. Prints a table; writes every
- * number as JSON and an HTML report with charts on request.
+ * each model's own feature spec) or from a labelled table, overall and per lifecycle stage.
+ * Prints a table; writes every number as JSON and an HTML report with charts on request.
  */
 #include <getopt.h>
 #include <math.h>
@@ -21,7 +21,9 @@ static const char usage[] =
     "model's features and the churn labels as of --cutoff (out of time: a date after the\n"
     "training cutoffs whose churn horizon the events cover) and adds a baseline ranking by\n"
     "recency alone. With two models, the first is the champion (A), the second the\n"
-    "challenger (B), scored on the same rows and compared by DeLong's test.\n"
+    "challenger (B), scored on the same rows and compared by DeLong's test. Every metric is\n"
+    "also given per lifecycle stage, on each stage's rows alone (table mode: from the\n"
+    "table's lifecycle_stage column, when it has one).\n"
     "\n"
     "Options:\n"
     "  --model M          model file, DIR/<name> (latest version) or DIR/<name>@N; once or twice\n"
@@ -303,6 +305,7 @@ int main(int argc, char **argv)
     ck_customers *customers = NULL;
     ck_features *tables[CK_EVAL_MAX_MODELS] = { NULL };
     double *baseline = NULL;
+    const char **stages = NULL;
     ck_eval *result = NULL;
     char description[512];
     int rc = CK_OK;
@@ -344,6 +347,14 @@ int main(int argc, char **argv)
     }
     if (o.events && (rc = ck_pipeline_recency_baseline(&baseline, tables[0], m[0].data, &err)) < 0)
         goto done;
+    /* every metric stage by stage too: campaigns act on some stages, not on all customers */
+    if ((rc = o.events ? ck_pipeline_eval_stages(&stages, tables[0], m[0].data, &err)
+                       : ck_pipeline_eval_table_stages(&stages, m[0].model, o.table, m[0].data,
+                                                       &err)) < 0)
+        goto done;
+    const char *stage_names[CK_STAGE_COUNT];
+    for (int s = 0; s < CK_STAGE_COUNT; s++)
+        stage_names[s] = ck_stage_name((ck_stage)s);
 
     describe(description, sizeof description, &o, &m[0]);
     ck_eval_input in = { ck_dataset_n_rows(m[0].data),
@@ -353,7 +364,12 @@ int main(int argc, char **argv)
                          { m[0].name, m[1].name },
                          baseline,
                          "recency baseline",
-                         description };
+                         description,
+                         stages,
+                         stage_names,
+                         CK_STAGE_COUNT,
+                         "stage",
+                         "the table has no lifecycle_stage column" };
     if ((rc = ck_eval_run(&result, &in, &o.eval, &err)) < 0)
         goto done;
     ck_eval_report_info info = { o.title, { m[0].model, m[1].model } };
@@ -374,6 +390,7 @@ done:
         cli_report(&err);
     ck_eval_free(result);
     free(baseline);
+    free(stages);
     for (size_t k = 0; k < CK_EVAL_MAX_MODELS; k++) {
         free(m[k].prob);
         ck_dataset_free(m[k].data);
