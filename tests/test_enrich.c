@@ -1,7 +1,6 @@
 /*
  * Campaign enrichment tests: risk bands at their boundaries, each strategy rule, the
- * channel choice, and reasons (the top positive contributions, worded by templates),
- * all on hand-worked cases.
+ * channel choice, all on hand-worked cases (the reasons: test_reasons.c).
  */
 #include <math.h>
 #include <string.h>
@@ -89,130 +88,6 @@ static void test_enrich__channel_with_most_engagement(void)
     CHECK_EQ_INT(ck_enrich_channel(&cfg.predict, c), 2);
 }
 
-static ck_schema *reason_schema(void)
-{
-    ck_error err = { 0 };
-    ck_schema *s = NULL;
-    CHECK_OK(ck_schema_new(&s, &err));
-    ck_schema_add_feature(s, "recency_days", CK_FEATURE_NUMERIC, &err);
-    ck_schema_add_feature(s, "recency_gap_ratio", CK_FEATURE_NUMERIC, &err);
-    ck_schema_add_feature(s, "views_trend", CK_FEATURE_NUMERIC, &err);
-    ck_schema_add_feature(s, "lifecycle_stage", CK_FEATURE_CATEGORICAL, &err);
-    ck_schema_add_level(s, 3, "active", 6, &err);
-    ck_schema_add_level(s, 3, "dormant", 7, &err);
-    ck_schema_add_feature(s, "avg_spend_x", CK_FEATURE_NUMERIC, &err);
-    ck_schema_add_feature(s, "coupon_share", CK_FEATURE_NUMERIC, &err);
-    return s;
-}
-
-static void test_enrich__reasons_are_the_top_contributions_in_words(void)
-{
-    ck_error err = { 0 };
-    ck_config cfg;
-    ck_config_init(&cfg);
-    ck_schema *s = reason_schema();
-    if (s == NULL)
-        return;
-    /* views_trend −0.6: the last 30 days are (1 − 0.6) / (1 + 0.6) = 0.25 of the rate
-     * before, a fall of 75% */
-    const float row[6] = { 143.2f, 2.44f, -0.6f, 1.0f, 12.345f, 0.25f };
-    const double contrib[6] = { 0.9, 0.2, 0.5, 0.7, 0.05, -0.3 };
-    char out[4][256];
-    ck_reasons *reasons = NULL;
-    CHECK_OK(ck_reasons_new(&reasons, &cfg.predict, s, &err));
-    CHECK_EQ_INT(ck_enrich_reasons(reasons, row, contrib, 4, out), 4);
-    CHECK_EQ_STR(out[0], "no purchase for 143 days");
-    CHECK_EQ_STR(out[1], "lifecycle stage dormant");
-    CHECK_EQ_STR(out[2], "views down 75% on the previous 60 days");
-    CHECK_EQ_STR(out[3], "no purchase for 143 days, 2.4x their usual gap");
-    /* only positive contributions: coupon_share (−0.3) never appears; fewer than asked */
-    const double few[6] = { -1, -1, -1, -1, 0.01, -0.3 };
-    CHECK_EQ_INT(ck_enrich_reasons(reasons, row, few, 3, out), 1);
-    CHECK_EQ_STR(out[0], "avg spend x: 12.3"); /* no template: the name in words */
-    CHECK_EQ_STR(out[1], "");
-    /* a configured template with a percentage, and a missing value */
-    snprintf(cfg.predict.templates[0].feature, CK_NAME_MAX, "coupon_share");
-    snprintf(cfg.predict.templates[0].text, CK_TEMPLATE_MAX, "coupons on {coupon_share_pct:0}%%");
-    const double coupon[6] = { 0, 0, 0, 0, 0, 1 };
-    ck_reasons_free(reasons);
-    CHECK_OK(ck_reasons_new(&reasons, &cfg.predict, s, &err));
-    ck_enrich_reasons(reasons, row, coupon, 1, out);
-    CHECK_EQ_STR(out[0], "coupons on 25%");
-    const float missing[6] = { NAN, NAN, 0.0f, NAN, NAN, NAN };
-    const double second[6] = { 0, 1, 0.5, 0, 0, 0 };
-    ck_enrich_reasons(reasons, missing, second, 2, out);
-    CHECK_EQ_STR(out[0], "recency gap ratio: missing"); /* its template reads a missing value */
-    CHECK_EQ_STR(out[1], "views unchanged on the previous 60 days");
-    ck_reasons_free(reasons);
-    ck_schema_free(s);
-}
-
-/* A missing value takes the feature's "feature:missing" template (the defaults word a
- * missing gap as a single purchase); a reason worded like an earlier one is skipped. */
-static void test_enrich__reasons_for_missing_values_and_repeats(void)
-{
-    ck_error err = { 0 };
-    ck_config cfg;
-    ck_config_init(&cfg);
-    ck_schema *s = reason_schema();
-    if (s == NULL)
-        return;
-    size_t t = cfg.predict.n_templates++;
-    snprintf(cfg.predict.templates[t].feature, CK_NAME_MAX, "avg_spend_x");
-    snprintf(cfg.predict.templates[t].text, CK_TEMPLATE_MAX,
-             "no purchase for {recency_days:0} days");
-    ck_reasons *reasons = NULL;
-    CHECK_OK(ck_reasons_new(&reasons, &cfg.predict, s, &err));
-    if (reasons == NULL) {
-        ck_schema_free(s);
-        return;
-    }
-    const float row[6] = { 143.2f, NAN, -0.6f, 1.0f, 12.345f, NAN };
-    char out[3][256];
-    /* recency_gap_ratio missing, then coupon_share missing (no missing template: plain) */
-    const double gap_first[6] = { 0, 0.9, 0, 0, 0, 0.5 };
-    CHECK_EQ_INT(ck_enrich_reasons(reasons, row, gap_first, 2, out), 2);
-    CHECK_EQ_STR(out[0], "no purchase for 143 days, after a single one");
-    CHECK_EQ_STR(out[1], "coupon share: missing");
-    /* avg_spend_x words its reason as recency_days does: skipped for the next one */
-    const double repeat[6] = { 0.9, 0, 0.5, 0, 0.8, 0 };
-    CHECK_EQ_INT(ck_enrich_reasons(reasons, row, repeat, 3, out), 2);
-    CHECK_EQ_STR(out[0], "no purchase for 143 days");
-    CHECK_EQ_STR(out[1], "views down 75% on the previous 60 days");
-    CHECK_EQ_STR(out[2], "");
-    ck_reasons_free(reasons);
-    ck_schema_free(s);
-}
-
-/* Templates that cannot apply to the schema are dropped once, for the plain wording. */
-static void test_enrich__reasons_templates_that_cannot_apply(void)
-{
-    ck_error err = { 0 };
-    ck_config cfg;
-    ck_config_init(&cfg);
-    ck_schema *s = reason_schema();
-    if (s == NULL)
-        return;
-    cfg.predict.n_templates = 3;
-    snprintf(cfg.predict.templates[0].feature, CK_NAME_MAX, "coupon_share");
-    snprintf(cfg.predict.templates[0].text, CK_TEMPLATE_MAX, "{coupon_share} and {no_such_column}");
-    snprintf(cfg.predict.templates[1].feature, CK_NAME_MAX, "avg_spend_x");
-    snprintf(cfg.predict.templates[1].text, CK_TEMPLATE_MAX, "spend {avg_spend_x:3");
-    snprintf(cfg.predict.templates[2].feature, CK_NAME_MAX, "recency_days");
-    snprintf(cfg.predict.templates[2].text, CK_TEMPLATE_MAX, "%s", "");
-    ck_reasons *reasons = NULL;
-    CHECK_OK(ck_reasons_new(&reasons, &cfg.predict, s, &err));
-    const float row[6] = { 143.2f, 2.44f, -0.6f, 1.0f, 12.345f, 0.25f };
-    const double contrib[6] = { 0.1, 0, 0, 0, 0.2, 0.3 };
-    char out[3][256];
-    CHECK_EQ_INT(ck_enrich_reasons(reasons, row, contrib, 3, out), 3);
-    CHECK_EQ_STR(out[0], "coupon share: 0.25"); /* an unknown column */
-    CHECK_EQ_STR(out[1], "avg spend x: 12.3");  /* an unclosed brace */
-    CHECK_EQ_STR(out[2], "");                   /* an empty template says nothing */
-    ck_reasons_free(reasons);
-    ck_schema_free(s);
-}
-
 static void test_enrich__facts_from_a_row(void)
 {
     ck_error err = { 0 };
@@ -267,9 +142,6 @@ int main(void)
     RUN(test_enrich__bands);
     RUN(test_enrich__strategy_rules_in_order);
     RUN(test_enrich__channel_with_most_engagement);
-    RUN(test_enrich__reasons_are_the_top_contributions_in_words);
-    RUN(test_enrich__reasons_templates_that_cannot_apply);
-    RUN(test_enrich__reasons_for_missing_values_and_repeats);
     RUN(test_enrich__facts_from_a_row);
     RUN(test_enrich__percentiles_against_the_training_distribution);
     return check_summary();

@@ -15,6 +15,7 @@
  *       "rfm": { "recency_bounds": [a, b, c, d], "frequency_bounds": [...],
  *                "monetary_bounds": [...], "segments": [[5 names, F = 1..5] × R = 1..5] },
  *       "channels": ["sms", "wechat", "miniprogram", "app", "web", "store"],
+ *       "windows_days": [30, 90, 180, 365],
  *       "predict": { "risk_bands": { "by": "probability", "high": 0.6, "medium": 0.3 },
  *                    "reasons": 3, "strategy": { ... }, "recall_channels": [...],
  *                    "min_events": 1, "reason_templates": { "feature": "text", ... } }
@@ -39,6 +40,7 @@ extern "C" {
 #define CK_NAME_MAX     64
 #define CK_MAX_ALIASES  64
 #define CK_MAX_CHANNELS 16
+#define CK_N_WINDOWS    4
 
 /** The columns of an event file, in canonical order. */
 typedef enum ck_event_column {
@@ -79,10 +81,11 @@ typedef struct ck_predict_rules {
     size_t n_recall_channels;            /**< channels a campaign can use, in preference order */
     char recall_channels[CK_MAX_CHANNELS][CK_NAME_MAX];
     int min_events; /**< fewer events before the as-of date → insufficient_history */
-    /** reason wording per feature: "{feature}" or "{feature:D}" (D decimals) insert a
-     *  value, "{feature_pct}" it × 100, "{feature_change}" the change a *_trend column
-     *  stands for ("down 80%", "up 25%"); a template named "feature:missing" words a
-     *  customer whose value is missing */
+    /** reason wording per feature (docs/REASONS.md): "{feature}" or "{feature:D}" (D
+     *  decimals) insert a value, "{feature_pct}" it × 100, "{feature_abs}" its absolute
+     *  value, "{feature_change}" the change a *_trend column stands for ("down 80%", "up
+     *  25%"); a key "name_*d" words every window of name ("*" in its text: the days); a key
+     *  "feature:missing", "feature:negative" or "feature:<number>" words that case */
     size_t n_templates;
     struct {
         char feature[CK_NAME_MAX];
@@ -118,8 +121,16 @@ typedef struct ck_config {
     size_t n_channels; /**< channels with their own engagement feature */
     char channels[CK_MAX_CHANNELS][CK_NAME_MAX];
 
+    /** the feature windows, ascending (docs/FEATURES.md): purchases and revenue over each;
+     *  interactions over the first two; channel engagement over the third; campaigns and
+     *  categories over the fourth. Feature names follow them (purchases_30d) */
+    int windows_days[CK_N_WINDOWS];
+
     ck_predict_rules predict;
 } ck_config;
+
+/** Whether @p cfg's feature windows are the default ones (30, 90, 180, 365 days). */
+CK_API bool ck_config_default_windows(const ck_config *cfg);
 
 /** Fill @p cfg with the documented defaults. */
 CK_API void ck_config_init(ck_config *cfg);

@@ -20,6 +20,8 @@
 static const char *const column_names[CK_COL_COUNT] = { "customer_id", "ts",      "event",
                                                         "amount",      "channel", "category" };
 
+static const int default_windows[CK_N_WINDOWS] = { 30, 90, 180, 365 };
+
 static const char *const default_channels[] = { "sms", "wechat", "miniprogram",
                                                 "app", "web",    "store" };
 
@@ -33,58 +35,76 @@ static const char *const default_segments[5][5] = {
     { "new_customers", "potential_loyalists", "potential_loyalists", "champions", "champions" },
 };
 
-/* The brand playbook's wording of the reasons a customer is at risk. */
+/* The brand playbook's wording of the reasons a customer is at risk (docs/REASONS.md): a
+ * "*" in a key stands for a window's days, and in its text becomes those days; ":missing",
+ * ":negative" or a number after the name words that case. No template words an output
+ * (lifecycle_stage, rfm_segment) or a score code: neither is ever a reason. */
 static const char *const default_templates[][2] = {
     { "recency_days", "no purchase for {recency_days:0} days" },
     { "recency_gap_ratio",
       "no purchase for {recency_days:0} days, {recency_gap_ratio:1}x their usual gap" },
+    { "recency_gap_ratio:missing", "no purchase for {recency_days:0} days, after a single one" },
     { "days_since_last_activity", "no visit or interaction for {days_since_last_activity:0} days" },
     { "interactions_trend", "interactions {interactions_trend_change} on the previous 60 days" },
     { "views_trend", "views {views_trend_change} on the previous 60 days" },
     { "visits_trend", "visits {visits_trend_change} on the previous 60 days" },
     { "carts_trend", "add-to-cart {carts_trend_change} on the previous 60 days" },
     { "favorites_trend", "favorites {favorites_trend_change} on the previous 60 days" },
-    { "interactions_30d", "only {interactions_30d:0} interactions in the last 30 days" },
-    { "visits_30d", "only {visits_30d:0} visits in the last 30 days" },
-    { "views_30d", "only {views_30d:0} product views in the last 30 days" },
+    { "interactions_*d", "only {interactions_*d:0} interactions in the last * days" },
+    { "interactions_*d:0", "no interaction in the last * days" },
+    { "interactions_*d:1", "a single interaction in the last * days" },
+    { "visits_*d", "only {visits_*d:0} visits in the last * days" },
+    { "visits_*d:0", "no visit in the last * days" },
+    { "visits_*d:1", "a single visit in the last * days" },
+    { "views_*d", "only {views_*d:0} product views in the last * days" },
+    { "views_*d:0", "no product view in the last * days" },
+    { "views_*d:1", "a single product view in the last * days" },
+    { "carts_*d", "{carts_*d:0} add-to-cart in the last * days" },
+    { "favorites_*d", "{favorites_*d:0} favorites in the last * days" },
     { "days_since_redeem", "points unused for {days_since_redeem:0} days" },
     { "points_balance", "{points_balance:0} points waiting to be redeemed" },
     { "frequency", "{frequency:0} purchases so far" },
-    { "purchases_90d", "{purchases_90d:0} purchases in the last 90 days" },
-    { "purchases_365d", "{purchases_365d:0} purchases in the last year" },
-    { "revenue_90d", "spent {revenue_90d:0} in the last 90 days" },
+    { "frequency:1", "bought only once so far" },
+    { "purchases_*d", "{purchases_*d:0} purchases in the last * days" },
+    { "purchases_*d:0", "no purchase in the last * days" },
+    { "purchases_*d:1", "a single purchase in the last * days" },
+    { "revenue_*d", "spent {revenue_*d:0} in the last * days" },
+    { "revenue_*d:0", "nothing spent in the last * days" },
+    { "revenue_*d:negative",
+      "refunds exceeded purchases by {revenue_*d_abs:0} in the last * days" },
     { "monetary", "spent {monetary:0} in all" },
+    { "monetary:negative", "refunds exceeded purchases by {monetary_abs:0} in all" },
     { "tenure_days", "a member for {tenure_days:0} days" },
     { "carts_without_purchase", "{carts_without_purchase:0} carts left since the last purchase" },
     { "membership_cancelled", "cancelled their membership" },
     { "coupon_share", "used a coupon on {coupon_share_pct:0}% of purchases" },
     { "refund_rate", "returned {refund_rate_pct:0}% of purchases" },
-    { "campaigns_365d", "joined {campaigns_365d:0} campaigns in the last year" },
+    { "refunds", "{refunds:0} refunds so far" },
+    { "refunds:1", "one refund so far" },
+    { "campaigns_*d", "joined {campaigns_*d:0} campaigns in the last * days" },
+    { "campaigns_*d:0", "joined no campaign in the last * days" },
     { "days_since_first_purchase", "first purchase {days_since_first_purchase:0} days ago" },
     { "mean_gap_days", "usually buys every {mean_gap_days:0} days" },
     { "gap_std_days", "gaps between purchases vary by {gap_std_days:0} days" },
     /* one purchase or none: no gap to measure */
     { "mean_gap_days:missing", "a single purchase so far: no buying rhythm yet" },
     { "gap_std_days:missing", "a single purchase so far: no buying rhythm yet" },
-    { "recency_gap_ratio:missing", "no purchase for {recency_days:0} days, after a single one" },
-    { "channel_sms_180d", "{channel_sms_180d:0} SMS interactions in the last 180 days" },
-    { "channel_wechat_180d", "{channel_wechat_180d:0} WeChat interactions in the last 180 days" },
-    { "channel_miniprogram_180d",
-      "{channel_miniprogram_180d:0} mini-program interactions in the last 180 days" },
-    { "channel_app_180d", "{channel_app_180d:0} app interactions in the last 180 days" },
-    { "channel_web_180d", "{channel_web_180d:0} web interactions in the last 180 days" },
-    { "channel_store_180d", "{channel_store_180d:0} store visits in the last 180 days" },
+    { "channel_sms_*d", "{channel_sms_*d:0} SMS interactions in the last * days" },
+    { "channel_sms_*d:0", "no SMS interaction in the last * days" },
+    { "channel_wechat_*d", "{channel_wechat_*d:0} WeChat interactions in the last * days" },
+    { "channel_wechat_*d:0", "no WeChat interaction in the last * days" },
+    { "channel_miniprogram_*d",
+      "{channel_miniprogram_*d:0} mini-program interactions in the last * days" },
+    { "channel_miniprogram_*d:0", "no mini-program interaction in the last * days" },
+    { "channel_app_*d", "{channel_app_*d:0} app interactions in the last * days" },
+    { "channel_app_*d:0", "no app interaction in the last * days" },
+    { "channel_web_*d", "{channel_web_*d:0} web interactions in the last * days" },
+    { "channel_web_*d:0", "no web interaction in the last * days" },
+    { "channel_store_*d", "{channel_store_*d:0} store visits in the last * days" },
+    { "channel_store_*d:0", "no store visit in the last * days" },
     { "avg_order_value", "average order {avg_order_value:0}" },
-    { "purchases_30d", "{purchases_30d:0} purchases in the last 30 days" },
-    { "purchases_180d", "{purchases_180d:0} purchases in the last 180 days" },
-    { "revenue_30d", "spent {revenue_30d:0} in the last 30 days" },
-    { "revenue_180d", "spent {revenue_180d:0} in the last 180 days" },
-    { "revenue_365d", "spent {revenue_365d:0} in the last year" },
-    { "visits_90d", "only {visits_90d:0} visits in the last 90 days" },
-    { "views_90d", "only {views_90d:0} product views in the last 90 days" },
-    { "categories_365d", "bought from {categories_365d:0} categories in the last year" },
-    { "lifecycle_stage", "lifecycle stage {lifecycle_stage}" },
-    { "rfm_segment", "RFM segment {rfm_segment}" },
+    { "categories_*d", "bought from {categories_*d:0} categories in the last * days" },
+    { "categories_*d:1", "bought from a single category in the last * days" },
 };
 
 static void predict_rules_init(ck_predict_rules *p)
@@ -134,7 +154,13 @@ void ck_config_init(ck_config *cfg)
     cfg->n_channels = sizeof default_channels / sizeof *default_channels;
     for (size_t i = 0; i < cfg->n_channels; i++)
         snprintf(cfg->channels[i], CK_NAME_MAX, "%s", default_channels[i]);
+    memcpy(cfg->windows_days, default_windows, sizeof default_windows);
     predict_rules_init(&cfg->predict);
+}
+
+bool ck_config_default_windows(const ck_config *cfg)
+{
+    return memcmp(cfg->windows_days, default_windows, sizeof default_windows) == 0;
 }
 
 static int bad(ck_error *err, const char *path, const char *key, const char *what)
@@ -315,6 +341,22 @@ static int load_channels(ck_config *cfg, const ck__json *arr, const char *path, 
     return CK_OK;
 }
 
+/* Four ascending whole numbers of days: a short log can use days instead of months. */
+static int load_windows(ck_config *cfg, const ck__json *arr, const char *path, ck_error *err)
+{
+    static const char what[] = "expected 4 ascending whole numbers of days from 1 to 36500";
+    if (!ck__json_is_array(arr) || ck__json_size(arr) != CK_N_WINDOWS)
+        return bad(err, path, "windows_days", what);
+    int k = 0;
+    for (const ck__json *it = ck__json_child(arr); it; it = ck__json_next(it), k++) {
+        double v = ck__json_is_number(it) ? ck__json_number(it) : -1;
+        if (!(v >= 1 && v <= 36500 && v == floor(v)) || (k > 0 && v <= cfg->windows_days[k - 1]))
+            return bad(err, path, "windows_days", what);
+        cfg->windows_days[k] = (int)v;
+    }
+    return CK_OK;
+}
+
 static int get_number(double *out, const ck__json *it, const char *path, const char *key, double lo,
                       double hi, ck_error *err)
 {
@@ -469,6 +511,8 @@ static int load_tree(ck_config *cfg, const ck__json *root, const char *path, ck_
             rc = load_rfm(cfg, it, path, err);
         } else if (strcmp(key, "channels") == 0) {
             rc = load_channels(cfg, it, path, err);
+        } else if (strcmp(key, "windows_days") == 0) {
+            rc = load_windows(cfg, it, path, err);
         } else if (strcmp(key, "predict") == 0) {
             rc = load_predict(&cfg->predict, it, path, err);
         } else {
