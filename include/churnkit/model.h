@@ -52,6 +52,14 @@ typedef struct ck_model_input {
     char sha256[65];
 } ck_model_input;
 
+/** The refit on every row once validation has chosen the setting (training.refit). */
+typedef struct ck_model_refit {
+    int rounds;  /**< gbm_stumps: the boosting rounds validation kept; 0 for logreg */
+    double C;    /**< logreg: the C the refit used (given, or chosen by cross-validation);
+                      0 for gbm_stumps */
+    size_t rows; /**< rows refit on: the training and validation rows together */
+} ck_model_refit;
+
 /** The training record kept in the file. */
 typedef struct ck_model_training {
     char created_at[32]; /**< ISO 8601 UTC, given by the caller (the only clock value) */
@@ -70,6 +78,10 @@ typedef struct ck_model_training {
     size_t n_stage_percentiles;
     char stage_names[8][CK_NAME_MAX];
     double stage_percentiles[8][CK_SCORE_QUANTILES];
+    /** the model was refit on every row after validation chose its setting (false without
+     *  validation, with --no-refit, and in files before it) */
+    bool has_refit;
+    ck_model_refit refit;
     /* metrics */
     int rounds_kept; /**< gbm_stumps: boosting rounds kept (0 for logreg) */
     double train_logloss, valid_logloss, train_auc, valid_auc; /**< NaN when absent */
@@ -131,6 +143,33 @@ CK_API int ck_model_train(ck_model **out, ck_model_type type, const void *params
                    const ck_dataset *train, const ck_dataset *valid, const ck_model_spec *spec,
                    const ck_model_training *training, ck_progress_fn progress, void *payload,
                    ck_error *err);
+
+/**
+ * Train with validation, then refit on every row with what validation chose: the model
+ * churn-train keeps by default. First as ck_model_train() on @p train with @p valid
+ * (early stopping picks gbm_stumps' rounds; logreg's C is the given one or cross-
+ * validation's); then, when @p valid and @p all are both given, the model is trained again
+ * on @p all (the training and validation rows together, coded against @p train's schema)
+ * with that setting: gbm_stumps with rounds the rounds kept and patience 0, logreg at that
+ * C without cross-validation. The result is bit for bit what ck_gbm_train() or
+ * ck_logreg_train() give on @p all with those params.
+ *
+ * The refit model's record: training.refit (has_refit, the setting, the rows of @p all);
+ * rounds_kept and the training log loss and AUC of the refit, on @p all; the validation
+ * log loss and AUC of the selection (the refit has seen the validation rows). Its params,
+ * ck_model_gbm_report()'s rounds_run and logreg's cross-validation curve are the
+ * selection's. Without @p valid or @p all, or when the selection kept no boosting round,
+ * this is ck_model_train() and has_refit is false.
+ *
+ * @param all       every labelled row, or NULL for no refit
+ * @param progress  called through both fits, selection to 0.5 and refit to 1 (may be NULL)
+ * @return as ck_model_train()
+ */
+CK_API int ck_model_train_refit(ck_model **out, ck_model_type type, const void *params,
+                                const ck_dataset *train, const ck_dataset *valid,
+                                const ck_dataset *all, const ck_model_spec *spec,
+                                const ck_model_training *training, ck_progress_fn progress,
+                                void *payload, ck_error *err);
 
 /** Free a model (and its body); accepts NULL. */
 CK_API void ck_model_free(ck_model *model);

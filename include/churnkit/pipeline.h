@@ -95,12 +95,34 @@ CK_API int ck_pipeline_training_sets(ck_dataset **train_out, ck_dataset **valid_
                               const ck_pipeline_training_opts *opts, ck_error *err);
 
 /**
+ * ck_pipeline_training_sets(), and also every row a model is refit on once validation has
+ * chosen its setting (ck_model_train_refit()): the training cutoffs' rows, then the
+ * validation cutoff's, coded against the training schema.
+ * @param[out] all_out  NULL when nothing validates out of time; free with ck_dataset_free()
+ * @return as ck_pipeline_training_sets()
+ */
+CK_API int ck_pipeline_refit_sets(ck_dataset **train_out, ck_dataset **valid_out,
+                                  ck_dataset **all_out, ck_model_spec *spec,
+                                  ck_model_training *training, const ck_events *ev,
+                                  const ck_pipeline_training_opts *opts, ck_error *err);
+
+/**
  * Hold out a random @p fraction of @p *train's rows for validation, each row drawn
  * independently from @p seed; @p *train is consumed and replaced by the rest.
  * @return CK_OK, CK_ENOMEM
  */
 CK_API int ck_pipeline_split_random(ck_dataset **train, ck_dataset **valid_out, double fraction,
                              uint64_t seed, ck_error *err);
+
+/**
+ * ck_pipeline_split_random() that keeps @p all (the rows a refit uses): the same rows on
+ * each side, in the same order, for the same @p fraction and @p seed.
+ * @param[out] train_out, valid_out  both NULL on failure; free each with ck_dataset_free()
+ * @return CK_OK, CK_ENOMEM
+ */
+CK_API int ck_pipeline_split_random_copy(ck_dataset **train_out, ck_dataset **valid_out,
+                                         const ck_dataset *all, double fraction, uint64_t seed,
+                                         ck_error *err);
 
 /** Count the rows and churned rows of @p train and @p valid (either may be NULL) into
  *  @p training. */

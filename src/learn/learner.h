@@ -43,6 +43,16 @@ typedef struct ck__learner {
     int (*train)(void **out, const void *params, const ck_dataset *train, const ck_dataset *valid,
                  ck__learner_metrics *m, ck_progress_fn progress, void *payload, ck_error *err);
     void (*free)(void *fit);
+    /* Refit on `all` (the training and validation rows together) with the setting that
+     * validation chose for `selected`, a fit train() made with validation rows: stumps its
+     * rounds kept (patience 0), logreg its C (no cross-validation). The new fit keeps the
+     * selection's params and what its record says of the selection (rounds run, the
+     * cross-validation curve, the validation metrics). On return *m has the refit's
+     * training metrics (on `all`) and rounds kept, and still the selection's validation
+     * metrics; *rounds and *C give the setting (0 when not the learner's). *out is NULL,
+     * with CK_OK, when the selection kept nothing to refit with (no boosting round). */
+    int (*refit)(void **out, const void *selected, const ck_dataset *all, ck__learner_metrics *m,
+                 int *rounds, double *C, ck_progress_fn progress, void *payload, ck_error *err);
 
     /* scoring */
     const ck_schema *(*schema)(const void *fit);

@@ -151,6 +151,15 @@ static void write_training(ck__json_writer *w, ck__json *root, const ck_model_tr
         ck__json_put(w, in, "path", ck__json_new_string(w, t->inputs[i].path));
         ck__json_put(w, in, "sha256", ck__json_new_string(w, t->inputs[i].sha256));
     }
+    if (t->has_refit) {
+        /* the setting validation chose: a stumps model's rounds, or logreg's C */
+        ck__json *refit = ck__json_put(w, o, "refit", ck__json_new_object(w));
+        if (t->refit.rounds > 0)
+            ck__json_put(w, refit, "rounds", ck__json_new_integer(w, t->refit.rounds));
+        else
+            ck__json_put(w, refit, "C", ck__json_new_number(w, t->refit.C, "training.refit.C"));
+        ck__json_put(w, refit, "rows", ck__json_new_integer(w, (long long)t->refit.rows));
+    }
 }
 
 /* The metrics of every model, between the learner's own (learner.h). */
@@ -452,6 +461,35 @@ static int read_inputs(const ck__json_reader *r, const ck__json *o, const char *
     return CK_OK;
 }
 
+/* training.refit, optional (absent without a refit, and in files before it): rows, and
+ * either rounds (a whole number >= 1) or C (> 0). */
+static int read_refit(const ck__json_reader *r, const ck__json *o, const char *at,
+                      ck_model_training *t)
+{
+    char path[CK__JSON_PATH_LEN];
+    const ck__json *refit = ck__json_get(o, "refit");
+    int rc;
+    t->has_refit = refit != NULL;
+    t->refit = (ck_model_refit){ 0 };
+    if (refit == NULL)
+        return CK_OK;
+    if ((rc = ck__json_get_object(r, o, at, "refit", &refit, path)) < 0 ||
+        (rc = ck__json_get_count(r, refit, path, "rows", &t->refit.rows)) < 0)
+        return rc;
+    bool has_rounds = ck__json_get(refit, "rounds") != NULL;
+    if (has_rounds == (ck__json_get(refit, "C") != NULL))
+        return ck__json_fail(r, CK_EINVAL, "%s: expected \"rounds\" or \"C\", one of them", path);
+    if (has_rounds) {
+        if ((rc = ck__json_get_int(r, refit, path, "rounds", &t->refit.rounds)) < 0)
+            return rc;
+        if (t->refit.rounds < 1)
+            return ck__json_fail(r, CK_EINVAL, "%s.rounds: expected at least 1", path);
+        return CK_OK;
+    }
+    return ck__json_get_in_range(r, refit, path, "C", 0, false, HUGE_VAL, "a positive number",
+                                 &t->refit.C);
+}
+
 static int read_training(const ck__json_reader *r, const ck__json *root, ck_model_training *t)
 {
     char at[CK__JSON_PATH_LEN], dates_path[CK__JSON_PATH_LEN], unix_path[CK__JSON_PATH_LEN];
@@ -494,7 +532,9 @@ static int read_training(const ck__json_reader *r, const ck__json *root, ck_mode
     if (!ck__json_is_null(valid_date) &&
         (rc = check_cutoff(r, valid_date, valid_unix, dates_path, unix_path, &t->valid_cutoff)) < 0)
         return rc;
-    return read_inputs(r, o, at, t);
+    if ((rc = read_inputs(r, o, at, t)) < 0)
+        return rc;
+    return read_refit(r, o, at, t);
 }
 
 /* 101 ascending finite numbers at `path` (an optional member: absent is fine). */

@@ -51,12 +51,16 @@ static int no_label(const char *events_path, int64_t cutoff, const char *which, 
                         date);
 }
 
-int ck_pipeline_training_sets(ck_dataset **train_out, ck_dataset **valid_out, ck_model_spec *spec,
-                              ck_model_training *training, const ck_events *ev,
-                              const ck_pipeline_training_opts *opts, ck_error *err)
+/* Both calls: all_out, when asked for, gets every cutoff's rows (the training cutoffs',
+ * then the validation cutoff's) coded against the training schema, for the refit. */
+static int training_sets(ck_dataset **train_out, ck_dataset **valid_out, ck_dataset **all_out,
+                         ck_model_spec *spec, ck_model_training *training, const ck_events *ev,
+                         const ck_pipeline_training_opts *opts, ck_error *err)
 {
     *train_out = NULL;
     *valid_out = NULL;
+    if (all_out)
+        *all_out = NULL;
     if (opts->n_cutoffs == 0 || opts->n_cutoffs > CK_MODEL_MAX_CUTOFFS)
         return ck_error_set(err, CK_EINVAL, NULL, 0, "between 1 and %d training cutoffs",
                             CK_MODEL_MAX_CUTOFFS);
@@ -96,6 +100,14 @@ int ck_pipeline_training_sets(ck_dataset **train_out, ck_dataset **valid_out, ck
         const ck_features *v[1] = { valid_table };
         rc = ck_dataset_from_features(valid_out, v, 1, true, ck_dataset_schema(*train_out), err);
     }
+    if (rc == CK_OK && valid_table && all_out) {
+        const ck_features *every[CK_MODEL_MAX_CUTOFFS + 1];
+        for (size_t i = 0; i < n_train; i++)
+            every[i] = tables[i];
+        every[n_train] = valid_table;
+        rc = ck_dataset_from_features(all_out, every, n_train + 1, true,
+                                      ck_dataset_schema(*train_out), err);
+    }
     if (rc == CK_OK) {
         for (size_t i = 0; i < n_train; i++)
             training->cutoffs[i] = train_cutoffs[i];
@@ -104,6 +116,12 @@ int ck_pipeline_training_sets(ck_dataset **train_out, ck_dataset **valid_out, ck
     } else {
         ck_dataset_free(*train_out);
         *train_out = NULL;
+        ck_dataset_free(*valid_out);
+        *valid_out = NULL;
+        if (all_out) {
+            ck_dataset_free(*all_out);
+            *all_out = NULL;
+        }
     }
     for (size_t i = 0; i < n_train; i++)
         ck_features_free(tables[i]);
@@ -111,18 +129,50 @@ int ck_pipeline_training_sets(ck_dataset **train_out, ck_dataset **valid_out, ck
     return rc;
 }
 
+int ck_pipeline_training_sets(ck_dataset **train_out, ck_dataset **valid_out, ck_model_spec *spec,
+                              ck_model_training *training, const ck_events *ev,
+                              const ck_pipeline_training_opts *opts, ck_error *err)
+{
+    return training_sets(train_out, valid_out, NULL, spec, training, ev, opts, err);
+}
+
+int ck_pipeline_refit_sets(ck_dataset **train_out, ck_dataset **valid_out, ck_dataset **all_out,
+                           ck_model_spec *spec, ck_model_training *training, const ck_events *ev,
+                           const ck_pipeline_training_opts *opts, ck_error *err)
+{
+    return training_sets(train_out, valid_out, all_out, spec, training, ev, opts, err);
+}
+
 /* The splitmix64 stream (Steele, Lea & Flood 2014) from seed ^ 0x5DEECE66D, one draw per
- * row: a row's side depends on its index and the seed alone. */
+ * row: a row's side depends on its index and the seed alone. NULL when out of memory. */
+static uint8_t *held_out_mask(size_t n, double fraction, uint64_t seed)
+{
+    uint8_t *mask = malloc(n + 1);
+    uint64_t state = seed ^ 0x5DEECE66Dull;
+    for (size_t i = 0; mask && i < n; i++)
+        mask[i] = (double)(ck__splitmix64(&state) >> 11) * 0x1.0p-53 < fraction;
+    return mask;
+}
+
+int ck_pipeline_split_random_copy(ck_dataset **train_out, ck_dataset **valid_out,
+                                  const ck_dataset *all, double fraction, uint64_t seed,
+                                  ck_error *err)
+{
+    *train_out = *valid_out = NULL;
+    uint8_t *mask = held_out_mask(ck_dataset_n_rows(all), fraction, seed);
+    if (mask == NULL)
+        return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
+    int rc = ck_dataset_split(all, mask, train_out, valid_out, err);
+    free(mask);
+    return rc;
+}
+
 int ck_pipeline_split_random(ck_dataset **train, ck_dataset **valid_out, double fraction,
                              uint64_t seed, ck_error *err)
 {
-    size_t n = ck_dataset_n_rows(*train);
-    uint8_t *mask = malloc(n + 1);
+    uint8_t *mask = held_out_mask(ck_dataset_n_rows(*train), fraction, seed);
     if (mask == NULL)
         return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
-    uint64_t state = seed ^ 0x5DEECE66Dull;
-    for (size_t i = 0; i < n; i++)
-        mask[i] = (double)(ck__splitmix64(&state) >> 11) * 0x1.0p-53 < fraction;
     ck_dataset *rest = NULL, *held_out = NULL;
     int rc = ck_dataset_split_consume(train, mask, &rest, &held_out, err);
     free(mask);

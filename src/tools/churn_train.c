@@ -22,7 +22,9 @@ static const char usage[] =
     "\n"
     "Train a churn model and save it as a model file. Events mode builds the features and\n"
     "labels as of each cutoff (docs/FEATURES.md) and, with several cutoffs, validates out\n"
-    "of time on the latest. Table mode reads a ready feature table.\n"
+    "of time on the latest. Table mode reads a ready feature table. Once validation has\n"
+    "chosen the boosting rounds (early stopping) or logreg's C, the model is refit with them\n"
+    "on every row, the validation rows included (see --no-refit).\n"
     "\n"
     "Data:\n"
     "  --events FILE          behaviour history CSV\n"
@@ -35,6 +37,7 @@ static const char usage[] =
     "  --ignore COL,...       table mode: columns to leave out\n"
     "  --valid-fraction F     validate on a random fraction of rows instead [0]\n"
     "  --skip-bad-rows        skip bad event rows (see churn-features --help)\n"
+    "  --no-refit             keep the model trained on the training rows only\n"
     "\n"
     "Model (--model gbm: gradient-boosted stumps):\n"
     "  --rounds N             boosting rounds [300]\n"
@@ -83,6 +86,7 @@ enum {
     OPT_IGNORE,
     OPT_VALID_FRACTION,
     OPT_SKIP_BAD_ROWS,
+    OPT_NO_REFIT,
     OPT_MODEL,
     OPT_ROUNDS,
     OPT_LEARNING_RATE,
@@ -117,6 +121,7 @@ static const struct option long_options[] = {
     { "ignore", required_argument, NULL, OPT_IGNORE },
     { "valid-fraction", required_argument, NULL, OPT_VALID_FRACTION },
     { "skip-bad-rows", no_argument, NULL, OPT_SKIP_BAD_ROWS },
+    { "no-refit", no_argument, NULL, OPT_NO_REFIT },
     { "model", required_argument, NULL, OPT_MODEL },
     { "rounds", required_argument, NULL, OPT_ROUNDS },
     { "learning-rate", required_argument, NULL, OPT_LEARNING_RATE },
@@ -154,7 +159,7 @@ typedef struct options {
     const char *ignore[MAX_IGNORE];
     size_t n_ignore;
     double valid_fraction;
-    bool skip_bad_rows, quiet;
+    bool skip_bad_rows, no_refit, quiet;
     model_kind model;
     ck_gbm_params gbm;
     ck_logreg_params logreg;
@@ -269,6 +274,9 @@ static void parse_options(options *o, int argc, char **argv)
             break;
         case OPT_SKIP_BAD_ROWS:
             o->skip_bad_rows = true;
+            break;
+        case OPT_NO_REFIT:
+            o->no_refit = true;
             break;
         case OPT_MODEL:
             model = optarg;
@@ -404,9 +412,10 @@ static double seconds_since(const struct timespec *start)
     return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) * 1e-9;
 }
 
-/* Events mode: the training (and validation) sets from features as of the cutoffs. */
+/* Events mode: the training (and validation) sets from features as of the cutoffs, and
+ * every cutoff's rows for the refit (all: NULL with --no-refit). */
 static int load_events(const options *o, ck_model_spec *spec, ck_model_training *tr,
-                       ck_dataset **train, ck_dataset **valid, ck_error *err)
+                       ck_dataset **train, ck_dataset **valid, ck_dataset **all, ck_error *err)
 {
     ck_events *ev = NULL;
     ck_customers *customers = NULL;
@@ -425,7 +434,9 @@ static int load_events(const options *o, ck_model_spec *spec, ck_model_training 
                                         .customers = customers,
                                         .events_path = o->events,
                                         .n_threads = o->gbm.n_threads };
-    if (rc == CK_OK)
+    if (rc == CK_OK && all)
+        rc = ck_pipeline_refit_sets(train, valid, all, spec, tr, ev, &topts, err);
+    else if (rc == CK_OK)
         rc = ck_pipeline_training_sets(train, valid, spec, tr, ev, &topts, err);
     ck_customers_free(customers);
     ck_events_free(ev);
@@ -440,6 +451,23 @@ static void print_rows(const ck_model *model)
              tr->valid_rows ? 100.0 * (double)tr->valid_positives / (double)tr->valid_rows : 0.0);
 }
 
+/* After a refit the training metrics are the refit's, on every row; the validation ones
+ * are the selection's. */
+static void print_refit(const ck_model *model)
+{
+    const ck_model_training *tr = ck_model_training_of(model);
+    if (!tr->has_refit)
+        return;
+    if (tr->refit.rounds > 0)
+        cli_note("refit on %zu rows with %d rounds (train metrics on those rows, validation "
+                 "before the refit)",
+                 tr->refit.rows, tr->refit.rounds);
+    else
+        cli_note("refit on %zu rows with C %g (train metrics on those rows, validation before "
+                 "the refit)",
+                 tr->refit.rows, tr->refit.C);
+}
+
 static void print_summary(const ck_model *model, const ck_gbm_report *r)
 {
     print_rows(model);
@@ -447,6 +475,7 @@ static void print_summary(const ck_model *model, const ck_gbm_report *r)
     cli_note("train:      log loss %.5f  AUC %.4f", r->train_logloss, r->train_auc);
     if (!isnan(r->valid_logloss))
         cli_note("validation: log loss %.5f  AUC %.4f", r->valid_logloss, r->valid_auc);
+    print_refit(model);
     const ck_gbm *gbm = ck_model_gbm(model);
     size_t top[10];
     double share[10];
@@ -480,6 +509,7 @@ static void print_logreg_summary(const ck_model *model)
     cli_note("train:      log loss %.5f  AUC %.4f", tr->train_logloss, tr->train_auc);
     if (!isnan(tr->valid_logloss))
         cli_note("validation: log loss %.5f  AUC %.4f", tr->valid_logloss, tr->valid_auc);
+    print_refit(model);
 
     ck_logreg_term top[10];
     size_t n_top = 0;
@@ -519,7 +549,7 @@ int main(int argc, char **argv)
     ck_error err = { 0 };
     ck_model_spec spec = { 0 };
     ck_model_training tr = { 0 };
-    ck_dataset *train = NULL, *valid = NULL;
+    ck_dataset *train = NULL, *valid = NULL, *all = NULL;
     ck_model *model = NULL;
     cli_output out = { 0 };
     char path[1024];
@@ -530,11 +560,12 @@ int main(int argc, char **argv)
     ck_config_init(&spec.config);
     if (o.config && (rc = ck_config_load(&spec.config, o.config, &err)) < 0)
         goto done;
+    ck_dataset **all_out = o.no_refit ? NULL : &all; /* every cutoff's rows, for the refit */
     if (o.events) {
         spec.source = CK_SOURCE_EVENTS;
         if ((rc = ck_pipeline_add_input(&tr, "events", o.events, &err)) < 0 ||
             (o.customers && (rc = ck_pipeline_add_input(&tr, "customers", o.customers, &err)) < 0) ||
-            (rc = load_events(&o, &spec, &tr, &train, &valid, &err)) < 0)
+            (rc = load_events(&o, &spec, &tr, &train, &valid, all_out, &err)) < 0)
             goto done;
     } else {
         spec.source = CK_SOURCE_TABLE;
@@ -545,8 +576,15 @@ int main(int argc, char **argv)
             (rc = ck_dataset_read_table(&train, o.table, &topts, &err)) < 0)
             goto done;
     }
-    if (o.valid_fraction > 0 &&
-        (rc = ck_pipeline_split_random(&train, &valid, o.valid_fraction, o.gbm.seed, &err)) < 0)
+    if (o.valid_fraction > 0 && !o.no_refit) {
+        /* the whole table stays for the refit */
+        all = train;
+        train = NULL;
+        rc = ck_pipeline_split_random_copy(&train, &valid, all, o.valid_fraction, o.gbm.seed, &err);
+    } else if (o.valid_fraction > 0) {
+        rc = ck_pipeline_split_random(&train, &valid, o.valid_fraction, o.gbm.seed, &err);
+    }
+    if (rc < 0)
         goto done;
     ck_pipeline_count_rows(&tr, train, valid);
 
@@ -555,15 +593,17 @@ int main(int argc, char **argv)
     strftime(tr.created_at, sizeof tr.created_at, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
     ck_model_type type = o.model == MODEL_GBM ? CK_MODEL_GBM_STUMPS : CK_MODEL_LOGREG;
     const void *params = o.model == MODEL_GBM ? (const void *)&o.gbm : (const void *)&o.logreg;
-    if ((rc = ck_model_train(&model, type, params, train, valid, &spec, &tr, cli_progress,
-                             "training", &err)) < 0)
+    if ((rc = ck_model_train_refit(&model, type, params, train, valid, all, &spec, &tr,
+                                   cli_progress, "training", &err)) < 0)
         goto done;
     if (type == CK_MODEL_LOGREG && !ck_model_logreg_report(model)->converged)
         cli_warn("%s", ck_model_logreg_report(model)->warning);
     /* the fit is timed apart from the percentiles, for the benchmarks against other
      * trainers */
     clock_gettime(CLOCK_MONOTONIC, &t2);
-    if ((rc = ck_model_learn_population(model, train, o.gbm.n_threads, &err)) < 0)
+    /* the population is the rows the model was fit on */
+    const ck_dataset *fit_rows = ck_model_training_of(model)->has_refit ? all : train;
+    if ((rc = ck_model_learn_population(model, fit_rows, o.gbm.n_threads, &err)) < 0)
         goto done;
     clock_gettime(CLOCK_MONOTONIC, &t3);
     if ((rc = output_path(path, sizeof path, &o, &err)) < 0 ||
@@ -585,5 +625,6 @@ done:
     ck_model_free(model);
     ck_dataset_free(train);
     ck_dataset_free(valid);
+    ck_dataset_free(all);
     return rc < 0 ? CLI_EXIT_DATA : CLI_EXIT_OK;
 }

@@ -60,6 +60,34 @@ static int train(void **out, const void *params, const ck_dataset *train_rows,
     return rc;
 }
 
+/* The same params with rounds the selection kept and no early stopping: without validation
+ * rows, boosting runs those rounds (fewer only if no split gains anything on all rows). */
+static int refit(void **out, const void *selected, const ck_dataset *all, ck__learner_metrics *t,
+                 int *rounds, double *C, ck_progress_fn progress, void *payload, ck_error *err)
+{
+    const ck__gbm_fit *s = selected;
+    *out = NULL;
+    *rounds = s->report.rounds_kept;
+    *C = 0;
+    if (*rounds == 0)
+        return CK_OK;
+    ck_gbm_params p = s->params;
+    p.rounds = *rounds;
+    p.patience = 0;
+    ck_gbm *gbm = NULL;
+    ck_gbm_report report;
+    int rc = ck_gbm_train(&gbm, all, NULL, &p, &report, progress, payload, err);
+    if (rc < 0)
+        return rc;
+    t->rounds_kept = report.rounds_kept;
+    t->train_logloss = report.train_logloss;
+    t->train_auc = report.train_auc;
+    report.rounds_run = s->report.rounds_run;
+    report.valid_logloss = s->report.valid_logloss;
+    report.valid_auc = s->report.valid_auc;
+    return ck__gbm_fit_new(out, gbm, &s->params, &report, err);
+}
+
 static const ck_schema *schema(const void *fit)
 {
     return ck_gbm_schema(((const ck__gbm_fit *)fit)->gbm);
@@ -84,6 +112,7 @@ const ck__learner ck__gbm_learner = {
     .name = "gbm_stumps",
     .train = train,
     .free = ck__gbm_fit_free,
+    .refit = refit,
     .schema = schema,
     .logit_row = logit_row,
     .contributions = contributions,

@@ -7,6 +7,7 @@
 #include "learn/logreg/logreg_learner.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "learn/logreg/logreg_io.h"
 
@@ -59,6 +60,32 @@ static int train(void **out, const void *params, const ck_dataset *train_rows,
     return rc;
 }
 
+/* The same params at the selection's C, without cross-validation (it chose that C); the
+ * cross-validation curve and the validation metrics stay the selection's. */
+static int refit(void **out, const void *selected, const ck_dataset *all, ck__learner_metrics *t,
+                 int *rounds, double *C, ck_progress_fn progress, void *payload, ck_error *err)
+{
+    const ck__logreg_fit *s = selected;
+    *out = NULL;
+    *rounds = 0;
+    *C = s->params.C;
+    ck_logreg_params p = s->params;
+    p.cv_folds = 0;
+    ck_logreg *lr = NULL;
+    ck_logreg_report report;
+    int rc = ck_logreg_train(&lr, all, NULL, &p, &report, progress, payload, err);
+    if (rc < 0)
+        return rc;
+    t->train_logloss = report.train_logloss;
+    t->train_auc = report.train_auc;
+    report.valid_logloss = s->report.valid_logloss;
+    report.valid_auc = s->report.valid_auc;
+    report.n_cv = s->report.n_cv;
+    memcpy(report.cv_C, s->report.cv_C, sizeof report.cv_C);
+    memcpy(report.cv_logloss, s->report.cv_logloss, sizeof report.cv_logloss);
+    return ck__logreg_fit_new(out, lr, &s->params, &report, err);
+}
+
 static const ck_schema *schema(const void *fit)
 {
     return ck_logreg_schema(((const ck__logreg_fit *)fit)->logreg);
@@ -83,6 +110,7 @@ const ck__learner ck__logreg_learner = {
     .name = "logreg",
     .train = train,
     .free = ck__logreg_fit_free,
+    .refit = refit,
     .schema = schema,
     .logit_row = logit_row,
     .contributions = contributions,
