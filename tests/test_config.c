@@ -385,6 +385,32 @@ static void test_config__lifecycle_order(void)
                      CK_EINVAL, 0, msg);
 }
 
+/* windows_days: four ascending whole days; the defaults are 30, 90, 180, 365. */
+static void test_config__windows_days(void)
+{
+    ck_config cfg;
+    ck_error err = { 0 };
+    ck_config_init(&cfg);
+    CHECK(ck_config_default_windows(&cfg));
+    CHECK_EQ_INT(cfg.windows_days[0], 30);
+    CHECK_EQ_INT(cfg.windows_days[3], 365);
+    CHECK_OK(ck_config_load(&cfg, put("windows.json", "{\"windows_days\": [1, 3, 7, 14]}"),
+                            &err));
+    CHECK_EQ_INT(cfg.windows_days[0], 1);
+    CHECK_EQ_INT(cfg.windows_days[1], 3);
+    CHECK_EQ_INT(cfg.windows_days[2], 7);
+    CHECK_EQ_INT(cfg.windows_days[3], 14);
+    CHECK(!ck_config_default_windows(&cfg));
+    const char *msg =
+        "\"windows_days\": expected 4 ascending whole numbers of days from 1 to 36500";
+    CHECK_LOAD_FAILS("{\"windows_days\": [1, 3, 7]}", CK_EINVAL, 0, msg);
+    CHECK_LOAD_FAILS("{\"windows_days\": [1, 3, 3, 7]}", CK_EINVAL, 0, msg);
+    CHECK_LOAD_FAILS("{\"windows_days\": [0, 3, 5, 7]}", CK_EINVAL, 0, msg);
+    CHECK_LOAD_FAILS("{\"windows_days\": [1, 2.5, 5, 7]}", CK_EINVAL, 0, msg);
+    CHECK_LOAD_FAILS("{\"windows_days\": [1, 2, 5, 36501]}", CK_EINVAL, 0, msg);
+    CHECK_LOAD_FAILS("{\"windows_days\": \"30\"}", CK_EINVAL, 0, msg);
+}
+
 static void test_config__alias_limits(void)
 {
     /* 64 aliases load; the 65th is refused */
@@ -482,6 +508,7 @@ int main(void)
     RUN(test_config__alias_to_unknown_event);
     RUN(test_config__rfm_bounds_errors);
     RUN(test_config__lifecycle_order);
+    RUN(test_config__windows_days);
     RUN(test_config__alias_limits);
     RUN(test_config__columns_conflicts);
     RUN(test_config__missing_file);

@@ -135,6 +135,65 @@ static void test_features__hand_computed_customer(void)
     ck_features_free(f);
 }
 
+/* windows_days [7, 45, 60, 100] on A of basic.csv as of 2024-03-01 (2024 is a leap year:
+ * 7 days back is 02-23, 45 is 01-16, 60 is 01-01 00:00, 100 is 2023-11-22), worked by
+ * hand: feature names follow the windows, and each window counts what falls inside it. */
+static void test_features__configured_windows(void)
+{
+    ck_config cfg;
+    ck_config_init(&cfg);
+    const int windows[CK_N_WINDOWS] = { 7, 45, 60, 100 };
+    memcpy(cfg.windows_days, windows, sizeof windows);
+    ck_features *f = build(DATA "basic.csv", "2024-03-01", &cfg, NULL, false, 1);
+    if (f == NULL)
+        return;
+    CHECK_EQ_INT(ck_features_n_columns(f), 52); /* the same columns, named after the windows */
+    CHECK_EQ_INT(ck_features_column_index(f, "purchases_30d"), -1);
+    CHECK_EQ_INT(ck_features_column_index(f, "channel_app_180d"), -1);
+    /* purchases 12-01 (100), 01-01 00:00 (60), 02-10 (40); refund 01-10 (20) */
+    CHECK_NEAR(value(f, "A", "purchases_7d"), 0.0, 0);
+    CHECK_NEAR(value(f, "A", "purchases_45d"), 1.0, 0);
+    CHECK_NEAR(value(f, "A", "purchases_60d"), 2.0, 0); /* the window opens at 01-01 00:00 */
+    CHECK_NEAR(value(f, "A", "purchases_100d"), 3.0, 0);
+    CHECK_NEAR(value(f, "A", "revenue_7d"), 0.0, 0);
+    CHECK_NEAR(value(f, "A", "revenue_45d"), 40.0, 0);
+    CHECK_NEAR(value(f, "A", "revenue_60d"), 80.0, 0);
+    CHECK_NEAR(value(f, "A", "revenue_100d"), 180.0, 0);
+    /* interactions: visit 02-28 12:00Z; views 12-20, 01-15, 02-20; cart 02-21 */
+    CHECK_NEAR(value(f, "A", "visits_7d"), 1.0, 0);
+    CHECK_NEAR(value(f, "A", "views_7d"), 0.0, 0);
+    CHECK_NEAR(value(f, "A", "carts_7d"), 0.0, 0);
+    CHECK_NEAR(value(f, "A", "views_45d"), 1.0, 0);
+    CHECK_NEAR(value(f, "A", "carts_45d"), 1.0, 0);
+    CHECK_NEAR(value(f, "A", "interactions_7d"), 1.0, 0);
+    /* trends: the last 7 days against the 38 before them scaled to 7 days */
+    CHECK_NEAR(value(f, "A", "visits_trend"), 1.0, 0);  /* 1 against 0 */
+    CHECK_NEAR(value(f, "A", "views_trend"), -1.0, 0);  /* 0 against 1 × 7 / 38 */
+    CHECK_NEAR(value(f, "A", "interactions_trend"), 24.0 / 52.0, 1e-15); /* 1 vs 2 × 7/38 */
+    CHECK_NEAR(value(f, "A", "campaigns_100d"), 1.0, 0);
+    CHECK_NEAR(value(f, "A", "categories_100d"), 2.0, 0); /* skincare, makeup */
+    /* channels over 60 days (from 01-01 00:00): app 01-01 purchase, coupon, refund, 02-10
+     * purchase, 02-20 view, 02-21 cart; wechat 02-25 and 02-28; miniprogram; store */
+    CHECK_NEAR(value(f, "A", "channel_app_60d"), 6.0, 0);
+    CHECK_NEAR(value(f, "A", "channel_wechat_60d"), 2.0, 0);
+    CHECK_NEAR(value(f, "A", "channel_miniprogram_60d"), 1.0, 0);
+    CHECK_NEAR(value(f, "A", "channel_store_60d"), 1.0, 0);
+    CHECK_NEAR(value(f, "A", "channel_sms_60d"), 0.0, 0);
+    ck_features_free(f);
+
+    /* windows out of order are refused */
+    cfg.windows_days[1] = 7;
+    ck_error err = { 0 };
+    ck_events *ev = NULL;
+    CHECK_OK(ck_events_read_csv(&ev, DATA "basic.csv", NULL, &err));
+    ck_features_opts fopts = CK_FEATURES_OPTS_INIT;
+    fopts.config = &cfg;
+    f = NULL;
+    CHECK_EQ_INT(ck_features_build(&f, ev, date("2024-03-01"), &fopts, &err), CK_EINVAL);
+    CHECK(f == NULL);
+    ck_events_free(ev);
+}
+
 static void test_features__missing_values_stages_and_labels(void)
 {
     ck_features *f = build(DATA "basic.csv", "2024-03-01", NULL, NULL, false, 1);
@@ -429,6 +488,7 @@ done:
 int main(void)
 {
     RUN(test_features__hand_computed_customer);
+    RUN(test_features__configured_windows);
     RUN(test_features__missing_values_stages_and_labels);
     RUN(test_features__rfm_scores_and_segments);
     RUN(test_features__all_customers);

@@ -13,7 +13,7 @@
  *   and the 67th, b + 0.01 (c − b): 66 + 0.02 (b − a) / (0.02 (b − a) + 0.01 (c − b)) = 66.9;
  * - stage_percentile: among the dormant (a, b, c) b is the 50th exactly: 50.0;
  * - band high (p ≥ 0.6), monetary score 5 → vip (rule high_value), channel wechat (7
- *   contacts in 180 days against 3 by sms);
+ *   contacts in 180 days against 3 by sms), so channel_decided_by is engagement;
  * - reasons: recency adds 1 − 0 above the mean, coupon 0 − 0.125 below: one reason.
  */
 #include "churnkit/predict.h"
@@ -165,10 +165,10 @@ static void test_predict__every_column_of_a_hand_worked_row(void)
     snprintf(want, sizeof want,
              "customer_id,churn_probability,risk_score,risk_band,percentile,stage_percentile,"
              "lifecycle_stage,rfm_score,rfm_segment,recall_strategy,recall_channel,decided_by,"
-             "reason_1,reason_2,reason_3,status\n"
+             "channel_decided_by,reason_1,reason_2,reason_3,status\n"
              "X,%.12f,%.0f,high,%.1f,50.0,dormant,235,at_risk,vip,wechat,rule:high_value,"
-             "no purchase for 45 days,,,scored\n"
-             "P,,,,,,dormant,235,at_risk,none,,rule:insufficient_history,,,,"
+             "engagement,no purchase for 45 days,,,scored\n"
+             "P,,,,,,dormant,235,at_risk,none,,rule:insufficient_history,,,,,"
              "insufficient_history\n",
              bp, round(bp * 100), percentile);
     char *got = text_of(&f.b);
@@ -197,6 +197,7 @@ static void test_predict__json_lines_and_contact(void)
                       "\"rfm_score\": \"235\", \"rfm_segment\": \"at_risk\", "
                       "\"recall_strategy\": \"vip\", \"recall_channel\": \"wechat\", "
                       "\"decided_by\": \"rule:high_value\", "
+                      "\"channel_decided_by\": \"engagement\", "
                       "\"reason_1\": \"no purchase for 45 days\", \"status\": \"scored\", "
                       "\"contact\": 1}\n");
     free(got);
@@ -222,7 +223,7 @@ static void test_predict__quoting_and_bands(void)
      * dormant it is the least once: the 0th */
     snprintf(want, sizeof want,
              "\"Lee, \"\"Jo\"\"\",%.12f,27,low,16.5,0.0,dormant,235,at_risk,none,,"
-             "rule:not_at_risk,scored\n",
+             "rule:not_at_risk,,scored\n",
              a);
     CHECK_EQ_STR(got, want);
     free(got);

@@ -108,6 +108,26 @@ CK_API const char *ck_events_channel_name(const ck_events *ev, uint16_t channel)
 CK_API size_t ck_events_n_categories(const ck_events *ev);
 CK_API const char *ck_events_category_name(const ck_events *ev, uint16_t category);
 
+/**
+ * What a log holds (its data profile): the event types with their counts, which optional
+ * columns carry values, and the span of its events. Decisions downstream use it so that
+ * nothing is concluded from a signal the log never had.
+ */
+typedef struct ck_event_profile {
+    size_t n_events, n_customers;
+    size_t event_counts[CK_EV_COUNT]; /**< events of each ck_event_type */
+    bool has_amount;   /**< some event has a non-zero amount (all empty or 0 says nothing) */
+    bool has_channel;  /**< some event has a channel */
+    bool has_category; /**< some event has a category */
+    int64_t first_ts, last_ts; /**< the earliest and latest event; both 0 when empty */
+} ck_event_profile;
+
+/** The profile of a store (one pass over its events). */
+CK_API void ck_events_profile(const ck_events *ev, ck_event_profile *out);
+
+/** Whether the profile has any visit, view, favorite or cart event. */
+CK_API bool ck_event_profile_has_interactions(const ck_event_profile *p);
+
 #ifdef __cplusplus
 }
 #endif

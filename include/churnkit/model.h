@@ -25,6 +25,7 @@
 #include "churnkit/dataset.h"
 #include "churnkit/stats.h"
 #include "churnkit/error.h"
+#include "churnkit/events.h"
 #include "churnkit/gbm.h"
 #include "churnkit/logreg.h"
 #include "churnkit/progress.h"
@@ -44,6 +45,10 @@ typedef enum ck_model_source { CK_SOURCE_EVENTS, CK_SOURCE_TABLE } ck_model_sour
 
 #define CK_MODEL_MAX_CUTOFFS 64
 #define CK_MODEL_MAX_INPUTS  8
+/** Most constant features a model file lists (beyond it they stay in the model). */
+#define CK_MODEL_MAX_CONSTANT 256
+/** Most training warnings kept: one per cutoff and one for the whole log, at most. */
+#define CK_MODEL_MAX_WARNINGS (CK_MODEL_MAX_CUTOFFS + 2)
 
 /** An input file and the SHA-256 of its bytes. */
 typedef struct ck_model_input {
@@ -78,6 +83,15 @@ typedef struct ck_model_training {
     size_t n_stage_percentiles;
     char stage_names[8][CK_NAME_MAX];
     double stage_percentiles[8][CK_SCORE_QUANTILES];
+    /** events mode: what the training log holds (training.profile; older files have none) */
+    bool has_profile;
+    ck_event_profile profile;
+    /** features constant (or entirely missing) in the training rows, left out of the model */
+    size_t n_constant_features;
+    char constant_features[CK_MODEL_MAX_CONSTANT][CK_NAME_MAX + 16];
+    /** what the training data cannot support, in words (training.warnings) */
+    size_t n_warnings;
+    char warnings[CK_MODEL_MAX_WARNINGS][256];
     /** the model was refit on every row after validation chose its setting (false without
      *  validation, with --no-refit, and in files before it) */
     bool has_refit;

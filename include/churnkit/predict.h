@@ -2,8 +2,8 @@
  * @file predict.h
  * @brief churn-predict's output rows (DESIGN.md, churn-predict): per customer the churn
  *        probability, risk score and band, percentiles, lifecycle stage, RFM score and
- *        segment, recall strategy and channel with the rule that decided, the reasons in
- *        words and a status, as CSV or JSON Lines.
+ *        segment, recall strategy and channel with what decided each (decided_by,
+ *        channel_decided_by), the reasons in words and a status, as CSV or JSON Lines.
  *
  * A row depends only on the model, the rules and the customer's own values, so rows can
  * be written by many threads at once, each into its own buffer.
@@ -34,6 +34,7 @@ typedef struct ck_predict_writer {
     const ck_ab_results *ab;       /**< borrowed; NULL: strategy and channel by the rules */
     ck_enrich_plan plan;
     ck_reasons *reasons;
+    char *ab_decided_by; /**< "ab:<file>" with a read-out, for channel_decided_by (owned) */
     int n_reasons; /**< reason_1 .. reason_K, at most CK_MAX_REASONS */
     bool jsonl;    /**< JSON Lines instead of CSV */
     bool budget;   /**< a `contact` column (--budget) */

@@ -8,6 +8,9 @@
  * attributes and RFM scores come after, serially: attribute levels are interned in row
  * order and RFM boundaries need the whole population, so both are thread-count free.
  *
+ * Windowed features count over the config's windows_days (30, 90, 180, 365 by default)
+ * and are named after them, so a short log can use windows of days.
+ *
  * Inter-purchase gap spread uses Welford's online variance (Knuth, TAOCP vol. 2,
  * 4.2.2), the sample standard deviation (n − 1), as pandas' Series.std.
  */
@@ -80,14 +83,14 @@ static const char *const base_names[F_BASE_COUNT] = {
     "frequency",
     "monetary",
     "tenure_days",
-    "purchases_30d",
-    "purchases_90d",
-    "purchases_180d",
-    "purchases_365d",
-    "revenue_30d",
-    "revenue_90d",
-    "revenue_180d",
-    "revenue_365d",
+    "purchases",
+    "purchases",
+    "purchases",
+    "purchases",
+    "revenue",
+    "revenue",
+    "revenue",
+    "revenue",
     "avg_order_value",
     "refunds",
     "refund_rate",
@@ -96,33 +99,64 @@ static const char *const base_names[F_BASE_COUNT] = {
     "recency_gap_ratio",
     "days_since_first_purchase",
     "days_since_last_activity",
-    "visits_30d",
-    "views_30d",
-    "favorites_30d",
-    "carts_30d",
-    "visits_90d",
-    "views_90d",
-    "favorites_90d",
-    "carts_90d",
+    "visits",
+    "views",
+    "favorites",
+    "carts",
+    "visits",
+    "views",
+    "favorites",
+    "carts",
     "visits_trend",
     "views_trend",
     "favorites_trend",
     "carts_trend",
-    "interactions_30d",
+    "interactions",
     "interactions_trend",
     "carts_without_purchase",
     "points_balance",
     "days_since_redeem",
-    "campaigns_365d",
+    "campaigns",
     "coupon_share",
-    "categories_365d",
+    "categories",
     "membership_cancelled",
 };
 
-/* Purchase windows, in days, and their feature indices. */
-static const int purchase_windows[4] = { 30, 90, 180, 365 };
-/* Days of the channel engagement window. */
-#define CHANNEL_WINDOW_DAYS 180
+/* The window (index into the config's windows_days) a feature counts over, or -1: its name
+ * is then base_names[j] + "_<days>d" (purchases_30d with the default windows). */
+static int window_of(size_t j)
+{
+    switch (j) {
+    case F_PURCHASES_30D:
+    case F_PURCHASES_90D:
+    case F_PURCHASES_180D:
+    case F_PURCHASES_365D:
+        return (int)(j - F_PURCHASES_30D);
+    case F_REVENUE_30D:
+    case F_REVENUE_90D:
+    case F_REVENUE_180D:
+    case F_REVENUE_365D:
+        return (int)(j - F_REVENUE_30D);
+    case F_VISITS_30D:
+    case F_VIEWS_30D:
+    case F_FAVORITES_30D:
+    case F_CARTS_30D:
+    case F_INTERACTIONS_30D:
+        return 0;
+    case F_VISITS_90D:
+    case F_VIEWS_90D:
+    case F_FAVORITES_90D:
+    case F_CARTS_90D:
+        return 1;
+    case F_CAMPAIGNS_365D:
+    case F_CATEGORIES_365D:
+        return 3;
+    default:
+        return -1;
+    }
+}
+/* Channel engagement counts over the third window (180 days by default). */
+#define CHANNEL_WINDOW 2
 
 typedef struct column {
     char *name;
@@ -185,12 +219,13 @@ static double days_between(int64_t later, int64_t earlier)
     return (double)(later - earlier) / CK__DAY_SECONDS;
 }
 
-/* (a − b) / (a + b) with b the 60 days before the last 30 scaled to 30 days: −1..1, 0 when
- * both are empty. */
-static double trend(double last_30d, double previous_60d)
+/* (a − b) / (a + b) with a the first window (30 days) and b the days between the first and
+ * the second window (the 60 before the last 30) scaled to the first's length: −1..1, 0
+ * when both are empty. With the default windows b is previous / 2 exactly. */
+static double trend(double last, double previous, const int *windows)
 {
-    double b = previous_60d / 2.0;
-    return last_30d + b > 0 ? (last_30d - b) / (last_30d + b) : 0.0;
+    double b = previous * (double)windows[0] / (double)(windows[1] - windows[0]);
+    return last + b > 0 ? (last - b) / (last + b) : 0.0;
 }
 
 static bool in_population(const build_ctx *ctx, ck_event_span before)
@@ -251,8 +286,10 @@ static void count_events(tally *t, ck_event_span s, int64_t T, const build_ctx *
                          uint32_t *category_seen, uint32_t stamp, double *channel_counts)
 {
     const int64_t day = CK__DAY_SECONDS;
-    const int64_t from_30 = T - 30 * day, from_90 = T - 90 * day, from_365 = T - 365 * day;
-    const int64_t from_channel = T - (int64_t)CHANNEL_WINDOW_DAYS * day;
+    const int *windows = ctx->cfg->windows_days;
+    const int64_t from_30 = T - windows[0] * day, from_90 = T - windows[1] * day;
+    const int64_t from_365 = T - windows[3] * day;
+    const int64_t from_channel = T - windows[CHANNEL_WINDOW] * day;
     memset(t, 0, sizeof *t);
     t->first_event = s.n ? s.ts[0] : 0;
     t->last_event = s.n ? s.ts[s.n - 1] : 0;
@@ -278,7 +315,7 @@ static void count_events(tally *t, ck_event_span s, int64_t T, const build_ctx *
             add_exact(&t->purchase_amount, amount);
             t->carts_since_purchase = 0;
             for (int w = 0; w < 4; w++) {
-                if (ts >= T - purchase_windows[w] * day) {
+                if (ts >= T - windows[w] * day) {
                     t->purchases_w[w] += 1.0;
                     add_exact(&t->revenue_w[w], amount);
                 }
@@ -293,7 +330,7 @@ static void count_events(tally *t, ck_event_span s, int64_t T, const build_ctx *
             t->refunds++;
             add_exact(&t->refund_amount, amount);
             for (int w = 0; w < 4; w++)
-                if (ts >= T - purchase_windows[w] * day)
+                if (ts >= T - windows[w] * day)
                     add_exact(&t->revenue_w[w], -amount);
             break;
         case CK_EV_VISIT:
@@ -346,6 +383,7 @@ static void fill_row(const build_ctx *ctx, size_t row, const tally *t, int64_t s
                      const double *channel_counts)
 {
     const int64_t T = ctx->cutoff;
+    const int *windows = ctx->cfg->windows_days;
     column *cols = ctx->f->cols;
     double v[F_BASE_COUNT];
     double purchases = (double)t->purchases;
@@ -379,12 +417,12 @@ static void fill_row(const build_ctx *ctx, size_t row, const tally *t, int64_t s
     for (int k = 0; k < 4; k++) {
         v[F_VISITS_30D + k] = t->inter_30d[k];
         v[F_VISITS_90D + k] = t->inter_90d[k];
-        v[F_VISITS_TREND + k] = trend(t->inter_30d[k], t->inter_prev60d[k]);
+        v[F_VISITS_TREND + k] = trend(t->inter_30d[k], t->inter_prev60d[k], windows);
         inter_30d += t->inter_30d[k];
         inter_prev += t->inter_prev60d[k];
     }
     v[F_INTERACTIONS_30D] = inter_30d;
-    v[F_INTERACTIONS_TREND] = trend(inter_30d, inter_prev);
+    v[F_INTERACTIONS_TREND] = trend(inter_30d, inter_prev, windows);
     v[F_CARTS_WITHOUT_PURCHASE] = (double)t->carts_since_purchase;
     v[F_POINTS_BALANCE] = exact_value(&t->points);
     v[F_DAYS_SINCE_REDEEM] = t->has_redeem ? days_between(T, t->last_redeem)
@@ -481,11 +519,18 @@ static int make_columns(ck_features *f, const ck_config *cfg, const ck_customers
         return CK_ENOMEM;
     int rc = CK_OK;
     char name[CK_NAME_MAX + 16];
-    for (size_t j = 0; j < F_BASE_COUNT && rc == CK_OK; j++)
-        rc = add_column(f, base_names[j], false);
+    for (size_t j = 0; j < F_BASE_COUNT && rc == CK_OK; j++) {
+        int w = window_of(j);
+        if (w >= 0)
+            snprintf(name, sizeof name, "%s_%dd", base_names[j], cfg->windows_days[w]);
+        else
+            snprintf(name, sizeof name, "%s", base_names[j]);
+        rc = add_column(f, name, false);
+    }
     f->col_channels = f->n_cols;
     for (size_t k = 0; k < cfg->n_channels && rc == CK_OK; k++) {
-        snprintf(name, sizeof name, "channel_%s_%dd", cfg->channels[k], CHANNEL_WINDOW_DAYS);
+        snprintf(name, sizeof name, "channel_%s_%dd", cfg->channels[k],
+                 cfg->windows_days[CHANNEL_WINDOW]);
         rc = add_column(f, name, false);
     }
     f->col_stage = f->n_cols;
@@ -601,6 +646,10 @@ int ck_features_build(ck_features **out, const ck_events *ev, int64_t cutoff,
         cfg = &default_cfg;
     }
     *out = NULL;
+    for (int w = 0; w < CK_N_WINDOWS; w++)
+        if (cfg->windows_days[w] < 1 || (w > 0 && cfg->windows_days[w] <= cfg->windows_days[w - 1]))
+            return ck_error_set(err, CK_EINVAL, NULL, 0,
+                                "windows_days: expected 4 ascending numbers of days from 1");
     size_t n_customers = ck_events_n_customers(ev);
     build_ctx ctx = { .ev = ev,
                       .cfg = cfg,

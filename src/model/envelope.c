@@ -91,6 +91,12 @@ static void write_config(ck__json_writer *w, ck__json *spec, const ck_config *cf
     ck__json *channels = ck__json_put(w, c, "channels", ck__json_new_array(w));
     for (size_t i = 0; i < cfg->n_channels; i++)
         ck__json_put(w, channels, NULL, ck__json_new_string(w, cfg->channels[i]));
+    /* only when configured: a file with the default windows reads as it always did */
+    if (!ck_config_default_windows(cfg)) {
+        ck__json *windows = ck__json_put(w, c, "windows_days", ck__json_new_array(w));
+        for (int k = 0; k < CK_N_WINDOWS; k++)
+            ck__json_put(w, windows, NULL, ck__json_new_integer(w, cfg->windows_days[k]));
+    }
 }
 
 static void write_spec(ck__json_writer *w, ck__json *root, const ck_model_spec *spec,
@@ -114,6 +120,33 @@ static void write_spec(ck__json_writer *w, ck__json *root, const ck_model_spec *
         for (size_t k = 0; k < ck_schema_n_levels(schema, j); k++)
             ck__json_put(w, levels, NULL, ck__json_new_string(w, ck_schema_level(schema, j, k)));
     }
+}
+
+/* The training log's profile: its counts, the event types it has (only those), the
+ * optional columns with values, its first and last event (as a day and in Unix seconds). */
+static void write_profile(ck__json_writer *w, ck__json *training, const ck_event_profile *p)
+{
+    ck__json *o = ck__json_put(w, training, "profile", ck__json_new_object(w));
+    ck__json_put(w, o, "events", ck__json_new_integer(w, (long long)p->n_events));
+    ck__json_put(w, o, "customers", ck__json_new_integer(w, (long long)p->n_customers));
+    ck__json *types = ck__json_put(w, o, "event_counts", ck__json_new_object(w));
+    for (int e = 0; e < CK_EV_COUNT; e++)
+        if (p->event_counts[e] > 0)
+            ck__json_put(w, types, ck_event_type_name(e),
+                         ck__json_new_integer(w, (long long)p->event_counts[e]));
+    ck__json *columns = ck__json_put(w, o, "columns", ck__json_new_array(w));
+    const bool has[3] = { p->has_amount, p->has_channel, p->has_category };
+    for (int k = 0; k < 3; k++)
+        if (has[k])
+            ck__json_put(w, columns, NULL,
+                         ck__json_new_string(w, ck_event_column_name(CK_COL_AMOUNT + k)));
+    char date[16];
+    ck_ts_format_date(p->first_ts, date);
+    ck__json_put(w, o, "first_event", ck__json_new_string(w, date));
+    ck__json_put(w, o, "first_event_unix", ck__json_new_integer(w, p->first_ts));
+    ck_ts_format_date(p->last_ts, date);
+    ck__json_put(w, o, "last_event", ck__json_new_string(w, date));
+    ck__json_put(w, o, "last_event_unix", ck__json_new_integer(w, p->last_ts));
 }
 
 /* Cutoffs twice: as integers (Unix seconds, what the feature builder used) and as dates
@@ -159,6 +192,20 @@ static void write_training(ck__json_writer *w, ck__json *root, const ck_model_tr
         else
             ck__json_put(w, refit, "C", ck__json_new_number(w, t->refit.C, "training.refit.C"));
         ck__json_put(w, refit, "rows", ck__json_new_integer(w, (long long)t->refit.rows));
+    }
+    if (t->has_profile)
+        write_profile(w, o, &t->profile);
+    if (t->n_constant_features > CK_MODEL_MAX_CONSTANT || t->n_warnings > CK_MODEL_MAX_WARNINGS)
+        ck__json_fail_write(w, CK_EINVAL, "training: too many constant features or warnings");
+    if (t->has_profile || t->n_constant_features > 0) {
+        ck__json *constant = ck__json_put(w, o, "constant_features", ck__json_new_array(w));
+        for (size_t i = 0; i < t->n_constant_features && w->rc == CK_OK; i++)
+            ck__json_put(w, constant, NULL, ck__json_new_string(w, t->constant_features[i]));
+    }
+    if (t->has_profile || t->n_warnings > 0) {
+        ck__json *warnings = ck__json_put(w, o, "warnings", ck__json_new_array(w));
+        for (size_t i = 0; i < t->n_warnings && w->rc == CK_OK; i++)
+            ck__json_put(w, warnings, NULL, ck__json_new_string(w, t->warnings[i]));
     }
 }
 
@@ -461,6 +508,60 @@ static int read_inputs(const ck__json_reader *r, const ck__json *o, const char *
     return CK_OK;
 }
 
+/* training.profile, optional (files before it have none). */
+static int read_profile(const ck__json_reader *r, const ck__json *o, const char *at,
+                        ck_model_training *t)
+{
+    char pat[CK__JSON_PATH_LEN], path[CK__JSON_PATH_LEN], unix_path[CK__JSON_PATH_LEN];
+    const ck__json *p = ck__json_get(o, "profile"), *counts, *columns, *date, *unix_time;
+    ck_event_profile *pr = &t->profile;
+    size_t n;
+    int rc;
+    t->has_profile = p != NULL;
+    if (p == NULL)
+        return CK_OK;
+    ck__json_path_key(pat, at, "profile");
+    if (!ck__json_is_object(p))
+        return ck__json_fail(r, CK_EINVAL, "%s: expected an object", pat);
+    if ((rc = ck__json_get_count(r, p, pat, "events", &pr->n_events)) < 0 ||
+        (rc = ck__json_get_count(r, p, pat, "customers", &pr->n_customers)) < 0 ||
+        (rc = ck__json_get_object(r, p, pat, "event_counts", &counts, path)) < 0)
+        return rc;
+    for (const ck__json *c = ck__json_child(counts); c; c = ck__json_next(c)) {
+        int e = ck_event_type_from_name(ck__json_key(c));
+        if (e < 0)
+            return ck__json_fail(r, CK_EINVAL, "%s: \"%s\" is not an event type", path,
+                                 ck__json_key(c));
+        if ((rc = ck__json_get_count(r, counts, path, ck__json_key(c), &pr->event_counts[e])) < 0)
+            return rc;
+    }
+    if ((rc = ck__json_get_array(r, p, pat, "columns", 3, &columns, &n, path)) < 0)
+        return rc;
+    for (const ck__json *c = ck__json_child(columns); c; c = ck__json_next(c)) {
+        const char *name = ck__json_is_string(c) ? ck__json_string(c) : "";
+        if (strcmp(name, "amount") == 0)
+            pr->has_amount = true;
+        else if (strcmp(name, "channel") == 0)
+            pr->has_channel = true;
+        else if (strcmp(name, "category") == 0)
+            pr->has_category = true;
+        else
+            return ck__json_fail(r, CK_EINVAL, "%s: expected \"amount\", \"channel\" or "
+                                 "\"category\"", path);
+    }
+    static const char *const keys[2][2] = { { "first_event", "first_event_unix" },
+                                            { "last_event", "last_event_unix" } };
+    int64_t *ts[2] = { &pr->first_ts, &pr->last_ts };
+    for (int k = 0; k < 2; k++) {
+        if ((date = ck__json_member(r, p, pat, keys[k][0], path)) == NULL ||
+            (unix_time = ck__json_member(r, p, pat, keys[k][1], unix_path)) == NULL)
+            return CK_EINVAL;
+        if ((rc = check_cutoff(r, date, unix_time, path, unix_path, ts[k])) < 0)
+            return rc;
+    }
+    return CK_OK;
+}
+
 /* training.refit, optional (absent without a refit, and in files before it): rows, and
  * either rounds (a whole number >= 1) or C (> 0). */
 static int read_refit(const ck__json_reader *r, const ck__json *o, const char *at,
@@ -488,6 +589,31 @@ static int read_refit(const ck__json_reader *r, const ck__json *o, const char *a
     }
     return ck__json_get_in_range(r, refit, path, "C", 0, false, HUGE_VAL, "a positive number",
                                  &t->refit.C);
+}
+
+/* An optional array of strings (training.constant_features, training.warnings). */
+static int read_strings(const ck__json_reader *r, const ck__json *o, const char *at,
+                        const char *key, size_t max, size_t *n, char *out, size_t size)
+{
+    char path[CK__JSON_PATH_LEN], item_path[CK__JSON_PATH_LEN];
+    const ck__json *arr;
+    int rc;
+    *n = 0;
+    if (ck__json_get(o, key) == NULL)
+        return CK_OK;
+    if ((rc = ck__json_get_array(r, o, at, key, max, &arr, n, path)) < 0)
+        return rc;
+    size_t i = 0;
+    for (const ck__json *it = ck__json_child(arr); it; it = ck__json_next(it), i++) {
+        const char *s;
+        ck__json_path_index(item_path, path, i);
+        if ((rc = ck__json_want_string(r, it, item_path, &s)) < 0)
+            return rc;
+        if (strlen(s) >= size)
+            return ck__json_fail(r, CK_EINVAL, "%s: longer than %zu bytes", item_path, size - 1);
+        snprintf(out + i * size, size, "%s", s);
+    }
+    return CK_OK;
 }
 
 static int read_training(const ck__json_reader *r, const ck__json *root, ck_model_training *t)
@@ -532,9 +658,14 @@ static int read_training(const ck__json_reader *r, const ck__json *root, ck_mode
     if (!ck__json_is_null(valid_date) &&
         (rc = check_cutoff(r, valid_date, valid_unix, dates_path, unix_path, &t->valid_cutoff)) < 0)
         return rc;
-    if ((rc = read_inputs(r, o, at, t)) < 0)
+    if ((rc = read_inputs(r, o, at, t)) < 0 || (rc = read_refit(r, o, at, t)) < 0 ||
+        (rc = read_profile(r, o, at, t)) < 0 ||
+        (rc = read_strings(r, o, at, "constant_features", CK_MODEL_MAX_CONSTANT,
+                           &t->n_constant_features, t->constant_features[0],
+                           sizeof t->constant_features[0])) < 0)
         return rc;
-    return read_refit(r, o, at, t);
+    return read_strings(r, o, at, "warnings", CK_MODEL_MAX_WARNINGS, &t->n_warnings,
+                        t->warnings[0], sizeof t->warnings[0]);
 }
 
 /* 101 ascending finite numbers at `path` (an optional member: absent is fine). */

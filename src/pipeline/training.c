@@ -3,13 +3,22 @@
  * stacked into one dataset (DESIGN.md: training may stack several cutoffs), validated out
  * of time on a later cutoff or on a random part of the rows; and the training record
  * (cutoffs, inputs with their SHA-256, row counts) the model file keeps.
+ *
+ * The record also says what the log could support: its profile (event types, columns,
+ * span), the features constant in the training rows (left out of the model: they carry
+ * nothing the log has, and left in they would read as evidence), and warnings when a
+ * cutoff looks back, or a feature window reaches, before the log's first event.
  */
 #include "churnkit/pipeline.h"
 
+#include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "base/rng.h"
+#include "base/util.h"
 #include "churnkit/sha256.h"
 #include "churnkit/timestamp.h"
 
@@ -49,6 +58,129 @@ static int no_label(const char *events_path, int64_t cutoff, const char *which, 
     return ck_error_set(err, CK_EINVAL, events_path, 0,
                         "no label as of %s%s: the churn horizon runs past the last event", which,
                         date);
+}
+
+static void add_warning(ck_model_training *t, const char *fmt, ...)
+{
+    if (t->n_warnings == CK_MODEL_MAX_WARNINGS)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(t->warnings[t->n_warnings++], sizeof t->warnings[0], fmt, ap);
+    va_end(ap);
+}
+
+/* A log shorter than the feature windows: the longer windows all hold the whole log. */
+static void warn_log_span(ck_model_training *t, const ck_config *cfg)
+{
+    const ck_event_profile *p = &t->profile;
+    int64_t span = (ck_ts_day_start(p->last_ts) - ck_ts_day_start(p->first_ts)) / CK__DAY_SECONDS + 1;
+    int first_longer = CK_N_WINDOWS;
+    while (first_longer > 0 && cfg->windows_days[first_longer - 1] > span)
+        first_longer--;
+    if (p->n_events == 0 || first_longer == CK_N_WINDOWS)
+        return;
+    char list[96] = "", from[16], to[16];
+    size_t used = 0;
+    for (int w = first_longer; w < CK_N_WINDOWS; w++)
+        used += (size_t)snprintf(list + used, sizeof list - used, "%s%d",
+                                 w == first_longer         ? ""
+                                 : w == CK_N_WINDOWS - 1 ? " and "
+                                                         : ", ",
+                                 cfg->windows_days[w]);
+    ck_ts_format_date(p->first_ts, from);
+    ck_ts_format_date(p->last_ts, to);
+    add_warning(t,
+                "the log spans %lld days (%s to %s), shorter than the feature window%s of %s "
+                "days: windows_days in the config can set shorter ones",
+                (long long)span, from, to, first_longer == CK_N_WINDOWS - 1 ? "" : "s", list);
+}
+
+/* A cutoff whose lookback (the population) or longest feature window starts before the
+ * log's first day: its features and population see less history than they claim. */
+static void warn_cutoff(ck_model_training *t, const ck_config *cfg, int64_t cutoff)
+{
+    const ck_event_profile *p = &t->profile;
+    if (p->n_events == 0)
+        return;
+    int64_t first_day = ck_ts_day_start(p->first_ts);
+    int64_t history = (cutoff - first_day) / CK__DAY_SECONDS;
+    int window = cfg->windows_days[CK_N_WINDOWS - 1];
+    char date[16], first[16];
+    ck_ts_format_date(cutoff, date);
+    ck_ts_format_date(p->first_ts, first);
+    if (cutoff <= first_day) {
+        add_warning(t, "cutoff %s: not after the log's first event (%s)", date, first);
+        return;
+    }
+    bool lookback = cfg->lookback_days > history, windows = window > history;
+    if (!lookback && !windows)
+        return;
+    char what[96];
+    if (lookback && windows)
+        snprintf(what, sizeof what, "the %d-day lookback and the %d-day feature window",
+                 cfg->lookback_days, window);
+    else if (lookback)
+        snprintf(what, sizeof what, "the %d-day lookback", cfg->lookback_days);
+    else
+        snprintf(what, sizeof what, "the %d-day feature window", window);
+    add_warning(t, "cutoff %s: the log starts %lld days before it (%s), less than %s", date,
+                (long long)history, first, what);
+}
+
+/* Whether column j holds one value in every row (NaN counting as a value: a feature
+ * missing everywhere is constant too). */
+static bool is_constant(const ck_dataset *d, size_t j)
+{
+    const float *x = ck_dataset_column(d, j);
+    size_t n = ck_dataset_n_rows(d);
+    for (size_t i = 1; i < n; i++)
+        if (!(x[i] == x[0] || (isnan(x[i]) && isnan(x[0]))))
+            return false;
+    return true;
+}
+
+/* Leave the features constant in *train out of it (rebuilt from the tables against the
+ * schema of the rest), listing them in the record. Nothing is left out when every
+ * feature is constant, or when more are than the record can list. */
+static int drop_constant(ck_dataset **train, ck_features *const *tables, size_t n_tables,
+                         ck_model_training *t, ck_error *err)
+{
+    const ck_schema *full = ck_dataset_schema(*train);
+    size_t n = ck_schema_n_features(full), n_constant = 0;
+    t->n_constant_features = 0;
+    for (size_t j = 0; j < n; j++)
+        n_constant += is_constant(*train, j);
+    if (n_constant == 0 || n_constant == n || n_constant > CK_MODEL_MAX_CONSTANT)
+        return CK_OK;
+    ck_schema *kept = NULL;
+    ck_dataset *rebuilt = NULL;
+    int rc = ck_schema_new(&kept, err);
+    for (size_t j = 0; rc >= 0 && j < n; j++) {
+        const char *name = ck_schema_name(full, j);
+        if (is_constant(*train, j)) {
+            snprintf(t->constant_features[t->n_constant_features++], sizeof t->constant_features[0],
+                     "%s", name);
+            continue;
+        }
+        int at = ck_schema_add_feature(kept, name, ck_schema_kind(full, j), err);
+        rc = at;
+        for (size_t k = 0; rc >= 0 && k < ck_schema_n_levels(full, j); k++) {
+            const char *level = ck_schema_level(full, j, k);
+            rc = ck_schema_add_level(kept, (size_t)at, level, strlen(level), err);
+        }
+    }
+    if (rc >= 0)
+        rc = ck_dataset_from_features(&rebuilt, (const ck_features *const *)tables, n_tables,
+                                      true, kept, err);
+    ck_schema_free(kept);
+    if (rc < 0) {
+        t->n_constant_features = 0;
+        return rc;
+    }
+    ck_dataset_free(*train);
+    *train = rebuilt;
+    return CK_OK;
 }
 
 /* Both calls: all_out, when asked for, gets every cutoff's rows (the training cutoffs',
@@ -96,6 +228,8 @@ static int training_sets(ck_dataset **train_out, ck_dataset **valid_out, ck_data
         rc = ck_dataset_from_features(train_out, (const ck_features *const *)tables, n_train, true,
                                       NULL, err);
     }
+    if (rc == CK_OK)
+        rc = drop_constant(train_out, tables, n_train, training, err);
     if (rc == CK_OK && valid_table) {
         const ck_features *v[1] = { valid_table };
         rc = ck_dataset_from_features(valid_out, v, 1, true, ck_dataset_schema(*train_out), err);
@@ -113,6 +247,14 @@ static int training_sets(ck_dataset **train_out, ck_dataset **valid_out, ck_data
             training->cutoffs[i] = train_cutoffs[i];
         training->n_cutoffs = n_train;
         training->valid_cutoff = valid_cutoff;
+        ck_events_profile(ev, &training->profile);
+        training->has_profile = true;
+        training->n_warnings = 0;
+        warn_log_span(training, &spec->config);
+        for (size_t i = 0; i < n_train; i++)
+            warn_cutoff(training, &spec->config, train_cutoffs[i]);
+        if (valid_cutoff)
+            warn_cutoff(training, &spec->config, valid_cutoff);
     } else {
         ck_dataset_free(*train_out);
         *train_out = NULL;

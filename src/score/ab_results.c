@@ -21,6 +21,7 @@ typedef struct ab_arm {
 struct ck_ab_results {
     ab_arm *arms;
     size_t n, cap;
+    char *path; /* as given, for channel_decided_by */
 };
 
 void ck_ab_results_free(ck_ab_results *ab)
@@ -28,6 +29,7 @@ void ck_ab_results_free(ck_ab_results *ab)
     if (ab == NULL)
         return;
     free(ab->arms);
+    free(ab->path);
     free(ab);
 }
 
@@ -73,7 +75,7 @@ int ck_ab_results_load(ck_ab_results **out, const char *path, ck_error *err)
     ck_ab_results *ab = calloc(1, sizeof *ab);
     const ck__json *segments = ck__json_get(root, "segments");
     const ck__json *arm_channel = ck__json_get(root, "arm_channel");
-    if (ab == NULL) {
+    if (ab == NULL || (ab->path = strdup(path)) == NULL) {
         rc = ck_error_set(err, CK_ENOMEM, path, 0, "out of memory");
     } else if (!ck__json_is_array(ck__json_get(root, "arms")) ||
                !ck__json_is_array(segments)) {
@@ -98,6 +100,11 @@ int ck_ab_results_load(ck_ab_results **out, const char *path, ck_error *err)
     }
     *out = ab;
     return CK_OK;
+}
+
+const char *ck_ab_results_path(const ck_ab_results *ab)
+{
+    return ab->path;
 }
 
 bool ck_ab_results_choose(const ck_ab_results *ab, const ck_schema *schema, const float *row,

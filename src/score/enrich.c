@@ -1,6 +1,10 @@
 /*
  * Campaign enrichment (see enrich.h): risk bands, percentiles, strategy rules, channel
  * choice and a customer's facts. The reasons in words are in reasons.c.
+ *
+ * Decisions come only from evidence: the model's training profile says which signals the
+ * log had, and a fact built on a missing signal (no interaction events, no coupon events,
+ * no channel column) is NaN, which no rule's comparison accepts.
  */
 #include "churnkit/enrich.h"
 
@@ -103,26 +107,58 @@ size_t ck_enrich_channel(const ck_predict_rules *rules, const double *engagement
     return best;
 }
 
+ck_channel_source ck_enrich_channel_choice(const ck_predict_rules *rules,
+                                           const double *engagement, size_t *index)
+{
+    /* the best channel has a count above 0 exactly when any allowed channel has one;
+     * otherwise it is the first, the configured default */
+    *index = ck_enrich_channel(rules, engagement);
+    return engagement[*index] > 0 ? CK_CHANNEL_ENGAGEMENT : CK_CHANNEL_DEFAULT;
+}
+
 /* ---- facts from a row --------------------------------------------------------------- */
 
-void ck_enrich_plan_init(ck_enrich_plan *plan, const ck_schema *schema,
-                         const ck_predict_rules *rules)
+static void plan_init(ck_enrich_plan *plan, const ck_schema *schema,
+                      const ck_predict_rules *rules, const int *windows)
 {
+    char name[CK_NAME_MAX + 16];
+    memset(plan, 0, sizeof *plan);
     plan->m_score = ck_schema_find(schema, "m_score");
     plan->r_score = ck_schema_find(schema, "r_score");
     plan->f_score = ck_schema_find(schema, "f_score");
     plan->rfm_segment = ck_schema_find(schema, "rfm_segment");
     plan->lifecycle_stage = ck_schema_find(schema, "lifecycle_stage");
-    plan->revenue_365d = ck_schema_find(schema, "revenue_365d");
+    snprintf(name, sizeof name, "revenue_%dd", windows[CK_N_WINDOWS - 1]);
+    plan->revenue_365d = ck_schema_find(schema, name);
     plan->coupon_share = ck_schema_find(schema, "coupon_share");
     plan->frequency = ck_schema_find(schema, "frequency");
     plan->recency_gap_ratio = ck_schema_find(schema, "recency_gap_ratio");
-    plan->interactions_30d = ck_schema_find(schema, "interactions_30d");
+    snprintf(name, sizeof name, "interactions_%dd", windows[0]);
+    plan->interactions_30d = ck_schema_find(schema, name);
     for (size_t c = 0; c < rules->n_recall_channels; c++) {
-        char name[CK_NAME_MAX + 16];
-        snprintf(name, sizeof name, "channel_%s_180d", rules->recall_channels[c]);
+        snprintf(name, sizeof name, "channel_%s_%dd", rules->recall_channels[c], windows[2]);
         plan->channel[c] = ck_schema_find(schema, name);
     }
+}
+
+void ck_enrich_plan_init(ck_enrich_plan *plan, const ck_schema *schema,
+                         const ck_predict_rules *rules)
+{
+    ck_config defaults;
+    ck_config_init(&defaults);
+    plan_init(plan, schema, rules, defaults.windows_days);
+}
+
+void ck_enrich_plan_for_model(ck_enrich_plan *plan, const ck_model *model,
+                              const ck_predict_rules *rules)
+{
+    const ck_model_training *t = ck_model_training_of(model);
+    plan_init(plan, ck_model_schema(model), rules, ck_model_spec_of(model)->config.windows_days);
+    if (!t->has_profile)
+        return;
+    plan->no_interactions = !ck_event_profile_has_interactions(&t->profile);
+    plan->no_coupons = t->profile.event_counts[CK_EV_COUPON] == 0;
+    plan->no_channels = !t->profile.has_channel;
 }
 
 static double number_at(const float *row, long j)
@@ -144,13 +180,15 @@ void ck_enrich_facts(const ck_enrich_plan *plan, const ck_schema *schema, const 
 {
     facts->m_score = number_at(row, plan->m_score);
     facts->revenue_365d = number_at(row, plan->revenue_365d);
-    facts->coupon_share = number_at(row, plan->coupon_share);
+    /* a signal the log never had is unknown, not a zero the rules would act on */
+    facts->coupon_share = plan->no_coupons ? NAN : number_at(row, plan->coupon_share);
     facts->frequency = number_at(row, plan->frequency);
     facts->recency_gap_ratio = number_at(row, plan->recency_gap_ratio);
-    facts->interactions_30d = number_at(row, plan->interactions_30d);
+    facts->interactions_30d =
+        plan->no_interactions ? NAN : number_at(row, plan->interactions_30d);
     facts->lifecycle_stage = level_at(schema, row, plan->lifecycle_stage);
     for (size_t c = 0; c < rules->n_recall_channels; c++)
-        engagement[c] = number_at(row, plan->channel[c]);
+        engagement[c] = plan->no_channels ? NAN : number_at(row, plan->channel[c]);
     double r = number_at(row, plan->r_score), f = number_at(row, plan->f_score);
     double m = facts->m_score;
     if (r >= 1 && r <= 5 && f >= 1 && f <= 5 && m >= 1 && m <= 5) {

@@ -25,7 +25,15 @@ int ck_predict_writer_init(ck_predict_writer *w, const ck_model *model,
                               .n_reasons = n_reasons < CK_MAX_REASONS ? n_reasons : CK_MAX_REASONS,
                               .jsonl = jsonl,
                               .budget = budget };
-    ck_enrich_plan_init(&w->plan, ck_model_schema(model), rules);
+    ck_enrich_plan_for_model(&w->plan, model, rules);
+    if (ab != NULL) {
+        const char *path = ck_ab_results_path(ab);
+        w->ab_decided_by = malloc(strlen(path) + 4);
+        if (w->ab_decided_by == NULL)
+            return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
+        memcpy(w->ab_decided_by, "ab:", 3);
+        memcpy(w->ab_decided_by + 3, path, strlen(path) + 1);
+    }
     return ck_reasons_new(&w->reasons, rules, ck_model_schema(model), err);
 }
 
@@ -33,6 +41,8 @@ void ck_predict_writer_free(ck_predict_writer *w)
 {
     ck_reasons_free(w->reasons);
     w->reasons = NULL;
+    free(w->ab_decided_by);
+    w->ab_decided_by = NULL;
 }
 
 void ck_predict_buffer_free(ck_predict_buffer *b)
@@ -155,7 +165,7 @@ int ck_predict_write_header(const ck_predict_writer *w, const char *id_name, ck_
     static const char *const fixed[] = {
         "churn_probability", "risk_score",      "risk_band",  "percentile",
         "stage_percentile",  "lifecycle_stage", "rfm_score",  "rfm_segment",
-        "recall_strategy",   "recall_channel",  "decided_by",
+        "recall_strategy",   "recall_channel",  "decided_by", "channel_decided_by",
     };
     field_writer f = { b, false, 0, true };
     text_field(&f, "", id_name);
@@ -178,6 +188,7 @@ int ck_predict_write_header(const ck_predict_writer *w, const char *id_name, ck_
 typedef struct decision {
     double probability, percentile, stage_percentile;
     const char *band, *channel;
+    const char *channel_by; /* "engagement", "ab:<file>", "default"; NULL without a channel */
     ck_strategy strategy;
     char decided_by[128];
     char reasons[CK_MAX_REASONS][256];
@@ -233,10 +244,19 @@ static void decide(const ck_predict_writer *w, const float *row, ck_customer_fac
         rule = NULL; /* a measured lift decided */
     if (rule != NULL)
         decided_by_rule(d, rule);
-    d->channel = d->strategy == CK_STRATEGY_NONE ? NULL
-                 : measured_channel != NULL
-                     ? measured_channel
-                     : rules->recall_channels[ck_enrich_channel(rules, engagement)];
+    /* the channel an A/B read-out measured for the arm it chose, else the customer's own
+     * engagement, else the configured default; channel_decided_by says which */
+    if (d->strategy == CK_STRATEGY_NONE) {
+        d->channel = d->channel_by = NULL;
+    } else if (measured_channel != NULL) {
+        d->channel = measured_channel;
+        d->channel_by = w->ab_decided_by;
+    } else {
+        size_t c;
+        ck_channel_source by = ck_enrich_channel_choice(rules, engagement, &c);
+        d->channel = rules->recall_channels[c];
+        d->channel_by = by == CK_CHANNEL_ENGAGEMENT ? "engagement" : "default";
+    }
     ck_enrich_reasons(w->reasons, row, contrib, (size_t)w->n_reasons, d->reasons);
 }
 
@@ -255,7 +275,7 @@ int ck_predict_write_row(const ck_predict_writer *w, const char *id, const float
     /* set field by field: an initializer would clear the reasons' 2.5 KB on every row */
     decision d;
     d.probability = d.percentile = d.stage_percentile = NAN;
-    d.band = d.channel = NULL;
+    d.band = d.channel = d.channel_by = NULL;
     d.strategy = CK_STRATEGY_NONE;
     if (scored) {
         decide(w, row, &facts, engagement, b->contrib, &d);
@@ -277,6 +297,7 @@ int ck_predict_write_row(const ck_predict_writer *w, const char *id, const float
     text_field(&f, "recall_strategy", ck_strategy_name(d.strategy));
     text_field(&f, "recall_channel", d.channel);
     text_field(&f, "decided_by", d.decided_by);
+    text_field(&f, "channel_decided_by", d.channel_by);
     for (int r = 0; r < w->n_reasons; r++)
         text_field(&f, reason_keys[r], d.reasons[r]);
     text_field(&f, "status", scored ? "scored" : "insufficient_history");

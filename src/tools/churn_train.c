@@ -412,6 +412,21 @@ static double seconds_since(const struct timespec *start)
     return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) * 1e-9;
 }
 
+/* What the library found the log could not support: its warnings, and the constant
+ * features it left out, on one line. */
+static void print_data_notes(const ck_model_training *tr, bool quiet)
+{
+    for (size_t i = 0; i < tr->n_warnings; i++)
+        cli_warn("%s", tr->warnings[i]);
+    if (tr->n_constant_features == 0 || quiet)
+        return;
+    fprintf(stderr, "churn-train: left out %zu constant feature%s: ", tr->n_constant_features,
+            tr->n_constant_features == 1 ? "" : "s");
+    for (size_t i = 0; i < tr->n_constant_features; i++)
+        fprintf(stderr, "%s%s", i ? ", " : "", tr->constant_features[i]);
+    fputc('\n', stderr);
+}
+
 /* Events mode: the training (and validation) sets from features as of the cutoffs, and
  * every cutoff's rows for the refit (all: NULL with --no-refit). */
 static int load_events(const options *o, ck_model_spec *spec, ck_model_training *tr,
@@ -438,6 +453,8 @@ static int load_events(const options *o, ck_model_spec *spec, ck_model_training 
         rc = ck_pipeline_refit_sets(train, valid, all, spec, tr, ev, &topts, err);
     else if (rc == CK_OK)
         rc = ck_pipeline_training_sets(train, valid, spec, tr, ev, &topts, err);
+    if (rc == CK_OK)
+        print_data_notes(tr, o->quiet);
     ck_customers_free(customers);
     ck_events_free(ev);
     return rc;
