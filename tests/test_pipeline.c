@@ -200,11 +200,17 @@ static void test_pipeline__shards_are_fnv1a(void)
     CHECK(ck_pipeline_in_shard("anything", 0, 1));
 }
 
-static int by_value_then_key(const void *pa, const void *pb)
+/* The order of the budget, written out again: value, probability, id, key. */
+static int budget_order(const void *pa, const void *pb)
 {
     const ck__ranked *a = pa, *b = pb;
     if (a->value != b->value)
         return a->value > b->value ? -1 : 1;
+    if (a->probability != b->probability)
+        return a->probability > b->probability ? -1 : 1;
+    int by_id = strcmp(a->id, b->id);
+    if (by_id != 0)
+        return by_id;
     return (a->key > b->key) - (a->key < b->key);
 }
 
@@ -214,21 +220,25 @@ static int by_key(const void *pa, const void *pb)
     return (a > b) - (a < b);
 }
 
-/* The budget prunes as candidates arrive; the best N must be those of one full sort. */
+/* The budget prunes as candidates arrive; the best N must be those of one full sort. Few
+ * distinct values and probabilities, so the id decides many ties; ids are not in key
+ * order. */
 static void test_pipeline__budget_keeps_the_best_n(void)
 {
     ck_error err = { 0 };
     enum { N = 200000, BEST = 1000, CHUNK = 4096 };
     ck__ranked *all = malloc(N * sizeof *all);
+    char(*ids)[16] = malloc(N * sizeof *ids);
     int64_t *expected = malloc(BEST * sizeof *expected);
-    if (all == NULL || expected == NULL)
+    if (all == NULL || ids == NULL || expected == NULL)
         return;
     uint64_t x = 12345;
     for (size_t i = 0; i < N; i++) {
         x = x * 6364136223846793005ull + 1442695040888963407ull;
-        /* few distinct values, so ties are common; some unknown (−∞) */
         double v = (double)((x >> 33) % 5000);
-        all[i] = (ck__ranked){ v < 50 ? -HUGE_VAL : v, (int64_t)(N - i) };
+        snprintf(ids[i], sizeof ids[i], "c%06u", (unsigned)((x >> 13) % 1000000));
+        all[i] = (ck__ranked){ v < 50 ? -HUGE_VAL : v, (double)((x >> 20) % 3), ids[i],
+                               (int64_t)(N - i) };
     }
     ck__budget budget = { .n_best = BEST };
     for (size_t i = 0; i < N; i += CHUNK)
@@ -236,9 +246,11 @@ static void test_pipeline__budget_keeps_the_best_n(void)
     int64_t *keys = NULL;
     size_t n_keys = 0;
     CHECK_OK(ck__budget_keys(&budget, &keys, &n_keys, &err));
-    qsort(all, N, sizeof *all, by_value_then_key);
+    qsort(all, N, sizeof *all, budget_order);
     for (size_t i = 0; i < BEST; i++)
         expected[i] = all[i].key;
+    /* the cut falls inside a run of equal values: ties decide who is in */
+    CHECK(all[BEST - 1].value == all[BEST].value);
     qsort(expected, BEST, sizeof *expected, by_key);
     CHECK_EQ_INT(n_keys, BEST);
     size_t same = 0;
@@ -250,6 +262,7 @@ static void test_pipeline__budget_keeps_the_best_n(void)
     free(keys);
     ck__budget_free(&budget);
     free(expected);
+    free(ids);
     free(all);
 }
 

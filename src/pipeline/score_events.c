@@ -71,7 +71,8 @@ static int choose_contacts(uint8_t *contact, const ck_dataset *d, const uint8_t 
     for (size_t i = 0; i < n; i++) {
         row_of(d, i, row);
         if (eligible[i] && ck_pipeline_in_shard(ck_dataset_row_id(d, i), o->shard, o->n_shards))
-            values[n_values++] = ck__value_at_risk(o->writer, row, (int64_t)i);
+            values[n_values++] =
+                ck__value_at_risk(o->writer, row, ck_dataset_row_id(d, i), (int64_t)i);
     }
     int rc = ck__budget_offer(&budget, values, n_values, err);
     if (rc == CK_OK)

@@ -21,6 +21,7 @@ typedef struct part_output {
     int64_t last_key;   /* where the part's last row starts, for progress */
     ck__ranked *values; /* the budget pass: this part's values at risk */
     size_t n_values, cap_values;
+    ck__id_arena ids; /* their ids, which outlive the block they came in */
 } part_output;
 
 typedef struct table_job {
@@ -65,10 +66,14 @@ static int rank_block(void *ctx, const ck_table_block *b, ck_error *err)
     size_t n = n_features(job);
     if (!ck__ranked_reserve(&p->values, &p->cap_values, p->n_values + b->n_rows))
         return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
-    for (size_t i = 0; i < b->n_rows; i++)
-        if (ck_pipeline_in_shard(b->ids[i], job->o->shard, job->o->n_shards))
-            p->values[p->n_values++] =
-                ck__value_at_risk(job->o->writer, b->rows + i * n, b->keys[i]);
+    for (size_t i = 0; i < b->n_rows; i++) {
+        if (!ck_pipeline_in_shard(b->ids[i], job->o->shard, job->o->n_shards))
+            continue;
+        const char *id = ck__id_arena_copy(&p->ids, b->ids[i]);
+        if (id == NULL)
+            return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
+        p->values[p->n_values++] = ck__value_at_risk(job->o->writer, b->rows + i * n, id, b->keys[i]);
+    }
     p->last_key = b->keys[b->n_rows - 1];
     return CK_OK;
 }
@@ -82,7 +87,9 @@ static int rank_end_part(void *ctx, int part, bool keep, ck_error *err)
     p->n_values = 0;
     if (keep)
         part_progress(job, p);
-    return ck__budget_offer(&job->budget, p->values, n, err);
+    int rc = ck__budget_offer(&job->budget, p->values, n, err);
+    ck__id_arena_free(&p->ids);
+    return rc;
 }
 
 static int write_block(void *ctx, const ck_table_block *b, ck_error *err)
@@ -181,6 +188,7 @@ int ck_pipeline_score_table(const char *path, const ck_pipeline_score_opts *o, F
     for (int k = 0; job.parts && k < n_parts; k++) {
         ck_predict_buffer_free(&job.parts[k].text);
         free(job.parts[k].values);
+        ck__id_arena_free(&job.parts[k].ids);
     }
     free(job.parts);
     ck__budget_free(&job.budget);
