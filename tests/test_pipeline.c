@@ -152,6 +152,55 @@ static ck_dataset *numbered_table(void)
     return d;
 }
 
+/* Table mode leaves constant columns out: the same dataset as reading the table with
+ * those columns ignored. */
+static void test_pipeline__training_table_without_constant_features(void)
+{
+    ck_error err = { 0 };
+    const char *path = CK_TEST_TMP "/pipeline_constant.csv";
+    FILE *f = fopen(path, "w");
+    if (f == NULL)
+        return;
+    /* `same` is 7 everywhere, `none` empty everywhere, `plan` one level everywhere */
+    fprintf(f, "id,x,same,none,plan,kind,label\n");
+    for (int i = 0; i < 30; i++)
+        fprintf(f, "r%d,%d,7,,gold,%s,%d\n", i, i * i % 11, i % 3 ? "a" : "b", i % 2);
+    fclose(f);
+    ck_model_training tr = { 0 };
+    ck_dataset *d = NULL, *expected = NULL;
+    ck_table_opts topts = { "label", "id", NULL, 0, ',', NULL };
+    CHECK_OK(ck_pipeline_training_table(&d, path, &topts, &tr, &err));
+    const char *const ignore[3] = { "same", "none", "plan" };
+    ck_table_opts by_hand = { "label", "id", ignore, 3, ',', NULL };
+    CHECK_OK(ck_dataset_read_table(&expected, path, &by_hand, &err));
+    CHECK_EQ_INT(tr.n_constant_features, 3);
+    CHECK_EQ_STR(tr.constant_features[0], "same");
+    CHECK_EQ_STR(tr.constant_features[1], "none");
+    CHECK_EQ_STR(tr.constant_features[2], "plan");
+    if (d != NULL && expected != NULL) {
+        const ck_schema *a = ck_dataset_schema(d), *b = ck_dataset_schema(expected);
+        CHECK_EQ_INT(ck_schema_n_features(a), 2);
+        CHECK_EQ_INT(ck_schema_n_features(b), 2);
+        size_t n = ck_dataset_n_rows(d), same = 0;
+        CHECK_EQ_INT(n, 30);
+        for (size_t j = 0; j < 2; j++) {
+            CHECK_EQ_STR(ck_schema_name(a, j), ck_schema_name(b, j));
+            for (size_t i = 0; i < n; i++)
+                same += ck_dataset_column(d, j)[i] == ck_dataset_column(expected, j)[i];
+        }
+        CHECK_EQ_INT(same, 2 * n);
+    }
+    ck_dataset_free(expected);
+    ck_dataset_free(d);
+    /* nothing constant: nothing left out */
+    ck_model_training none = { 0 };
+    ck_table_opts kept = { "label", "id", ignore, 3, ',', NULL };
+    CHECK_OK(ck_pipeline_training_table(&d, path, &kept, &none, &err));
+    CHECK_EQ_INT(none.n_constant_features, 0);
+    CHECK_EQ_INT(d ? ck_schema_n_features(ck_dataset_schema(d)) : 0, 2);
+    ck_dataset_free(d);
+}
+
 static void test_pipeline__split_random_matches_splitmix64(void)
 {
     ck_error err = { 0 };
@@ -539,6 +588,7 @@ int main(void)
     RUN(test_pipeline__feature_tables_at_each_cutoff);
     RUN(test_pipeline__training_sets_out_of_time);
     RUN(test_pipeline__no_label_past_the_data);
+    RUN(test_pipeline__training_table_without_constant_features);
     RUN(test_pipeline__split_random_matches_splitmix64);
     RUN(test_pipeline__input_hash);
     RUN(test_pipeline__shards_are_fnv1a);

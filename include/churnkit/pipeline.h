@@ -107,6 +107,17 @@ CK_API int ck_pipeline_refit_sets(ck_dataset **train_out, ck_dataset **valid_out
                                   const ck_pipeline_training_opts *opts, ck_error *err);
 
 /**
+ * Table mode: read a training table (ck_dataset_read_table()) and leave out the features
+ * constant (or missing) in every row, listing them in @p training->constant_features, as
+ * events mode does; nothing is left out when every feature is constant.
+ * @param[out] out  free with ck_dataset_free()
+ * @return the codes of ck_dataset_read_table(), CK_ENOMEM
+ */
+CK_API int ck_pipeline_training_table(ck_dataset **out, const char *path,
+                                      const ck_table_opts *opts, ck_model_training *training,
+                                      ck_error *err);
+
+/**
  * Hold out a random @p fraction of @p *train's rows for validation, each row drawn
  * independently from @p seed; @p *train is consumed and replaced by the rest.
  * @return CK_OK, CK_ENOMEM

@@ -140,25 +140,26 @@ static bool is_constant(const ck_dataset *d, size_t j)
     return true;
 }
 
-/* Leave the features constant in *train out of it (rebuilt from the tables against the
- * schema of the rest), listing them in the record. Nothing is left out when every
- * feature is constant, or when more are than the record can list. */
-static int drop_constant(ck_dataset **train, ck_features *const *tables, size_t n_tables,
-                         ck_model_training *t, ck_error *err)
+/* The schema of the features of d that are not constant, recording the others in the
+ * training record; *kept_out NULL when nothing is left out: no feature is constant,
+ * every one is (a model needs something to read), or more are than the record can
+ * list. */
+static int constant_features(ck_schema **kept_out, const ck_dataset *d, ck_model_training *t,
+                             ck_error *err)
 {
-    const ck_schema *full = ck_dataset_schema(*train);
+    const ck_schema *full = ck_dataset_schema(d);
     size_t n = ck_schema_n_features(full), n_constant = 0;
+    *kept_out = NULL;
     t->n_constant_features = 0;
     for (size_t j = 0; j < n; j++)
-        n_constant += is_constant(*train, j);
+        n_constant += is_constant(d, j);
     if (n_constant == 0 || n_constant == n || n_constant > CK_MODEL_MAX_CONSTANT)
         return CK_OK;
     ck_schema *kept = NULL;
-    ck_dataset *rebuilt = NULL;
     int rc = ck_schema_new(&kept, err);
     for (size_t j = 0; rc >= 0 && j < n; j++) {
         const char *name = ck_schema_name(full, j);
-        if (is_constant(*train, j)) {
+        if (is_constant(d, j)) {
             snprintf(t->constant_features[t->n_constant_features++], sizeof t->constant_features[0],
                      "%s", name);
             continue;
@@ -170,9 +171,27 @@ static int drop_constant(ck_dataset **train, ck_features *const *tables, size_t 
             rc = ck_schema_add_level(kept, (size_t)at, level, strlen(level), err);
         }
     }
-    if (rc >= 0)
-        rc = ck_dataset_from_features(&rebuilt, (const ck_features *const *)tables, n_tables,
-                                      true, kept, err);
+    if (rc < 0) {
+        ck_schema_free(kept);
+        t->n_constant_features = 0;
+        return rc;
+    }
+    *kept_out = kept;
+    return CK_OK;
+}
+
+/* Leave the features constant in *train out of it (rebuilt from the tables against the
+ * schema of the rest), listing them in the record. */
+static int drop_constant(ck_dataset **train, ck_features *const *tables, size_t n_tables,
+                         ck_model_training *t, ck_error *err)
+{
+    ck_schema *kept = NULL;
+    ck_dataset *rebuilt = NULL;
+    int rc = constant_features(&kept, *train, t, err);
+    if (rc < 0 || kept == NULL)
+        return rc;
+    rc = ck_dataset_from_features(&rebuilt, (const ck_features *const *)tables, n_tables, true,
+                                  kept, err);
     ck_schema_free(kept);
     if (rc < 0) {
         t->n_constant_features = 0;
@@ -180,6 +199,30 @@ static int drop_constant(ck_dataset **train, ck_features *const *tables, size_t 
     }
     ck_dataset_free(*train);
     *train = rebuilt;
+    return CK_OK;
+}
+
+int ck_pipeline_training_table(ck_dataset **out, const char *path, const ck_table_opts *opts,
+                               ck_model_training *training, ck_error *err)
+{
+    ck_schema *kept = NULL;
+    int rc = ck_dataset_read_table(out, path, opts, err);
+    if (rc == CK_OK)
+        rc = constant_features(&kept, *out, training, err);
+    if (rc < 0 || kept == NULL)
+        return rc;
+    /* read again against the schema of the rest: the same cells, coded the same way */
+    ck_table_opts again = *opts;
+    again.schema = kept;
+    ck_dataset *rebuilt = NULL;
+    rc = ck_dataset_read_table(&rebuilt, path, &again, err);
+    ck_schema_free(kept);
+    if (rc < 0) {
+        training->n_constant_features = 0;
+        return rc;
+    }
+    ck_dataset_free(*out);
+    *out = rebuilt;
     return CK_OK;
 }
 

@@ -590,8 +590,9 @@ int main(int argc, char **argv)
         snprintf(spec.id_column, sizeof spec.id_column, "%s", o.id ? o.id : "");
         ck_table_opts topts = { o.label, o.id, o.ignore, o.n_ignore, spec.config.delimiter, NULL };
         if ((rc = ck_pipeline_add_input(&tr, "table", o.table, &err)) < 0 ||
-            (rc = ck_dataset_read_table(&train, o.table, &topts, &err)) < 0)
+            (rc = ck_pipeline_training_table(&train, o.table, &topts, &tr, &err)) < 0)
             goto done;
+        print_data_notes(&tr, o.quiet);
     }
     if (o.valid_fraction > 0 && !o.no_refit) {
         /* the whole table stays for the refit */
