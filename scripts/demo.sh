@@ -57,6 +57,8 @@ echo
 echo "champion against challenger out of time (all of it in $out/eval.txt, $out/eval.json):"
 awk '/^model / { on = 1 } on { print "  " $0 } on && /^$/ { exit }' "$out/eval.txt"
 sed -n "/^champion A against challenger B/,/^\$/p" "$out/eval.txt" | sed 's/^/  /'
+echo "where the campaign acts, each lifecycle stage on its own rows:"
+sed -n "/^by stage/,/^\$/p" "$out/eval.txt" | tail -n +2 | sed 's/^/  /'
 echo "  evaluation report with charts: $out/eval.html"
 
 # the recall campaign's read-out: which offer and channel brought customers back
