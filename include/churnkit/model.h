@@ -283,10 +283,36 @@ CK_API int ck_model_predict(const ck_model *model, const ck_dataset *d, double *
  * The path for a new version in @p dir: `dir/<name>-v<N>.json`, N one above the highest
  * there (1 in an empty or new directory, which is created with any missing parent).
  * Never a path that exists; but another process may take it before the caller writes
- * it, so a caller that must not overwrite publishes with link() (fails if it exists).
+ * it, so a caller that must not overwrite publishes with ck_model_store_publish().
  * @return CK_OK, CK_EIO, CK_EINVAL (name empty or holding '/' or '@', @p size too small)
  */
 CK_API int ck_model_next_path(char *out, size_t size, const char *dir, const char *name, ck_error *err);
+
+/**
+ * Make @p dir ready to take versions of @p name: check the name and create the directory
+ * with any missing parent, so that a caller can write its temporary there before
+ * ck_model_store_publish().
+ * @return CK_OK, CK_EIO (cannot create, or not a directory), CK_EINVAL (name empty or
+ *         holding '/' or '@')
+ */
+CK_API int ck_model_store_prepare(const char *dir, const char *name, ck_error *err);
+
+/**
+ * Publish the finished file @p tmp_path (in @p dir, or on its file system) as a new
+ * version `dir/<name>-v<N>.json`, N one above the highest there: link() the temporary to
+ * that name, which fails when it exists, and on a name taken meanwhile (a concurrent save)
+ * try N + 1; so concurrent publishers each get their own version and none overwrites
+ * another. On file systems without hard links, the name is reserved with O_CREAT|O_EXCL
+ * and the temporary renamed over it. @p tmp_path is gone on success and untouched on
+ * failure. The directory must exist (ck_model_store_prepare creates it).
+ * @param[out] path_out the published path (@p path_size bytes)
+ * @param[out] version_out N (may be NULL)
+ * @return CK_OK, CK_EIO (@p tmp_path missing, directory unwritable), CK_EINVAL (name
+ *         empty or holding '/' or '@', too many versions, @p path_size too small)
+ */
+CK_API int ck_model_store_publish(char *path_out, size_t path_size, unsigned long *version_out,
+                                  const char *dir, const char *name, const char *tmp_path,
+                                  ck_error *err);
 
 /**
  * Resolve what a user names a model by: a path to a regular file as is; `DIR/<name>` →

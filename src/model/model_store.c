@@ -1,13 +1,15 @@
 /*
  * The versioned model directory: `DIR/<name>-v<N>.json`, N from 1 with no leading zeros.
- * A new version takes one above the highest there (ck_model_next_path); a user names a
- * model by its file, by `DIR/<name>` (the highest version) or by `DIR/<name>@N`
- * (ck_model_resolve_path).
+ * A new version takes one above the highest there (ck_model_next_path) and is published
+ * with link(), which never replaces a file, moving on to N + 1 when a concurrent save took
+ * N (ck_model_store_publish). A user names a model by its file, by `DIR/<name>` (the
+ * highest version) or by `DIR/<name>@N` (ck_model_resolve_path).
  */
 #include "churnkit/model.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -15,6 +17,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include "base/util.h"
 
@@ -120,13 +123,21 @@ static int make_dirs(const char *dir, ck_error *err)
     return CK_OK;
 }
 
+static int bad_name(const char *name, ck_error *err)
+{
+    return ck_error_set(err, CK_EINVAL, NULL, 0,
+                        "bad model name \"%s\" (expected a non-empty name without '/' or '@')",
+                        name);
+}
+
+int ck_model_store_prepare(const char *dir, const char *name, ck_error *err)
+{
+    return valid_name(name) ? make_dirs(dir, err) : bad_name(name, err);
+}
+
 int ck_model_next_path(char *out, size_t size, const char *dir, const char *name, ck_error *err)
 {
-    if (!valid_name(name))
-        return ck_error_set(err, CK_EINVAL, NULL, 0,
-                            "bad model name \"%s\" (expected a non-empty name without '/' or '@')",
-                            name);
-    int rc = make_dirs(dir, err);
+    int rc = ck_model_store_prepare(dir, name, err);
     if (rc < 0)
         return rc;
     versions vs;
@@ -147,6 +158,61 @@ int ck_model_next_path(char *out, size_t size, const char *dir, const char *name
     if (lstat(out, &st) == 0)
         return ck_error_set(err, CK_EIO, out, 0, "already exists");
     return CK_OK;
+}
+
+/* Link `tmp_path` to `path` unless `path` exists: 0, or -1 with errno (EEXIST: taken). */
+static int publish_as(const char *path, const char *tmp_path)
+{
+    if (link(tmp_path, path) == 0) {
+        /* published; a temporary that failed to go is the caller's to remove */
+        unlink(tmp_path);
+        return 0;
+    }
+    if (errno != EPERM && errno != ENOTSUP && errno != EOPNOTSUPP && errno != ENOSYS)
+        return -1;
+    /* no hard links here (FAT, some network file systems): reserve the name, then let
+     * rename() replace the empty reservation atomically */
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+    if (fd < 0)
+        return -1;
+    close(fd);
+    if (rename(tmp_path, path) != 0) {
+        int saved = errno;
+        unlink(path);
+        errno = saved;
+        return -1;
+    }
+    return 0;
+}
+
+int ck_model_store_publish(char *path_out, size_t path_size, unsigned long *version_out,
+                           const char *dir, const char *name, const char *tmp_path, ck_error *err)
+{
+    if (!valid_name(name))
+        return bad_name(name, err);
+    versions vs;
+    int rc = scan_versions(&vs, dir[0] ? dir : ".", name, dir, err);
+    if (rc < 0)
+        return rc;
+    unsigned long v = vs.n > 0 ? vs.v[vs.n - 1] + 1 : 1;
+    free(vs.v);
+    size_t dir_len = strlen(dir);
+    const char *sep = dir_len == 0 || dir[dir_len - 1] == '/' ? "" : "/";
+    /* each failed link means another publisher took v since the scan: the next is one up */
+    for (; v <= MAX_VERSION; v++) {
+        int n = snprintf(path_out, path_size, "%s%s%s-v%lu.json", dir, sep, name, v);
+        if (n < 0 || (size_t)n >= path_size)
+            return ck_error_set(err, CK_EINVAL, dir, 0, "model path too long");
+        if (publish_as(path_out, tmp_path) == 0) {
+            if (version_out != NULL)
+                *version_out = v;
+            return CK_OK;
+        }
+        if (errno != EEXIST)
+            return ck_error_set(err, CK_EIO, errno == ENOENT ? tmp_path : path_out, 0, "%s",
+                                strerror(errno));
+    }
+    return ck_error_set(err, CK_EINVAL, dir, 0, "too many versions of \"%s\"", name);
 }
 
 /* "have 1, 2, 3", shortened to the first and last three when there are many. */

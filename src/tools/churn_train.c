@@ -403,6 +403,16 @@ static void parse_options(options *o, int argc, char **argv)
     for (size_t i = 0; i < o->n_cutoffs; i++)
         if (o->cutoffs[i] == o->valid_cutoff)
             cli_usage_error("--valid-cutoff is also a training --cutoff");
+    /* the name becomes a file name in DIR/: no path, no version separator */
+    if (o->name[0] == '\0' || strchr(o->name, '/') || strchr(o->name, '@') ||
+        strcmp(o->name, ".") == 0 || strcmp(o->name, "..") == 0)
+        cli_usage_error("--name: expected a file name without '/' or '@', got \"%s\"", o->name);
+    const cli_file inputs[] = { { "--events", o->events },
+                                { "--customers", o->customers },
+                                { "--table", o->table },
+                                { "--config", o->config } };
+    const cli_file output = { "--out", o->out };
+    cli_check_outputs(inputs, sizeof inputs / sizeof *inputs, &output, 1);
 }
 
 static double seconds_since(const struct timespec *start)
@@ -544,17 +554,35 @@ static void print_logreg_summary(const ck_model *model)
     }
 }
 
-/* --out DIR/ (or an existing directory) asks for a new version inside it. */
-static int output_path(char *path, size_t size, const options *o, ck_error *err)
+/* --out FILE: written beside it and renamed into place. --out DIR/ (or an existing
+ * directory): a new version DIR/<name>-v<N>.json, published by link() so that a concurrent
+ * save never takes the same N; `path` gets the version really written. */
+static int write_model(char *path, size_t size, const options *o, const ck_model *model,
+                       ck_error *err)
 {
+    cli_output out = { 0 };
     size_t len = strlen(o->out);
     struct stat st;
     bool is_dir =
         (len > 0 && o->out[len - 1] == '/') || (stat(o->out, &st) == 0 && S_ISDIR(st.st_mode));
-    if (is_dir)
-        return ck_model_next_path(path, size, o->out, o->name, err);
-    snprintf(path, size, "%s", o->out);
-    return CK_OK;
+    int rc;
+    if (!is_dir) {
+        snprintf(path, size, "%s", o->out);
+        if ((rc = cli_output_open(&out, path, err)) == CK_OK &&
+            (rc = ck_model_save(model, out.fp, err)) == CK_OK)
+            rc = cli_output_commit(&out, err);
+    } else {
+        /* the temporary, named after the model, waits in DIR/ until it is linked */
+        char stem[1024];
+        snprintf(stem, sizeof stem, "%s%s%s", o->out, o->out[len - 1] == '/' ? "" : "/", o->name);
+        if ((rc = ck_model_store_prepare(o->out, o->name, err)) == CK_OK &&
+            (rc = cli_output_open(&out, stem, err)) == CK_OK &&
+            (rc = ck_model_save(model, out.fp, err)) == CK_OK &&
+            (rc = cli_output_close(&out, err)) == CK_OK)
+            rc = ck_model_store_publish(path, size, NULL, o->out, o->name, out.tmp_path, err);
+    }
+    cli_output_abort(&out);
+    return rc;
 }
 
 int main(int argc, char **argv)
@@ -568,7 +596,6 @@ int main(int argc, char **argv)
     ck_model_training tr = { 0 };
     ck_dataset *train = NULL, *valid = NULL, *all = NULL;
     ck_model *model = NULL;
-    cli_output out = { 0 };
     char path[1024];
     struct timespec t0, t1, t2, t3;
     int rc = CK_OK;
@@ -624,9 +651,7 @@ int main(int argc, char **argv)
     if ((rc = ck_model_learn_population(model, fit_rows, o.gbm.n_threads, &err)) < 0)
         goto done;
     clock_gettime(CLOCK_MONOTONIC, &t3);
-    if ((rc = output_path(path, sizeof path, &o, &err)) < 0 ||
-        (rc = cli_output_open(&out, path, &err)) < 0 ||
-        (rc = ck_model_save(model, out.fp, &err)) < 0 || (rc = cli_output_commit(&out, &err)) < 0)
+    if ((rc = write_model(path, sizeof path, &o, model, &err)) < 0)
         goto done;
     if (!o.quiet && o.model == MODEL_LOGREG)
         print_logreg_summary(model);
@@ -639,7 +664,6 @@ int main(int argc, char **argv)
 done:
     if (rc < 0)
         cli_report(&err);
-    cli_output_abort(&out);
     ck_model_free(model);
     ck_dataset_free(train);
     ck_dataset_free(valid);

@@ -9,6 +9,7 @@
 
 #include <getopt.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -66,17 +67,41 @@ int64_t cli_parse_date(const char *option, const char *arg);
 int cli_parse_threads(const char *arg);
 int cli_default_threads(void);
 
+/* A file named on the command line: the option that named it and its path (NULL when the
+ * option was not given). */
+typedef struct cli_file {
+    const char *option;
+    const char *path;
+} cli_file;
+
+/* Refuse, as a usage error (exit 2), an output that is one of the inputs or another output:
+ * the same path, or the same existing file by device and inode (stat follows symlinks, and
+ * hard links share the inode). Tools call it once the options are parsed, before reading
+ * anything, since an output renamed over an input destroys it. */
+void cli_check_outputs(const cli_file *inputs, size_t n_inputs, const cli_file *outputs,
+                       size_t n_outputs);
+
 /* An output file written under a temporary name and renamed into place on commit, so a
- * failed run leaves no partial file and never clobbers a good one. */
+ * failed run leaves no partial file and never clobbers a good one (docs/OUTPUTS.md).
+ *
+ * The temporary is `<dir>/.<base>.tmp.<pid>.<n>` beside the target, created with
+ * O_CREAT|O_EXCL|O_NOFOLLOW (never following or truncating what is there; on a name in
+ * use, n counts up) and mode 0666 minus the umask. SIGTERM, SIGINT and SIGHUP remove the
+ * open temporaries before the process dies; temporaries of the same target left by a dead
+ * process (SIGKILL) are removed by the next open. */
 typedef struct cli_output {
     char *path;
     char *tmp_path;
     FILE *fp;
+    int slot; /* 1 + its index in the signal handler's table; 0 when not registered */
 } cli_output;
 
 int cli_output_open(cli_output *out, const char *path, ck_error *err);
 /* Flush, close (checked) and rename; on failure the temp file is removed. */
 int cli_output_commit(cli_output *out, ck_error *err);
+/* Flush and close (checked) but keep the temporary, still removed on a signal, for a caller
+ * that publishes it itself (ck_model_store_publish), then calls cli_output_abort(). */
+int cli_output_close(cli_output *out, ck_error *err);
 /* Close and remove the temporary file; safe on an unopened or committed output. */
 void cli_output_abort(cli_output *out);
 
