@@ -343,6 +343,13 @@ static void parse_options(options *o, int argc, char **argv)
     }
     if (optind < argc)
         cli_usage_error("unexpected argument \"%s\"", argv[optind]);
+    if (o->json != NULL && o->report != NULL && strcmp(o->json, o->report) == 0)
+        cli_usage_error("--json and --report name the same file");
+    const cli_file inputs[] = { { "--assignments", o->assignments },
+                                { "--events", o->events },
+                                { "--config", o->config } };
+    const cli_file outputs[] = { { "--json", o->json }, { "--report", o->report } };
+    cli_check_outputs(inputs, 3, outputs, 2);
 
     if (o->plan) {
         if (o->assignments || o->events || o->converted || o->report || o->n_by)
@@ -383,8 +390,6 @@ static void parse_options(options *o, int argc, char **argv)
         cli_usage_error("--cuped needs revenue: --revenue COL with --converted");
     if (o->skip_bad_rows && o->events == NULL)
         cli_usage_error("--skip-bad-rows needs --events");
-    if (o->json != NULL && o->report != NULL && strcmp(o->json, o->report) == 0)
-        cli_usage_error("--json and --report name the same file");
 }
 
 /* ---- planning ---- */

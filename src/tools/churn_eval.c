@@ -202,6 +202,22 @@ static void parse_options(options *o, int argc, char **argv)
         cli_usage_error("--label and --id belong to table mode");
     if (o->json && o->report && strcmp(o->json, o->report) == 0)
         cli_usage_error("--json and --report name the same file");
+    /* each model as named and as resolved (DIR/<name>[@N]); one that does not resolve is
+     * reported when it is read */
+    char model_file[CK_EVAL_MAX_MODELS][1024];
+    cli_file inputs[2 * CK_EVAL_MAX_MODELS + 3];
+    size_t n = 0;
+    for (size_t i = 0; i < o->n_models; i++) {
+        ck_error err = { 0 };
+        inputs[n++] = (cli_file){ "--model", o->models[i] };
+        if (ck_model_resolve_path(model_file[i], sizeof model_file[i], o->models[i], &err) == 0)
+            inputs[n++] = (cli_file){ "--model", model_file[i] };
+    }
+    inputs[n++] = (cli_file){ "--events", o->events };
+    inputs[n++] = (cli_file){ "--customers", o->customers };
+    inputs[n++] = (cli_file){ "--table", o->table };
+    const cli_file outputs[] = { { "--json", o->json }, { "--report", o->report } };
+    cli_check_outputs(inputs, n, outputs, 2);
 }
 
 /* Everything loaded for one model. */

@@ -132,6 +132,11 @@ static void parse_options(options *o, int argc, char **argv)
         for (size_t k = 0; k < i; k++)
             if (o->cutoffs[i] == o->cutoffs[k])
                 cli_usage_error("--cutoff: the same date is given twice");
+    const cli_file inputs[] = { { "--events", o->events },
+                                { "--customers", o->customers },
+                                { "--config", o->config } };
+    const cli_file outputs[] = { { "--out", o->out }, { "--rejects", o->rejects } };
+    cli_check_outputs(inputs, 3, outputs, 2);
 }
 
 /* Skipped rows: verbatim to the rejects file; the first few reasons on stderr. */

@@ -215,6 +215,20 @@ static void parse_options(options *o, int argc, char **argv)
         cli_usage_error("--id belongs to table mode");
     if (o->out == NULL)
         cli_usage_error("--out is required");
+    /* the model as the user named it, and the file that names (DIR/<name>[@N]) resolves to;
+     * a name that does not resolve is reported when the model is read */
+    char model_file[1024];
+    ck_error err = { 0 };
+    bool resolved = ck_model_resolve_path(model_file, sizeof model_file, o->model, &err) == CK_OK;
+    const cli_file inputs[] = { { "--model", o->model },
+                                { "--model", resolved ? model_file : NULL },
+                                { "--events", o->events },
+                                { "--customers", o->customers },
+                                { "--table", o->table },
+                                { "--ab-results", o->ab_results },
+                                { "--config", o->config } };
+    const cli_file output = { "--out", o->out };
+    cli_check_outputs(inputs, sizeof inputs / sizeof *inputs, &output, 1);
 }
 
 /* Events mode: the events read the model's way, then scored by the library. */

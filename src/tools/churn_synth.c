@@ -150,11 +150,11 @@ static void parse_options(int argc, char **argv, options *o)
         cli_usage_error("--seed is required");
     if (o->path[OUT_EVENTS] == NULL)
         cli_usage_error("--out is required");
+    cli_file outputs[N_OUT];
     for (int i = 0; i < N_OUT; i++)
-        for (int j = 0; j < i; j++)
-            if (o->path[i] != NULL && o->path[j] != NULL && strcmp(o->path[i], o->path[j]) == 0)
-                cli_usage_error("%s and %s name the same file \"%s\"", out_option[j], out_option[i],
-                                o->path[i]);
+        outputs[i] = (cli_file){ out_option[i], o->path[i] };
+    const cli_file config = { "--config", o->config };
+    cli_check_outputs(&config, 1, outputs, N_OUT);
 
     int64_t end = o->params.start_ts + (int64_t)o->params.days * 86400;
     if (end > ck_days_from_civil(10000, 1, 1) * 86400)

@@ -168,6 +168,29 @@ int cli_parse_threads(const char *arg)
 
 /* ---- outputs that are inputs ---- */
 
+/* The directory part of `path` ("." when none) into `dir`, and its last component. */
+static const char *split_path(char *dir, size_t size, const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    size_t len = slash ? (size_t)(slash - path) + 1 : 0;
+    if (len == 0)
+        snprintf(dir, size, ".");
+    else
+        snprintf(dir, size, "%.*s", (int)len, path);
+    return slash ? slash + 1 : path;
+}
+
+/* Whether paths `a` and `b` name one entry of one directory (by device and inode). */
+static bool same_entry(const char *a, const char *b)
+{
+    char dir_a[PATH_MAX], dir_b[PATH_MAX];
+    struct stat sa, sb;
+    const char *base_a = split_path(dir_a, sizeof dir_a, a);
+    const char *base_b = split_path(dir_b, sizeof dir_b, b);
+    return strcmp(base_a, base_b) == 0 && base_a[0] != '\0' && stat(dir_a, &sa) == 0 &&
+           stat(dir_b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
 /* Refuse `second` when it is the file `first` names: "--out and --events name the same
  * file", or, when two paths reach one file, both paths. */
 static void refuse_same_file(const cli_file *first, const cli_file *second)
@@ -178,10 +201,12 @@ static void refuse_same_file(const cli_file *first, const cli_file *second)
         cli_usage_error("%s and %s name the same file \"%s\"", first->option, second->option,
                         first->path);
     struct stat a, b;
-    /* a file that does not exist yet is no input: nothing to compare */
-    if (stat(first->path, &a) != 0 || stat(second->path, &b) != 0)
-        return;
-    if (a.st_dev == b.st_dev && a.st_ino == b.st_ino && !S_ISDIR(a.st_mode))
+    bool same;
+    if (stat(first->path, &a) == 0 && stat(second->path, &b) == 0)
+        same = a.st_dev == b.st_dev && a.st_ino == b.st_ino && !S_ISDIR(a.st_mode);
+    else /* two outputs not there yet: one name in one directory ("a.csv", "./a.csv") */
+        same = same_entry(first->path, second->path);
+    if (same)
         cli_usage_error("%s \"%s\" and %s \"%s\" are the same file", first->option, first->path,
                         second->option, second->path);
 }
