@@ -45,7 +45,11 @@ CK_API int ck_csv_open(ck_csv **out, const char *path, char delimiter, ck_error 
  * Read the next record.
  * @param[out] row  the record (borrowed pointers)
  * @return 1 when a record was read, 0 at the end of the file, or CK_EPARSE (unterminated
- *         quote, text after a closing quote), CK_EIO, CK_ENOMEM
+ *         quote, text after a closing quote, a record longer than 32 MiB, a NUL byte in a
+ *         field: `NUL byte in column 2`, with the line it is on), CK_EIO, CK_ENOMEM.
+ *         After a NUL byte the record is consumed and row->raw (and the rest of *row)
+ *         describes it, so a caller that skips bad rows may read on; after any other
+ *         error row->raw is NULL and the reader cannot go on.
  */
 CK_API int ck_csv_next(ck_csv *csv, ck_csv_row *row, ck_error *err);
 

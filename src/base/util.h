@@ -18,6 +18,16 @@
 void *ck__alloc_array(size_t n, size_t size);
 void *ck__realloc_array(void *ptr, size_t n, size_t size);
 
+/* *out = a * b; false (and *out untouched) when the product would not fit in a size_t.
+ * Products of sizes are computed here before an allocator sees them. */
+static inline bool ck__mul_size(size_t *out, size_t a, size_t b)
+{
+    if (b != 0 && a > SIZE_MAX / b)
+        return false;
+    *out = a * b;
+    return true;
+}
+
 /* Grow *ptr (an array of elem-byte items with capacity *cap) to hold at least need items,
  * doubling so that n appends cost O(n). Returns false when memory runs out (*ptr kept). */
 static inline bool ck__grow(void **ptr, size_t *cap, size_t need, size_t elem)

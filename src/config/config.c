@@ -241,6 +241,13 @@ static int load_aliases(ck_config *cfg, const ck__json *obj, const char *path, c
             return bad(err, path, "event_aliases", "too many aliases (at most 64)");
         if (strlen(ck__json_key(it)) >= CK_NAME_MAX || ck__json_key(it)[0] == '\0')
             return bad(err, path, ck__json_key(it), "alias empty or too long");
+        /* the reader looks canonical names up first, so such an alias would do nothing */
+        int canonical = ck_event_type_from_name(ck__json_key(it));
+        if (canonical >= 0 && canonical != type)
+            return ck_error_set(err, CK_EINVAL, path, 0,
+                                "\"event_aliases\": \"%s\" is an event of its own and cannot "
+                                "stand for \"%s\"",
+                                ck__json_key(it), ck__json_string(it));
         snprintf(cfg->aliases[cfg->n_aliases].alias, CK_NAME_MAX, "%s", ck__json_key(it));
         cfg->aliases[cfg->n_aliases].event = type;
         cfg->n_aliases++;

@@ -171,7 +171,9 @@ static int setup(ck__bins *b, const ck_dataset *d)
     b->n_features = ck_dataset_n_features(d);
     b->n_groups = (b->n_features + CK__GROUP - 1) / CK__GROUP;
     /* padding lanes of the last group stay 0: no histogram reads them */
-    b->data = calloc(b->n_groups * CK__GROUP * (b->n_rows ? b->n_rows : 1), 1);
+    size_t lanes;
+    if (ck__mul_size(&lanes, b->n_groups, CK__GROUP))
+        b->data = calloc(lanes, b->n_rows ? b->n_rows : 1);
     b->categorical = calloc(b->n_features + 1, sizeof *b->categorical);
     b->n_edges = calloc(b->n_features + 1, sizeof *b->n_edges);
     b->edges = calloc(b->n_features + 1, sizeof *b->edges);

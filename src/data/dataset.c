@@ -472,6 +472,7 @@ typedef struct infer_column {
     infer_state state;
     bool seen_number; /* a number was read: turning categorical now defers the column */
     ck__intern levels;
+    size_t n_values; /* present cells coded as levels */
 } infer_column;
 
 typedef struct table_reader {
@@ -486,6 +487,12 @@ typedef struct table_reader {
 static int code_level(float *out, const table_reader *rd, infer_column *c, size_t j, const char *s,
                       size_t len, long line, ck_error *err)
 {
+    if (len > CK__MAX_LEVEL_BYTES)
+        return ck_error_set(err, CK_EPARSE, rd->layout.path, line,
+                            "a value of %zu bytes in column \"%s\" (at most %d for a category): "
+                            "\"%.*s...\"",
+                            len, rd->layout.feature_names[j], CK__MAX_LEVEL_BYTES, 20, s);
+    c->n_values++;
     long code = ck__intern_put(&c->levels, s, len);
     if (code < 0)
         return ck_error_set(err, CK_ENOMEM, rd->layout.path, line, "out of memory");
@@ -515,6 +522,12 @@ static int infer_cell(float *out, table_reader *rd, size_t j, const char *s, siz
             *out = NAN;
             return CK_OK;
         }
+        /* as a schema's numeric column refuses it (ck__table_code_cell): `inf` or `1e400`
+         * is a number out of range, not the first word of a categorical column */
+        if (ck__cell_spells_number(s, len))
+            return ck_error_set(err, CK_EPARSE, rd->layout.path, line,
+                                "bad number \"%.*s\" in column \"%s\"", quoted_len(len), s,
+                                rd->layout.feature_names[j]);
         c->state = c->seen_number ? INFER_DEFERRED : INFER_CATEGORICAL;
         rd->n_deferred += c->state == INFER_DEFERRED;
     }
@@ -601,6 +614,23 @@ done:
     return rc < 0 ? rc : CK_OK;
 }
 
+/* An inferred categorical column whose values hardly repeat is an id (or free text): as
+ * a feature it would only memorise rows, and every level would be copied into the model. */
+static int refuse_id_like(const table_reader *rd, ck_error *err)
+{
+    for (size_t j = 0; j < rd->layout.n_features; j++) {
+        const infer_column *c = &rd->cols[j];
+        size_t n_levels = c->levels.count;
+        if (c->state != INFER_NUMERIC && n_levels > CK__ID_LIKE_LEVELS &&
+            n_levels > c->n_values / 2)
+            return ck_error_set(err, CK_EPARSE, rd->layout.path, 0,
+                                "column \"%s\" looks like an id, not a feature: %zu distinct "
+                                "values in %zu rows (name it as the id column or ignore it)",
+                                rd->layout.feature_names[j], n_levels, c->n_values);
+    }
+    return CK_OK;
+}
+
 /* The schema inferred: kinds from the columns' states, levels in order of appearance. */
 static int inferred_schema(ck_schema **out, const table_reader *rd, ck_error *err)
 {
@@ -649,7 +679,14 @@ int ck_dataset_read_table(ck_dataset **out, const char *path, const ck_table_opt
         goto fail;
     ck_csv_free(csv);
     csv = NULL;
+    /* a header alone has nothing to train on or to measure */
+    if (opts->label != NULL && rd.d->n_rows == 0) {
+        rc = ck_error_set(err, CK_EPARSE, path, 0, "no rows after the header");
+        goto fail;
+    }
     if (rd.n_deferred > 0 && (rc = read_deferred(&rd, path, opts->delimiter, err)) < 0)
+        goto fail;
+    if (opts->schema == NULL && (rc = refuse_id_like(&rd, err)) < 0)
         goto fail;
     rc = opts->schema != NULL ? ck_schema_copy(&rd.d->schema, opts->schema, err)
                               : inferred_schema(&rd.d->schema, &rd, err);

@@ -15,6 +15,15 @@
 /* A categorical code must be exact as a float: at most 2^24 levels per column. */
 #define CK__MAX_LEVELS ((size_t)1 << 24)
 
+/* The longest categorical value a table may hold (docs/TABLES.md, "Limits"): names of
+ * plans, cities or products take tens of bytes; a longer cell is a free-text field or a
+ * broken file, and each level is copied into the model, once per stump that splits on it. */
+#define CK__MAX_LEVEL_BYTES 1024
+
+/* An inferred categorical column with more distinct values than this, and more than half
+ * as many as it has values, is an id, not a feature (docs/TABLES.md, "Limits"). */
+#define CK__ID_LIKE_LEVELS 1000
+
 /* What each field of a table's records is, resolved from its header row. */
 typedef struct ck__table_layout {
     const char *path;      /* as given by the caller (borrowed), for messages */

@@ -178,6 +178,11 @@ static int check_sign(int type, const char *cell, size_t len, const char *path, 
                         (int)len, cell, ck_event_type_name(type), instead);
 }
 
+/* The largest amount a row may hold (docs/EVENTS.md, "Limits"): far above any real order or
+ * points balance, and small enough that a customer's sums over any log that fits in
+ * memory (below 2^40 rows) stay below 1e28, nowhere near overflowing a double. */
+#define MAX_AMOUNT 1e15
+
 /* Validate one row and append it; a row error is set with the row's line.
  * *last_customer caches the previous row's customer: logs often hold runs of one. */
 static int add_row(batch *b, const reader *rd, const ck_csv_row *row, long *last_customer,
@@ -211,6 +216,10 @@ static int add_row(batch *b, const reader *rd, const ck_csv_row *row, long *last
     if (len[CK_COL_AMOUNT] > 0 &&
         !ck__cell_parse_number(&amount, cell[CK_COL_AMOUNT], len[CK_COL_AMOUNT]))
         return ck_error_set(err, CK_EPARSE, path, line, "bad amount \"%.*s\"",
+                            (int)len[CK_COL_AMOUNT], cell[CK_COL_AMOUNT]);
+    if (amount > MAX_AMOUNT || amount < -MAX_AMOUNT)
+        return ck_error_set(err, CK_EPARSE, path, line,
+                            "amount \"%.*s\" out of range (at most 1e15 in absolute value)",
                             (int)len[CK_COL_AMOUNT], cell[CK_COL_AMOUNT]);
     if (amount < 0 &&
         (rc = check_sign(type, cell[CK_COL_AMOUNT], len[CK_COL_AMOUNT], path, line, err)) < 0)
@@ -307,13 +316,18 @@ static void parse_chunk(chunk *ch)
     size_t rows = 0;
     ck_csv_row row;
     while (ck__csv_offset(csv) < ch->stop_at) {
-        int rc = ck_csv_next(csv, &row, &ch->err);
-        if (rc <= 0) {
+        ck_error row_err;
+        int rc = ck_csv_next(csv, &row, &row_err);
+        /* a record the reader refused but consumed (a NUL byte) is a bad row like any */
+        bool skippable = rc == CK_EPARSE && row.raw != NULL;
+        if (rc <= 0 && !skippable) {
             ch->rc = rc;
+            if (rc < 0)
+                ch->err = row_err;
             break;
         }
-        ck_error row_err;
-        rc = add_row(&ch->b, ch->rd, &row, &last_customer, &row_err);
+        if (!skippable)
+            rc = add_row(&ch->b, ch->rd, &row, &last_customer, &row_err);
         if (rc == CK_EPARSE && opts->skip_bad_rows)
             rc = keep_reject(ch, &row, &row_err);
         else if (rc < 0)

@@ -48,6 +48,37 @@ bool ck__cell_parse_number(double *out, const char *s, size_t len)
     return true;
 }
 
+static bool equals_word(const char *s, size_t len, const char *word);
+
+bool ck__cell_spells_number(const char *s, size_t len)
+{
+    size_t i = 0;
+    if (len > 0 && (s[0] == '+' || s[0] == '-'))
+        i++;
+    if (equals_word(s + i, len - i, "inf") || equals_word(s + i, len - i, "infinity") ||
+        equals_word(s + i, len - i, "nan"))
+        return true;
+    size_t digits = 0;
+    for (; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+        digits++;
+    if (i < len && s[i] == '.')
+        for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+            digits++;
+    if (digits == 0)
+        return false;
+    if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+        i++;
+        if (i < len && (s[i] == '+' || s[i] == '-'))
+            i++;
+        size_t first = i;
+        while (i < len && s[i] >= '0' && s[i] <= '9')
+            i++;
+        if (i == first)
+            return false;
+    }
+    return i == len;
+}
+
 static bool equals_word(const char *s, size_t len, const char *word)
 {
     if (strlen(word) != len)

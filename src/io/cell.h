@@ -18,5 +18,9 @@ bool ck__cell_is_missing(const char *s, size_t len);
 int ck__cell_parse_flag(const char *s, size_t len);
 /* The whole cell is a finite decimal number (strtod syntax, no hex, no inf/nan). */
 bool ck__cell_parse_number(double *out, const char *s, size_t len);
+/* The cell is spelled as a number, decimal (`1e400`, 64 digits) or a word (`inf`,
+ * `-Infinity`, `nan`, in any case), whether or not ck__cell_parse_number() takes it: a
+ * numeric column holding one that it refuses holds a bad number, not a category. */
+bool ck__cell_spells_number(const char *s, size_t len);
 
 #endif

@@ -7,6 +7,12 @@
  * intact in `buf` for the rejects file. When a record runs past `end` the unread tail is
  * moved to the front, the buffer refilled (grown when one record fills it) and the record
  * parsed again from its beginning; that happens once per buffer, so it costs nothing.
+ *
+ * Limits (docs/TABLES.md, "Limits"): a record longer than CK__CSV_MAX_RECORD is refused
+ * before the buffer grows past it, so one huge cell costs a few times that much memory,
+ * never the file's size; a NUL byte in a field is refused naming its column, since every
+ * consumer reads fields as C strings and would silently cut the field there. That record
+ * is consumed first, so a reader that skips bad rows can go on after it.
  */
 #include "churnkit/csv.h"
 
@@ -96,6 +102,7 @@ int ck__csv_open_at(ck_csv **out, const char *path, char delimiter, int64_t offs
     }
     csv->delimiter = delimiter;
     csv->line = 1;
+    csv->max_record = CK__CSV_MAX_RECORD;
     errno = 0;
     csv->gz = gzopen(path, "rb");
     if (csv->gz == NULL) {
@@ -293,9 +300,21 @@ static int parse_record(ck_csv *csv, size_t *n_fields_out, size_t *raw_end, size
     return PARSED;
 }
 
+/* A NUL byte at `nul` in the record just consumed (row), in field `column` (1-based):
+ * the error names the line it is on, which a quoted line end may put below row->line. */
+static int refuse_nul(const ck_csv *csv, const ck_csv_row *row, const char *nul, size_t column,
+                      ck_error *err)
+{
+    long line = row->line;
+    for (const char *c = row->raw; c < nul; c++)
+        line += *c == '\n';
+    return ck_error_set(err, CK_EPARSE, csv->path, line, "NUL byte in column %zu", column);
+}
+
 int ck_csv_next(ck_csv *csv, ck_csv_row *row, ck_error *err)
 {
     int rc;
+    row->raw = NULL; /* set again only for a record consumed, good or refused */
     for (;;) {
         if (csv->start >= csv->end) {
             if (csv->eof)
@@ -337,12 +356,23 @@ int ck_csv_next(ck_csv *csv, ck_csv_row *row, ck_error *err)
         row->raw_len = raw_end - csv->start;
         csv->line += lines;
         csv->start = rec_end;
+        const char *nul = memchr(row->raw, '\0', row->raw_len);
+        if (nul != NULL) {
+            size_t column = n_fields;
+            for (size_t k = 0; k < n_fields; k++)
+                if (memchr(row->fields[k], '\0', row->lengths[k]) != NULL) {
+                    column = k + 1;
+                    break;
+                }
+            return refuse_nul(csv, row, nul, column, err);
+        }
         return 1;
     }
 }
 
 int ck__csv_next_plain(ck_csv *csv, ck_csv_row *row, ck_error *err)
 {
+    row->raw = NULL;
     for (;;) {
         if (csv->start >= csv->end) {
             if (csv->eof)
@@ -376,6 +406,14 @@ int ck__csv_next_plain(ck_csv *csv, ck_csv_row *row, ck_error *err)
         row->raw = p;
         row->raw_len = n;
         row->line = csv->line++;
+        const char *nul = memchr(p, '\0', n);
+        if (nul != NULL) {
+            /* no quote on the line: each delimiter before the NUL ends a field */
+            size_t column = 1;
+            for (const char *c = p; c < nul; c++)
+                column += *c == csv->delimiter;
+            return refuse_nul(csv, row, nul, column, err);
+        }
         return 1;
     }
 }

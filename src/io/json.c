@@ -16,6 +16,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "base/util.h"
 
@@ -101,12 +102,31 @@ void ck__json_free(ck__json *root)
 
 int ck__json_read_file(char **out, size_t *len_out, const char *path, ck_error *err)
 {
+    return ck__json_read_file_max(out, len_out, path, SIZE_MAX, NULL, err);
+}
+
+static int too_large(const char *path, uintmax_t bytes, size_t max_bytes, const char *what,
+                     ck_error *err)
+{
+    return ck_error_set(err, CK_EINVAL, path, 0, "%ju bytes: %s is at most %zu MiB", bytes, what,
+                        max_bytes >> 20);
+}
+
+int ck__json_read_file_max(char **out, size_t *len_out, const char *path, size_t max_bytes,
+                           const char *what, ck_error *err)
+{
     *out = NULL;
     *len_out = 0;
     FILE *f = fopen(path, "rb");
     if (f == NULL)
         return ck_error_set(err, CK_EIO, path, 0, "%s", strerror(errno));
     int rc = CK_OK;
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && (uintmax_t)st.st_size > max_bytes) {
+        rc = too_large(path, (uintmax_t)st.st_size, max_bytes, what, err);
+        fclose(f);
+        return rc;
+    }
     size_t cap = 1 << 16, len = 0;
     char *text = malloc(cap);
     for (;;) {
@@ -115,6 +135,11 @@ int ck__json_read_file(char **out, size_t *len_out, const char *path, ck_error *
             goto done;
         }
         len += fread(text + len, 1, cap - len - 1, f);
+        if (len > max_bytes) {
+            rc = too_large(path, len, max_bytes, what, err);
+            free(text);
+            goto done;
+        }
         if (len + 1 < cap)
             break;
         char *bigger = ck__realloc_array(text, cap, 2);

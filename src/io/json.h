@@ -68,6 +68,11 @@ void ck__json_free(ck__json *root);
 /* The whole file at `path`, NUL-terminated, its length in *len_out (embedded NULs
  * counted). CK_OK, CK_EIO (named by path) or CK_ENOMEM. */
 int ck__json_read_file(char **out, size_t *len_out, const char *path, ck_error *err);
+/* The same, but a file of more than max_bytes is refused (CK_EINVAL, `556793856 bytes:
+ * <what> is at most 256 MiB`) before it is read: its size is asked first, and a file that
+ * grows (or a pipe) is cut off once it passes the limit. */
+int ck__json_read_file_max(char **out, size_t *len_out, const char *path, size_t max_bytes,
+                           const char *what, ck_error *err);
 
 /* Parse `text` (len bytes). With `whole`, the value must be all of the text (nothing but
  * space after it, no NUL inside); else the first value is taken and anything after it is

@@ -60,13 +60,19 @@ int ck__lr_problem_init(ck__lr_problem *pb, const ck_logreg *m, const ck_dataset
     pb->pos_weight = pos_weight;
     pb->n_threads = n_threads;
     pb->n_blocks = (pb->n + BLOCK_ROWS - 1) / BLOCK_ROWS;
-    size_t by_memory = HESS_BUDGET / (p * p * sizeof(double));
+    /* sizes that overflow leave the arrays NULL, refused below as out of memory */
+    size_t hess_bytes, sums = 0, block_items = 0;
+    bool sized = ck__mul_size(&hess_bytes, p, p) &&
+                 ck__mul_size(&hess_bytes, hess_bytes, sizeof(double)) && hess_bytes > 0;
+    size_t by_memory = sized ? HESS_BUDGET / hess_bytes : 0;
     size_t n_chunks = pb->n_blocks < MAX_CHUNKS ? pb->n_blocks : MAX_CHUNKS;
     n_chunks = n_chunks < by_memory ? n_chunks : by_memory;
     pb->n_chunks = n_chunks > 0 ? n_chunks : 1;
-    pb->chunk_sums = calloc(pb->n_chunks * (1 + p), sizeof *pb->chunk_sums);
+    if (ck__mul_size(&sums, pb->n_chunks, 1 + p))
+        pb->chunk_sums = calloc(sums, sizeof *pb->chunk_sums);
     /* a chunk is worked on by one thread at a time, so its scratch block is its own */
-    pb->blocks = ck__alloc_array(pb->n_chunks * BLOCK_ROWS * p, sizeof *pb->blocks);
+    if (ck__mul_size(&block_items, pb->n_chunks * BLOCK_ROWS, p))
+        pb->blocks = ck__alloc_array(block_items, sizeof *pb->blocks);
     if (pb->chunk_sums == NULL || pb->blocks == NULL) {
         ck__lr_problem_free(pb);
         return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
@@ -203,8 +209,10 @@ static int hess_chunks(size_t c_lo, size_t c_hi, void *arg)
 int ck__lr_hessian(ck__lr_problem *pb, const double *z, size_t stride, double *h, ck_error *err)
 {
     size_t p = pb->p;
+    size_t hess_items;
     if (pb->chunk_hess == NULL) {
-        pb->chunk_hess = ck__alloc_array(pb->n_chunks * p * p, sizeof *pb->chunk_hess);
+        if (ck__mul_size(&hess_items, p, p) && ck__mul_size(&hess_items, hess_items, pb->n_chunks))
+            pb->chunk_hess = ck__alloc_array(hess_items, sizeof *pb->chunk_hess);
         if (pb->chunk_hess == NULL)
             return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
     }

@@ -60,7 +60,8 @@ int ck__lr_newton(double *beta, double *z_out, ck__lr_problem *pb, double tol, i
     size_t n = pb->n, p = pb->p;
     double *g = ck__alloc_array(p, sizeof *g), *g_new = ck__alloc_array(p, sizeof *g_new);
     double *step = ck__alloc_array(p, sizeof *step), *trial = ck__alloc_array(p, sizeof *trial);
-    double *h = ck__alloc_array(p * p, sizeof *h);
+    size_t pp;
+    double *h = ck__mul_size(&pp, p, p) ? ck__alloc_array(pp, sizeof *h) : NULL;
     double *z = ck__alloc_array(n, sizeof *z), *z_new = ck__alloc_array(n, sizeof *z_new);
     int rc = CK_OK;
     if (!g || !g_new || !step || !trial || !h || !z || !z_new) {
