@@ -331,7 +331,7 @@ static void remove_stale_temps(const char *dir, const char *base)
         if (n < 0 || (size_t)n >= sizeof name || lstat(name, &st) != 0 || !S_ISREG(st.st_mode))
             continue;
         if (unlink(name) == 0)
-            cli_note("removed %s, left by process %ld, which is gone", name, pid);
+            cli_note("removed %s, a temporary whose process is gone", name);
     }
     closedir(d);
 }
