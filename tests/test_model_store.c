@@ -225,8 +225,8 @@ static void test_model_store__publish(void)
     touch_in(PDIR, "churn-v7.json");
     touch_in(PDIR, "other-v20.json");
     spit(PDIR "/.tmp", "second\n");
-    CHECK_OK(ck_model_store_publish(path, sizeof path, NULL, PDIR "/", "churn", PDIR "/.tmp",
-                                    &err));
+    CHECK_OK(
+        ck_model_store_publish(path, sizeof path, NULL, PDIR "/", "churn", PDIR "/.tmp", &err));
     CHECK_EQ_STR(path, PDIR "/churn-v8.json");
     CHECK(file_is(PDIR "/churn-v8.json", "second\n"));
     /* a version never replaces a file: the old ones are as they were */
@@ -246,9 +246,9 @@ static void test_model_store__publish(void)
                  CK_EIO);
     CHECK_EQ_STR(err.file, PDIR "/.gone");
     CHECK_EQ_STR(err.msg, strerror(ENOENT));
-    CHECK_EQ_INT(ck_model_store_publish(path, sizeof path, &v, PDIR "/none", "churn",
-                                        PDIR "/.tmp", &err),
-                 CK_EIO);
+    CHECK_EQ_INT(
+        ck_model_store_publish(path, sizeof path, &v, PDIR "/none", "churn", PDIR "/.tmp", &err),
+        CK_EIO);
     CHECK_EQ_STR(err.msg, strerror(ENOENT));
     CHECK(file_is(PDIR "/.tmp", "third\n"));
     /* v1, v3, v7, v8, other-v20, .tmp: nothing else appeared */
@@ -284,8 +284,7 @@ static void test_model_store__publish_concurrent(void)
             while (read(start[0], &c, 1) > 0) /* EOF: go */
                 ;
             ck_error child_err = { 0 };
-            int rc = ck_model_store_publish(path, sizeof path, &v, PDIR, "churn", tmp,
-                                            &child_err);
+            int rc = ck_model_store_publish(path, sizeof path, &v, PDIR, "churn", tmp, &child_err);
             int msg[2] = { i, rc == CK_OK ? (int)v : -1 };
             ssize_t w = write(result[1], msg, sizeof msg);
             _exit(w == (ssize_t)sizeof msg ? 0 : 1);

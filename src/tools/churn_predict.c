@@ -220,13 +220,12 @@ static void parse_options(options *o, int argc, char **argv)
     char model_file[1024];
     ck_error err = { 0 };
     bool resolved = ck_model_resolve_path(model_file, sizeof model_file, o->model, &err) == CK_OK;
-    const cli_file inputs[] = { { "--model", o->model },
-                                { "--model", resolved ? model_file : NULL },
-                                { "--events", o->events },
-                                { "--customers", o->customers },
-                                { "--table", o->table },
-                                { "--ab-results", o->ab_results },
-                                { "--config", o->config } };
+    const cli_file inputs[] = {
+        { "--model", o->model },   { "--model", resolved ? model_file : NULL },
+        { "--events", o->events }, { "--customers", o->customers },
+        { "--table", o->table },   { "--ab-results", o->ab_results },
+        { "--config", o->config }
+    };
     const cli_file output = { "--out", o->out };
     cli_check_outputs(inputs, sizeof inputs / sizeof *inputs, &output, 1);
 }

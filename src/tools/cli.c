@@ -382,9 +382,9 @@ int cli_output_open(cli_output *out, const char *path, ck_error *err)
     out->slot = register_temp(out->tmp_path);
     out->fp = out->slot > 0 ? fdopen(fd, "wb") : NULL;
     if (out->fp == NULL) {
-        int rc = out->slot > 0
-                     ? ck_error_set(err, CK_EIO, path, 0, "%s", strerror(errno))
-                     : ck_error_set(err, CK_EINVAL, path, 0, "more than %d open outputs", MAX_TEMPS);
+        int rc = out->slot > 0 ? ck_error_set(err, CK_EIO, path, 0, "%s", strerror(errno))
+                               : ck_error_set(err, CK_EINVAL, path, 0, "more than %d open outputs",
+                                              MAX_TEMPS);
         close(fd);
         cli_output_abort(out);
         return rc;
