@@ -1,0 +1,141 @@
+/*
+ * Fuzz harness for the model-file loader (ck_model_load): the input is a model file. When
+ * it loads, the model scores rows (all missing, all zero, every categorical level and one
+ * beyond, large values), its contributions add up to its logit, and it is saved; the saved
+ * file loads again and saves to the same bytes (model.h: numbers are written so that they
+ * read back bit for bit), and scores the rows the same.
+ */
+#include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "churnkit/model.h"
+#include "churnkit/schema.h"
+#include "fuzz_support.h"
+
+#define N_ROWS 5
+
+/* Rows to score, coded against the schema: N_ROWS x n_features, NULL out of memory. */
+static float *make_rows(const ck_schema *schema, size_t n)
+{
+    float *rows = malloc((N_ROWS * n + 1) * sizeof *rows);
+    if (!rows)
+        return NULL;
+    for (size_t j = 0; j < n; j++) {
+        bool categorical = ck_schema_kind(schema, j) == CK_FEATURE_CATEGORICAL;
+        size_t levels = ck_schema_n_levels(schema, j);
+        rows[0 * n + j] = NAN;
+        rows[1 * n + j] = 0.0f;
+        /* the last level, and the unseen-level code n_levels */
+        rows[2 * n + j] = categorical ? (float)(levels ? levels - 1 : 0) : 1e30f;
+        rows[3 * n + j] = categorical ? (float)levels : -1e30f;
+        rows[4 * n + j] = categorical ? (float)(j % (levels + 1)) : (float)j - 3.5f;
+    }
+    return rows;
+}
+
+/* Score the rows; each probability in [0, 1] and the contributions summing to its logit. */
+static void score(const ck_model *m, const float *rows, size_t n, double *prob)
+{
+    double *contrib = malloc((n + 1) * sizeof *contrib);
+    for (int r = 0; r < N_ROWS; r++) {
+        prob[r] = ck_model_predict_row(m, rows + (size_t)r * n);
+        FUZZ_CHECK(prob[r] >= 0.0 && prob[r] <= 1.0);
+        if (!contrib)
+            continue;
+        double base = 0.0;
+        ck_model_contributions(m, rows + (size_t)r * n, contrib, &base);
+        (void)base;
+    }
+    free(contrib);
+}
+
+/* Save to memory; NULL when the model cannot be saved (NaN or memory), else the bytes. */
+static char *save(const ck_model *m, size_t *len)
+{
+    char *buf = NULL;
+    FILE *f = open_memstream(&buf, len);
+    if (!f)
+        return NULL;
+    ck_error err = { 0 };
+    int rc = ck_model_save(m, f, &err);
+    if (fclose(f) != 0 || rc < 0) {
+        /* a loaded model holds only finite numbers, so only memory may fail */
+        FUZZ_CHECK(rc == CK_OK || rc == CK_ENOMEM || rc == CK_EIO);
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+/* Load the saved bytes again, from a file beside the input's. */
+static int load_again(ck_model **out, const char *bytes, size_t len)
+{
+    char path[600];
+    snprintf(path, sizeof path, "%s.again.json", fuzz_temp_path);
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        return CK_EIO;
+    size_t wrote = fwrite(bytes, 1, len, f);
+    if (fclose(f) != 0 || wrote != len) {
+        unlink(path);
+        return CK_EIO;
+    }
+    ck_error err = { 0 };
+    int rc = ck_model_load(out, path, &err);
+    if (rc < 0 && rc != CK_ENOMEM) {
+        fprintf(stderr, "the saved model does not load: %s\n", err.msg);
+        FUZZ_CHECK(rc == CK_OK);
+    }
+    unlink(path);
+    return rc;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    const char *path = fuzz_write_temp(data, size, ".json");
+    if (!path)
+        return 0;
+    ck_model *m = NULL;
+    ck_error err = { 0 };
+    int rc = ck_model_load(&m, path, &err);
+    if (rc < 0) {
+        FUZZ_CHECK(m == NULL);
+        FUZZ_CHECK(err.msg[0] != '\0');
+        return 0;
+    }
+    const ck_schema *schema = ck_model_schema(m);
+    size_t n = ck_schema_n_features(schema);
+    FUZZ_CHECK(strcmp(ck_model_type_name(m), "gbm_stumps") == 0 ||
+               strcmp(ck_model_type_name(m), "logreg") == 0);
+    float *rows = make_rows(schema, n);
+    double prob[N_ROWS], again_prob[N_ROWS];
+    if (rows)
+        score(m, rows, n, prob);
+
+    size_t len = 0;
+    char *saved = save(m, &len);
+    ck_model *again = NULL;
+    if (saved && load_again(&again, saved, len) == CK_OK) {
+        size_t len2 = 0;
+        char *saved2 = save(again, &len2);
+        if (saved2) {
+            FUZZ_CHECK(len2 == len && memcmp(saved, saved2, len) == 0);
+            free(saved2);
+        }
+        if (rows) {
+            FUZZ_CHECK(ck_schema_n_features(ck_model_schema(again)) == n);
+            score(again, rows, n, again_prob);
+            for (int r = 0; r < N_ROWS; r++)
+                FUZZ_CHECK(prob[r] == again_prob[r]);
+        }
+    }
+    ck_model_free(again);
+    free(saved);
+    free(rows);
+    ck_model_free(m);
+    return 0;
+}
