@@ -343,6 +343,25 @@ static void test_config__alias_to_unknown_event(void)
                      0, "\"event_aliases\": \"o\" must name a known event");
 }
 
+/* A canonical event name cannot be an alias of another event (issue 13): the reader looks
+ * canonical names up first, so "purchase" -> "refund" would be silently ignored. An alias
+ * of an event to itself changes nothing and is accepted. */
+static void test_config__alias_cannot_redefine_an_event(void)
+{
+    CHECK_LOAD_FAILS("{\"event_aliases\": {\"order\": \"purchase\", \"purchase\": \"refund\"}}",
+                     CK_EINVAL, 0,
+                     "\"event_aliases\": \"purchase\" is an event of its own and cannot stand for "
+                     "\"refund\"");
+    CHECK_LOAD_FAILS("{\"event_aliases\": {\"cancel\": \"visit\"}}", CK_EINVAL, 0,
+                     "\"event_aliases\": \"cancel\" is an event of its own and cannot stand for "
+                     "\"visit\"");
+    ck_config cfg;
+    ck_error err = { 0 };
+    CHECK_OK(ck_config_load(
+        &cfg, put("alias_self.json", "{\"event_aliases\": {\"view\": \"view\"}}"), &err));
+    CHECK_EQ_INT(cfg.n_aliases, 1);
+}
+
 static void test_config__rfm_bounds_errors(void)
 {
     const char *all_but_monetary = "\"recency_bounds\": [1, 2, 3, 4], "
@@ -506,6 +525,7 @@ int main(void)
     RUN(test_config__invalid_json);
     RUN(test_config__unknown_canonical_column);
     RUN(test_config__alias_to_unknown_event);
+    RUN(test_config__alias_cannot_redefine_an_event);
     RUN(test_config__rfm_bounds_errors);
     RUN(test_config__lifecycle_order);
     RUN(test_config__windows_days);

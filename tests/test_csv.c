@@ -697,6 +697,110 @@ static void test_csv__text_after_closing_quote(void)
     ck_csv_free(csv);
 }
 
+/* A NUL byte in a field is refused naming the line it is on and its field (1-based); the
+ * record is consumed and described by *row, so the next call reads the record after it.
+ * After other errors row.raw is NULL: nothing was consumed. */
+static void test_csv__nul_byte_refused_and_skippable(void)
+{
+    static const char text[] = "a,b,c\n"
+                               "1,x\0y,3\n"             /* line 2, field 2 */
+                               "4,5,\"six\nse\0ven\"\n" /* record on lines 3-4, NUL on 4 */
+                               "\0,8,9\n"               /* line 5, field 1 */
+                               "10,11,12\n";
+    const char *path = tmp_file("nul.csv");
+    CHECK(write_bytes(path, text, sizeof text - 1));
+    ck_error err = { 0 };
+    ck_csv *csv = NULL;
+    CHECK_OK(ck_csv_open(&csv, path, ',', &err));
+    if (csv == NULL)
+        return;
+    ck_csv_row row;
+    CHECK_EQ_INT(ck_csv_next(csv, &row, &err), 1);
+    CHECK_EQ_INT(ck_csv_next(csv, &row, &err), CK_EPARSE);
+    CHECK_EQ_STR(err.msg, "NUL byte in column 2");
+    CHECK_EQ_STR(err.file, path);
+    CHECK_EQ_INT(err.line, 2);
+    CHECK(row.raw != NULL && row.raw_len == 7 && memcmp(row.raw, "1,x\0y,3", 7) == 0);
+    CHECK_EQ_INT(row.line, 2);
+    CHECK_EQ_INT(ck_csv_next(csv, &row, &err), CK_EPARSE);
+    CHECK_EQ_STR(err.msg, "NUL byte in column 3");
+    CHECK_EQ_INT(err.line, 4);
+    CHECK_EQ_INT(row.line, 3);
+    CHECK(row.raw != NULL && row.raw_len == 16 && memcmp(row.raw, "4,5,\"six\nse\0ven\"", 16) == 0);
+    CHECK_EQ_INT(ck_csv_next(csv, &row, &err), CK_EPARSE);
+    CHECK_EQ_STR(err.msg, "NUL byte in column 1");
+    CHECK_EQ_INT(err.line, 5);
+    const char *last[] = { "10", "11", "12" };
+    CHECK_EQ_INT(ck_csv_next(csv, &row, &err), 1);
+    CHECK(row_is(&row, 6, 3, last));
+    CHECK_EQ_INT(ck_csv_next(csv, &row, &err), 0);
+    ck_csv_free(csv);
+
+    /* other errors consume nothing: row.raw is NULL */
+    err = (ck_error){ 0 };
+    CHECK_OK(ck_csv_open(&csv, put("nul_then_open.csv", "a\n\"open\n"), ',', &err));
+    if (csv == NULL)
+        return;
+    row.raw = "stale";
+    CHECK_EQ_INT(ck_csv_next(csv, &row, &err), 1);
+    CHECK_EQ_INT(ck_csv_next(csv, &row, &err), CK_EPARSE);
+    CHECK_EQ_STR(err.msg, "unterminated quoted field");
+    CHECK(row.raw == NULL);
+    ck_csv_free(csv);
+}
+
+/* A record longer than 32 MiB is refused with its first line before the reader's buffer
+ * grows past the limit; a record just under it (a 31 MiB quoted field over many lines,
+ * past the last doubling of the buffer) is read whole. */
+static void test_csv__record_limit(void)
+{
+    const size_t limit = (size_t)32 << 20;
+    char *file = malloc(limit + 100);
+    if (file == NULL) {
+        CHECK(!"out of memory");
+        return;
+    }
+    size_t len = (size_t)sprintf(file, "a,b\n1,2\n3,");
+    for (size_t i = 0; i < limit + 1; i++)
+        file[len++] = 'x';
+    len += (size_t)sprintf(file + len, "\n4,5\n");
+    const char *path = tmp_file("over_limit.csv");
+    CHECK(write_bytes(path, file, len));
+    ck_error err = { 0 };
+    ck_csv *csv = NULL;
+    CHECK_OK(ck_csv_open(&csv, path, ',', &err));
+    ck_csv_row row;
+    if (csv != NULL) {
+        CHECK_EQ_INT(ck_csv_next(csv, &row, &err), 1);
+        CHECK_EQ_INT(ck_csv_next(csv, &row, &err), 1);
+        CHECK_EQ_INT(ck_csv_next(csv, &row, &err), CK_EPARSE);
+        CHECK_EQ_STR(err.msg, "a record longer than 33554432 bytes");
+        CHECK_EQ_INT(err.line, 3);
+        ck_csv_free(csv);
+    }
+
+    const size_t under = (size_t)31 << 20;
+    len = (size_t)sprintf(file, "a,b\n3,\"");
+    for (size_t i = 0; i < under; i++)
+        file[len++] = i % 1000 == 999 ? '\n' : 'y';
+    len += (size_t)sprintf(file + len, "\"\n4,5\n");
+    path = tmp_file("under_limit.csv");
+    CHECK(write_bytes(path, file, len));
+    free(file);
+    CHECK_OK(ck_csv_open(&csv, path, ',', &err));
+    if (csv == NULL)
+        return;
+    CHECK_EQ_INT(ck_csv_next(csv, &row, &err), 1);
+    CHECK_EQ_INT(ck_csv_next(csv, &row, &err), 1);
+    CHECK_EQ_INT(row.n_fields, 2);
+    CHECK_EQ_INT(row.lengths[1], under);
+    /* under / 1000 line ends inside the field: the next record starts below them */
+    const char *next[] = { "4", "5" };
+    CHECK_EQ_INT(ck_csv_next(csv, &row, &err), 1);
+    CHECK(row_is(&row, 3 + (long)(under / 1000), 2, next));
+    ck_csv_free(csv);
+}
+
 static void test_csv__missing_file(void)
 {
     ck_error err = { 0 };
@@ -856,6 +960,8 @@ int main(void)
     RUN(test_csv__record_split_at_buffer_end);
     RUN(test_csv__unterminated_quote);
     RUN(test_csv__text_after_closing_quote);
+    RUN(test_csv__nul_byte_refused_and_skippable);
+    RUN(test_csv__record_limit);
     RUN(test_csv__missing_file);
     RUN(test_csv__path_and_progress);
     RUN(test_csv__write_field_quoting);

@@ -369,6 +369,188 @@ static void test_dataset__number_beyond_float_range(void)
     ck_dataset_free(d);
 }
 
+/* A cell spelled as a number: decimal syntax or inf/infinity/nan in any case, signed or
+ * not, whether or not it is in range; words and malformed numbers are not. */
+static void test_dataset__spells_number(void)
+{
+    const char *yes[] = { "1",
+                          "-1.5e3",
+                          ".5",
+                          "5.",
+                          "+7E-2",
+                          "inf",
+                          "-INF",
+                          "Infinity",
+                          "nan",
+                          "+NaN",
+                          "1e400",
+                          "1e-400",
+                          "0.1000000000000000000000000000000000000000000000000000000000000000001" };
+    const char *no[] = { "",    "e5", "1e", "1.2.3", "abc", "infinit", "0x10",
+                         "1e+", "-",  ".",  "nan1",  "1 2", "--1",     "in f" };
+    for (size_t i = 0; i < sizeof yes / sizeof *yes; i++) {
+        bool spelled = ck__cell_spells_number(yes[i], strlen(yes[i]));
+        CHECK(spelled);
+        if (!spelled)
+            fprintf(stderr, "  not taken as a number: \"%s\"\n", yes[i]);
+    }
+    for (size_t i = 0; i < sizeof no / sizeof *no; i++) {
+        bool spelled = ck__cell_spells_number(no[i], strlen(no[i]));
+        CHECK(!spelled);
+        if (spelled)
+            fprintf(stderr, "  taken as a number: \"%s\"\n", no[i]);
+    }
+}
+
+/* Training refuses a number out of range as prediction does (issue 13): the same message
+ * from inference and from a numeric schema, where it used to turn the column categorical.
+ * "NaN" is a missing-value token; a column that is already categorical keeps "inf" as a
+ * level, and a malformed number ("1.2.3") still makes a column categorical. */
+static void test_dataset__out_of_range_numbers_refused(void)
+{
+    static const char *const cells[] = { "inf", "-inf",  "+Infinity", "nan",
+                                         "NAN", "1e400", "-1e400",    "1e-400" };
+    ck_schema *numeric = NULL;
+    ck_error err = { 0 };
+    CHECK_OK(ck_schema_new(&numeric, &err));
+    CHECK_OK(ck_schema_add_feature(numeric, "x", CK_FEATURE_NUMERIC, &err));
+    for (size_t i = 0; i < sizeof cells / sizeof *cells; i++) {
+        char text[128], msg[128];
+        snprintf(text, sizeof text, "x,y\n1,1\n%s,0\n2,1\n", cells[i]);
+        snprintf(msg, sizeof msg, "bad number \"%s\" in column \"x\"", cells[i]);
+        const char *path = tmp_file("dataset_range.csv", text);
+        ck_table_opts o = opts_for("y", NULL, NULL);
+        read_fails(path, &o, CK_EPARSE, 3, msg);
+        o.schema = numeric;
+        read_fails(path, &o, CK_EPARSE, 3, msg);
+        /* first in its column: still a bad number, not the first level */
+        snprintf(text, sizeof text, "x,y\n%s,0\n2,1\n", cells[i]);
+        o.schema = NULL;
+        read_fails(tmp_file("dataset_range_first.csv", text), &o, CK_EPARSE, 2, msg);
+    }
+    ck_schema_free(numeric);
+    ck_table_opts o = opts_for("y", NULL, NULL);
+    ck_dataset *d = read_ok(tmp_file("dataset_range_ok.csv", "x,y\n1,1\nNaN,0\n2,1\n"), &o);
+    if (d != NULL) {
+        const float x[] = { 1, NAN, 2 };
+        check_column(d, "x", x, 3);
+        ck_dataset_free(d);
+    }
+    d = read_ok(tmp_file("dataset_range_cat.csv", "x,y\nabc,1\ninf,0\n1.2.3,1\n"), &o);
+    if (d != NULL) {
+        const char *levels[] = { "abc", "inf", "1.2.3" };
+        check_levels(d, "x", levels, 3);
+        ck_dataset_free(d);
+    }
+    d = read_ok(tmp_file("dataset_range_version.csv", "x,y\n1,1\n1.2.3,0\n"), &o);
+    if (d != NULL) {
+        const char *levels[] = { "1", "1.2.3" };
+        check_levels(d, "x", levels, 2);
+        ck_dataset_free(d);
+    }
+}
+
+/* A categorical value over 1 KiB is refused with its line (issue 13: a 1 MB cell was
+ * copied into the model once per stump), whether the column was categorical from its
+ * first cell or turned so after numbers (the second pass); 1 KiB itself is a level. */
+static void test_dataset__long_categorical_value(void)
+{
+    static char text[4096], value[1100];
+    ck_table_opts o = opts_for("y", NULL, NULL);
+    memset(value, 'a', 1025);
+    value[1025] = '\0';
+    const char *msg = "a value of 1025 bytes in column \"x\" (at most 1024 for a category): "
+                      "\"aaaaaaaaaaaaaaaaaaaa...\"";
+    snprintf(text, sizeof text, "x,y\nshort,1\n%s,0\n", value);
+    read_fails(tmp_file("dataset_long.csv", text), &o, CK_EPARSE, 3, msg);
+    snprintf(text, sizeof text, "x,y\n1,1\n2,1\n%s,0\n", value);
+    read_fails(tmp_file("dataset_long_deferred.csv", text), &o, CK_EPARSE, 4, msg);
+    value[1024] = '\0';
+    snprintf(text, sizeof text, "x,y\nshort,1\n%s,0\n", value);
+    ck_dataset *d = read_ok(tmp_file("dataset_long_ok.csv", text), &o);
+    if (d != NULL) {
+        const char *levels[] = { "short", value };
+        check_levels(d, "x", levels, 2);
+        ck_dataset_free(d);
+    }
+}
+
+/* Write a table "id,email,y" of n rows whose email takes `distinct` values in turn (row i
+ * has value i mod distinct), the first `missing` rows without one; return its path. */
+static const char *id_table(size_t n, size_t distinct, size_t missing)
+{
+    static char path[512];
+    snprintf(path, sizeof path, "%s/dataset_ids.csv", CK_TEST_TMP);
+    FILE *f = fopen(path, "wb");
+    if (f == NULL)
+        return path;
+    fputs("id,email,y\n", f);
+    for (size_t i = 0; i < n; i++) {
+        if (i < missing)
+            fprintf(f, "c%zu,,%zu\n", i, i % 2);
+        else
+            fprintf(f, "c%zu,u%zu@example.com,%zu\n", i, i % distinct, i % 2);
+    }
+    fclose(f);
+    return path;
+}
+
+/* An inferred categorical column with more than 1000 distinct values and more than half
+ * as many as it has values is an id, not a feature: refused naming the file and column.
+ * The counts below are the generator's, worked by hand. */
+static void test_dataset__id_like_column(void)
+{
+    const char *msg1001 = "column \"email\" looks like an id, not a feature: 1001 distinct values "
+                          "in 1001 rows (name it as the id column or ignore it)";
+    ck_table_opts o = opts_for("y", "id", NULL);
+    read_fails(id_table(1001, 1001, 0), &o, CK_EPARSE, 0, msg1001);
+    /* 1001 distinct in 2001 rows: 1001 > 2001 / 2 */
+    read_fails(id_table(2001, 1001, 0), &o, CK_EPARSE, 0,
+               "column \"email\" looks like an id, not a feature: 1001 distinct values in 2001 "
+               "rows (name it as the id column or ignore it)");
+    /* rows without a value do not count: 1001 values, 1001 distinct, in 3001 rows */
+    read_fails(id_table(3001, 3001, 2000), &o, CK_EPARSE, 0, msg1001);
+    /* not id-like: 1000 distinct values; 1001 in 2002 rows (exactly half) */
+    ck_dataset *d = read_ok(id_table(1000, 1000, 0), &o);
+    CHECK(d != NULL && ck_schema_n_levels(ck_dataset_schema(d), 0) == 1000);
+    ck_dataset_free(d);
+    d = read_ok(id_table(2002, 1001, 0), &o);
+    CHECK(d != NULL && ck_schema_n_levels(ck_dataset_schema(d), 0) == 1001);
+    ck_dataset_free(d);
+    /* named as the id, or ignored, or read against a schema, it is no feature to check */
+    ck_table_opts as_id = opts_for("y", "email", NULL);
+    const char *ignore[] = { "id" };
+    as_id.ignore = ignore;
+    as_id.n_ignore = 1;
+    d = read_ok(id_table(1001, 1001, 0), &as_id);
+    CHECK(d != NULL && ck_dataset_n_features(d) == 0);
+    ck_dataset_free(d);
+    ck_schema *schema = NULL;
+    ck_error err = { 0 };
+    CHECK_OK(ck_schema_new(&schema, &err));
+    CHECK_OK(ck_schema_add_feature(schema, "email", CK_FEATURE_CATEGORICAL, &err));
+    o.schema = schema;
+    d = read_ok(id_table(1001, 1001, 0), &o);
+    CHECK(d != NULL && ck_dataset_n_rows(d) == 1001);
+    ck_dataset_free(d);
+    ck_schema_free(schema);
+}
+
+/* A NUL byte in a table cell names its line and column, as in every CSV (issue 13). */
+static void test_dataset__nul_byte_in_a_cell(void)
+{
+    static const char text[] = "x,plan,y\n1,basic,1\n2,ba\0sic,0\n";
+    char path[512];
+    snprintf(path, sizeof path, "%s/dataset_nul.csv", CK_TEST_TMP);
+    FILE *f = fopen(path, "wb");
+    if (f == NULL)
+        return;
+    fwrite(text, 1, sizeof text - 1, f);
+    fclose(f);
+    ck_table_opts o = opts_for("y", NULL, NULL);
+    read_fails(path, &o, CK_EPARSE, 3, "NUL byte in column 2");
+}
+
 /* ---- reading against a schema ---------------------------------------------------------- */
 
 static void test_dataset__schema_alignment(void)
@@ -527,6 +709,11 @@ int main(void)
     RUN(test_dataset__growth_and_deferred_column);
     RUN(test_dataset__numbers_match_strtod);
     RUN(test_dataset__number_beyond_float_range);
+    RUN(test_dataset__spells_number);
+    RUN(test_dataset__out_of_range_numbers_refused);
+    RUN(test_dataset__long_categorical_value);
+    RUN(test_dataset__id_like_column);
+    RUN(test_dataset__nul_byte_in_a_cell);
     RUN(test_dataset__schema_alignment);
     RUN(test_dataset__schema_errors);
     RUN(test_dataset__telco);

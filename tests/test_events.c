@@ -2,7 +2,8 @@
  * Event store tests: reading by column name and through the config's renames and
  * aliases, per-customer time order (ties in file order), every timestamp form (expected
  * seconds from Python's calendar.timegm), gzip, bad rows skipped with their raw text,
- * negative amounts refused on the events whose amount is read.
+ * negative amounts refused on the events whose amount is read, NUL bytes and amounts
+ * beyond 1e15 refused as bad rows.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -179,6 +180,7 @@ static void test_events__gzip_reads_like_plain(void)
 
 typedef struct collected {
     char raw[4][128];
+    size_t raw_len[4]; /* raw may hold a NUL byte */
     char why[4][300];
     int n;
 } collected;
@@ -187,7 +189,10 @@ static void collect(const char *raw, size_t len, const ck_error *why, void *payl
 {
     collected *c = payload;
     if (c->n < 4) {
-        snprintf(c->raw[c->n], sizeof c->raw[0], "%.*s", (int)len, raw);
+        size_t kept = len < sizeof c->raw[0] - 1 ? len : sizeof c->raw[0] - 1;
+        memcpy(c->raw[c->n], raw, kept);
+        c->raw[c->n][kept] = '\0';
+        c->raw_len[c->n] = len;
         ck_error_format(why, c->why[c->n], sizeof c->why[0]);
     }
     c->n++;
@@ -256,8 +261,10 @@ static void test_events__empty_and_header_only(void)
 /* A file large enough to be read in parallel chunks (over 8 MiB). Every `quote_every`-th
  * row holds a quoted category with a line end in it, so some speculative chunk starts
  * fall inside a field; row `bad_row` (0: none) has an unknown event, row `negative_row`
- * (0: none) is a purchase of minus its usual amount. */
-static void write_large_with(const char *path, int quote_every, int bad_row, int negative_row)
+ * (0: none) is a purchase of minus its usual amount, row `nul_row` (0: none) has a NUL
+ * byte in its customer id. */
+static void write_large_with(const char *path, int quote_every, int bad_row, int negative_row,
+                             int nul_row)
 {
     FILE *f = fopen(path, "wb");
     if (f == NULL)
@@ -268,15 +275,19 @@ static void write_large_with(const char *path, int quote_every, int bad_row, int
         const char *event = i == bad_row                 ? "bogus"
                             : i % 3 && i != negative_row ? "view"
                                                          : "purchase";
-        fprintf(f, "cust%05d,%d,%s,%s%d.5,app,%s\n", (i * 7919) % 30011, 1700000000 + i * 13, event,
-                i == negative_row ? "-" : "", i % 1000, category);
+        if (i == nul_row) { /* "cu\0st...": a NUL byte in the customer id */
+            fputs("cu", f);
+            fputc('\0', f);
+        }
+        fprintf(f, "%s%05d,%d,%s,%s%d.5,app,%s\n", i == nul_row ? "st" : "cust", (i * 7919) % 30011,
+                1700000000 + i * 13, event, i == negative_row ? "-" : "", i % 1000, category);
     }
     fclose(f);
 }
 
 static void write_large(const char *path, int quote_every, int bad_row)
 {
-    write_large_with(path, quote_every, bad_row, 0);
+    write_large_with(path, quote_every, bad_row, 0, 0);
 }
 
 static bool same_store(const ck_events *a, const ck_events *b)
@@ -409,7 +420,7 @@ static void test_events__parallel_read_reports_the_first_negative_amount(void)
     const char *path = TMP "large_negative.csv";
     /* one line a row: row i is on line i + 1; the negative purchase (row 120001, amount
      * 1.5) comes before the unknown event (row 200001), in another chunk for 4 threads */
-    write_large_with(path, 0, 200001, 120001);
+    write_large_with(path, 0, 200001, 120001, 0);
     const char *why = "negative amount \"-1.5\" on a purchase: a refund is its own event with a "
                       "positive amount";
     for (int threads = 1; threads <= 4; threads++) {
@@ -439,6 +450,147 @@ static void test_events__parallel_read_reports_the_first_negative_amount(void)
     }
 }
 
+/* A NUL byte in a field is a bad row (issue 13): it names its line and column, and with
+ * skip_bad_rows the row is rejected verbatim and the rows after it are read. Without the
+ * check the id "C00\0 0001" was read as customer "C00". */
+static void test_events__nul_bytes_are_bad_rows(void)
+{
+    static const char text[] = "customer_id,ts,event,amount,category\n"
+                               "a,2024-01-01,purchase,10,\n"
+                               "C00\0 0001,2024-01-02,purchase,3,\n"   /* line 3 */
+                               "b,2024-01-03,view,,\"two\nli\0nes\"\n" /* lines 4-5 */
+                               "b,2024-01-04,purch\0ase,1,\n"          /* line 6 */
+                               "C00,2024-01-05,visit,,\n";
+    const char *path = TMP "nul.csv";
+    FILE *f = fopen(path, "wb");
+    if (f != NULL) {
+        fwrite(text, 1, sizeof text - 1, f);
+        fclose(f);
+    }
+    ck_error err = { 0 };
+    ck_events *ev = NULL;
+    CHECK(ck_events_read_csv(&ev, path, NULL, &err) == CK_EPARSE);
+    CHECK(ev == NULL);
+    CHECK_EQ_INT(err.line, 3);
+    CHECK_EQ_STR(err.msg, "NUL byte in column 1");
+
+    collected c = { 0 };
+    ck_events_read_opts opts = CK_EVENTS_READ_OPTS_INIT;
+    opts.skip_bad_rows = true;
+    opts.on_reject = collect;
+    opts.reject_payload = &c;
+    ev = read_events(path, &opts);
+    if (ev == NULL)
+        return;
+    CHECK_EQ_INT(ck_events_n_rejected(ev), 3);
+    CHECK_EQ_INT(c.n, 3);
+    const char *raw[3] = { "C00\0 0001,2024-01-02,purchase,3,",
+                           "b,2024-01-03,view,,\"two\nli\0nes\"", "b,2024-01-04,purch\0ase,1," };
+    const size_t raw_len[3] = { 32, 31, 25 };
+    const char *why[3] = { "%s:3: NUL byte in column 1", "%s:5: NUL byte in column 5",
+                           "%s:6: NUL byte in column 3" };
+    for (int k = 0; k < 3; k++) {
+        CHECK_EQ_INT(c.raw_len[k], raw_len[k]);
+        CHECK(memcmp(c.raw[k], raw[k], raw_len[k]) == 0);
+        char expect[300];
+        snprintf(expect, sizeof expect, why[k], path);
+        CHECK_EQ_STR(c.why[k], expect);
+    }
+    /* kept: a's purchase and C00's visit; "C00" is its own customer, with one event */
+    CHECK_EQ_INT(ck_events_n_events(ev), 2);
+    CHECK_EQ_INT(ck_events_n_customers(ev), 2);
+    long k = ck_events_find_customer(ev, "C00");
+    CHECK(k >= 0);
+    if (k >= 0) {
+        ck_event_span span = ck_events_customer(ev, (size_t)k);
+        CHECK_EQ_INT(span.n, 1);
+        CHECK_EQ_INT(span.type[0], CK_EV_VISIT);
+    }
+    ck_events_free(ev);
+}
+
+/* In a file read in parallel chunks, a NUL byte is reported on the same line (or skipped
+ * the same way) for any thread count. */
+static void test_events__parallel_read_reports_a_nul_byte(void)
+{
+    const char *path = TMP "large_nul.csv";
+    /* one line a row: row i is on line i + 1 */
+    write_large_with(path, 0, 200001, 0, 120001);
+    for (int threads = 1; threads <= 4; threads++) {
+        ck_error err = { 0 };
+        ck_events *ev = NULL;
+        ck_events_read_opts opts = CK_EVENTS_READ_OPTS_INIT;
+        opts.n_threads = threads;
+        CHECK(ck_events_read_csv(&ev, path, &opts, &err) == CK_EPARSE);
+        CHECK_EQ_INT(err.line, 120002);
+        CHECK_EQ_STR(err.msg, "NUL byte in column 1");
+        collected c = { 0 };
+        opts.skip_bad_rows = true;
+        opts.on_reject = collect;
+        opts.reject_payload = &c;
+        ev = read_events(path, &opts);
+        CHECK_EQ_INT(c.n, 2);
+        char expect[300];
+        snprintf(expect, sizeof expect, "%s:120002: NUL byte in column 1", path);
+        CHECK_EQ_STR(c.why[0], expect);
+        snprintf(expect, sizeof expect, "%s:200002: unknown event \"bogus\"", path);
+        CHECK_EQ_STR(c.why[1], expect);
+        /* (120001 × 7919) mod 30011 = 19615 and 1700000000 + 120001 × 13 = 1701560013 */
+        static const char raw[] = "cu\0st19615,1701560013,view,1.5,app,c";
+        CHECK_EQ_INT(c.raw_len[0], sizeof raw - 1);
+        CHECK(memcmp(c.raw[0], raw, sizeof raw - 1) == 0);
+        if (ev != NULL)
+            CHECK_EQ_INT(ck_events_n_events(ev), 219998);
+        ck_events_free(ev);
+    }
+}
+
+/* Amounts beyond 1e15 either way are bad rows whatever the event (docs/EVENTS.md,
+ * "Limits"), so no customer's sum can overflow: two purchases of 1.7e308 used to add up
+ * to infinity and leave monetary empty. 1e15 itself is kept. */
+static void test_events__amounts_beyond_the_bound(void)
+{
+    write_file(TMP "huge.csv", "customer_id,ts,event,amount\n"
+                               "a,2024-01-01,purchase,1e15\n"
+                               "a,2024-01-02,purchase,1.7e308\n"
+                               "a,2024-01-03,purchase,1000000000000000.5\n"
+                               "a,2024-01-04,refund,-2e15\n"
+                               "a,2024-01-05,visit,1e16\n"
+                               "a,2024-01-06,points_earn,999999999999999\n");
+    const char *path = TMP "huge.csv";
+    ck_error err = { 0 };
+    ck_events *ev = NULL;
+    CHECK(ck_events_read_csv(&ev, path, NULL, &err) == CK_EPARSE);
+    CHECK_EQ_INT(err.line, 3);
+    CHECK_EQ_STR(err.msg, "amount \"1.7e308\" out of range (at most 1e15 in absolute value)");
+
+    collected c = { 0 };
+    ck_events_read_opts opts = CK_EVENTS_READ_OPTS_INIT;
+    opts.skip_bad_rows = true;
+    opts.on_reject = collect;
+    opts.reject_payload = &c;
+    ev = read_events(path, &opts);
+    if (ev == NULL)
+        return;
+    CHECK_EQ_INT(c.n, 4);
+    /* the bound comes before the sign: -2e15 is out of range, not a negative refund */
+    const char *why[4] = { "%s:3: amount \"1.7e308\"", "%s:4: amount \"1000000000000000.5\"",
+                           "%s:5: amount \"-2e15\"", "%s:6: amount \"1e16\"" };
+    for (int k = 0; k < 4; k++) {
+        char expect[300];
+        snprintf(expect, sizeof expect, why[k], path);
+        strcat(expect, " out of range (at most 1e15 in absolute value)");
+        CHECK_EQ_STR(c.why[k], expect);
+    }
+    ck_event_span a = ck_events_customer(ev, 0);
+    CHECK_EQ_INT(a.n, 2);
+    if (a.n == 2) {
+        CHECK_NEAR(a.amount[0], 1e15, 0);
+        CHECK_NEAR(a.amount[1], 999999999999999.0, 0);
+    }
+    ck_events_free(ev);
+}
+
 int main(void)
 {
     RUN(test_events__sorted_per_customer_ties_in_file_order);
@@ -452,5 +604,8 @@ int main(void)
     RUN(test_events__parallel_read_reports_the_same_line);
     RUN(test_events__negative_amounts_are_bad_rows);
     RUN(test_events__parallel_read_reports_the_first_negative_amount);
+    RUN(test_events__nul_bytes_are_bad_rows);
+    RUN(test_events__parallel_read_reports_a_nul_byte);
+    RUN(test_events__amounts_beyond_the_bound);
     return check_summary();
 }

@@ -109,12 +109,13 @@ static void test_table_stream__errors(void)
 
 /* DEFECT_LONG_NOTE is no defect: a 17 MiB quoted note, past what a part read from a
  * guessed start accepts as one record, so it must be read again without the limit. */
-enum { DEFECT_NONE, DEFECT_NUMBER, DEFECT_FIELDS, DEFECT_LONG_NOTE };
+enum { DEFECT_NONE, DEFECT_NUMBER, DEFECT_FIELDS, DEFECT_LONG_NOTE, DEFECT_NUL };
 
 typedef struct gen_opts {
     bool quotes;  /* quoted notes, most over several lines */
     bool with_id; /* an id column */
-    int defect;   /* DEFECT_NUMBER: "abc" for a tenure; DEFECT_FIELDS: a record a field short */
+    int defect;   /* DEFECT_NUMBER: "abc" for a tenure; DEFECT_FIELDS: a record a field short;
+                     DEFECT_NUL: a NUL byte in a plan */
 } gen_opts;
 
 static void *xrealloc(void *p, size_t size)
@@ -235,7 +236,10 @@ static void write_record(text *t, const gen_opts *g, uint64_t *rng, size_t row, 
     else
         text_printf(t, "%.*f,", (int)(r % 5), charges);
     r = gen_rand(rng);
-    text_printf(t, "%s,", plans[r % 6]);
+    if (defect == DEFECT_NUL)
+        text_printf(t, "pl%cus,", 0);
+    else
+        text_printf(t, "%s,", plans[r % 6]);
     if (defect != DEFECT_FIELDS)
         text_printf(t, "%.9g,", (double)gen_rand(rng) / 4294967296.0 * scales[r % 5]);
     text_printf(t, "%s%s", labels[gen_rand(rng) % 8], row % 10 == 3 ? "\r\n" : "\n");
@@ -636,14 +640,17 @@ static void test_table_stream__scan_small_tables(void)
 
 static void test_table_stream__scan_errors(void)
 {
-    /* a bad number, then a record a field short, in the last part of a table with many
-     * multi-line records: the same error, file and line as reading row by row */
-    const char *names[] = { "scan_bad_number.csv", "scan_bad_fields.csv" };
-    const char *msgs[] = { "bad number \"abc\" in column \"tenure\"", "expected 7 fields, got 6" };
-    const int defects[] = { DEFECT_NUMBER, DEFECT_FIELDS };
-    for (size_t d = 0; d < 2; d++) {
+    /* a bad number, a record a field short, a NUL byte (in a table with multi-line
+     * records, and in one whose lines the scan splits itself), in the last part: the same
+     * error, file and line as reading row by row */
+    const char *names[] = { "scan_bad_number.csv", "scan_bad_fields.csv", "scan_nul.csv",
+                            "scan_nul_plain.csv" };
+    const char *msgs[] = { "bad number \"abc\" in column \"tenure\"", "expected 7 fields, got 6",
+                           "NUL byte in column 5", "NUL byte in column 5" };
+    const int defects[] = { DEFECT_NUMBER, DEFECT_FIELDS, DEFECT_NUL, DEFECT_NUL };
+    for (size_t d = 0; d < 4; d++) {
         scan_fixture f;
-        gen_opts g = { true, true, defects[d] };
+        gen_opts g = { d < 3, true, defects[d] };
         fixture_make(&f, names[d], &g, "churn");
         CHECK_EQ_INT(f.ref_rc, CK_EPARSE);
         CHECK_EQ_STR(f.ref_err.msg, msgs[d]);

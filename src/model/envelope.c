@@ -778,9 +778,9 @@ static int read_contribution_means(const ck__json_reader *r, const ck__json *roo
     return CK_OK;
 }
 
-/* The largest model file read (models/FORMAT.md, "Size"): real models take kilobytes to a
- * few megabytes; parsing costs several times the text, so a bound keeps a wrong or hostile
- * file from taking gigabytes before it is refused. */
+/* The largest model file read (models/FORMAT.md, "What a reader checks"): real models take
+ * kilobytes to a few megabytes; parsing costs several times the text, so a bound keeps a
+ * wrong or hostile file from taking gigabytes before it is refused. */
 #define MODEL_MAX_BYTES ((size_t)256 << 20)
 
 int ck_model_load(ck_model **out, const char *path, ck_error *err)
@@ -799,8 +799,7 @@ int ck_model_load(ck_model **out, const char *path, ck_error *err)
         rc = ck_error_set(err, CK_ENOMEM, path, 0, "out of memory");
         goto done;
     }
-    if ((rc = ck__json_read_file_max(&text, &len, path, MODEL_MAX_BYTES, "a model file", err)) <
-        0)
+    if ((rc = ck__json_read_file_max(&text, &len, path, MODEL_MAX_BYTES, "a model file", err)) < 0)
         goto done;
     long line;
     root = ck__json_parse(text, len, true, &line);
