@@ -67,10 +67,12 @@ static void test_abtest_plan__json(void)
     fclose(f);
     /* Python: 0.3 - 0.05 == 0.25, abs(0.25 - 0.3) == 0.04999999999999999, / 0.3 ==
      * 0.16666666666666663, each written in the shortest form that reads back */
-    CHECK_EQ_STR(text, "{\"plan\":\"sample_size\",\"baseline\":0.3,\"target\":0.25,\"mde\":0.04999999999999999,"
-                       "\"mde_relative\":0.16666666666666663,\"alpha\":0.05,"
-                       "\"alpha_per_comparison\":0.05,\"power\":0.8,\"arms\":2,"
-                       "\"alternative\":\"less\",\"n_per_arm\":986,\"n_total\":1972}\n");
+    CHECK_EQ_STR(
+        text,
+        "{\"plan\":\"sample_size\",\"baseline\":0.3,\"target\":0.25,\"mde\":0.04999999999999999,"
+        "\"mde_relative\":0.16666666666666663,\"alpha\":0.05,"
+        "\"alpha_per_comparison\":0.05,\"power\":0.8,\"arms\":2,"
+        "\"alternative\":\"less\",\"n_per_arm\":986,\"n_total\":1972}\n");
     free(text);
 }
 

@@ -413,8 +413,7 @@ static void test_config__windows_days(void)
     CHECK(ck_config_default_windows(&cfg));
     CHECK_EQ_INT(cfg.windows_days[0], 30);
     CHECK_EQ_INT(cfg.windows_days[3], 365);
-    CHECK_OK(ck_config_load(&cfg, put("windows.json", "{\"windows_days\": [1, 3, 7, 14]}"),
-                            &err));
+    CHECK_OK(ck_config_load(&cfg, put("windows.json", "{\"windows_days\": [1, 3, 7, 14]}"), &err));
     CHECK_EQ_INT(cfg.windows_days[0], 1);
     CHECK_EQ_INT(cfg.windows_days[1], 3);
     CHECK_EQ_INT(cfg.windows_days[2], 7);

@@ -167,8 +167,8 @@ static void test_features__configured_windows(void)
     CHECK_NEAR(value(f, "A", "carts_45d"), 1.0, 0);
     CHECK_NEAR(value(f, "A", "interactions_7d"), 1.0, 0);
     /* trends: the last 7 days against the 38 before them scaled to 7 days */
-    CHECK_NEAR(value(f, "A", "visits_trend"), 1.0, 0);  /* 1 against 0 */
-    CHECK_NEAR(value(f, "A", "views_trend"), -1.0, 0);  /* 0 against 1 × 7 / 38 */
+    CHECK_NEAR(value(f, "A", "visits_trend"), 1.0, 0);                   /* 1 against 0 */
+    CHECK_NEAR(value(f, "A", "views_trend"), -1.0, 0);                   /* 0 against 1 × 7 / 38 */
     CHECK_NEAR(value(f, "A", "interactions_trend"), 24.0 / 52.0, 1e-15); /* 1 vs 2 × 7/38 */
     CHECK_NEAR(value(f, "A", "campaigns_100d"), 1.0, 0);
     CHECK_NEAR(value(f, "A", "categories_100d"), 2.0, 0); /* skincare, makeup */

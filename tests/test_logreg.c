@@ -27,7 +27,7 @@
 #include "churnkit/metrics.h"
 #include "learn/logreg/logreg_int.h"
 
-#define TMP CK_TEST_TMP "/logreg_"
+#define TMP   CK_TEST_TMP "/logreg_"
 #define TELCO CK_TEST_DATA "/telco/WA_Fn-UseC_-Telco-Customer-Churn.csv.gz"
 #define BANK  CK_TEST_DATA "/bank_churn/Churn_Modelling.csv.gz"
 
@@ -708,7 +708,7 @@ static void test_logreg__top_terms_are_the_largest(void)
         for (size_t i = 0; i < k; i++) {
             CHECK_NEAR(fabs(top[i].coef), sizes[i], 0);
             const ck_logreg_feature *f = ck_logreg_feature_at(m, top[i].feature);
-            double stored = top[i].level >= 0  ? f->level_coefs[top[i].level]
+            double stored = top[i].level >= 0    ? f->level_coefs[top[i].level]
                             : top[i].level == -2 ? f->missing_coef
                                                  : f->coef;
             CHECK_NEAR(top[i].coef, stored, 0);

@@ -96,9 +96,8 @@ static void test_pipeline__training_sets_out_of_time(void)
         CHECK_EQ_STR(ck_dataset_row_id(valid, i), ids[i]);
         CHECK_NEAR(ck_dataset_labels(valid)[i], labels[i], 0);
     }
-    CHECK(ck_dataset_schema(valid) != NULL &&
-          ck_schema_n_features(ck_dataset_schema(valid)) ==
-              ck_schema_n_features(ck_dataset_schema(train)));
+    CHECK(ck_dataset_schema(valid) != NULL && ck_schema_n_features(ck_dataset_schema(valid)) ==
+                                                  ck_schema_n_features(ck_dataset_schema(train)));
     /* RFM boundaries of the training population are kept for scoring */
     CHECK(spec.config.has_rfm_bounds);
     ck_pipeline_count_rows(&tr, train, valid);
@@ -122,10 +121,9 @@ static void test_pipeline__no_label_past_the_data(void)
     ck_model_training tr = { 0 };
     /* the data ends 2024-06-30: a horizon from 2024-06-01 runs past it */
     int64_t cutoffs[1] = { date("2024-06-01") };
-    ck_pipeline_training_opts o = { .cutoffs = cutoffs,
-                                    .n_cutoffs = 1,
-                                    .events_path = EVENTS,
-                                    .n_threads = 1 };
+    ck_pipeline_training_opts o = {
+        .cutoffs = cutoffs, .n_cutoffs = 1, .events_path = EVENTS, .n_threads = 1
+    };
     ck_dataset *train = NULL, *valid = NULL;
     CHECK_EQ_INT(ck_pipeline_training_sets(&train, &valid, &spec, &tr, ev, &o, &err), CK_EINVAL);
     CHECK(train == NULL && valid == NULL);
@@ -359,10 +357,10 @@ static void test_pipeline__evaluation_rows(void)
     CHECK_EQ_INT(ck_pipeline_latest_cutoff(model), date("2024-03-01"));
     ck_dataset *d = NULL, *again = NULL;
     ck_features *table = NULL, *table2 = NULL;
-    CHECK_OK(ck_pipeline_eval_set(&d, &table, model, "m.json", ev, NULL, date("2024-03-01"),
-                                  EVENTS, 1, &err));
-    CHECK_OK(ck_pipeline_eval_set(&again, &table2, model, "m.json", ev, NULL,
-                                  date("2024-03-01"), EVENTS, 2, &err));
+    CHECK_OK(ck_pipeline_eval_set(&d, &table, model, "m.json", ev, NULL, date("2024-03-01"), EVENTS,
+                                  1, &err));
+    CHECK_OK(ck_pipeline_eval_set(&again, &table2, model, "m.json", ev, NULL, date("2024-03-01"),
+                                  EVENTS, 2, &err));
     if (d != NULL && again != NULL) {
         CHECK_EQ_INT(ck_dataset_n_rows(d), 4);
         CHECK_NEAR(ck_dataset_labels(d)[0], 0.0, 0); /* A buys on the cutoff day */

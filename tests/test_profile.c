@@ -118,10 +118,11 @@ static int invoice_sets(ck_dataset **train, ck_dataset **valid, ck_model_spec *s
 {
     ck_error err = { 0 };
     static const int64_t cutoffs[2] = { 1709251200, 1717200000 }; /* 2024-03-01, 2024-06-01 */
-    ck_pipeline_training_opts o = {
-        .cutoffs = cutoffs, .n_cutoffs = 2, .out_of_time = true, .events_path = "invoices.csv",
-        .n_threads = 2
-    };
+    ck_pipeline_training_opts o = { .cutoffs = cutoffs,
+                                    .n_cutoffs = 2,
+                                    .out_of_time = true,
+                                    .events_path = "invoices.csv",
+                                    .n_threads = 2 };
     spec->source = CK_SOURCE_EVENTS;
     ck_config_init(&spec->config);
     int rc = ck_pipeline_training_sets(train, valid, spec, training, ev, &o, &err);
@@ -138,15 +139,15 @@ static int invoice_sets(ck_dataset **train, ck_dataset **valid, ck_model_spec *s
  * varies. 8 + 4 + 2 + 1 + 6 (points to membership) + 6 channels = 27, as the issue counted.
  */
 static const char *const invoice_constant[27] = {
-    "visits_30d",         "views_30d",          "favorites_30d",
-    "carts_30d",          "visits_90d",         "views_90d",
-    "favorites_90d",      "carts_90d",          "visits_trend",
-    "views_trend",        "favorites_trend",    "carts_trend",
-    "interactions_30d",   "interactions_trend", "carts_without_purchase",
-    "points_balance",     "days_since_redeem",  "campaigns_365d",
-    "coupon_share",       "categories_365d",    "membership_cancelled",
-    "channel_sms_180d",   "channel_wechat_180d", "channel_miniprogram_180d",
-    "channel_app_180d",   "channel_web_180d",   "channel_store_180d",
+    "visits_30d",       "views_30d",           "favorites_30d",
+    "carts_30d",        "visits_90d",          "views_90d",
+    "favorites_90d",    "carts_90d",           "visits_trend",
+    "views_trend",      "favorites_trend",     "carts_trend",
+    "interactions_30d", "interactions_trend",  "carts_without_purchase",
+    "points_balance",   "days_since_redeem",   "campaigns_365d",
+    "coupon_share",     "categories_365d",     "membership_cancelled",
+    "channel_sms_180d", "channel_wechat_180d", "channel_miniprogram_180d",
+    "channel_app_180d", "channel_web_180d",    "channel_store_180d",
 };
 
 static void test_profile__constant_features(void)
@@ -258,8 +259,9 @@ static void test_profile__decisions_only_from_evidence(void)
     ck_predict_writer w;
     CHECK_OK(ck_predict_writer_init(&w, m, &cfg.predict, NULL, 3, false, false, &err));
     CHECK(w.plan.no_interactions && w.plan.no_coupons && w.plan.no_channels);
-    ck_pipeline_score_opts o = { .writer = &w, .model_path = "m.json", .budget = -1,
-                                 .n_threads = 1 };
+    ck_pipeline_score_opts o = {
+        .writer = &w, .model_path = "m.json", .budget = -1, .n_threads = 1
+    };
     FILE *f = fopen(TMP "profile_scores.csv", "w+");
     size_t rows = 0;
     CHECK(f != NULL);

@@ -27,8 +27,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "churnkit/export.h"
 #include "churnkit/error.h"
+#include "churnkit/export.h"
 #include "churnkit/stats.h"
 
 #ifdef __cplusplus
@@ -76,7 +76,7 @@ typedef struct ck_abtest_read_opts {
  * @return CK_OK, CK_EPARSE (bad header or row), CK_EINVAL (unknown column), CK_EIO, CK_ENOMEM
  */
 CK_API int ck_abtest_read_csv(ck_abtest **out, const char *path, const ck_abtest_read_opts *opts,
-                       ck_error *err);
+                              ck_error *err);
 
 /** Free an experiment; accepts NULL. */
 CK_API void ck_abtest_free(ck_abtest *ab);
@@ -96,7 +96,7 @@ CK_API size_t ck_abtest_n_arms(const ck_abtest *ab);
  * @return CK_OK, CK_EINVAL (no assigned_at column, assignment after the data), CK_ENOMEM
  */
 CK_API int ck_abtest_outcomes_from_events(ck_abtest *ab, const ck_events *ev, int window_days,
-                                   ck_error *err);
+                                          ck_error *err);
 
 /**
  * Fill the segment columns lifecycle_stage and rfm_segment that the file did not have,
@@ -106,7 +106,7 @@ CK_API int ck_abtest_outcomes_from_events(ck_abtest *ab, const ck_events *ev, in
  * @return CK_OK, CK_EINVAL (no assigned_at column), CK_ENOMEM
  */
 CK_API int ck_abtest_segments_from_events(ck_abtest *ab, const ck_events *ev, const ck_config *cfg,
-                                   int n_threads, ck_error *err);
+                                          int n_threads, ck_error *err);
 
 /** What to compute. */
 typedef struct ck_abtest_opts {
@@ -237,12 +237,12 @@ typedef struct ck_abtest_plan_opts {
 
 /** A planned test: the sample size for an effect, or the effect a sample size detects. */
 typedef struct ck_abtest_plan {
-    bool solved_for_mde;            /**< n was given, the effect found */
-    double baseline, target;        /**< the control rate and the rate to detect */
+    bool solved_for_mde;     /**< n was given, the effect found */
+    double baseline, target; /**< the control rate and the rate to detect */
     double alpha, alpha_per_comparison, power;
     long arms;
     ck_alternative alternative;
-    double n_per_arm, n_total;      /**< whole customers */
+    double n_per_arm, n_total; /**< whole customers */
 } ck_abtest_plan;
 
 /**

@@ -14,8 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "churnkit/export.h"
 #include "churnkit/error.h"
+#include "churnkit/export.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -36,7 +36,7 @@ typedef struct ck_customers ck_customers;
  *         signup_date; the message names the line), CK_EIO, CK_ENOMEM
  */
 CK_API int ck_customers_read_csv(ck_customers **out, const char *path, const ck_config *cfg,
-                          ck_error *err);
+                                 ck_error *err);
 
 /** Free a table; accepts NULL. */
 CK_API void ck_customers_free(ck_customers *cu);

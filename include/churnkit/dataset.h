@@ -26,8 +26,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "churnkit/export.h"
 #include "churnkit/error.h"
+#include "churnkit/export.h"
 #include "churnkit/schema.h"
 
 #ifdef __cplusplus
@@ -75,7 +75,7 @@ typedef struct ck_table_opts {
  *         in the message); CK_EIO; CK_ENOMEM
  */
 CK_API int ck_dataset_read_table(ck_dataset **out, const char *path, const ck_table_opts *opts,
-                          ck_error *err);
+                                 ck_error *err);
 
 /**
  * A dataset from feature tables (one per cutoff), stacked in order; row ids are the
@@ -92,8 +92,9 @@ CK_API int ck_dataset_read_table(ck_dataset **out, const char *path, const ck_ta
  *         end of the data`, a feature missing from a table or of another kind there, a
  *         value beyond the float range, no table at all; CK_ENOMEM
  */
-CK_API int ck_dataset_from_features(ck_dataset **out, const ck_features *const *tables, size_t n_tables,
-                             bool need_labels, const ck_schema *schema, ck_error *err);
+CK_API int ck_dataset_from_features(ck_dataset **out, const ck_features *const *tables,
+                                    size_t n_tables, bool need_labels, const ck_schema *schema,
+                                    ck_error *err);
 
 /** Free a dataset; accepts NULL. */
 CK_API void ck_dataset_free(ck_dataset *d);
@@ -122,7 +123,7 @@ CK_API const char *ck_dataset_id_name(const ck_dataset *d);
  * @return CK_OK or CK_ENOMEM
  */
 CK_API int ck_dataset_split(const ck_dataset *d, const uint8_t *mask, ck_dataset **a_out,
-                     ck_dataset **b_out, ck_error *err);
+                            ck_dataset **b_out, ck_error *err);
 
 /**
  * ck_dataset_split() that frees @p *d column by column as it copies, so memory peaks near
@@ -130,7 +131,7 @@ CK_API int ck_dataset_split(const ck_dataset *d, const uint8_t *mask, ck_dataset
  * (CK_ENOMEM) it is untouched.
  */
 CK_API int ck_dataset_split_consume(ck_dataset **d, const uint8_t *mask, ck_dataset **a_out,
-                             ck_dataset **b_out, ck_error *err);
+                                    ck_dataset **b_out, ck_error *err);
 
 /**
  * A table read row by row in constant memory, for scoring: each row's features coded
@@ -149,7 +150,7 @@ typedef struct ck_table_stream ck_table_stream;
  *         id or ignored column absent), CK_EIO, CK_ENOMEM
  */
 CK_API int ck_table_stream_open(ck_table_stream **out, const char *path, const ck_table_opts *opts,
-                         const ck_schema *schema, ck_error *err);
+                                const ck_schema *schema, ck_error *err);
 
 /**
  * The next row.
@@ -161,7 +162,7 @@ CK_API int ck_table_stream_open(ck_table_stream **out, const char *path, const c
  *         message names file and line), CK_EIO, CK_ENOMEM
  */
 CK_API int ck_table_stream_next(ck_table_stream *s, float *row, const char **id, float *label,
-                         ck_error *err);
+                                ck_error *err);
 
 /** The id column's name, as in the header (or "row"). Borrowed. */
 CK_API const char *ck_table_stream_id_name(const ck_table_stream *s);
@@ -214,7 +215,7 @@ typedef struct ck_table_scan_fns {
  *         callback returned
  */
 CK_API int ck_table_stream_scan(ck_table_stream *s, int n_threads, const ck_table_scan_fns *fns,
-                         ck_error *err);
+                                ck_error *err);
 
 /** Close a stream; accepts NULL. */
 CK_API void ck_table_stream_free(ck_table_stream *s);

@@ -11,9 +11,9 @@
 
 #include <stddef.h>
 
-#include "churnkit/export.h"
 #include "churnkit/config.h"
 #include "churnkit/error.h"
+#include "churnkit/export.h"
 #include "churnkit/model.h"
 #include "churnkit/schema.h"
 #include "churnkit/stats.h"
@@ -49,7 +49,8 @@ CK_API int ck_strategy_from_name(const char *name);
 CK_API double ck_enrich_percentile(const double *q, double probability);
 
 /** The band of a probability (or of its percentile, 0–100, when the rules say so). */
-CK_API ck_risk_band ck_enrich_band(const ck_predict_rules *rules, double probability, double percentile);
+CK_API ck_risk_band ck_enrich_band(const ck_predict_rules *rules, double probability,
+                                   double percentile);
 
 /** What the strategy rules read; NaN where the model's data lacks the value. */
 typedef struct ck_customer_facts {
@@ -80,7 +81,7 @@ typedef struct ck_enrich_plan {
 /** Find the columns the rules read in @p schema, with the default windows; every signal
  *  counts as present. */
 CK_API void ck_enrich_plan_init(ck_enrich_plan *plan, const ck_schema *schema,
-                         const ck_predict_rules *rules);
+                                const ck_predict_rules *rules);
 
 /**
  * The plan for @p model: the columns the rules read in its schema under its windows, and
@@ -88,7 +89,7 @@ CK_API void ck_enrich_plan_init(ck_enrich_plan *plan, const ck_schema *schema,
  * (older files, table models) has every signal, as with ck_enrich_plan_init().
  */
 CK_API void ck_enrich_plan_for_model(ck_enrich_plan *plan, const ck_model *model,
-                              const ck_predict_rules *rules);
+                                     const ck_predict_rules *rules);
 
 /**
  * The facts of one customer's row (coded against @p schema). A signal the plan marks as
@@ -98,8 +99,8 @@ CK_API void ck_enrich_plan_for_model(ck_enrich_plan *plan, const ck_model *model
  * @param[out] rfm_segment the segment's name (borrowed from the schema), or NULL
  */
 CK_API void ck_enrich_facts(const ck_enrich_plan *plan, const ck_schema *schema, const float *row,
-                     const ck_predict_rules *rules, ck_customer_facts *facts, double *engagement,
-                     char rfm_score[4], const char **rfm_segment);
+                            const ck_predict_rules *rules, ck_customer_facts *facts,
+                            double *engagement, char rfm_score[4], const char **rfm_segment);
 
 /**
  * The recall strategy by the rules, first match wins: low band → none; monetary score or
@@ -111,7 +112,7 @@ CK_API void ck_enrich_facts(const ck_enrich_plan *plan, const ck_schema *schema,
  * @param[out] rule  names the rule that decided ("high_value", "price_sensitive", ...)
  */
 CK_API ck_strategy ck_enrich_strategy(const ck_predict_rules *rules, const ck_customer_facts *facts,
-                               const char **rule);
+                                      const char **rule);
 
 /**
  * The recall channel: the allowed channel (rules->recall_channels) with the most
@@ -136,7 +137,7 @@ typedef enum ck_channel_source {
  * @return CK_CHANNEL_ENGAGEMENT or CK_CHANNEL_DEFAULT
  */
 CK_API ck_channel_source ck_enrich_channel_choice(const ck_predict_rules *rules,
-                                           const double *engagement, size_t *index);
+                                                  const double *engagement, size_t *index);
 
 /** A churn-ab read-out (its --json file), for choosing strategies by measured lift. */
 typedef struct ck_ab_results ck_ab_results;
@@ -163,7 +164,8 @@ CK_API const char *ck_ab_results_path(const ck_ab_results *ab);
  * @return true when a measured lift decided the strategy
  */
 CK_API bool ck_ab_results_choose(const ck_ab_results *ab, const ck_schema *schema, const float *row,
-                          ck_strategy *strategy, const char **channel, char *why, size_t size);
+                                 ck_strategy *strategy, const char **channel, char *why,
+                                 size_t size);
 
 /** The rules' reason templates resolved against a schema once, for ck_enrich_reasons(). */
 typedef struct ck_reasons ck_reasons;
@@ -176,7 +178,7 @@ typedef struct ck_reasons ck_reasons;
  * @return CK_OK or CK_ENOMEM
  */
 CK_API int ck_reasons_new(ck_reasons **out, const ck_predict_rules *rules, const ck_schema *schema,
-                   ck_error *err);
+                          ck_error *err);
 CK_API void ck_reasons_free(ck_reasons *r);
 
 /**
@@ -192,7 +194,7 @@ CK_API void ck_reasons_free(ck_reasons *r);
  * @return the number of reasons written
  */
 CK_API size_t ck_enrich_reasons(const ck_reasons *reasons, const float *row, const double *contrib,
-                         size_t k, char (*out)[256]);
+                                size_t k, char (*out)[256]);
 
 #ifdef __cplusplus
 }

@@ -45,7 +45,8 @@ typedef struct ck_error {
  * @param fmt   printf-style message: one line, lowercase, no trailing period
  * @return @p code
  */
-CK_API int ck_error_set(ck_error *err, ck_status code, const char *file, long line, const char *fmt, ...)
+CK_API int ck_error_set(ck_error *err, ck_status code, const char *file, long line, const char *fmt,
+                        ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 5, 6)))
 #endif

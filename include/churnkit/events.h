@@ -14,9 +14,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "churnkit/export.h"
 #include "churnkit/error.h"
 #include "churnkit/event_types.h"
+#include "churnkit/export.h"
 #include "churnkit/progress.h"
 
 #ifdef __cplusplus
@@ -66,7 +66,7 @@ typedef struct ck_events_read_opts {
  * @return CK_OK, CK_EPARSE (bad header or row), CK_EIO, CK_ENOMEM
  */
 CK_API int ck_events_read_csv(ck_events **out, const char *path, const ck_events_read_opts *opts,
-                       ck_error *err);
+                              ck_error *err);
 
 /** Free a store; accepts NULL. */
 CK_API void ck_events_free(ck_events *ev);

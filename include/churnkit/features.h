@@ -14,8 +14,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "churnkit/export.h"
 #include "churnkit/error.h"
+#include "churnkit/export.h"
 #include "churnkit/progress.h"
 
 #ifdef __cplusplus
@@ -61,7 +61,7 @@ typedef struct ck_features_opts {
  * @return CK_OK, CK_EINVAL (bad options), CK_ENOMEM
  */
 CK_API int ck_features_build(ck_features **out, const ck_events *ev, int64_t cutoff,
-                      const ck_features_opts *opts, ck_error *err);
+                             const ck_features_opts *opts, ck_error *err);
 
 /** Free a table; accepts NULL. */
 CK_API void ck_features_free(ck_features *f);
@@ -105,7 +105,7 @@ CK_API void ck_features_rfm_bounds(const ck_features *f, double out[3][4]);
  * @return CK_OK, CK_EINVAL (tables with different columns), CK_EIO (write error)
  */
 CK_API int ck_features_write_csv(const ck_features *const *tables, size_t n_tables, FILE *out,
-                          char delimiter, ck_error *err);
+                                 char delimiter, ck_error *err);
 
 #ifdef __cplusplus
 }

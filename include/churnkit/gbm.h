@@ -19,9 +19,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "churnkit/export.h"
 #include "churnkit/dataset.h"
 #include "churnkit/error.h"
+#include "churnkit/export.h"
 #include "churnkit/progress.h"
 
 #ifdef __cplusplus
@@ -65,8 +65,8 @@ typedef struct ck_gbm ck_gbm;
  * @return CK_OK, CK_EINVAL (bad parameters, no labels, one class only), CK_ENOMEM
  */
 CK_API int ck_gbm_train(ck_gbm **out, const ck_dataset *train, const ck_dataset *valid,
-                 const ck_gbm_params *params, ck_gbm_report *report, ck_progress_fn progress,
-                 void *payload, ck_error *err);
+                        const ck_gbm_params *params, ck_gbm_report *report, ck_progress_fn progress,
+                        void *payload, ck_error *err);
 
 CK_API void ck_gbm_free(ck_gbm *model);
 
@@ -80,7 +80,8 @@ CK_API double ck_gbm_logit_row(const ck_gbm *model, const float *row);
  * Each feature's exact contribution to the row's logit; their sum plus @p base_out is the
  * logit. @param[out] contrib n_features values
  */
-CK_API void ck_gbm_contributions(const ck_gbm *model, const float *row, double *contrib, double *base_out);
+CK_API void ck_gbm_contributions(const ck_gbm *model, const float *row, double *contrib,
+                                 double *base_out);
 
 /**
  * Churn probabilities of every row of a dataset whose schema matches the model's.
@@ -88,7 +89,7 @@ CK_API void ck_gbm_contributions(const ck_gbm *model, const float *row, double *
  * @return CK_OK, CK_EINVAL (schema mismatch)
  */
 CK_API int ck_gbm_predict(const ck_gbm *model, const ck_dataset *d, double *prob, int n_threads,
-                   ck_error *err);
+                          ck_error *err);
 
 /** Per-feature total gain of the stumps, n_features values (borrowed). */
 CK_API const double *ck_gbm_importance(const ck_gbm *model);

@@ -39,7 +39,8 @@ typedef struct ck_stage_facts {
  * prospect; first purchase in [T − new_days, T) → new; last purchase in
  * [T − active_days, T) → active; in [T − dormant_days, T) → dormant; else churned.
  */
-CK_API ck_stage ck_lifecycle_stage(const ck_stage_facts *facts, int64_t cutoff, const ck_config *cfg);
+CK_API ck_stage ck_lifecycle_stage(const ck_stage_facts *facts, int64_t cutoff,
+                                   const ck_config *cfg);
 
 /** The stage's name ("dormant"). */
 CK_API const char *ck_stage_name(ck_stage stage);

@@ -37,9 +37,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "churnkit/export.h"
 #include "churnkit/dataset.h"
 #include "churnkit/error.h"
+#include "churnkit/export.h"
 #include "churnkit/progress.h"
 
 #ifdef __cplusplus
@@ -131,8 +131,8 @@ typedef struct ck_logreg ck_logreg;
  *         than folds, row weights with the liblinear solver), CK_ENOMEM
  */
 CK_API int ck_logreg_train(ck_logreg **out, const ck_dataset *train, const ck_dataset *valid,
-                    const ck_logreg_params *params, ck_logreg_report *report,
-                    ck_progress_fn progress, void *payload, ck_error *err);
+                           const ck_logreg_params *params, ck_logreg_report *report,
+                           ck_progress_fn progress, void *payload, ck_error *err);
 
 /** Free a model; accepts NULL. */
 CK_API void ck_logreg_free(ck_logreg *model);
@@ -148,7 +148,7 @@ CK_API const ck_logreg_feature *ck_logreg_feature_at(const ck_logreg *model, siz
  *  one, or a feature's missing indicator. */
 typedef struct ck_logreg_term {
     size_t feature;
-    long level; /**< the level's index; −1: the numeric value; −2: the missing indicator */
+    long level;  /**< the level's index; −1: the numeric value; −2: the missing indicator */
     double coef; /**< standardised scale */
 } ck_logreg_term;
 
@@ -159,8 +159,8 @@ typedef struct ck_logreg_term {
  * @param[out] n_out  how many were written
  * @return CK_OK, CK_ENOMEM
  */
-CK_API int ck_logreg_top_terms(const ck_logreg *model, size_t k, ck_logreg_term *out,
-                               size_t *n_out, ck_error *err);
+CK_API int ck_logreg_top_terms(const ck_logreg *model, size_t k, ck_logreg_term *out, size_t *n_out,
+                               ck_error *err);
 
 /** The intercept: the bias column's coefficient (standardised scale), or with
  *  @p original the intercept of the original scale, intercept − Σ coef · center / scale. */
@@ -175,15 +175,15 @@ CK_API double ck_logreg_logit_row(const ck_logreg *model, const float *row);
  * @param[out] contrib  n_features values
  */
 CK_API void ck_logreg_contributions(const ck_logreg *model, const float *row, double *contrib,
-                             double *base_out);
+                                    double *base_out);
 
 /**
  * Churn probabilities of every row of a dataset whose schema matches the model's.
  * @param[out] prob  n_rows values
  * @return CK_OK, CK_EINVAL (schema mismatch)
  */
-CK_API int ck_logreg_predict(const ck_logreg *model, const ck_dataset *d, double *prob, int n_threads,
-                      ck_error *err);
+CK_API int ck_logreg_predict(const ck_logreg *model, const ck_dataset *d, double *prob,
+                             int n_threads, ck_error *err);
 
 /** "newton", "lbfgs", "liblinear". */
 CK_API const char *ck_logreg_solver_name(ck_logreg_solver solver);

@@ -22,8 +22,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "churnkit/export.h"
 #include "churnkit/error.h"
+#include "churnkit/export.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -37,17 +37,19 @@ extern "C" {
  * @param[out] out the AUC; NaN when one class is absent
  * @return CK_OK or CK_ENOMEM
  */
-CK_API int ck_metrics_auc(double *out, const double *score, const float *label, const float *weights,
-                   size_t n, ck_error *err);
+CK_API int ck_metrics_auc(double *out, const double *score, const float *label,
+                          const float *weights, size_t n, ck_error *err);
 
 /** Mean log loss of probabilities (clipped to [1e-15, 1 − 1e-15]), weighted when given. */
-CK_API double ck_metrics_logloss(const double *prob, const float *label, const float *weights, size_t n);
+CK_API double ck_metrics_logloss(const double *prob, const float *label, const float *weights,
+                                 size_t n);
 
 /**
  * Brier score: the mean squared difference between probability and label (Brier 1950),
  * weighted when given; 0 is perfect, 0.25 is a constant 1/2. NaN without rows.
  */
-CK_API double ck_metrics_brier(const double *prob, const float *label, const float *weights, size_t n);
+CK_API double ck_metrics_brier(const double *prob, const float *label, const float *weights,
+                               size_t n);
 
 /**
  * Average precision, the area under the precision–recall curve as a step function:
@@ -59,7 +61,7 @@ CK_API double ck_metrics_brier(const double *prob, const float *label, const flo
  * @return CK_OK or CK_ENOMEM
  */
 CK_API int ck_metrics_average_precision(double *out, const double *score, const float *label,
-                                 const float *weights, size_t n, ck_error *err);
+                                        const float *weights, size_t n, ck_error *err);
 
 /**
  * The two-sample Kolmogorov–Smirnov statistic between the scores of positives and of
@@ -69,7 +71,7 @@ CK_API int ck_metrics_average_precision(double *out, const double *score, const 
  * @return CK_OK or CK_ENOMEM
  */
 CK_API int ck_metrics_ks(double *out, const double *score, const float *label, const float *weights,
-                  size_t n, ck_error *err);
+                         size_t n, ck_error *err);
 
 /** One bin of a reliability table. */
 typedef struct ck_calibration_bin {
@@ -89,8 +91,8 @@ typedef struct ck_calibration_bin {
  *         the message names the row, counted from 1)
  */
 CK_API int ck_metrics_calibration(ck_calibration_bin *bins, size_t n_bins, double *ece_out,
-                           const double *prob, const float *label, const float *weights, size_t n,
-                           ck_error *err);
+                                  const double *prob, const float *label, const float *weights,
+                                  size_t n, ck_error *err);
 
 /** One group of a gains table (rows ranked by descending score, cut in equal parts). */
 typedef struct ck_gains_row {
@@ -112,8 +114,8 @@ typedef struct ck_gains_row {
  * @param[out] groups n_groups rows; lifts and rates are NaN without rows or positives
  * @return CK_OK, CK_EINVAL (n_groups 0), CK_ENOMEM
  */
-CK_API int ck_metrics_gains(ck_gains_row *groups, size_t n_groups, const double *score, const float *label,
-                     const float *weights, size_t n, ck_error *err);
+CK_API int ck_metrics_gains(ck_gains_row *groups, size_t n_groups, const double *score,
+                            const float *label, const float *weights, size_t n, ck_error *err);
 
 /** The top of the ranking: what flagging a fraction of the riskiest rows catches. */
 typedef struct ck_top_fraction {
@@ -132,8 +134,8 @@ typedef struct ck_top_fraction {
  * @return CK_OK, CK_EINVAL (a fraction outside (0, 1]), CK_ENOMEM
  */
 CK_API int ck_metrics_top(ck_top_fraction *out, const double *fractions, size_t n_fractions,
-                   const double *score, const float *label, const float *weights, size_t n,
-                   ck_error *err);
+                          const double *score, const float *label, const float *weights, size_t n,
+                          ck_error *err);
 
 /**
  * The score threshold that flags the top @p fraction of rows: the highest score t such
@@ -143,7 +145,7 @@ CK_API int ck_metrics_top(ck_top_fraction *out, const double *fractions, size_t 
  * @return CK_OK, CK_EINVAL (fraction outside (0, 1]), CK_ENOMEM
  */
 CK_API int ck_metrics_top_threshold(double *out, double fraction, const double *score,
-                             const float *weights, size_t n, ck_error *err);
+                                    const float *weights, size_t n, ck_error *err);
 
 /** A confusion matrix at a threshold, and what follows from it. */
 typedef struct ck_confusion {
@@ -159,7 +161,7 @@ typedef struct ck_confusion {
 
 /** The confusion matrix of flagging `score >= threshold` (a NaN score is never flagged). */
 CK_API void ck_metrics_confusion(ck_confusion *out, double threshold, const double *score,
-                          const float *label, const float *weights, size_t n);
+                                 const float *label, const float *weights, size_t n);
 
 /** One point of the ranking curve: flagging every row scoring at least @p threshold. */
 typedef struct ck_curve_point {
@@ -176,7 +178,7 @@ typedef struct ck_curve_point {
  * @return CK_OK or CK_ENOMEM
  */
 CK_API int ck_metrics_curve(ck_curve_point *points, size_t *n_points, const double *score,
-                     const float *label, const float *weights, size_t n, ck_error *err);
+                            const float *label, const float *weights, size_t n, ck_error *err);
 
 /** DeLong's test of two correlated AUCs measured on the same rows. */
 typedef struct ck_delong {
@@ -202,7 +204,7 @@ typedef struct ck_delong {
  * @return CK_OK, CK_EINVAL (fewer than 2 positives or 2 negatives, bad level), CK_ENOMEM
  */
 CK_API int ck_metrics_delong(ck_delong *out, const double *score_a, const double *score_b,
-                      const float *label, size_t n, double level, ck_error *err);
+                             const float *label, size_t n, double level, ck_error *err);
 
 /** How to bootstrap. */
 typedef struct ck_bootstrap_opts {
@@ -238,9 +240,9 @@ typedef struct ck_bootstrap_ci {
  * @param[out] diff_ci  the interval of the AUC difference (may be NULL; NaN with one score)
  * @return CK_OK, CK_EINVAL (bad options), CK_ENOMEM
  */
-CK_API int ck_metrics_bootstrap(ck_bootstrap_ci *out, double diff_ci[2], const double *const *scores,
-                         size_t n_scores, const float *label, size_t n,
-                         const ck_bootstrap_opts *opts, ck_error *err);
+CK_API int ck_metrics_bootstrap(ck_bootstrap_ci *out, double diff_ci[2],
+                                const double *const *scores, size_t n_scores, const float *label,
+                                size_t n, const ck_bootstrap_opts *opts, ck_error *err);
 
 #ifdef __cplusplus
 }

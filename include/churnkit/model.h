@@ -20,15 +20,15 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "churnkit/export.h"
 #include "churnkit/config.h"
 #include "churnkit/dataset.h"
-#include "churnkit/stats.h"
 #include "churnkit/error.h"
 #include "churnkit/events.h"
+#include "churnkit/export.h"
 #include "churnkit/gbm.h"
 #include "churnkit/logreg.h"
 #include "churnkit/progress.h"
+#include "churnkit/stats.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -119,7 +119,8 @@ typedef struct ck_model ck_model;
  * @return CK_OK, CK_ENOMEM
  */
 CK_API int ck_model_new_gbm(ck_model **out, ck_gbm *gbm, const ck_gbm_params *params,
-                     const ck_model_spec *spec, const ck_model_training *training, ck_error *err);
+                            const ck_model_spec *spec, const ck_model_training *training,
+                            ck_error *err);
 
 /**
  * Wrap a trained logistic regression.
@@ -130,8 +131,8 @@ CK_API int ck_model_new_gbm(ck_model **out, ck_gbm *gbm, const ck_gbm_params *pa
  * @return CK_OK, CK_ENOMEM
  */
 CK_API int ck_model_new_logreg(ck_model **out, ck_logreg *logreg, const ck_logreg_params *params,
-                        const ck_logreg_report *report, const ck_model_spec *spec,
-                        const ck_model_training *training, ck_error *err);
+                               const ck_logreg_report *report, const ck_model_spec *spec,
+                               const ck_model_training *training, ck_error *err);
 
 /**
  * Train a model of any type and wrap it, with the training record, in a model: the one
@@ -154,9 +155,9 @@ CK_API int ck_model_new_logreg(ck_model **out, ck_logreg *logreg, const ck_logre
  *         learner), CK_ENOMEM
  */
 CK_API int ck_model_train(ck_model **out, ck_model_type type, const void *params,
-                   const ck_dataset *train, const ck_dataset *valid, const ck_model_spec *spec,
-                   const ck_model_training *training, ck_progress_fn progress, void *payload,
-                   ck_error *err);
+                          const ck_dataset *train, const ck_dataset *valid,
+                          const ck_model_spec *spec, const ck_model_training *training,
+                          ck_progress_fn progress, void *payload, ck_error *err);
 
 /**
  * Train with validation, then refit on every row with what validation chose: the model
@@ -196,7 +197,7 @@ CK_API void ck_model_free(ck_model *model);
  * @return CK_OK, CK_EINVAL (schema mismatch), CK_ENOMEM
  */
 CK_API int ck_model_learn_population(ck_model *model, const ck_dataset *train, int n_threads,
-                              ck_error *err);
+                                     ck_error *err);
 
 /**
  * Each feature's mean contribution to the logit over the training rows (borrowed,
@@ -270,14 +271,14 @@ CK_API double ck_model_predict_row(const ck_model *model, const float *row);
  * logit. @param[out] contrib n_features values
  */
 CK_API void ck_model_contributions(const ck_model *model, const float *row, double *contrib,
-                            double *base_out);
+                                   double *base_out);
 
 /**
  * Probabilities for every row of @p d (whose schema must match the model's).
  * @return CK_OK, CK_EINVAL (schema mismatch)
  */
 CK_API int ck_model_predict(const ck_model *model, const ck_dataset *d, double *prob, int n_threads,
-                     ck_error *err);
+                            ck_error *err);
 
 /**
  * The path for a new version in @p dir: `dir/<name>-v<N>.json`, N one above the highest
@@ -286,7 +287,8 @@ CK_API int ck_model_predict(const ck_model *model, const ck_dataset *d, double *
  * it, so a caller that must not overwrite publishes with ck_model_store_publish().
  * @return CK_OK, CK_EIO, CK_EINVAL (name empty or holding '/' or '@', @p size too small)
  */
-CK_API int ck_model_next_path(char *out, size_t size, const char *dir, const char *name, ck_error *err);
+CK_API int ck_model_next_path(char *out, size_t size, const char *dir, const char *name,
+                              ck_error *err);
 
 /**
  * Make @p dir ready to take versions of @p name: check the name and create the directory

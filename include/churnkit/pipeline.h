@@ -16,11 +16,11 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "churnkit/export.h"
 #include "churnkit/customers.h"
 #include "churnkit/dataset.h"
 #include "churnkit/error.h"
 #include "churnkit/events.h"
+#include "churnkit/export.h"
 #include "churnkit/features.h"
 #include "churnkit/model.h"
 #include "churnkit/predict.h"
@@ -53,8 +53,8 @@ typedef struct ck_pipeline_read_opts {
  *         ck_customers_read_csv()
  */
 CK_API int ck_pipeline_read_events(ck_events **ev_out, ck_customers **customers_out,
-                            const ck_model *model, const ck_pipeline_read_opts *opts,
-                            ck_error *err);
+                                   const ck_model *model, const ck_pipeline_read_opts *opts,
+                                   ck_error *err);
 
 /** Whether two models read an event file the same way (delimiter, columns, aliases), so
  *  one reading serves both. */
@@ -65,8 +65,9 @@ CK_API bool ck_pipeline_same_reading(const ck_model *a, const ck_model *b);
  * @param[out] tables  n_cutoffs tables; on failure none is left (all freed)
  * @return CK_OK, CK_EINVAL, CK_ENOMEM
  */
-CK_API int ck_pipeline_feature_tables(ck_features **tables, const ck_events *ev, const int64_t *cutoffs,
-                               size_t n_cutoffs, const ck_features_opts *opts, ck_error *err);
+CK_API int ck_pipeline_feature_tables(ck_features **tables, const ck_events *ev,
+                                      const int64_t *cutoffs, size_t n_cutoffs,
+                                      const ck_features_opts *opts, ck_error *err);
 
 /** How the training rows of an events-mode model are made. */
 typedef struct ck_pipeline_training_opts {
@@ -90,9 +91,10 @@ typedef struct ck_pipeline_training_opts {
  * @return CK_OK, CK_EINVAL (a cutoff whose horizon runs past the data: no label),
  *         CK_ENOMEM
  */
-CK_API int ck_pipeline_training_sets(ck_dataset **train_out, ck_dataset **valid_out, ck_model_spec *spec,
-                              ck_model_training *training, const ck_events *ev,
-                              const ck_pipeline_training_opts *opts, ck_error *err);
+CK_API int ck_pipeline_training_sets(ck_dataset **train_out, ck_dataset **valid_out,
+                                     ck_model_spec *spec, ck_model_training *training,
+                                     const ck_events *ev, const ck_pipeline_training_opts *opts,
+                                     ck_error *err);
 
 /**
  * ck_pipeline_training_sets(), and also every row a model is refit on once validation has
@@ -113,9 +115,8 @@ CK_API int ck_pipeline_refit_sets(ck_dataset **train_out, ck_dataset **valid_out
  * @param[out] out  free with ck_dataset_free()
  * @return the codes of ck_dataset_read_table(), CK_ENOMEM
  */
-CK_API int ck_pipeline_training_table(ck_dataset **out, const char *path,
-                                      const ck_table_opts *opts, ck_model_training *training,
-                                      ck_error *err);
+CK_API int ck_pipeline_training_table(ck_dataset **out, const char *path, const ck_table_opts *opts,
+                                      ck_model_training *training, ck_error *err);
 
 /**
  * Hold out a random @p fraction of @p *train's rows for validation, each row drawn
@@ -123,7 +124,7 @@ CK_API int ck_pipeline_training_table(ck_dataset **out, const char *path,
  * @return CK_OK, CK_ENOMEM
  */
 CK_API int ck_pipeline_split_random(ck_dataset **train, ck_dataset **valid_out, double fraction,
-                             uint64_t seed, ck_error *err);
+                                    uint64_t seed, ck_error *err);
 
 /**
  * ck_pipeline_split_random() that keeps @p all (the rows a refit uses): the same rows on
@@ -138,14 +139,14 @@ CK_API int ck_pipeline_split_random_copy(ck_dataset **train_out, ck_dataset **va
 /** Count the rows and churned rows of @p train and @p valid (either may be NULL) into
  *  @p training. */
 CK_API void ck_pipeline_count_rows(ck_model_training *training, const ck_dataset *train,
-                            const ck_dataset *valid);
+                                   const ck_dataset *valid);
 
 /**
  * Add an input file with the SHA-256 of its bytes to the training record.
  * @return CK_OK, CK_EIO, CK_EINVAL (more than CK_MODEL_MAX_INPUTS)
  */
 CK_API int ck_pipeline_add_input(ck_model_training *training, const char *role, const char *path,
-                          ck_error *err);
+                                 ck_error *err);
 
 /**
  * Events mode evaluation: @p model's features and labels as of @p cutoff, coded against
@@ -155,9 +156,9 @@ CK_API int ck_pipeline_add_input(ck_model_training *training, const char *role, 
  * @return CK_OK, CK_EINVAL (a table model, or no labels as of @p cutoff), CK_ENOMEM
  */
 CK_API int ck_pipeline_eval_set(ck_dataset **out, ck_features **table_out, const ck_model *model,
-                         const char *model_path, const ck_events *ev,
-                         const ck_customers *customers, int64_t cutoff, const char *events_path,
-                         int n_threads, ck_error *err);
+                                const char *model_path, const ck_events *ev,
+                                const ck_customers *customers, int64_t cutoff,
+                                const char *events_path, int n_threads, ck_error *err);
 
 /**
  * Table mode evaluation: @p path read against @p model's schema, with labels. The label
@@ -165,7 +166,7 @@ CK_API int ck_pipeline_eval_set(ck_dataset **out, ck_features **table_out, const
  * @return as ck_dataset_read_table()
  */
 CK_API int ck_pipeline_eval_table(ck_dataset **out, const ck_model *model, const char *path,
-                           const char *label, const char *id, ck_error *err);
+                                  const char *label, const char *id, ck_error *err);
 
 /** The latest cutoff @p model was trained or validated on (0 for a table model), so an
  *  evaluation can tell whether it is out of time. */
@@ -184,7 +185,7 @@ CK_API bool ck_pipeline_same_rows(const ck_dataset *a, const ck_dataset *b);
  * @return CK_OK, CK_EINVAL (no recency_days, or rows out of step), CK_ENOMEM
  */
 CK_API int ck_pipeline_recency_baseline(double **out, const ck_features *table, const ck_dataset *d,
-                                 ck_error *err);
+                                        ck_error *err);
 
 /**
  * Events mode: each evaluation row's lifecycle stage, from @p table's lifecycle_stage
@@ -227,7 +228,7 @@ typedef struct ck_pipeline_score_opts {
     /* events mode */
     const ck_customers *customers; /**< attributes, or NULL */
     int64_t as_of;                 /**< 0: ck_pipeline_default_as_of() */
-    bool all_customers; /**< also customers outside the model's population, unscored */
+    bool all_customers;            /**< also customers outside the model's population, unscored */
     /* table mode */
     const char *id_column; /**< NULL: the model's */
 } ck_pipeline_score_opts;
@@ -244,8 +245,9 @@ typedef struct ck_pipeline_score_opts {
  * @param[out] rows_out  rows written
  * @return CK_OK, CK_EINVAL (a table model), CK_EIO (a failed write), CK_ENOMEM
  */
-CK_API int ck_pipeline_score_events(const ck_events *ev, const ck_pipeline_score_opts *opts, FILE *out,
-                             const char *out_path, size_t *rows_out, ck_error *err);
+CK_API int ck_pipeline_score_events(const ck_events *ev, const ck_pipeline_score_opts *opts,
+                                    FILE *out, const char *out_path, size_t *rows_out,
+                                    ck_error *err);
 
 /**
  * Table mode: stream the table at @p path in parts on every thread and write a row per
@@ -254,7 +256,7 @@ CK_API int ck_pipeline_score_events(const ck_events *ev, const ck_pipeline_score
  * @return CK_OK, CK_EPARSE, CK_EIO, CK_EINVAL (no revenue_365d for a budget), CK_ENOMEM
  */
 CK_API int ck_pipeline_score_table(const char *path, const ck_pipeline_score_opts *opts, FILE *out,
-                            const char *out_path, size_t *rows_out, ck_error *err);
+                                   const char *out_path, size_t *rows_out, ck_error *err);
 
 #ifdef __cplusplus
 }

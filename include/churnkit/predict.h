@@ -14,10 +14,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "churnkit/export.h"
 #include "churnkit/config.h"
 #include "churnkit/enrich.h"
 #include "churnkit/error.h"
+#include "churnkit/export.h"
 #include "churnkit/model.h"
 
 #ifdef __cplusplus
@@ -35,9 +35,9 @@ typedef struct ck_predict_writer {
     ck_enrich_plan plan;
     ck_reasons *reasons;
     char *ab_decided_by; /**< "ab:<file>" with a read-out, for channel_decided_by (owned) */
-    int n_reasons; /**< reason_1 .. reason_K, at most CK_MAX_REASONS */
-    bool jsonl;    /**< JSON Lines instead of CSV */
-    bool budget;   /**< a `contact` column (--budget) */
+    int n_reasons;       /**< reason_1 .. reason_K, at most CK_MAX_REASONS */
+    bool jsonl;          /**< JSON Lines instead of CSV */
+    bool budget;         /**< a `contact` column (--budget) */
 } ck_predict_writer;
 
 /**
@@ -45,8 +45,8 @@ typedef struct ck_predict_writer {
  * ck_predict_writer_free(). @return CK_OK or CK_ENOMEM
  */
 CK_API int ck_predict_writer_init(ck_predict_writer *w, const ck_model *model,
-                           const ck_predict_rules *rules, const ck_ab_results *ab, int n_reasons,
-                           bool jsonl, bool budget, ck_error *err);
+                                  const ck_predict_rules *rules, const ck_ab_results *ab,
+                                  int n_reasons, bool jsonl, bool budget, ck_error *err);
 /** Release what the writer owns; accepts a zeroed writer. */
 CK_API void ck_predict_writer_free(ck_predict_writer *w);
 
@@ -64,8 +64,8 @@ CK_API void ck_predict_buffer_free(ck_predict_buffer *b);
  * Append the header line (CSV only; nothing for JSON Lines), naming the id column
  * @p id_name. @return CK_OK or CK_ENOMEM
  */
-CK_API int ck_predict_write_header(const ck_predict_writer *w, const char *id_name, ck_predict_buffer *b,
-                            ck_error *err);
+CK_API int ck_predict_write_header(const ck_predict_writer *w, const char *id_name,
+                                   ck_predict_buffer *b, ck_error *err);
 
 /**
  * Append one customer's row.
@@ -74,8 +74,8 @@ CK_API int ck_predict_write_header(const ck_predict_writer *w, const char *id_na
  * @param contact  the `contact` flag under --budget
  * @return CK_OK or CK_ENOMEM
  */
-CK_API int ck_predict_write_row(const ck_predict_writer *w, const char *id, const float *row, bool scored,
-                         bool contact, ck_predict_buffer *b, ck_error *err);
+CK_API int ck_predict_write_row(const ck_predict_writer *w, const char *id, const float *row,
+                                bool scored, bool contact, ck_predict_buffer *b, ck_error *err);
 
 #ifdef __cplusplus
 }

@@ -13,8 +13,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "churnkit/export.h"
 #include "churnkit/error.h"
+#include "churnkit/export.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -38,13 +38,15 @@ CK_API void ck_schema_free(ck_schema *schema);
  * Append a feature.
  * @return its index (≥ 0), or CK_EINVAL (duplicate name), CK_ENOMEM
  */
-CK_API int ck_schema_add_feature(ck_schema *schema, const char *name, ck_feature_kind kind, ck_error *err);
+CK_API int ck_schema_add_feature(ck_schema *schema, const char *name, ck_feature_kind kind,
+                                 ck_error *err);
 
 /**
  * Append a level to categorical feature @p j (levels keep their order of addition).
  * @return the level's code (≥ 0), its existing code when already present, or CK_ENOMEM
  */
-CK_API int ck_schema_add_level(ck_schema *schema, size_t j, const char *level, size_t len, ck_error *err);
+CK_API int ck_schema_add_level(ck_schema *schema, size_t j, const char *level, size_t len,
+                               ck_error *err);
 
 CK_API size_t ck_schema_n_features(const ck_schema *schema);
 /** Feature @p j's name (borrowed). */
@@ -56,7 +58,8 @@ CK_API size_t ck_schema_n_levels(const ck_schema *schema, size_t j);
 /** Level @p code of feature @p j (borrowed), or NULL when out of range. */
 CK_API const char *ck_schema_level(const ck_schema *schema, size_t j, size_t code);
 /** The code of @p level for feature @p j: its index, or n_levels when unknown. */
-CK_API size_t ck_schema_level_code(const ck_schema *schema, size_t j, const char *level, size_t len);
+CK_API size_t ck_schema_level_code(const ck_schema *schema, size_t j, const char *level,
+                                   size_t len);
 
 #ifdef __cplusplus
 }

@@ -16,8 +16,8 @@
 
 #include <stdio.h>
 
-#include "churnkit/export.h"
 #include "churnkit/error.h"
+#include "churnkit/export.h"
 #include "churnkit/model.h"
 
 #ifdef __cplusplus

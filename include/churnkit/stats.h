@@ -15,8 +15,8 @@
 
 #include <stddef.h>
 
-#include "churnkit/export.h"
 #include "churnkit/error.h"
+#include "churnkit/export.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -76,8 +76,8 @@ CK_API void ck_stats_wilson(size_t k, size_t n, double confidence, double *lo, d
  * Newcombe's hybrid score interval (his method 10) for p1 − p2, from the Wilson intervals
  * of both proportions, at two-sided level @p confidence. NaN when n1 or n2 is 0.
  */
-CK_API void ck_stats_newcombe(size_t k1, size_t n1, size_t k2, size_t n2, double confidence, double *lo,
-                       double *hi);
+CK_API void ck_stats_newcombe(size_t k1, size_t n1, size_t k2, size_t n2, double confidence,
+                              double *lo, double *hi);
 
 /**
  * The delta-method interval for the relative difference p1 / p2 − 1 at two-sided level
@@ -85,7 +85,7 @@ CK_API void ck_stats_newcombe(size_t k1, size_t n1, size_t k2, size_t n2, double
  * @return the relative difference; it and the bounds are NaN when p2 = 0
  */
 CK_API double ck_stats_relative_lift(size_t k1, size_t n1, size_t k2, size_t n2, double confidence,
-                              double *lo, double *hi);
+                                     double *lo, double *hi);
 
 /**
  * The pooled two-proportion z test of p1 − p2 (proportions_ztest in statsmodels).
@@ -93,7 +93,7 @@ CK_API double ck_stats_relative_lift(size_t k1, size_t n1, size_t k2, size_t n2,
  * @return the p-value; 1 when the pooled proportion is 0 or 1 (no difference is possible)
  */
 CK_API double ck_stats_ztest_2prop(size_t k1, size_t n1, size_t k2, size_t n2, ck_alternative alt,
-                            double *z_out);
+                                   double *z_out);
 
 /**
  * Fisher's exact test of the 2×2 table [[a, b], [c, d]] (rows: treatment, control;
@@ -103,8 +103,8 @@ CK_API double ck_stats_ztest_2prop(size_t k1, size_t n1, size_t k2, size_t n2, c
  * @param[out] out  the p-value; unchanged on failure
  * @return CK_OK, or CK_ENOMEM (the support holds min(a+b, a+c)+1 tables)
  */
-CK_API int ck_stats_fisher_exact(double *out, size_t a, size_t b, size_t c, size_t d, ck_alternative alt,
-                          ck_error *err);
+CK_API int ck_stats_fisher_exact(double *out, size_t a, size_t b, size_t c, size_t d,
+                                 ck_alternative alt, ck_error *err);
 
 /** Whether the 2×2 table has an expected count below 5 (then Fisher's test is used). */
 CK_API int ck_stats_needs_exact(size_t a, size_t b, size_t c, size_t d);
@@ -125,8 +125,8 @@ typedef struct ck_welch {
  * Welch's test from summary statistics (sample means and variances with n − 1).
  * Fields are NaN when n1 or n2 is below 2 or both variances are 0.
  */
-CK_API ck_welch ck_stats_welch(double mean1, double var1, size_t n1, double mean2, double var2, size_t n2,
-                        double confidence, ck_alternative alt);
+CK_API ck_welch ck_stats_welch(double mean1, double var1, size_t n1, double mean2, double var2,
+                               size_t n2, double confidence, ck_alternative alt);
 
 /* ---- several tests ---- */
 
@@ -144,7 +144,7 @@ typedef enum ck_correction {
  * @return CK_OK or CK_ENOMEM
  */
 CK_API int ck_stats_adjust(double *adjusted, const double *p, size_t n, ck_correction method,
-                    ck_error *err);
+                           ck_error *err);
 
 /**
  * Pearson's chi-square goodness of fit of @p k observed counts against expected shares
@@ -152,7 +152,8 @@ CK_API int ck_stats_adjust(double *adjusted, const double *p, size_t n, ck_corre
  * @param[out] chi2_out  the statistic, or NULL
  * @return the p-value; NaN when k < 2, the total is 0 or a weight is not positive
  */
-CK_API double ck_stats_chi2_gof(const size_t *observed, const double *weights, size_t k, double *chi2_out);
+CK_API double ck_stats_chi2_gof(const size_t *observed, const double *weights, size_t k,
+                                double *chi2_out);
 
 /* ---- score distributions ---- */
 

@@ -62,8 +62,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "churnkit/export.h"
 #include "churnkit/error.h"
+#include "churnkit/export.h"
 #include "churnkit/progress.h"
 
 #ifdef __cplusplus
@@ -134,9 +134,9 @@ CK_API int ck_synth_check_params(const ck_synth_params *params, ck_error *err);
  * @return CK_OK; CK_EINVAL for bad parameters; CK_ENOMEM; CK_EIO when a write fails (the
  *         message names the output and carries strerror(errno))
  */
-CK_API int ck_synth_write(const ck_synth_params *params, FILE *events, FILE *customers, FILE *assignments,
-                   FILE *truth, ck_synth_stats *stats_out, ck_progress_fn progress, void *payload,
-                   ck_error *err);
+CK_API int ck_synth_write(const ck_synth_params *params, FILE *events, FILE *customers,
+                          FILE *assignments, FILE *truth, ck_synth_stats *stats_out,
+                          ck_progress_fn progress, void *payload, ck_error *err);
 
 #ifdef __cplusplus
 }

@@ -29,13 +29,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "io/cell.h"
+#include "base/intern.h"
+#include "base/util.h"
 #include "churnkit/csv.h"
 #include "churnkit/features.h"
 #include "churnkit/timestamp.h"
 #include "data/dataset_int.h"
-#include "base/intern.h"
-#include "base/util.h"
+#include "io/cell.h"
 
 struct ck_dataset {
     size_t n_rows, n_features;

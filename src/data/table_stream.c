@@ -20,10 +20,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "churnkit/csv.h"
-#include "io/csv_scan.h"
-#include "data/dataset_int.h"
 #include "base/util.h"
+#include "churnkit/csv.h"
+#include "data/dataset_int.h"
+#include "io/csv_scan.h"
 
 struct ck_table_stream {
     char *path;

@@ -9,12 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "io/cell.h"
+#include "base/intern.h"
+#include "base/util.h"
 #include "churnkit/config.h"
 #include "churnkit/csv.h"
 #include "churnkit/timestamp.h"
-#include "base/intern.h"
-#include "base/util.h"
+#include "io/cell.h"
 
 #define MISSING UINT32_MAX
 

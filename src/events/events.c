@@ -12,14 +12,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "io/cell.h"
-#include "churnkit/config.h"
-#include "churnkit/csv.h"
-#include "churnkit/timestamp.h"
-#include "io/csv_scan.h"
 #include "base/intern.h"
 #include "base/parallel.h"
 #include "base/util.h"
+#include "churnkit/config.h"
+#include "churnkit/csv.h"
+#include "churnkit/timestamp.h"
+#include "io/cell.h"
+#include "io/csv_scan.h"
 
 /* Columns under construction, in file order. */
 typedef struct batch {

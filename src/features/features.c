@@ -20,6 +20,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/intern.h"
+#include "base/numfmt.h"
+#include "base/parallel.h"
+#include "base/util.h"
 #include "churnkit/config.h"
 #include "churnkit/csv.h"
 #include "churnkit/customers.h"
@@ -27,10 +31,6 @@
 #include "churnkit/lifecycle.h"
 #include "churnkit/rfm.h"
 #include "churnkit/timestamp.h"
-#include "base/intern.h"
-#include "base/numfmt.h"
-#include "base/parallel.h"
-#include "base/util.h"
 
 /* The numeric features every table has, in column order. */
 enum {

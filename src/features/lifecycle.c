@@ -4,8 +4,8 @@
  */
 #include "churnkit/lifecycle.h"
 
-#include "churnkit/config.h"
 #include "base/util.h"
+#include "churnkit/config.h"
 
 static const char *const stage_names[CK_STAGE_COUNT] = { "prospect", "new", "active", "dormant",
                                                          "churned" };

@@ -7,8 +7,8 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "churnkit/config.h"
 #include "base/util.h"
+#include "churnkit/config.h"
 
 double ck_quantile_sorted(const double *sorted, size_t n, double q)
 {

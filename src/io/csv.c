@@ -23,8 +23,8 @@
 #include <sys/stat.h>
 #include <zlib.h>
 
-#include "io/csv_scan.h"
 #include "base/util.h"
+#include "io/csv_scan.h"
 
 #define CSV_CHUNK (1u << 20)
 

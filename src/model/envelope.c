@@ -546,8 +546,10 @@ static int read_profile(const ck__json_reader *r, const ck__json *o, const char 
         else if (strcmp(name, "category") == 0)
             pr->has_category = true;
         else
-            return ck__json_fail(r, CK_EINVAL, "%s: expected \"amount\", \"channel\" or "
-                                 "\"category\"", path);
+            return ck__json_fail(r, CK_EINVAL,
+                                 "%s: expected \"amount\", \"channel\" or "
+                                 "\"category\"",
+                                 path);
     }
     static const char *const keys[2][2] = { { "first_event", "first_event_unix" },
                                             { "last_event", "last_event_unix" } };
@@ -664,8 +666,8 @@ static int read_training(const ck__json_reader *r, const ck__json *root, ck_mode
                            &t->n_constant_features, t->constant_features[0],
                            sizeof t->constant_features[0])) < 0)
         return rc;
-    return read_strings(r, o, at, "warnings", CK_MODEL_MAX_WARNINGS, &t->n_warnings,
-                        t->warnings[0], sizeof t->warnings[0]);
+    return read_strings(r, o, at, "warnings", CK_MODEL_MAX_WARNINGS, &t->n_warnings, t->warnings[0],
+                        sizeof t->warnings[0]);
 }
 
 /* 101 ascending finite numbers at `path` (an optional member: absent is fine). */

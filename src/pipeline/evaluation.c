@@ -17,9 +17,8 @@
 #include "io/cell.h"
 
 int ck_pipeline_eval_set(ck_dataset **out, ck_features **table_out, const ck_model *model,
-                         const char *model_path, const ck_events *ev,
-                         const ck_customers *customers, int64_t cutoff, const char *events_path,
-                         int n_threads, ck_error *err)
+                         const char *model_path, const ck_events *ev, const ck_customers *customers,
+                         int64_t cutoff, const char *events_path, int n_threads, ck_error *err)
 {
     *out = NULL;
     *table_out = NULL;
@@ -27,7 +26,9 @@ int ck_pipeline_eval_set(ck_dataset **out, ck_features **table_out, const ck_mod
     if (spec->source != CK_SOURCE_EVENTS)
         return ck_error_set(err, CK_EINVAL, model_path, 0,
                             "this model was trained on a table: evaluate it with --table");
-    ck_features_opts fopts = { .config = &spec->config, .customers = customers, .n_threads = n_threads };
+    ck_features_opts fopts = { .config = &spec->config,
+                               .customers = customers,
+                               .n_threads = n_threads };
     int rc = ck_features_build(table_out, ev, cutoff, &fopts, err);
     if (rc == CK_OK && !ck_features_has_label(*table_out)) {
         char date[16];
@@ -80,8 +81,7 @@ bool ck_pipeline_same_rows(const ck_dataset *a, const ck_dataset *b)
     if ((ya == NULL) != (yb == NULL))
         return false;
     for (size_t i = 0; i < n; i++)
-        if ((ya && ya[i] != yb[i]) ||
-            strcmp(ck_dataset_row_id(a, i), ck_dataset_row_id(b, i)) != 0)
+        if ((ya && ya[i] != yb[i]) || strcmp(ck_dataset_row_id(a, i), ck_dataset_row_id(b, i)) != 0)
             return false;
     return true;
 }

@@ -6,8 +6,8 @@
 
 #include <string.h>
 
-int ck_pipeline_read_events(ck_events **ev_out, ck_customers **customers_out,
-                            const ck_model *model, const ck_pipeline_read_opts *o, ck_error *err)
+int ck_pipeline_read_events(ck_events **ev_out, ck_customers **customers_out, const ck_model *model,
+                            const ck_pipeline_read_opts *o, ck_error *err)
 {
     *ev_out = NULL;
     *customers_out = NULL;
@@ -15,8 +15,8 @@ int ck_pipeline_read_events(ck_events **ev_out, ck_customers **customers_out,
     if (spec->source != CK_SOURCE_EVENTS)
         return ck_error_set(err, CK_EINVAL, o->model_path, 0,
                             "this model was trained on a table: %s it with --table", o->purpose);
-    ck_events_read_opts ropts = { &spec->config, o->skip_bad_rows, o->on_reject,
-                                  o->reject_payload, o->progress, o->progress_payload,
+    ck_events_read_opts ropts = { &spec->config,     o->skip_bad_rows, o->on_reject,
+                                  o->reject_payload, o->progress,      o->progress_payload,
                                   o->n_threads };
     int rc = ck_events_read_csv(ev_out, o->events_path, &ropts, err);
     if (rc == CK_OK && o->customers_path)

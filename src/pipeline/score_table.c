@@ -33,7 +33,7 @@ typedef struct table_job {
     int64_t *contact; /* the keys of the rows to contact, ascending */
     size_t n_contact;
     size_t rows;
-    double file_size; /* bytes, for progress (a .gz file's keys overshoot it) */
+    double file_size;                    /* bytes, for progress (a .gz file's keys overshoot it) */
     double progress_from, progress_span; /* this pass's share of the progress */
 } table_job;
 
@@ -72,7 +72,8 @@ static int rank_block(void *ctx, const ck_table_block *b, ck_error *err)
         const char *id = ck__id_arena_copy(&p->ids, b->ids[i]);
         if (id == NULL)
             return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
-        p->values[p->n_values++] = ck__value_at_risk(job->o->writer, b->rows + i * n, id, b->keys[i]);
+        p->values[p->n_values++] =
+            ck__value_at_risk(job->o->writer, b->rows + i * n, id, b->keys[i]);
     }
     p->last_key = b->keys[b->n_rows - 1];
     return CK_OK;
@@ -129,7 +130,7 @@ static int open_table(const table_job *job, const char *path, ck_table_stream **
 {
     const ck_model *model = job->o->writer->model;
     const ck_model_spec *spec = ck_model_spec_of(model);
-    const char *id = job->o->id_column      ? job->o->id_column
+    const char *id = job->o->id_column    ? job->o->id_column
                      : spec->id_column[0] ? spec->id_column
                                           : NULL;
     ck_table_opts topts = { NULL, id, NULL, 0, spec->config.delimiter, ck_model_schema(model) };
@@ -174,8 +175,8 @@ int ck_pipeline_score_table(const char *path, const ck_pipeline_score_opts *o, F
     if (rc == CK_OK)
         rc = open_table(&job, path, &s, err);
     if (rc == CK_OK)
-        rc = ck_predict_write_header(o->writer, ck_table_stream_id_name(s), &job.parts[0].text,
-                                     err);
+        rc =
+            ck_predict_write_header(o->writer, ck_table_stream_id_name(s), &job.parts[0].text, err);
     if (rc == CK_OK)
         rc = flush(&job, &job.parts[0].text, err);
     ck_table_scan_fns write = { write_block, write_end_part, &job };

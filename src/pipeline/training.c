@@ -74,7 +74,8 @@ static void add_warning(ck_model_training *t, const char *fmt, ...)
 static void warn_log_span(ck_model_training *t, const ck_config *cfg)
 {
     const ck_event_profile *p = &t->profile;
-    int64_t span = (ck_ts_day_start(p->last_ts) - ck_ts_day_start(p->first_ts)) / CK__DAY_SECONDS + 1;
+    int64_t span =
+        (ck_ts_day_start(p->last_ts) - ck_ts_day_start(p->first_ts)) / CK__DAY_SECONDS + 1;
     int first_longer = CK_N_WINDOWS;
     while (first_longer > 0 && cfg->windows_days[first_longer - 1] > span)
         first_longer--;
@@ -84,7 +85,7 @@ static void warn_log_span(ck_model_training *t, const ck_config *cfg)
     size_t used = 0;
     for (int w = first_longer; w < CK_N_WINDOWS; w++)
         used += (size_t)snprintf(list + used, sizeof list - used, "%s%d",
-                                 w == first_longer         ? ""
+                                 w == first_longer       ? ""
                                  : w == CK_N_WINDOWS - 1 ? " and "
                                                          : ", ",
                                  cfg->windows_days[w]);

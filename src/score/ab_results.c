@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "churnkit/enrich.h"
 #include "base/util.h"
+#include "churnkit/enrich.h"
 #include "io/json.h"
 
 typedef struct ab_arm {
@@ -77,8 +77,7 @@ int ck_ab_results_load(ck_ab_results **out, const char *path, ck_error *err)
     const ck__json *arm_channel = ck__json_get(root, "arm_channel");
     if (ab == NULL || (ab->path = strdup(path)) == NULL) {
         rc = ck_error_set(err, CK_ENOMEM, path, 0, "out of memory");
-    } else if (!ck__json_is_array(ck__json_get(root, "arms")) ||
-               !ck__json_is_array(segments)) {
+    } else if (!ck__json_is_array(ck__json_get(root, "arms")) || !ck__json_is_array(segments)) {
         rc = ck_error_set(err, CK_EINVAL, path, 0,
                           "not a churn-ab read-out (expected \"arms\" and \"segments\")");
     }

@@ -107,8 +107,8 @@ size_t ck_enrich_channel(const ck_predict_rules *rules, const double *engagement
     return best;
 }
 
-ck_channel_source ck_enrich_channel_choice(const ck_predict_rules *rules,
-                                           const double *engagement, size_t *index)
+ck_channel_source ck_enrich_channel_choice(const ck_predict_rules *rules, const double *engagement,
+                                           size_t *index)
 {
     /* the best channel has a count above 0 exactly when any allowed channel has one;
      * otherwise it is the first, the configured default */
@@ -118,8 +118,8 @@ ck_channel_source ck_enrich_channel_choice(const ck_predict_rules *rules,
 
 /* ---- facts from a row --------------------------------------------------------------- */
 
-static void plan_init(ck_enrich_plan *plan, const ck_schema *schema,
-                      const ck_predict_rules *rules, const int *windows)
+static void plan_init(ck_enrich_plan *plan, const ck_schema *schema, const ck_predict_rules *rules,
+                      const int *windows)
 {
     char name[CK_NAME_MAX + 16];
     memset(plan, 0, sizeof *plan);
@@ -184,8 +184,7 @@ void ck_enrich_facts(const ck_enrich_plan *plan, const ck_schema *schema, const 
     facts->coupon_share = plan->no_coupons ? NAN : number_at(row, plan->coupon_share);
     facts->frequency = number_at(row, plan->frequency);
     facts->recency_gap_ratio = number_at(row, plan->recency_gap_ratio);
-    facts->interactions_30d =
-        plan->no_interactions ? NAN : number_at(row, plan->interactions_30d);
+    facts->interactions_30d = plan->no_interactions ? NAN : number_at(row, plan->interactions_30d);
     facts->lifecycle_stage = level_at(schema, row, plan->lifecycle_stage);
     for (size_t c = 0; c < rules->n_recall_channels; c++)
         engagement[c] = plan->no_channels ? NAN : number_at(row, plan->channel[c]);

@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "io/csv_scan.h"
 #include "base/numfmt.h"
 #include "base/util.h"
+#include "io/csv_scan.h"
 
 int ck_predict_writer_init(ck_predict_writer *w, const ck_model *model,
                            const ck_predict_rules *rules, const ck_ab_results *ab, int n_reasons,

@@ -28,10 +28,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "stats/metrics_int.h"
 #include "base/parallel.h"
 #include "base/rng.h"
 #include "base/util.h"
+#include "stats/metrics_int.h"
 
 enum { STAT_AUC, STAT_AP, STAT_LIFT, N_STATS };
 

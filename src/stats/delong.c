@@ -32,9 +32,9 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "base/util.h"
 #include "churnkit/stats.h"
 #include "stats/metrics_int.h"
-#include "base/util.h"
 
 /* The components of one model: v10 over the positives, v01 over the negatives, each in
  * row order; pos_index / neg_index map a row to its place among its class. */

@@ -47,8 +47,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "stats/metrics_int.h"
 #include "base/util.h"
+#include "stats/metrics_int.h"
 
 #define LOGLOSS_EPS 1e-15
 

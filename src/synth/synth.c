@@ -72,10 +72,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "churnkit/events.h"
-#include "churnkit/timestamp.h"
 #include "base/rng.h"
 #include "base/util.h"
+#include "churnkit/events.h"
+#include "churnkit/timestamp.h"
 
 #define DAY   ((int64_t)CK__DAY_SECONDS)
 #define NEVER INT64_MAX

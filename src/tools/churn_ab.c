@@ -396,7 +396,7 @@ static void parse_options(options *o, int argc, char **argv)
 
 static int run_plan(const options *o)
 {
-    ck_abtest_plan_opts po = { o->baseline, o->mde,  o->n_per_arm, o->alpha,
+    ck_abtest_plan_opts po = { o->baseline, o->mde,  o->n_per_arm,  o->alpha,
                                o->power,    o->arms, o->alternative };
     ck_abtest_plan plan;
     ck_error err = { 0 };

@@ -231,8 +231,8 @@ static void parse_options(options *o, int argc, char **argv)
 }
 
 /* Events mode: the events read the model's way, then scored by the library. */
-static int score_events(const options *o, const ck_pipeline_score_opts *so, FILE *out,
-                        size_t *rows, ck_error *err)
+static int score_events(const options *o, const ck_pipeline_score_opts *so, FILE *out, size_t *rows,
+                        ck_error *err)
 {
     ck_events *ev = NULL;
     ck_customers *customers = NULL;

@@ -444,9 +444,8 @@ static int load_events(const options *o, ck_model_spec *spec, ck_model_training 
 {
     ck_events *ev = NULL;
     ck_customers *customers = NULL;
-    ck_events_read_opts ropts = { &spec->config, o->skip_bad_rows, NULL,
-                                  NULL,          cli_progress,     "reading",
-                                  o->gbm.n_threads };
+    ck_events_read_opts ropts = { &spec->config, o->skip_bad_rows, NULL, NULL, cli_progress,
+                                  "reading",     o->gbm.n_threads };
     int rc = ck_events_read_csv(&ev, o->events, &ropts, err);
     if (rc == CK_OK && ck_events_n_rejected(ev) > 0)
         cli_warn("skipped %zu bad rows of %s", ck_events_n_rejected(ev), o->events);
@@ -608,7 +607,8 @@ int main(int argc, char **argv)
     if (o.events) {
         spec.source = CK_SOURCE_EVENTS;
         if ((rc = ck_pipeline_add_input(&tr, "events", o.events, &err)) < 0 ||
-            (o.customers && (rc = ck_pipeline_add_input(&tr, "customers", o.customers, &err)) < 0) ||
+            (o.customers &&
+             (rc = ck_pipeline_add_input(&tr, "customers", o.customers, &err)) < 0) ||
             (rc = load_events(&o, &spec, &tr, &train, &valid, all_out, &err)) < 0)
             goto done;
     } else {

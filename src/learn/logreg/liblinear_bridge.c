@@ -33,8 +33,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "learn/logreg/logreg_int.h"
 #include "base/util.h"
+#include "learn/logreg/logreg_int.h"
 
 #define BLOCK_ROWS CK__LR_BLOCK_ROWS
 

@@ -20,8 +20,8 @@
 #include <string.h>
 
 #include "base/blas.h"
-#include "learn/logreg/logreg_int.h"
 #include "base/util.h"
+#include "learn/logreg/logreg_int.h"
 
 /* Pairs kept: scipy's L-BFGS-B and scikit-learn use 10 as well. */
 #define MEMORY       10

@@ -24,9 +24,9 @@
 #include <string.h>
 
 #include "base/blas.h"
-#include "learn/logreg/logreg_int.h"
 #include "base/parallel.h"
 #include "base/util.h"
+#include "learn/logreg/logreg_int.h"
 
 #define BLOCK_ROWS CK__LR_BLOCK_ROWS
 #define MAX_CHUNKS 64

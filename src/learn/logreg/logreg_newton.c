@@ -32,8 +32,8 @@
 #include <string.h>
 
 #include "base/blas.h"
-#include "learn/logreg/logreg_int.h"
 #include "base/util.h"
+#include "learn/logreg/logreg_int.h"
 
 /* Armijo's sufficient-decrease constant (Nocedal & Wright's usual 1e-4) and the most
  * halvings of the step before giving up. */

@@ -22,9 +22,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "learn/logreg/logreg_int.h"
 #include "base/parallel.h"
 #include "base/util.h"
+#include "learn/logreg/logreg_int.h"
 
 /* ---- quantiles ---------------------------------------------------------------------- */
 
