@@ -38,6 +38,7 @@ optional=()
 command -v chromium >/dev/null 2>&1 || optional+=(chromium)
 /usr/bin/python3 -c 'import PIL' >/dev/null 2>&1 || optional+=(python3-pil)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || optional+=(postgresql)
+/usr/bin/python3 -c 'import scipy, mpmath' >/dev/null 2>&1 || optional+=(python3-scipy python3-mpmath)
 # clang and its libFuzzer for the fuzz step; valgrind for --deep.
 scripts/fuzz.sh --check || optional+=(clang libclang-rt-14-dev)
 ((deep == 0)) || command -v valgrind >/dev/null 2>&1 || optional+=(valgrind)

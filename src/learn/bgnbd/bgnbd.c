@@ -1,0 +1,485 @@
+/*
+ * Fitting BG/NBD (Fader, Hardie & Lee 2005, "Counting Your Customers the Easy Way",
+ * Marketing Science 24(2); FHL) by maximum likelihood.
+ *
+ * The likelihood of one customer (FHL eq. 6), with A = r + x:
+ *   L = B(a, b+x)/B(a, b) · Γ(A) α^r / (Γ(r) (α+T)^A)
+ *       + [x > 0] B(a+1, b+x−1)/B(a, b) · Γ(A) α^r / (Γ(r) (α+t_x)^A).
+ * The second term is the first times e^u, u = ln(a/(b+x−1)) + A (ln(α+T) − ln(α+t_x)),
+ * since B(a+1, b+x−1)/B(a, b+x) = a/(b+x−1); so
+ *   ln L = ln Γ(A) − ln Γ(r) + r ln α + ln B(a, b+x) − ln B(a, b) − A ln(α+T)
+ *          + [x > 0] softplus(u),
+ * finite for any x and T. Its gradient, with s = σ(u) the posterior weight of "dropped
+ * out at t_x" against "alive":
+ *   ∂r = ψ(A) − ψ(r) + ln α − ln(α+T) + s (ln(α+T) − ln(α+t_x))
+ *   ∂α = r/α − A/(α+T) + s A (1/(α+T) − 1/(α+t_x))
+ *   ∂a = ψ(a+b) − ψ(a+b+x) + s/a
+ *   ∂b = ψ(b+x) − ψ(a+b+x) − ψ(b) + ψ(a+b) − s/(b+x−1).
+ *
+ * Data layout: the rows are grouped by distinct (x, t_x, T) through an open-addressing
+ * hash table (groups in order of first appearance, so the sums run in an order fixed by
+ * the data), and every group points into a table of the distinct x values and one of the
+ * distinct times. An evaluation computes the log-gammas and digammas once per distinct
+ * x and ln(α+t) once per distinct time; what is left per group is one exp and one log.
+ *
+ * The fit: BFGS (bgnbd_solver.c) on θ = ln(r, α, a, b) minimising −ln L / N, from three
+ * starts sharing the mean purchase rate Σx/ΣT, the best optimum kept. The plain NBD (no
+ * dropout: ln L without the Beta terms and softplus) is fit beside it; a BG/NBD optimum
+ * with E[p] = a/(a+b) < 1e-4, or no better than the NBD's, is the boundary a → 0 or
+ * b → ∞, and the model becomes the NBD.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/util.h"
+#include "learn/bgnbd/bgnbd_int.h"
+
+int ck__bgnbd_check_params(const ck_bgnbd_params *p, ck_error *err)
+{
+    const double v[4] = { p->r, p->alpha, p->a, p->b };
+    const char *name[4] = { "r", "alpha", "a", "b" };
+    for (int i = 0; i < (p->no_dropout ? 2 : 4); i++)
+        if (!(v[i] > 0.0) || !isfinite(v[i]))
+            return ck_error_set(err, CK_EINVAL, NULL, 0,
+                                "bg/nbd parameter %s must be a positive number, got %.17g", name[i],
+                                v[i]);
+    return CK_OK;
+}
+
+int ck_bgnbd_check_customer(double x, double t_x, double T, size_t row, ck_error *err)
+{
+    long line = (long)row + 1;
+    if (!(x >= 0.0) || !isfinite(x) || x != floor(x) || x > 1e15)
+        return ck_error_set(err, CK_EINVAL, NULL, line,
+                            "repeat purchases x must be a whole number >= 0, got %.17g", x);
+    if (!(T >= 0.0) || !isfinite(T))
+        return ck_error_set(err, CK_EINVAL, NULL, line, "age T must be >= 0, got %.17g", T);
+    if (!(t_x >= 0.0) || !(t_x <= T))
+        return ck_error_set(err, CK_EINVAL, NULL, line,
+                            "recency t_x must be in [0, T = %.17g], got %.17g", T, t_x);
+    if (x == 0.0 && t_x != 0.0)
+        return ck_error_set(err, CK_EINVAL, NULL, line,
+                            "recency t_x must be 0 without repeat purchases, got %.17g", t_x);
+    if (x > 0.0 && t_x == 0.0)
+        return ck_error_set(err, CK_EINVAL, NULL, line,
+                            "recency t_x must be > 0 with %.17g repeat purchases", x);
+    return CK_OK;
+}
+
+/* The grouped data. */
+typedef struct groups {
+    size_t n, n_x, n_t;
+    double n_rows;
+    double *count;
+    uint32_t *ix, *it_x, *iT; /* into xs and ts */
+    double *xs, *ts;          /* distinct x values, distinct times */
+    double sum_x, sum_T;
+} groups;
+
+static void groups_free(groups *g)
+{
+    free(g->count);
+    free(g->ix);
+    free(g->it_x);
+    free(g->iT);
+    free(g->xs);
+    free(g->ts);
+    memset(g, 0, sizeof *g);
+}
+
+static uint64_t bits_of(double v)
+{
+    uint64_t u;
+    v = v == 0.0 ? 0.0 : v; /* −0 and 0 are one key */
+    memcpy(&u, &v, sizeof u);
+    return u;
+}
+
+static uint64_t mix(uint64_t h)
+{
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    return h ^ (h >> 33);
+}
+
+static int compare_double(const void *pa, const void *pb)
+{
+    double a = *(const double *)pa, b = *(const double *)pb;
+    return (a > b) - (a < b);
+}
+
+/* Sort and deduplicate v[0..n); returns the distinct count. */
+static size_t unique(double *v, size_t n)
+{
+    if (n == 0)
+        return 0;
+    qsort(v, n, sizeof *v, compare_double);
+    size_t m = 1;
+    for (size_t i = 1; i < n; i++)
+        if (v[i] != v[m - 1])
+            v[m++] = v[i];
+    return m;
+}
+
+static uint32_t index_of(const double *v, size_t n, double key)
+{
+    size_t lo = 0, hi = n;
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (v[mid] <= key)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return (uint32_t)lo;
+}
+
+/* Validate and group the rows. */
+static int group_rows(groups *g, const ck_bgnbd_data *d, ck_error *err)
+{
+    memset(g, 0, sizeof *g);
+    if (d->n == 0)
+        return ck_error_set(err, CK_EINVAL, NULL, 0, "no customers to fit");
+    if (d->n > UINT32_MAX / 2)
+        return ck_error_set(err, CK_EINVAL, NULL, 0, "too many customers: %zu", d->n);
+    for (size_t i = 0; i < d->n; i++) {
+        int rc = ck_bgnbd_check_customer(d->x[i], d->t_x[i], d->T[i], i, err);
+        if (rc < 0)
+            return rc;
+    }
+    size_t cap = 16;
+    while (cap < 2 * d->n)
+        cap *= 2;
+    uint32_t *slot = ck__alloc_array(cap, sizeof *slot);
+    size_t *first = ck__alloc_array(d->n, sizeof *first); /* a row of each group */
+    g->count = ck__alloc_array(d->n, sizeof *g->count);
+    if (slot == NULL || first == NULL || g->count == NULL)
+        goto nomem;
+    memset(slot, 0xff, cap * sizeof *slot);
+    for (size_t i = 0; i < d->n; i++) {
+        uint64_t kx = bits_of(d->x[i]), kt = bits_of(d->t_x[i]), kT = bits_of(d->T[i]);
+        size_t h = (size_t)mix(kx ^ mix(kt ^ mix(kT))) & (cap - 1);
+        for (;; h = (h + 1) & (cap - 1)) {
+            uint32_t s = slot[h];
+            if (s == UINT32_MAX) {
+                slot[h] = (uint32_t)g->n;
+                first[g->n] = i;
+                g->count[g->n++] = 1.0;
+                break;
+            }
+            size_t r = first[s];
+            if (bits_of(d->x[r]) == kx && bits_of(d->t_x[r]) == kt && bits_of(d->T[r]) == kT) {
+                g->count[s] += 1.0;
+                break;
+            }
+        }
+        g->sum_x += d->x[i];
+        g->sum_T += d->T[i];
+    }
+    free(slot);
+    slot = NULL;
+    g->n_rows = (double)d->n;
+    g->ix = ck__alloc_array(g->n, sizeof *g->ix);
+    g->it_x = ck__alloc_array(g->n, sizeof *g->it_x);
+    g->iT = ck__alloc_array(g->n, sizeof *g->iT);
+    g->xs = ck__alloc_array(g->n, sizeof *g->xs);
+    g->ts = ck__alloc_array(2 * g->n, sizeof *g->ts);
+    if (g->ix == NULL || g->it_x == NULL || g->iT == NULL || g->xs == NULL || g->ts == NULL)
+        goto nomem;
+    for (size_t k = 0; k < g->n; k++) {
+        g->xs[k] = d->x[first[k]];
+        g->ts[2 * k] = d->t_x[first[k]];
+        g->ts[2 * k + 1] = d->T[first[k]];
+    }
+    g->n_x = unique(g->xs, g->n);
+    g->n_t = unique(g->ts, 2 * g->n);
+    for (size_t k = 0; k < g->n; k++) {
+        size_t r = first[k];
+        g->ix[k] = index_of(g->xs, g->n_x, d->x[r]);
+        g->it_x[k] = index_of(g->ts, g->n_t, d->t_x[r]);
+        g->iT[k] = index_of(g->ts, g->n_t, d->T[r]);
+    }
+    free(first);
+    return CK_OK;
+nomem:
+    free(slot);
+    free(first);
+    groups_free(g);
+    return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
+}
+
+/* Scratch of one evaluation: per distinct x, per distinct time. */
+typedef struct evaluator {
+    const groups *g;
+    bool nbd;                            /* the plain NBD: r and α only */
+    double *lg, *la, *dr, *da, *db, *ib; /* n_x each */
+    double *lt, *it;                     /* n_t each */
+} evaluator;
+
+static void evaluator_free(evaluator *e)
+{
+    free(e->lg);
+    free(e->lt);
+}
+
+static int evaluator_init(evaluator *e, const groups *g, bool nbd, ck_error *err)
+{
+    memset(e, 0, sizeof *e);
+    e->g = g;
+    e->nbd = nbd;
+    e->lg = ck__alloc_array(6 * g->n_x, sizeof *e->lg);
+    e->lt = ck__alloc_array(2 * g->n_t, sizeof *e->lt);
+    if (e->lg == NULL || e->lt == NULL) {
+        evaluator_free(e);
+        return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
+    }
+    e->la = e->lg + g->n_x;
+    e->dr = e->la + g->n_x;
+    e->da = e->dr + g->n_x;
+    e->db = e->da + g->n_x;
+    e->ib = e->db + g->n_x;
+    e->it = e->lt + g->n_t;
+    return CK_OK;
+}
+
+static double softplus(double u)
+{
+    return u > 0.0 ? u + log1p(exp(-u)) : log1p(exp(u));
+}
+
+/* ln L summed over the groups at p, and its gradient in (r, α[, a, b]) when grad. */
+static double evaluate(evaluator *e, const ck_bgnbd_params *p, double *grad)
+{
+    const groups *g = e->g;
+    double r = p->r, alpha = p->alpha, a = p->a, b = p->b;
+    double lgr = lgamma(r), psr = ck__bgnbd_digamma(r);
+    double lbab = e->nbd ? 0.0 : lgamma(a + b) - lgamma(b);
+    double psab = e->nbd ? 0.0 : ck__bgnbd_digamma(a + b), psb = e->nbd ? 0 : ck__bgnbd_digamma(b);
+    for (size_t k = 0; k < g->n_x; k++) {
+        double x = g->xs[k];
+        e->lg[k] = lgamma(r + x) - lgr;
+        if (grad)
+            e->dr[k] = ck__bgnbd_digamma(r + x) - psr;
+        if (e->nbd)
+            continue;
+        /* ln B(a, b+x) − ln B(a, b) = ln Γ(b+x) − ln Γ(a+b+x) + ln Γ(a+b) − ln Γ(b) */
+        e->lg[k] += lgamma(b + x) - lgamma(a + b + x) + lbab;
+        e->la[k] = x > 0.0 ? log(a) - log(b + x - 1.0) : 0.0;
+        if (grad) {
+            double psabx = ck__bgnbd_digamma(a + b + x);
+            e->da[k] = psab - psabx;
+            e->db[k] = ck__bgnbd_digamma(b + x) - psabx - psb + psab;
+            e->ib[k] = x > 0.0 ? 1.0 / (b + x - 1.0) : 0.0;
+        }
+    }
+    for (size_t k = 0; k < g->n_t; k++) {
+        e->lt[k] = log(alpha + g->ts[k]);
+        e->it[k] = 1.0 / (alpha + g->ts[k]);
+    }
+    double ll = 0.0, gr = 0.0, ga = 0.0, gA = 0.0, gb = 0.0;
+    for (size_t k = 0; k < g->n; k++) {
+        size_t ix = g->ix[k], iT = g->iT[k], itx = g->it_x[k];
+        double c = g->count[k], x = g->xs[ix], A = r + x;
+        double v = e->lg[ix] - A * e->lt[iT], s = 0.0;
+        if (!e->nbd && x > 0.0) {
+            double u = e->la[ix] + A * (e->lt[iT] - e->lt[itx]);
+            v += softplus(u);
+            s = ck__logistic(u);
+        }
+        ll += c * v;
+        if (grad) {
+            gr += c * (e->dr[ix] - e->lt[iT] + s * (e->lt[iT] - e->lt[itx]));
+            ga += c * (-A * e->it[iT] + s * A * (e->it[iT] - e->it[itx]));
+            if (!e->nbd) {
+                gA += c * (e->da[ix] + s / a);
+                gb += c * (e->db[ix] - s * e->ib[ix]);
+            }
+        }
+    }
+    double N = g->n_rows;
+    ll += N * r * log(alpha);
+    if (grad) {
+        grad[0] = gr + N * log(alpha);
+        grad[1] = ga + N * r / alpha;
+        if (!e->nbd) {
+            grad[2] = gA;
+            grad[3] = gb;
+        }
+    }
+    return ll;
+}
+
+static ck_bgnbd_params params_of(const double *theta, bool nbd)
+{
+    ck_bgnbd_params p = { exp(theta[0]), exp(theta[1]), nbd ? 1.0 : exp(theta[2]),
+                          nbd ? 1.0 : exp(theta[3]), nbd };
+    return p;
+}
+
+/* The solver's objective: −ln L / N in log-parameters. */
+static double objective(const double *theta, double *grad, void *ctx)
+{
+    evaluator *e = ctx;
+    size_t k = e->nbd ? 2 : 4;
+    for (size_t i = 0; i < k; i++)
+        if (!(fabs(theta[i]) < 700.0))
+            return INFINITY;
+    ck_bgnbd_params p = params_of(theta, e->nbd);
+    double gp[4], N = e->g->n_rows;
+    double ll = evaluate(e, &p, grad ? gp : NULL);
+    if (grad) {
+        const double v[4] = { p.r, p.alpha, p.a, p.b };
+        for (size_t i = 0; i < k; i++)
+            grad[i] = -gp[i] * v[i] / N;
+    }
+    return isfinite(ll) ? -ll / N : INFINITY;
+}
+
+/* E[p] = a/(a+b) below 1e-7: the search is running down the ridge to a → 0 or b → ∞,
+ * where the likelihood only creeps towards the NBD's; nothing is left to learn there. */
+static bool at_boundary(const double *theta)
+{
+    return theta[2] - (theta[3] > theta[2] ? theta[3] + log1p(exp(theta[2] - theta[3]))
+                                           : theta[2] + log1p(exp(theta[3] - theta[2]))) <
+           log(1e-7);
+}
+
+static void gradient_natural(const double *params, double *grad, void *ctx)
+{
+    evaluator *e = ctx;
+    ck_bgnbd_params p = { params[0], params[1], e->nbd ? 1.0 : params[2], e->nbd ? 1.0 : params[3],
+                          e->nbd };
+    evaluate(e, &p, grad);
+}
+
+int ck_bgnbd_log_likelihood(const ck_bgnbd_params *params, const ck_bgnbd_data *data,
+                            double *ll_out, double *grad_out, ck_error *err)
+{
+    int rc = ck__bgnbd_check_params(params, err);
+    if (rc < 0)
+        return rc;
+    groups g;
+    evaluator e;
+    if ((rc = group_rows(&g, data, err)) < 0)
+        return rc;
+    if ((rc = evaluator_init(&e, &g, params->no_dropout, err)) < 0) {
+        groups_free(&g);
+        return rc;
+    }
+    double grad[4] = { 0 };
+    double ll = evaluate(&e, params, grad);
+    if (ll_out)
+        *ll_out = ll;
+    if (grad_out)
+        memcpy(grad_out, grad, sizeof grad);
+    evaluator_free(&e);
+    groups_free(&g);
+    return CK_OK;
+}
+
+int ck_bgnbd_fit_data(ck_bgnbd_fit *out, const ck_bgnbd_data *data,
+                      const ck_bgnbd_fit_options *opts, ck_error *err)
+{
+    const ck_bgnbd_fit_options defaults = CK_BGNBD_FIT_OPTIONS_INIT;
+    memset(out, 0, sizeof *out);
+    if (opts == NULL)
+        opts = &defaults;
+    if (opts->max_iter < 1 || !(opts->tol > 0.0))
+        return ck_error_set(err, CK_EINVAL, NULL, 0, "bad solver settings: max_iter %d, tol %g",
+                            opts->max_iter, opts->tol);
+    groups g;
+    evaluator e, e_nbd;
+    int rc = group_rows(&g, data, err);
+    if (rc < 0)
+        return rc;
+    if (!(g.sum_x > 0.0) || !(g.sum_T > 0.0)) {
+        groups_free(&g);
+        return ck_error_set(err, CK_EINVAL, NULL, 0,
+                            "no repeat purchases among %zu customers: bg/nbd cannot be fit",
+                            data->n);
+    }
+    if ((rc = evaluator_init(&e, &g, false, err)) < 0) {
+        groups_free(&g);
+        return rc;
+    }
+    if ((rc = evaluator_init(&e_nbd, &g, true, err)) < 0) {
+        evaluator_free(&e);
+        groups_free(&g);
+        return rc;
+    }
+    /* Starts sharing the mean rate r/α = Σx/ΣT, with dropout from strong to none. */
+    double alpha0 = g.sum_T / g.sum_x;
+    const double starts[3][4] = { { 1.0, alpha0, 1.0, 1.0 },
+                                  { 0.5, 0.5 * alpha0, 0.5, 5.0 },
+                                  { 2.0, 2.0 * alpha0, 2.0, 20.0 } };
+    double best[4] = { 0 };
+    ck__bgnbd_bfgs_result best_res = { INFINITY, 0, false };
+    for (int s = 0; s < 3; s++) {
+        double theta[4];
+        for (int i = 0; i < 4; i++)
+            theta[i] = log(starts[s][i]);
+        ck__bgnbd_bfgs_result res =
+            ck__bgnbd_bfgs(theta, 4, objective, &e, at_boundary, opts->max_iter, opts->tol);
+        if (res.f < best_res.f || (!best_res.converged && res.converged && res.f == best_res.f)) {
+            best_res = res;
+            memcpy(best, theta, sizeof best);
+        }
+    }
+    double theta_nbd[2] = { log(starts[0][0]), log(starts[0][1]) };
+    ck__bgnbd_bfgs_result nbd =
+        ck__bgnbd_bfgs(theta_nbd, 2, objective, &e_nbd, NULL, opts->max_iter, opts->tol);
+
+    out->n_customers = data->n;
+    out->n_groups = g.n;
+    out->iterations = best_res.iterations;
+    out->converged = best_res.converged;
+    out->params = params_of(best, false);
+    out->log_likelihood = -best_res.f * g.n_rows;
+    out->nbd_log_likelihood = -nbd.f * g.n_rows;
+    double mean_p = out->params.a / (out->params.a + out->params.b);
+    /* The NBD is the BG/NBD's limit, so an interior optimum beats it strictly; equal up
+     * to the solver's tolerance means the search ran to the boundary. */
+    bool no_gain =
+        out->log_likelihood - out->nbd_log_likelihood <= 1e-9 * fabs(out->nbd_log_likelihood);
+    if (isfinite(best_res.f) && (mean_p < 1e-4 || no_gain)) {
+        out->at_boundary = true;
+        out->params.no_dropout = true;
+        out->params.r = exp(theta_nbd[0]);
+        out->params.alpha = exp(theta_nbd[1]);
+        out->converged = nbd.converged;
+        snprintf(out->message, sizeof out->message,
+                 "no dropout: the fit ran to the boundary (a = %.3g, b = %.3g, E[p] = %.3g), "
+                 "the plain NBD; P(alive) is 1, rank by expected purchases",
+                 out->params.a, out->params.b, mean_p);
+        double p2[2] = { out->params.r, out->params.alpha }, se[2];
+        out->has_se = false;
+        if (ck__bgnbd_standard_errors(p2, 2, gradient_natural, &e_nbd, se)) {
+            out->se_r = se[0];
+            out->se_alpha = se[1];
+        }
+    } else {
+        double p4[4] = { out->params.r, out->params.alpha, out->params.a, out->params.b }, se[4];
+        out->has_se = ck__bgnbd_standard_errors(p4, 4, gradient_natural, &e, se);
+        if (out->has_se) {
+            out->se_r = se[0];
+            out->se_alpha = se[1];
+            out->se_a = se[2];
+            out->se_b = se[3];
+        }
+    }
+    if (!out->converged && out->message[0] == '\0')
+        snprintf(out->message, sizeof out->message,
+                 "the solver stopped after %d iterations without converging (tol %g)",
+                 out->iterations, opts->tol);
+    evaluator_free(&e_nbd);
+    evaluator_free(&e);
+    groups_free(&g);
+    if (!isfinite(out->log_likelihood))
+        return ck_error_set(err, CK_EINVAL, NULL, 0, "bg/nbd fit failed: no finite likelihood");
+    return CK_OK;
+}

@@ -1,0 +1,52 @@
+/*
+ * What the files of the BG/NBD room share: the digamma function, the BFGS solver both
+ * fits use, standard errors from a numerical Hessian, and the unchecked per-customer
+ * kernels the scoring loop calls after validating a row.
+ */
+#ifndef CK_BGNBD_INT_H
+#define CK_BGNBD_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "churnkit/bgnbd.h"
+
+/* ψ(x) for x > 0. */
+double ck__bgnbd_digamma(double x);
+
+/* f(θ) and ∇f(θ) (grad may be NULL); a non-finite f marks θ as outside the domain. */
+typedef double (*ck__bgnbd_objective)(const double *theta, double *grad, void *ctx);
+
+#define CK__BGNBD_MAX_K 4
+
+typedef struct ck__bgnbd_bfgs_result {
+    double f;
+    int iterations;
+    bool converged;
+} ck__bgnbd_bfgs_result;
+
+/* True when the search should end at theta (a boundary reached), or NULL. */
+typedef bool (*ck__bgnbd_stop)(const double *theta);
+
+/* Minimise f over R^k (k ≤ CK__BGNBD_MAX_K) from theta (overwritten by the minimiser):
+ * stop when max |∂f/∂θ_i| ≤ tol (converged), or when stop(θ) says so after an iteration
+ * (not converged). */
+ck__bgnbd_bfgs_result ck__bgnbd_bfgs(double *theta, size_t k, ck__bgnbd_objective f, void *ctx,
+                                     ck__bgnbd_stop stop, int max_iter, double tol);
+
+/* Standard errors at theta (natural parameters) from the gradient of the log-likelihood:
+ * the Hessian by central differences, then √diag((−H)⁻¹). False when −H is not
+ * positive definite. */
+typedef void (*ck__bgnbd_gradient)(const double *params, double *grad, void *ctx);
+bool ck__bgnbd_standard_errors(const double *params, size_t k, ck__bgnbd_gradient g, void *ctx,
+                               double *se_out);
+
+/* Per-customer kernels on valid input (checked by the callers). */
+double ck__bgnbd_log_p_alive_odds(const ck_bgnbd_params *p, double x, double t_x, double T);
+double ck__bgnbd_p_alive(const ck_bgnbd_params *p, double x, double t_x, double T);
+/* E[Y(t)] / P(alive); false when the series does not converge. */
+bool ck__bgnbd_expected_if_alive(const ck_bgnbd_params *p, double x, double T, double t,
+                                 double *out);
+int ck__bgnbd_check_params(const ck_bgnbd_params *p, ck_error *err);
+
+#endif
