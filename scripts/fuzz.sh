@@ -75,7 +75,8 @@ for h in "${harnesses[@]}"; do
     else
         status=1
         found+=("$h")
-        grep -E 'ERROR:|runtime error|invariant failed|Test unit written' "$log" | head -5 | sed 's/^/  /'
+        grep -E 'ERROR:|runtime error|invariant failed|Test unit written' "$log" | head -5 |
+            sed 's/^/  /' || true
     fi
 done
 if [ $status != 0 ]; then
