@@ -701,6 +701,18 @@ static void test_bgnbd__recovery(void)
     CHECK_NEAR(fit.params.alpha, truth.alpha, 3 * fit.se_alpha);
     CHECK_NEAR(fit.params.a, truth.a, 3 * fit.se_a);
     CHECK_NEAR(fit.params.b, truth.b, 3 * fit.se_b);
+    /* the sums go by fixed chunks of groups (20,000 groups: three chunks): the same fit,
+     * bit for bit, on any number of threads */
+    ck_bgnbd_fit_options o = CK_BGNBD_FIT_OPTIONS_INIT;
+    o.n_threads = 3;
+    ck_bgnbd_fit fit3;
+    CHECK_OK(ck_bgnbd_fit_data(&fit3, &d, &o, &err));
+    CHECK(fit3.n_groups > 16384);
+    CHECK(fit3.params.r == fit.params.r && fit3.params.alpha == fit.params.alpha &&
+          fit3.params.a == fit.params.a && fit3.params.b == fit.params.b);
+    CHECK(fit3.log_likelihood == fit.log_likelihood && fit3.se_b == fit.se_b);
+    o.n_threads = 0;
+    CHECK(ck_bgnbd_fit_data(&fit3, &d, &o, &err) == CK_EINVAL);
     printf("recovery: r %.4f (%.4f) alpha %.3f (%.3f) a %.4f (%.4f) b %.3f (%.3f)\n", fit.params.r,
            fit.se_r, fit.params.alpha, fit.se_alpha, fit.params.a, fit.se_a, fit.params.b,
            fit.se_b);

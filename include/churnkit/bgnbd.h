@@ -54,14 +54,16 @@ typedef struct ck_bgnbd_data {
 
 /** Solver settings of both fits (BFGS on the logs of the parameters). */
 typedef struct ck_bgnbd_fit_options {
-    int max_iter; /**< per start, ≥ 1 */
-    double tol;   /**< stop when every component of the gradient of the mean
-                       log-likelihood per customer, in log-parameters, is ≤ tol */
+    int max_iter;  /**< per start, ≥ 1 */
+    double tol;    /**< stop when every component of the gradient of the mean
+                        log-likelihood per customer, in log-parameters, is ≤ tol */
+    int n_threads; /**< ≥ 1, for BG/NBD's likelihood sums; the fit is identical for any
+                        count (sums by fixed chunks of groups, added in order) */
 } ck_bgnbd_fit_options;
 
 #define CK_BGNBD_FIT_OPTIONS_INIT                                                                  \
     {                                                                                              \
-        500, 1e-9                                                                                  \
+        500, 1e-9, 1                                                                               \
     }
 
 /** A BG/NBD fit. */
@@ -92,8 +94,10 @@ CK_API int ck_bgnbd_check_customer(double x, double t_x, double T, size_t row, c
 
 /**
  * Fit BG/NBD by maximum likelihood (FHL eq. 6). Rows are grouped by distinct (x, t_x, T)
- * with a hash table first, so the cost of an iteration is that of the groups. Three
- * starting points; the best optimum is kept. A fit whose dropout vanishes (E[p] =
+ * with a hash table first, so the cost of an iteration is that of the groups. Up to three
+ * starting points: the first (r = 1, α = ΣT/Σx, a = b = 1) alone when it converges to an
+ * interior point with a positive definite information; otherwise all three, the best
+ * optimum kept. A fit whose dropout vanishes (E[p] =
  * a / (a + b) < 1e-4, or no better than the NBD's likelihood) is reported at the boundary.
  * @param[out] out  the fit
  * @param opts      NULL for CK_BGNBD_FIT_OPTIONS_INIT

@@ -19,12 +19,18 @@
  * Data layout: the rows are grouped by distinct (x, t_x, T) through an open-addressing
  * hash table (groups in order of first appearance, so the sums run in an order fixed by
  * the data), and every group points into a table of the distinct x values and one of the
- * distinct times. An evaluation computes the log-gammas and digammas once per distinct
- * x and ln(α+t) once per distinct time; what is left per group is one exp and one log.
+ * distinct times, found by two more hash tables. An evaluation computes the log-gammas and digammas
+ * once per distinct x and ln(α+t) once per distinct time; what is left per group is one exp and one
+ * log.
  *
- * The fit: BFGS (bgnbd_solver.c) on θ = ln(r, α, a, b) minimising −ln L / N, from three
- * starts sharing the mean purchase rate Σx/ΣT, the best optimum kept. The plain NBD (no
- * dropout: ln L without the Beta terms and softplus) is fit beside it; a BG/NBD optimum
+ * The sums run over fixed chunks of groups, on threads, and are added in chunk order, so
+ * the fit does not depend on the thread count.
+ *
+ * The fit: BFGS (bgnbd_solver.c) on θ = ln(r, α, a, b) minimising −ln L / N, from up to
+ * three starts sharing the mean purchase rate Σx/ΣT: the first alone when it ends
+ * converged inside the domain with a positive definite information (a strict local
+ * maximum, and in practice the likelihood has one), otherwise all three, the best kept. The plain
+ * NBD (no dropout: ln L without the Beta terms and softplus) is fit beside it; a BG/NBD optimum
  * with E[p] = a/(a+b) < 1e-4, or no better than the NBD's, is the boundary a → 0 or
  * b → ∞, and the model becomes the NBD.
  */
@@ -34,6 +40,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/parallel.h"
 #include "base/util.h"
 #include "learn/bgnbd/bgnbd_int.h"
 
@@ -107,36 +114,41 @@ static uint64_t mix(uint64_t h)
     return h ^ (h >> 33);
 }
 
-static int compare_double(const void *pa, const void *pb)
+/* Distinct values by open addressing: each value gets the code of its first appearance. */
+typedef struct interner {
+    uint32_t *slot; /* code + 1, 0 when empty */
+    size_t cap;
+    double *values; /* by code */
+    size_t n;
+} interner;
+
+static bool interner_init(interner *in, size_t max_values, double *values)
 {
-    double a = *(const double *)pa, b = *(const double *)pb;
-    return (a > b) - (a < b);
+    in->cap = 16;
+    while (in->cap < 2 * max_values)
+        in->cap *= 2;
+    in->slot = ck__alloc_array(in->cap, sizeof *in->slot);
+    if (in->slot == NULL)
+        return false;
+    memset(in->slot, 0, in->cap * sizeof *in->slot);
+    in->values = values;
+    in->n = 0;
+    return true;
 }
 
-/* Sort and deduplicate v[0..n); returns the distinct count. */
-static size_t unique(double *v, size_t n)
+static uint32_t intern(interner *in, double v)
 {
-    if (n == 0)
-        return 0;
-    qsort(v, n, sizeof *v, compare_double);
-    size_t m = 1;
-    for (size_t i = 1; i < n; i++)
-        if (v[i] != v[m - 1])
-            v[m++] = v[i];
-    return m;
-}
-
-static uint32_t index_of(const double *v, size_t n, double key)
-{
-    size_t lo = 0, hi = n;
-    while (hi - lo > 1) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (v[mid] <= key)
-            lo = mid;
-        else
-            hi = mid;
+    uint64_t key = bits_of(v);
+    for (size_t h = (size_t)mix(key) & (in->cap - 1);; h = (h + 1) & (in->cap - 1)) {
+        uint32_t s = in->slot[h];
+        if (s == 0) {
+            in->values[in->n] = v == 0.0 ? 0.0 : v;
+            in->slot[h] = (uint32_t)++in->n;
+            return (uint32_t)(in->n - 1);
+        }
+        if (bits_of(in->values[s - 1]) == key)
+            return s - 1;
     }
-    return (uint32_t)lo;
 }
 
 /* Validate and group the rows. */
@@ -191,19 +203,23 @@ static int group_rows(groups *g, const ck_bgnbd_data *d, ck_error *err)
     g->ts = ck__alloc_array(2 * g->n, sizeof *g->ts);
     if (g->ix == NULL || g->it_x == NULL || g->iT == NULL || g->xs == NULL || g->ts == NULL)
         goto nomem;
-    for (size_t k = 0; k < g->n; k++) {
-        g->xs[k] = d->x[first[k]];
-        g->ts[2 * k] = d->t_x[first[k]];
-        g->ts[2 * k + 1] = d->T[first[k]];
+    interner in_x, in_t;
+    if (!interner_init(&in_x, g->n, g->xs))
+        goto nomem;
+    if (!interner_init(&in_t, 2 * g->n, g->ts)) {
+        free(in_x.slot);
+        goto nomem;
     }
-    g->n_x = unique(g->xs, g->n);
-    g->n_t = unique(g->ts, 2 * g->n);
     for (size_t k = 0; k < g->n; k++) {
         size_t r = first[k];
-        g->ix[k] = index_of(g->xs, g->n_x, d->x[r]);
-        g->it_x[k] = index_of(g->ts, g->n_t, d->t_x[r]);
-        g->iT[k] = index_of(g->ts, g->n_t, d->T[r]);
+        g->ix[k] = intern(&in_x, d->x[r]);
+        g->it_x[k] = intern(&in_t, d->t_x[r]);
+        g->iT[k] = intern(&in_t, d->T[r]);
     }
+    g->n_x = in_x.n;
+    g->n_t = in_t.n;
+    free(in_x.slot);
+    free(in_t.slot);
     free(first);
     return CK_OK;
 nomem:
@@ -213,28 +229,42 @@ nomem:
     return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
 }
 
-/* Scratch of one evaluation: per distinct x, per distinct time. */
+/* Scratch of one evaluation: per distinct x, per distinct time, per chunk of groups. */
 typedef struct evaluator {
     const groups *g;
-    bool nbd;                            /* the plain NBD: r and α only */
+    bool nbd;      /* the plain NBD: r and α only */
+    int n_threads; /* over the chunks */
+    const ck_bgnbd_params *p;
+    bool want_grad;
     double *lg, *la, *dr, *da, *db, *ib; /* n_x each */
     double *lt, *it;                     /* n_t each */
+    size_t n_chunks;
+    double *partial; /* N_SUMS per chunk */
 } evaluator;
+
+/* Groups a chunk: the sums are taken chunk by chunk and then in chunk order, so they do
+ * not depend on the number of threads. */
+#define CHUNK  8192
+#define N_SUMS 5
 
 static void evaluator_free(evaluator *e)
 {
     free(e->lg);
     free(e->lt);
+    free(e->partial);
 }
 
-static int evaluator_init(evaluator *e, const groups *g, bool nbd, ck_error *err)
+static int evaluator_init(evaluator *e, const groups *g, bool nbd, int n_threads, ck_error *err)
 {
     memset(e, 0, sizeof *e);
     e->g = g;
     e->nbd = nbd;
+    e->n_threads = n_threads;
+    e->n_chunks = (g->n + CHUNK - 1) / CHUNK;
     e->lg = ck__alloc_array(6 * g->n_x, sizeof *e->lg);
     e->lt = ck__alloc_array(2 * g->n_t, sizeof *e->lt);
-    if (e->lg == NULL || e->lt == NULL) {
+    e->partial = ck__alloc_array(N_SUMS * e->n_chunks, sizeof *e->partial);
+    if (e->lg == NULL || e->lt == NULL || e->partial == NULL) {
         evaluator_free(e);
         return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
     }
@@ -247,9 +277,44 @@ static int evaluator_init(evaluator *e, const groups *g, bool nbd, ck_error *err
     return CK_OK;
 }
 
-static double softplus(double u)
+/* The sums of chunks [lo, hi): ln L without the N r ln α term, and the per-group parts
+ * of the gradient. softplus(u) and σ(u) share one exp. */
+static int sum_chunks(size_t lo, size_t hi, void *ctx)
 {
-    return u > 0.0 ? u + log1p(exp(-u)) : log1p(exp(u));
+    evaluator *e = ctx;
+    const groups *g = e->g;
+    double r = e->p->r, inv_a = 1.0 / e->p->a;
+    for (size_t c = lo; c < hi; c++) {
+        size_t end = (c + 1) * CHUNK < g->n ? (c + 1) * CHUNK : g->n;
+        double ll = 0.0, gr = 0.0, ga = 0.0, gA = 0.0, gb = 0.0;
+        for (size_t k = c * CHUNK; k < end; k++) {
+            size_t ix = g->ix[k], iT = g->iT[k], itx = g->it_x[k];
+            double w = g->count[k], x = g->xs[ix], A = r + x;
+            double v = e->lg[ix] - A * e->lt[iT], s = 0.0;
+            if (!e->nbd && x > 0.0) {
+                double u = e->la[ix] + A * (e->lt[iT] - e->lt[itx]);
+                double q = exp(-fabs(u));
+                v += (u > 0.0 ? u : 0.0) + ck__bgnbd_log1p(q);
+                s = u > 0.0 ? 1.0 / (1.0 + q) : q / (1.0 + q);
+            }
+            ll += w * v;
+            if (e->want_grad) {
+                gr += w * (e->dr[ix] - e->lt[iT] + s * (e->lt[iT] - e->lt[itx]));
+                ga += w * (-A * e->it[iT] + s * A * (e->it[iT] - e->it[itx]));
+                if (!e->nbd) {
+                    gA += w * (e->da[ix] + s * inv_a);
+                    gb += w * (e->db[ix] - s * e->ib[ix]);
+                }
+            }
+        }
+        double *out = e->partial + N_SUMS * c;
+        out[0] = ll;
+        out[1] = gr;
+        out[2] = ga;
+        out[3] = gA;
+        out[4] = gb;
+    }
+    return 0;
 }
 
 /* ln L summed over the groups at p, and its gradient in (r, α[, a, b]) when grad. */
@@ -281,34 +346,22 @@ static double evaluate(evaluator *e, const ck_bgnbd_params *p, double *grad)
         e->lt[k] = log(alpha + g->ts[k]);
         e->it[k] = 1.0 / (alpha + g->ts[k]);
     }
-    double ll = 0.0, gr = 0.0, ga = 0.0, gA = 0.0, gb = 0.0;
-    for (size_t k = 0; k < g->n; k++) {
-        size_t ix = g->ix[k], iT = g->iT[k], itx = g->it_x[k];
-        double c = g->count[k], x = g->xs[ix], A = r + x;
-        double v = e->lg[ix] - A * e->lt[iT], s = 0.0;
-        if (!e->nbd && x > 0.0) {
-            double u = e->la[ix] + A * (e->lt[iT] - e->lt[itx]);
-            v += softplus(u);
-            s = ck__logistic(u);
-        }
-        ll += c * v;
-        if (grad) {
-            gr += c * (e->dr[ix] - e->lt[iT] + s * (e->lt[iT] - e->lt[itx]));
-            ga += c * (-A * e->it[iT] + s * A * (e->it[iT] - e->it[itx]));
-            if (!e->nbd) {
-                gA += c * (e->da[ix] + s / a);
-                gb += c * (e->db[ix] - s * e->ib[ix]);
-            }
-        }
-    }
+    e->p = p;
+    e->want_grad = grad != NULL;
+    /* one chunk a task; a worker that cannot start runs its chunks on this thread */
+    ck__parallel_for(e->n_chunks, 1, e->n_threads, sum_chunks, e);
+    double sums[N_SUMS] = { 0 };
+    for (size_t c = 0; c < e->n_chunks; c++)
+        for (int j = 0; j < N_SUMS; j++)
+            sums[j] += e->partial[N_SUMS * c + j];
     double N = g->n_rows;
-    ll += N * r * log(alpha);
+    double ll = sums[0] + N * r * log(alpha);
     if (grad) {
-        grad[0] = gr + N * log(alpha);
-        grad[1] = ga + N * r / alpha;
+        grad[0] = sums[1] + N * log(alpha);
+        grad[1] = sums[2] + N * r / alpha;
         if (!e->nbd) {
-            grad[2] = gA;
-            grad[3] = gb;
+            grad[2] = sums[3];
+            grad[3] = sums[4];
         }
     }
     return ll;
@@ -349,6 +402,16 @@ static bool at_boundary(const double *theta)
            log(1e-7);
 }
 
+static void gradient_natural(const double *params, double *grad, void *ctx);
+
+/* The observed information at θ is positive definite. */
+static bool concave_at(evaluator *e, const double *theta)
+{
+    ck_bgnbd_params p = params_of(theta, false);
+    double v[4] = { p.r, p.alpha, p.a, p.b }, se[4];
+    return ck__bgnbd_standard_errors(v, 4, gradient_natural, e, se);
+}
+
 static void gradient_natural(const double *params, double *grad, void *ctx)
 {
     evaluator *e = ctx;
@@ -367,7 +430,7 @@ int ck_bgnbd_log_likelihood(const ck_bgnbd_params *params, const ck_bgnbd_data *
     evaluator e;
     if ((rc = group_rows(&g, data, err)) < 0)
         return rc;
-    if ((rc = evaluator_init(&e, &g, params->no_dropout, err)) < 0) {
+    if ((rc = evaluator_init(&e, &g, params->no_dropout, 1, err)) < 0) {
         groups_free(&g);
         return rc;
     }
@@ -389,9 +452,10 @@ int ck_bgnbd_fit_data(ck_bgnbd_fit *out, const ck_bgnbd_data *data,
     memset(out, 0, sizeof *out);
     if (opts == NULL)
         opts = &defaults;
-    if (opts->max_iter < 1 || !(opts->tol > 0.0))
-        return ck_error_set(err, CK_EINVAL, NULL, 0, "bad solver settings: max_iter %d, tol %g",
-                            opts->max_iter, opts->tol);
+    if (opts->max_iter < 1 || !(opts->tol > 0.0) || opts->n_threads < 1)
+        return ck_error_set(err, CK_EINVAL, NULL, 0,
+                            "bad solver settings: max_iter %d, tol %g, threads %d", opts->max_iter,
+                            opts->tol, opts->n_threads);
     groups g;
     evaluator e, e_nbd;
     int rc = group_rows(&g, data, err);
@@ -403,11 +467,11 @@ int ck_bgnbd_fit_data(ck_bgnbd_fit *out, const ck_bgnbd_data *data,
                             "no repeat purchases among %zu customers: bg/nbd cannot be fit",
                             data->n);
     }
-    if ((rc = evaluator_init(&e, &g, false, err)) < 0) {
+    if ((rc = evaluator_init(&e, &g, false, opts->n_threads, err)) < 0) {
         groups_free(&g);
         return rc;
     }
-    if ((rc = evaluator_init(&e_nbd, &g, true, err)) < 0) {
+    if ((rc = evaluator_init(&e_nbd, &g, true, opts->n_threads, err)) < 0) {
         evaluator_free(&e);
         groups_free(&g);
         return rc;
@@ -429,6 +493,10 @@ int ck_bgnbd_fit_data(ck_bgnbd_fit *out, const ck_bgnbd_data *data,
             best_res = res;
             memcpy(best, theta, sizeof best);
         }
+        /* An interior optimum, converged, where the likelihood curves down in every
+         * direction is the maximum the other starts would find; they are for the rest. */
+        if (s == 0 && best_res.converged && !at_boundary(best) && concave_at(&e, best))
+            break;
     }
     double theta_nbd[2] = { log(starts[0][0]), log(starts[0][1]) };
     ck__bgnbd_bfgs_result nbd =

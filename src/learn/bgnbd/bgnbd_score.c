@@ -36,10 +36,12 @@
 
 #define MAX_TERMS  10000000L
 #define SERIES_EPS 1e-17
+#define STRIDE     4
 
 double ck__bgnbd_log_p_alive_odds(const ck_bgnbd_params *p, double x, double t_x, double T)
 {
-    return log(p->a) - log(p->b + x - 1.0) + (p->r + x) * (log(p->alpha + T) - log(p->alpha + t_x));
+    /* two logs of ratios rather than four logs: each ratio is exact to rounding */
+    return log(p->a / (p->b + x - 1.0)) + (p->r + x) * log((p->alpha + T) / (p->alpha + t_x));
 }
 
 double ck__bgnbd_p_alive(const ck_bgnbd_params *p, double x, double t_x, double T)
@@ -62,20 +64,24 @@ bool ck__bgnbd_expected_if_alive(const ck_bgnbd_params *p, double x, double T, d
         return true;
     }
     double a = p->a, C = a + p->b + x - 1.0, CA = a + p->b - p->r - 1.0;
-    double ell = -log1p(tau), z = tau / (1.0 + tau), y = (a - 1.0) * ell;
+    double ell = -ck__bgnbd_log1p(tau), z = tau / (1.0 + tau), y = (a - 1.0) * ell;
     double phi = y == 0.0 ? 1.0 : expm1(y) / y;
     double first = -C * ell * phi;
-    double term = CA * z, sum = term;
-    for (long k = 1; term != 0.0; k++) {
+    /* The terms in blocks of STRIDE, the tail checked after each block: the ratios do
+     * not depend on the running term, so their divisions overlap. */
+    double term = CA * z, sum = term, kd = 1.0;
+    for (long k = 1; term != 0.0; k += STRIDE) {
         if (k > MAX_TERMS)
             return false;
-        double kd = (double)k;
-        double ratio = (CA + kd) * (a + kd - 1.0) / ((C + kd) * (kd + 1.0)) * z;
-        term *= ratio;
-        sum += term;
-        double rho = fmax(fabs(ratio), z);
-        if (k >= 2 && rho < 1.0 &&
-            fabs(term) * rho / (1.0 - rho) <= SERIES_EPS * fmax(fabs(first), fabs(sum)))
+        double ratio = 0.0;
+        for (int j = 0; j < STRIDE; j++, kd += 1.0) {
+            ratio = (CA + kd) * (a + kd - 1.0) / ((C + kd) * (kd + 1.0)) * z;
+            term *= ratio;
+            sum += term;
+        }
+        double rho = fabs(ratio) > z ? fabs(ratio) : z;
+        double scale = fabs(first) > fabs(sum) ? fabs(first) : fabs(sum);
+        if (rho < 1.0 && fabs(term) * rho <= SERIES_EPS * scale * (1.0 - rho))
             break;
     }
     *out = first - exp(y) * sum;

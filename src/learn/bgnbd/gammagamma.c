@@ -133,9 +133,10 @@ int ck_gammagamma_fit_data(ck_gammagamma_fit *out, const ck_bgnbd_data *data,
     memset(out, 0, sizeof *out);
     if (opts == NULL)
         opts = &defaults;
-    if (opts->max_iter < 1 || !(opts->tol > 0.0))
-        return ck_error_set(err, CK_EINVAL, NULL, 0, "bad solver settings: max_iter %d, tol %g",
-                            opts->max_iter, opts->tol);
+    if (opts->max_iter < 1 || !(opts->tol > 0.0) || opts->n_threads < 1)
+        return ck_error_set(err, CK_EINVAL, NULL, 0,
+                            "bad solver settings: max_iter %d, tol %g, threads %d", opts->max_iter,
+                            opts->tol, opts->n_threads);
     size_t n;
     int rc = check_rows(data, &n, err);
     if (rc < 0)
