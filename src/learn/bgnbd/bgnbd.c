@@ -164,34 +164,54 @@ static int group_rows(groups *g, const ck_bgnbd_data *d, ck_error *err)
         if (rc < 0)
             return rc;
     }
-    size_t cap = 16;
-    while (cap < 2 * d->n)
-        cap *= 2;
+    /* The table grows with the groups (load ≤ 1/2), so it stays small and in cache when
+     * many rows share few groups; each group's key is kept beside its count. */
+    size_t cap = 1024;
     uint32_t *slot = ck__alloc_array(cap, sizeof *slot);
-    size_t *first = ck__alloc_array(d->n, sizeof *first); /* a row of each group */
+    double *key = ck__alloc_array(d->n, 3 * sizeof *key); /* x, t_x, T of each group */
     g->count = ck__alloc_array(d->n, sizeof *g->count);
-    if (slot == NULL || first == NULL || g->count == NULL)
+    if (slot == NULL || key == NULL || g->count == NULL)
         goto nomem;
     memset(slot, 0xff, cap * sizeof *slot);
     for (size_t i = 0; i < d->n; i++) {
-        uint64_t kx = bits_of(d->x[i]), kt = bits_of(d->t_x[i]), kT = bits_of(d->T[i]);
-        size_t h = (size_t)mix(kx ^ mix(kt ^ mix(kT))) & (cap - 1);
-        for (;; h = (h + 1) & (cap - 1)) {
+        double x = d->x[i], t_x = d->t_x[i], T = d->T[i];
+        uint64_t kx = bits_of(x), kt = bits_of(t_x), kT = bits_of(T);
+        size_t h = (size_t)mix(kx * 0x9E3779B97F4A7C15ULL ^ kt * 0xC2B2AE3D27D4EB4FULL ^ kT);
+        for (h &= cap - 1;; h = (h + 1) & (cap - 1)) {
             uint32_t s = slot[h];
             if (s == UINT32_MAX) {
                 slot[h] = (uint32_t)g->n;
-                first[g->n] = i;
+                key[3 * g->n] = x == 0.0 ? 0.0 : x;
+                key[3 * g->n + 1] = t_x == 0.0 ? 0.0 : t_x;
+                key[3 * g->n + 2] = T == 0.0 ? 0.0 : T;
                 g->count[g->n++] = 1.0;
                 break;
             }
-            size_t r = first[s];
-            if (bits_of(d->x[r]) == kx && bits_of(d->t_x[r]) == kt && bits_of(d->T[r]) == kT) {
+            const double *k = key + 3 * (size_t)s;
+            if (bits_of(k[0]) == kx && bits_of(k[1]) == kt && bits_of(k[2]) == kT) {
                 g->count[s] += 1.0;
                 break;
             }
         }
-        g->sum_x += d->x[i];
-        g->sum_T += d->T[i];
+        if (2 * g->n > cap) { /* rehash into twice the slots */
+            uint32_t *bigger = ck__alloc_array(2 * cap, sizeof *bigger);
+            if (bigger == NULL)
+                goto nomem;
+            free(slot);
+            slot = bigger;
+            cap *= 2;
+            memset(slot, 0xff, cap * sizeof *slot);
+            for (size_t k = 0; k < g->n; k++) {
+                const double *v = key + 3 * k;
+                size_t j = (size_t)mix(bits_of(v[0]) * 0x9E3779B97F4A7C15ULL ^
+                                       bits_of(v[1]) * 0xC2B2AE3D27D4EB4FULL ^ bits_of(v[2]));
+                for (j &= cap - 1; slot[j] != UINT32_MAX; j = (j + 1) & (cap - 1))
+                    ;
+                slot[j] = (uint32_t)k;
+            }
+        }
+        g->sum_x += x;
+        g->sum_T += T;
     }
     free(slot);
     slot = NULL;
@@ -211,20 +231,19 @@ static int group_rows(groups *g, const ck_bgnbd_data *d, ck_error *err)
         goto nomem;
     }
     for (size_t k = 0; k < g->n; k++) {
-        size_t r = first[k];
-        g->ix[k] = intern(&in_x, d->x[r]);
-        g->it_x[k] = intern(&in_t, d->t_x[r]);
-        g->iT[k] = intern(&in_t, d->T[r]);
+        g->ix[k] = intern(&in_x, key[3 * k]);
+        g->it_x[k] = intern(&in_t, key[3 * k + 1]);
+        g->iT[k] = intern(&in_t, key[3 * k + 2]);
     }
     g->n_x = in_x.n;
     g->n_t = in_t.n;
     free(in_x.slot);
     free(in_t.slot);
-    free(first);
+    free(key);
     return CK_OK;
 nomem:
     free(slot);
-    free(first);
+    free(key);
     groups_free(g);
     return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
 }
@@ -404,11 +423,11 @@ static bool at_boundary(const double *theta)
 
 static void gradient_natural(const double *params, double *grad, void *ctx);
 
-/* The observed information at θ is positive definite. */
-static bool concave_at(evaluator *e, const double *theta)
+/* The observed information at θ is positive definite; se receives the standard errors. */
+static bool concave_at(evaluator *e, const double *theta, double *se)
 {
     ck_bgnbd_params p = params_of(theta, false);
-    double v[4] = { p.r, p.alpha, p.a, p.b }, se[4];
+    double v[4] = { p.r, p.alpha, p.a, p.b };
     return ck__bgnbd_standard_errors(v, 4, gradient_natural, e, se);
 }
 
@@ -481,7 +500,8 @@ int ck_bgnbd_fit_data(ck_bgnbd_fit *out, const ck_bgnbd_data *data,
     const double starts[3][4] = { { 1.0, alpha0, 1.0, 1.0 },
                                   { 0.5, 0.5 * alpha0, 0.5, 5.0 },
                                   { 2.0, 2.0 * alpha0, 2.0, 20.0 } };
-    double best[4] = { 0 };
+    double best[4] = { 0 }, se_first[4];
+    bool has_se_first = false;
     ck__bgnbd_bfgs_result best_res = { INFINITY, 0, false };
     for (int s = 0; s < 3; s++) {
         double theta[4];
@@ -495,8 +515,10 @@ int ck_bgnbd_fit_data(ck_bgnbd_fit *out, const ck_bgnbd_data *data,
         }
         /* An interior optimum, converged, where the likelihood curves down in every
          * direction is the maximum the other starts would find; they are for the rest. */
-        if (s == 0 && best_res.converged && !at_boundary(best) && concave_at(&e, best))
+        if (s == 0 && best_res.converged && !at_boundary(best) && concave_at(&e, best, se_first)) {
+            has_se_first = true;
             break;
+        }
     }
     double theta_nbd[2] = { log(starts[0][0]), log(starts[0][1]) };
     ck__bgnbd_bfgs_result nbd =
@@ -532,7 +554,9 @@ int ck_bgnbd_fit_data(ck_bgnbd_fit *out, const ck_bgnbd_data *data,
         }
     } else {
         double p4[4] = { out->params.r, out->params.alpha, out->params.a, out->params.b }, se[4];
-        out->has_se = ck__bgnbd_standard_errors(p4, 4, gradient_natural, &e, se);
+        if (has_se_first) /* computed at this point already */
+            memcpy(se, se_first, sizeof se);
+        out->has_se = has_se_first || ck__bgnbd_standard_errors(p4, 4, gradient_natural, &e, se);
         if (out->has_se) {
             out->se_r = se[0];
             out->se_alpha = se[1];
