@@ -200,6 +200,14 @@ typedef struct score_job {
     ck_bgnbd_scores *out;
 } score_job;
 
+/* A failure's code, with the row's line set in err. */
+static int at_row(int rc, size_t row, ck_error *err)
+{
+    if (err)
+        err->line = (long)row + 1;
+    return rc;
+}
+
 /* Score row i; on failure fill err (may be NULL) and return its code. */
 static int score_row(const score_job *job, size_t i, ck_error *err)
 {
@@ -216,22 +224,19 @@ static int score_row(const score_job *job, size_t i, ck_error *err)
     if (o->expected_purchases) {
         double e;
         if (!ck__bgnbd_expected_if_alive(p, x, T, job->opts->horizon, &e))
-            return no_convergence(x, T, job->opts->horizon, err);
+            return at_row(no_convergence(x, T, job->opts->horizon, err), i, err);
         o->expected_purchases[i] = alive * e;
     }
     if (job->spend && (o->expected_spend || o->clv)) {
         double m = x > 0.0 ? d->mean_spend[i] : 0.0, s;
-        if ((rc = ck_gammagamma_expected_spend(&s, job->spend, x, m, err)) < 0) {
-            if (err)
-                err->line = (long)i + 1;
-            return rc;
-        }
+        if ((rc = ck_gammagamma_expected_spend(&s, job->spend, x, m, err)) < 0)
+            return at_row(rc, i, err);
         if (o->expected_spend)
             o->expected_spend[i] = s;
         if (o->clv) {
             double v;
             if (!clv_unit(p, x, t_x, T, job->opts, &v))
-                return no_convergence(x, T, job->opts->horizon, err);
+                return at_row(no_convergence(x, T, job->opts->horizon, err), i, err);
             o->clv[i] = s * v;
         }
     }
