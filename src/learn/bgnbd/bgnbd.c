@@ -159,11 +159,6 @@ static int group_rows(groups *g, const ck_bgnbd_data *d, ck_error *err)
         return ck_error_set(err, CK_EINVAL, NULL, 0, "no customers to fit");
     if (d->n > UINT32_MAX / 2)
         return ck_error_set(err, CK_EINVAL, NULL, 0, "too many customers: %zu", d->n);
-    for (size_t i = 0; i < d->n; i++) {
-        int rc = ck_bgnbd_check_customer(d->x[i], d->t_x[i], d->T[i], i, err);
-        if (rc < 0)
-            return rc;
-    }
     /* The table grows with the groups (load ≤ 1/2), so it stays small and in cache when
      * many rows share few groups; each group's key is kept beside its count. */
     size_t cap = 1024;
@@ -175,6 +170,13 @@ static int group_rows(groups *g, const ck_bgnbd_data *d, ck_error *err)
     memset(slot, 0xff, cap * sizeof *slot);
     for (size_t i = 0; i < d->n; i++) {
         double x = d->x[i], t_x = d->t_x[i], T = d->T[i];
+        int rc = ck_bgnbd_check_customer(x, t_x, T, i, err); /* in the same pass */
+        if (rc < 0) {
+            free(slot);
+            free(key);
+            groups_free(g);
+            return rc;
+        }
         uint64_t kx = bits_of(x), kt = bits_of(t_x), kT = bits_of(T);
         size_t h = (size_t)mix(kx * 0x9E3779B97F4A7C15ULL ^ kt * 0xC2B2AE3D27D4EB4FULL ^ kT);
         for (h &= cap - 1;; h = (h + 1) & (cap - 1)) {
@@ -520,7 +522,8 @@ int ck_bgnbd_fit_data(ck_bgnbd_fit *out, const ck_bgnbd_data *data,
             break;
         }
     }
-    double theta_nbd[2] = { log(starts[0][0]), log(starts[0][1]) };
+    /* from the BG/NBD optimum's r and α, nearer the NBD's than any fixed start */
+    double theta_nbd[2] = { best[0], best[1] };
     ck__bgnbd_bfgs_result nbd =
         ck__bgnbd_bfgs(theta_nbd, 2, objective, &e_nbd, NULL, opts->max_iter, opts->tol);
 
