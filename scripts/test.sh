@@ -5,7 +5,8 @@
 # libFuzzer cannot be installed). After each ctest run it names the tests that were
 # skipped (an optional peer absent), so a skip is never silent.
 #   scripts/test.sh --deep   also runs ctest label valgrind: the unit programs, CLI cases,
-#                            bad inputs and fuzz replays under valgrind (about N minutes)
+#                            bad inputs and fuzz replays under valgrind (about 12 minutes
+#                            more on 2 cores; the CLI half alone: -L valgrind -LE unit)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 deep=0
