@@ -138,6 +138,62 @@ CK_API int ck_synth_write(const ck_synth_params *params, FILE *events, FILE *cus
                           FILE *assignments, FILE *truth, ck_synth_stats *stats_out,
                           ck_progress_fn progress, void *payload, ck_error *err);
 
+/**
+ * The BTYD mode: customers drawn from a known BG/NBD + Gamma-Gamma process (see bgnbd.h),
+ * so that a fit can be checked against the truth. Each customer makes a first purchase at a
+ * time uniform over the first `first_window_days` of the period; while alive they buy at
+ * rate λ ~ Gamma(r, α) per day (exponential gaps) and after each repeat purchase they drop
+ * out with probability p ~ Beta(a, b) (the first purchase never ends a life, as in FHL);
+ * every purchase's amount is Gamma(p_spend, ν) with ν ~ Gamma(q, γ), rounded to cents and
+ * at least 0.01. Initialise with #CK_SYNTH_BTYD_PARAMS_INIT.
+ */
+typedef struct ck_synth_btyd_params {
+    uint64_t seed;         /**< random seed; every value is valid */
+    size_t n_customers;    /**< 1 to #CK_SYNTH_MAX_CUSTOMERS */
+    int64_t start_ts;      /**< as in ck_synth_params */
+    int days;              /**< as in ck_synth_params */
+    int first_window_days; /**< first purchases fall in [start, start + this), 1 to `days`;
+                                0 for min(84, days) (CDNOW's 12 weeks) */
+    double r, alpha, a, b; /**< BG/NBD, per day; all > 0 and finite */
+    double p, q, gamma;    /**< Gamma-Gamma (p is the shape of each amount); all > 0 */
+    int n_threads;         /**< ≥ 1; the output is the same for any count */
+} ck_synth_btyd_params;
+
+/** Defaults: CDNOW's estimates (FHL 2005; Gamma-Gamma from FHL's JMR paper) with α per
+ *  day (7 × 4.414), seed 1, 1000 customers, 273 days (39 weeks) from 2024-01-01. */
+#define CK_SYNTH_BTYD_PARAMS_INIT                                                                  \
+    {                                                                                              \
+        .seed = 1, .n_customers = 1000, .start_ts = 1704067200, .days = 273,                       \
+        .first_window_days = 0, .r = 0.243, .alpha = 4.414 * 7, .a = 0.793, .b = 2.426, .p = 6.25, \
+        .q = 3.74, .gamma = 15.44, .n_threads = 1                                                  \
+    }
+
+/**
+ * Check BTYD parameters without generating anything.
+ * @return CK_OK, or CK_EINVAL naming the field and quoting its value
+ */
+CK_API int ck_synth_btyd_check_params(const ck_synth_btyd_params *params, ck_error *err);
+
+/**
+ * Draw the BTYD population and write it.
+ *
+ * - events: `customer_id,ts,event,amount`, one `purchase` row per purchase in
+ *   [start, start + days), ids and ts as in ck_synth_write(), customers in id order, each
+ *   customer's rows in time order; every customer has at least the first purchase.
+ * - truth: one JSON object: `seed`, `n_customers`, `start`, `days`, `end`,
+ *   `first_window_days`, `unit` ("day"), `bgnbd` {r, alpha, a, b}, `gammagamma`
+ *   {p, q, gamma}, and `customers`, one per line: `id`, `lambda` (per day), `dropout` (p),
+ *   `nu`, `purchases` (rows written) and `alive` (not dropped out by the end). Numbers
+ *   are `%.17g`.
+ *
+ * Streams as in ck_synth_write(). stats_out gets n_events and n_buyers (customers with a
+ * repeat purchase); n_assigned is 0.
+ * @return CK_OK; CK_EINVAL; CK_ENOMEM; CK_EIO
+ */
+CK_API int ck_synth_btyd_write(const ck_synth_btyd_params *params, FILE *events, FILE *truth,
+                               ck_synth_stats *stats_out, ck_progress_fn progress, void *payload,
+                               ck_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,6 +1,8 @@
 /*
  * churn-synth: write a synthetic behaviour history (events, and optionally customers,
- * campaign assignments and the latent truth) with ck_synth_write(). Options are checked
+ * campaign assignments and the latent truth) with ck_synth_write(), or with --btyd a
+ * population drawn from known BG/NBD + Gamma-Gamma parameters with ck_synth_btyd_write().
+ * Options are checked
  * before any file is created; every output is written under a temporary name and renamed
  * only when all of them are complete.
  */
@@ -35,8 +37,18 @@ static const char usage[] =
     "                         period [the last --campaign-window days of the period]\n"
     "  --campaign-window DAYS days in which a conversion counts, 1 to 365 [30]\n"
     "  --truth-out FILE       also write the latent truth as JSON [none]\n"
+    "  --btyd                 instead, purchases only, drawn from a known BG/NBD +\n"
+    "                         Gamma-Gamma process (CDNOW's estimates, per day, unless\n"
+    "                         given below); the truth holds each customer's rate,\n"
+    "                         dropout, spend scale and whether still alive\n"
+    "  --r X, --alpha X, --a X, --b X\n"
+    "                         BG/NBD parameters, rates per day [0.243, 30.898, 0.793, 2.426]\n"
+    "  --p X, --q X, --gamma X\n"
+    "                         Gamma-Gamma parameters [6.25, 3.74, 15.44]\n"
+    "  --first-window DAYS    first purchases fall in the period's first DAYS days\n"
+    "                         [84, or the whole period when shorter]\n"
     "  --config FILE          accepted for uniformity; churn-synth reads no settings [none]\n"
-    "  --threads N            accepted for uniformity; the output is the same for any N\n"
+    "  --threads N            threads (--btyd only); the output is the same for any N\n"
     "                         [all cores]\n"
     "  -q, --quiet            no progress bar and no summary on stderr\n"
     "  -h, --help             show this help and exit\n"
@@ -52,8 +64,16 @@ enum {
     OPT_CAMPAIGN_OUT,
     OPT_CAMPAIGN_DATE,
     OPT_CAMPAIGN_WINDOW,
-    OPT_TRUTH_OUT
+    OPT_TRUTH_OUT,
+    OPT_BTYD,
+    OPT_FIRST_WINDOW,
+    OPT_PARAM /* the BTYD parameters: OPT_PARAM + index into param_names */
 };
+
+static const char *const param_names[] = {
+    "--r", "--alpha", "--a", "--b", "--p", "--q", "--gamma"
+};
+enum { N_PARAMS = 7 };
 
 static const struct option long_options[] = {
     { "customers", required_argument, NULL, OPT_CUSTOMERS },
@@ -66,6 +86,15 @@ static const struct option long_options[] = {
     { "campaign-date", required_argument, NULL, OPT_CAMPAIGN_DATE },
     { "campaign-window", required_argument, NULL, OPT_CAMPAIGN_WINDOW },
     { "truth-out", required_argument, NULL, OPT_TRUTH_OUT },
+    { "btyd", no_argument, NULL, OPT_BTYD },
+    { "first-window", required_argument, NULL, OPT_FIRST_WINDOW },
+    { "r", required_argument, NULL, OPT_PARAM + 0 },
+    { "alpha", required_argument, NULL, OPT_PARAM + 1 },
+    { "a", required_argument, NULL, OPT_PARAM + 2 },
+    { "b", required_argument, NULL, OPT_PARAM + 3 },
+    { "p", required_argument, NULL, OPT_PARAM + 4 },
+    { "q", required_argument, NULL, OPT_PARAM + 5 },
+    { "gamma", required_argument, NULL, OPT_PARAM + 6 },
     CLI_COMMON_OPTIONS,
 };
 
@@ -73,10 +102,13 @@ enum { OUT_EVENTS, OUT_CUSTOMERS, OUT_ASSIGNMENTS, OUT_TRUTH, N_OUT };
 
 typedef struct options {
     ck_synth_params params;
+    ck_synth_btyd_params btyd;
+    bool is_btyd;
+    const char *btyd_option; /* the first BTYD-only option given, for the error without --btyd */
     const char *path[N_OUT];
     const char *campaign_date;
     const char *config;
-    bool has_customers, has_days, has_seed, has_window;
+    bool has_customers, has_days, has_seed, has_window, has_threads;
 } options;
 
 /* Parse and check every option; usage errors exit here with status 2, -h and -V with 0. */
@@ -85,8 +117,12 @@ static void parse_options(int argc, char **argv, options *o)
     static const char *const out_option[N_OUT] = { "--out", "--customers-out", "--campaign-out",
                                                    "--truth-out" };
     ck_synth_params defaults = CK_SYNTH_PARAMS_INIT;
+    ck_synth_btyd_params btyd_defaults = CK_SYNTH_BTYD_PARAMS_INIT;
     memset(o, 0, sizeof *o);
     o->params = defaults;
+    o->btyd = btyd_defaults;
+    double *param[N_PARAMS] = { &o->btyd.r, &o->btyd.alpha, &o->btyd.a,    &o->btyd.b,
+                                &o->btyd.p, &o->btyd.q,     &o->btyd.gamma };
     o->params.start_ts = cli_parse_date("--start", "2024-01-01");
     opterr = 0;
     int c;
@@ -133,9 +169,26 @@ static void parse_options(int argc, char **argv, options *o)
             o->config = optarg;
             break;
         case CLI_OPT_THREADS:
-            cli_parse_threads(optarg); /* validated; generation is sequential */
+            o->btyd.n_threads = cli_parse_threads(optarg); /* the brand mode is sequential */
+            o->has_threads = true;
+            break;
+        case OPT_BTYD:
+            o->is_btyd = true;
+            break;
+        case OPT_FIRST_WINDOW:
+            o->btyd.first_window_days =
+                (int)cli_parse_long("--first-window", optarg, 1, CK_SYNTH_MAX_DAYS);
+            if (o->btyd_option == NULL)
+                o->btyd_option = "--first-window";
             break;
         default:
+            if (c >= OPT_PARAM && c < OPT_PARAM + N_PARAMS) {
+                *param[c - OPT_PARAM] =
+                    cli_parse_double(param_names[c - OPT_PARAM], optarg, 0.0, 1e300);
+                if (o->btyd_option == NULL)
+                    o->btyd_option = param_names[c - OPT_PARAM];
+                break;
+            }
             cli_common_option(c, argv);
         }
     }
@@ -160,6 +213,27 @@ static void parse_options(int argc, char **argv, options *o)
     if (end > ck_days_from_civil(10000, 1, 1) * 86400)
         cli_usage_error("--days: the period must end by 9999-12-31, got %d days", o->params.days);
 
+    if (!o->is_btyd && o->btyd_option != NULL)
+        cli_usage_error("%s needs --btyd", o->btyd_option);
+    if (o->is_btyd) {
+        if (o->path[OUT_CUSTOMERS] != NULL)
+            cli_usage_error("--customers-out cannot be used with --btyd");
+        if (o->path[OUT_ASSIGNMENTS] != NULL || o->campaign_date != NULL || o->has_window)
+            cli_usage_error("the campaign options cannot be used with --btyd");
+        if (o->btyd.first_window_days > o->params.days)
+            cli_usage_error("--first-window: expected at most --days (%d), got %d", o->params.days,
+                            o->btyd.first_window_days);
+        o->btyd.seed = o->params.seed;
+        o->btyd.n_customers = o->params.n_customers;
+        o->btyd.start_ts = o->params.start_ts;
+        o->btyd.days = o->params.days;
+        if (!o->has_threads)
+            o->btyd.n_threads = cli_default_threads();
+        ck_error err = { 0 };
+        if (ck_synth_btyd_check_params(&o->btyd, &err) < 0)
+            cli_usage_error("%s", err.msg);
+        return;
+    }
     o->params.has_campaign = o->path[OUT_ASSIGNMENTS] != NULL;
     if (!o->params.has_campaign && o->campaign_date != NULL)
         cli_usage_error("--campaign-date needs --campaign-out");
@@ -205,7 +279,10 @@ int main(int argc, char **argv)
     for (int i = 0; i < N_OUT && rc == CK_OK; i++)
         if (o.path[i] != NULL)
             rc = cli_output_open(&out[i], o.path[i], &err);
-    if (rc == CK_OK)
+    if (rc == CK_OK && o.is_btyd)
+        rc = ck_synth_btyd_write(&o.btyd, out[OUT_EVENTS].fp, out[OUT_TRUTH].fp, &stats,
+                                 cli_progress, "generating", &err);
+    else if (rc == CK_OK)
         rc = ck_synth_write(&o.params, out[OUT_EVENTS].fp, out[OUT_CUSTOMERS].fp,
                             out[OUT_ASSIGNMENTS].fp, out[OUT_TRUTH].fp, &stats, cli_progress,
                             "generating", &err);
@@ -218,7 +295,10 @@ int main(int argc, char **argv)
         cli_report(&err);
         return CLI_EXIT_DATA;
     }
-    if (o.params.has_campaign)
+    if (o.is_btyd)
+        cli_note("wrote %zu purchases of %zu customers (%zu repeat buyers)", stats.n_events,
+                 o.params.n_customers, stats.n_buyers);
+    else if (o.params.has_campaign)
         cli_note("wrote %zu events of %zu customers (%zu buyers, %zu in the campaign)",
                  stats.n_events, o.params.n_customers, stats.n_buyers, stats.n_assigned);
     else
