@@ -15,6 +15,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "base/rng.h"
 #include "check.h"
 
 #define N 900
@@ -27,10 +28,7 @@ static const char *stage[N];
 
 static uint64_t next_u64(uint64_t *state)
 {
-    uint64_t z = (*state += 0x9e3779b97f4a7c15u);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-    return z ^ (z >> 31);
+    return ck__splitmix64(state);
 }
 
 static double unit(uint64_t *state)

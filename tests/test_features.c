@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/rng.h"
 #include "check.h"
 #include "churnkit/config.h"
 #include "churnkit/customers.h"
@@ -332,11 +333,7 @@ static uint64_t rng_state;
 
 static uint64_t next_random(void)
 {
-    /* splitmix64 */
-    uint64_t z = (rng_state += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
+    return ck__splitmix64(&rng_state);
 }
 
 static void write_random_event(FILE *out, int64_t from, int64_t to)

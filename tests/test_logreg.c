@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 
 #include "base/blas.h"
+#include "base/rng.h"
 #include "check.h"
 #include "churnkit/dataset.h"
 #include "churnkit/metrics.h"
@@ -37,10 +38,7 @@ static uint64_t rng_state;
 
 static double uniform(void)
 {
-    uint64_t z = (rng_state += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return (double)((z ^ (z >> 31)) >> 11) * 0x1.0p-53;
+    return (double)(ck__splitmix64(&rng_state) >> 11) * 0x1.0p-53;
 }
 
 /* Box–Muller: a standard normal draw. */

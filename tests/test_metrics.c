@@ -22,17 +22,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/rng.h"
 #include "check.h"
 
 #define N_RANDOM 1500
 
-/* splitmix64 (Steele, Lea & Flood 2014): a fixed-seed stream independent of the library. */
+/* A fixed-seed stream of test data (base/rng.h's splitmix64). */
 static uint64_t next_u64(uint64_t *state)
 {
-    uint64_t z = (*state += 0x9e3779b97f4a7c15u);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-    return z ^ (z >> 31);
+    return ck__splitmix64(state);
 }
 
 static double next_unit(uint64_t *state)

@@ -473,6 +473,55 @@ static void test_pipeline__evaluation_stages(void)
     ck_events_free(ev);
 }
 
+/* A model that gives every row one probability says it ranks nobody; one that ranks
+ * does not. */
+static void test_pipeline__a_constant_model_says_so(void)
+{
+    ck_error err = { 0 };
+    ck_events *ev = read_events();
+    ck_model *model = ev ? small_model(ev) : NULL;
+    ck_dataset *rows = numbered_table();
+    if (model != NULL) {
+        /* the 4 training rows as of 2024-03-01: no split passes min_samples_leaf */
+        ck_dataset *d = NULL;
+        ck_features *table = NULL;
+        CHECK_OK(ck_pipeline_eval_set(&d, &table, model, "m.json", ev, NULL, date("2024-03-01"),
+                                      EVENTS, 1, &err));
+        size_t before = ck_model_training_of(model)->n_warnings;
+        if (d != NULL)
+            CHECK_OK(ck_model_learn_population(model, d, 1, &err));
+        const ck_model_training *t = ck_model_training_of(model);
+        CHECK_EQ_INT(t->n_warnings, before + 1);
+        /* 1 of the 4 rows stays: the base rate 3/4 is everyone's probability */
+        CHECK_EQ_STR(t->n_warnings > before ? t->warnings[before] : "",
+                     "the model learned nothing from its 4 training rows: every customer gets "
+                     "the same churn probability (0.7500), so its scores rank nobody");
+        ck_dataset_free(d);
+        ck_features_free(table);
+    }
+    if (rows != NULL) {
+        /* x = i and label = i % 2 on 20 rows: a stump model that splits */
+        ck_gbm_params p = CK_GBM_PARAMS_INIT;
+        p.rounds = 5;
+        p.min_samples_leaf = 2;
+        ck_model_spec spec = { 0 };
+        ck_config_init(&spec.config);
+        spec.source = CK_SOURCE_TABLE;
+        ck_model_training tr = { 0 };
+        ck_model *ranking = NULL;
+        CHECK_OK(ck_model_train(&ranking, CK_MODEL_GBM_STUMPS, &p, rows, NULL, &spec, &tr, NULL,
+                                NULL, &err));
+        if (ranking != NULL) {
+            CHECK_OK(ck_model_learn_population(ranking, rows, 1, &err));
+            CHECK_EQ_INT(ck_model_training_of(ranking)->n_warnings, 0);
+        }
+        ck_model_free(ranking);
+    }
+    ck_dataset_free(rows);
+    ck_model_free(model);
+    ck_events_free(ev);
+}
+
 /* The column of a CSV header line. */
 static int column_of(const char *header, const char *name)
 {
@@ -594,5 +643,6 @@ int main(void)
     RUN(test_pipeline__evaluation_rows);
     RUN(test_pipeline__evaluation_stages);
     RUN(test_pipeline__score_events_eligibility_and_budget);
+    RUN(test_pipeline__a_constant_model_says_so);
     return check_summary();
 }

@@ -193,7 +193,9 @@ CK_API void ck_model_free(ck_model *model);
  * Score @p train (the training rows) and keep what churn-predict compares a customer
  * against, so a customer's row is the same in every batch: the distribution of their
  * probabilities, overall and within each lifecycle stage, and each feature's mean
- * contribution to the logit (see ck_model_contribution_means()).
+ * contribution to the logit (see ck_model_contribution_means()). When every training row
+ * gets the same probability, a warning saying the model ranks nobody is added to the
+ * training record's warnings.
  * @return CK_OK, CK_EINVAL (schema mismatch), CK_ENOMEM
  */
 CK_API int ck_model_learn_population(ck_model *model, const ck_dataset *train, int n_threads,

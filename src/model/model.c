@@ -190,6 +190,15 @@ int ck_model_learn_population(ck_model *model, const ck_dataset *train, int n_th
         rc = ck_stats_score_quantiles(t->score_percentiles, prob, n, err);
     t->has_score_percentiles = rc == CK_OK;
     t->n_stage_percentiles = 0;
+    /* a model that gives every training row one probability ranks nobody: say so, so the
+     * scores are not read as a decision (a small or featureless log gets there) */
+    if (rc == CK_OK && n > 0 &&
+        t->score_percentiles[0] == t->score_percentiles[CK_SCORE_QUANTILES - 1] &&
+        t->n_warnings < CK_MODEL_MAX_WARNINGS)
+        snprintf(t->warnings[t->n_warnings++], sizeof t->warnings[0],
+                 "the model learned nothing from its %zu training rows: every customer gets "
+                 "the same churn probability (%.4f), so its scores rank nobody",
+                 n, t->score_percentiles[0]);
     /* within each lifecycle stage, when the model reads it */
     const ck_schema *schema = ck_dataset_schema(train);
     long j = ck_schema_find(schema, "lifecycle_stage");

@@ -648,8 +648,11 @@ int main(int argc, char **argv)
     clock_gettime(CLOCK_MONOTONIC, &t2);
     /* the population is the rows the model was fit on */
     const ck_dataset *fit_rows = ck_model_training_of(model)->has_refit ? all : train;
+    size_t n_warned = ck_model_training_of(model)->n_warnings;
     if ((rc = ck_model_learn_population(model, fit_rows, o.gbm.n_threads, &err)) < 0)
         goto done;
+    for (size_t i = n_warned; i < ck_model_training_of(model)->n_warnings; i++)
+        cli_warn("%s", ck_model_training_of(model)->warnings[i]);
     clock_gettime(CLOCK_MONOTONIC, &t3);
     if ((rc = write_model(path, sizeof path, &o, model, &err)) < 0)
         goto done;

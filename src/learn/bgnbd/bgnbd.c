@@ -41,6 +41,7 @@
 #include <string.h>
 
 #include "base/parallel.h"
+#include "base/rng.h"
 #include "base/util.h"
 #include "learn/bgnbd/bgnbd_int.h"
 
@@ -105,15 +106,6 @@ static uint64_t bits_of(double v)
     return u;
 }
 
-static uint64_t mix(uint64_t h)
-{
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdULL;
-    h ^= h >> 33;
-    h *= 0xc4ceb9fe1a85ec53ULL;
-    return h ^ (h >> 33);
-}
-
 /* Distinct values by open addressing: each value gets the code of its first appearance. */
 typedef struct interner {
     uint32_t *slot; /* code + 1, 0 when empty */
@@ -139,7 +131,7 @@ static bool interner_init(interner *in, size_t max_values, double *values)
 static uint32_t intern(interner *in, double v)
 {
     uint64_t key = bits_of(v);
-    for (size_t h = (size_t)mix(key) & (in->cap - 1);; h = (h + 1) & (in->cap - 1)) {
+    for (size_t h = (size_t)ck__mix64(key) & (in->cap - 1);; h = (h + 1) & (in->cap - 1)) {
         uint32_t s = in->slot[h];
         if (s == 0) {
             in->values[in->n] = v == 0.0 ? 0.0 : v;
@@ -178,7 +170,7 @@ static int group_rows(groups *g, const ck_bgnbd_data *d, ck_error *err)
             return rc;
         }
         uint64_t kx = bits_of(x), kt = bits_of(t_x), kT = bits_of(T);
-        size_t h = (size_t)mix(kx * 0x9E3779B97F4A7C15ULL ^ kt * 0xC2B2AE3D27D4EB4FULL ^ kT);
+        size_t h = (size_t)ck__mix64(kx * 0x9E3779B97F4A7C15ULL ^ kt * 0xC2B2AE3D27D4EB4FULL ^ kT);
         for (h &= cap - 1;; h = (h + 1) & (cap - 1)) {
             uint32_t s = slot[h];
             if (s == UINT32_MAX) {
@@ -205,8 +197,8 @@ static int group_rows(groups *g, const ck_bgnbd_data *d, ck_error *err)
             memset(slot, 0xff, cap * sizeof *slot);
             for (size_t k = 0; k < g->n; k++) {
                 const double *v = key + 3 * k;
-                size_t j = (size_t)mix(bits_of(v[0]) * 0x9E3779B97F4A7C15ULL ^
-                                       bits_of(v[1]) * 0xC2B2AE3D27D4EB4FULL ^ bits_of(v[2]));
+                size_t j = (size_t)ck__mix64(bits_of(v[0]) * 0x9E3779B97F4A7C15ULL ^
+                                             bits_of(v[1]) * 0xC2B2AE3D27D4EB4FULL ^ bits_of(v[2]));
                 for (j &= cap - 1; slot[j] != UINT32_MAX; j = (j + 1) & (cap - 1))
                     ;
                 slot[j] = (uint32_t)k;
