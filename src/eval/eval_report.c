@@ -21,7 +21,8 @@
  * such as a partial dependence plot.
  *
  * Chart primitives (scales, ticks, axes, lines) come from svg.c, shared with churn-ab's
- * report; the series colours are this file's own CSS. Curves with many distinct scores are
+ * report; the page's style, cards, plot frames and legends from chart.c, shared with the
+ * customer-value report (value_report.c). Curves with many distinct scores are
  * thinned to points at least 1/500 of the plot apart, invisible at this size.
  */
 #include "churnkit/eval.h"
@@ -36,16 +37,10 @@
 #include "churnkit/model.h"
 #include "churnkit/schema.h"
 #include "churnkit/version.h"
+#include "eval/chart.h"
 #include "eval/eval_int.h"
 #include "io/svg.h"
 
-/* one chart: its size and the plot area inside it */
-#define CHART_W          540.0
-#define CHART_H          380.0
-#define PLOT_L           66.0
-#define PLOT_R           16.0
-#define PLOT_T           14.0
-#define PLOT_B           58.0
 #define THIN             0.002 /* curves keep points this far apart (share of the axis) */
 #define HIST_BINS        40
 #define TOP_IMPORTANCES  15
@@ -57,89 +52,7 @@
 static const char *const STROKE[3] = { "s0", "s1", "sb" };
 static const char *const FILL[3] = { "f0", "f1", "fb" };
 
-static const char report_css[] =
-    "*{box-sizing:border-box}\n"
-    "body{margin:0;background:#f3f4f6;color:#1f2937;font:14px/1.45 system-ui,-apple-system,"
-    "'Segoe UI',Roboto,'Helvetica Neue',Arial,sans-serif}\n"
-    "main{max-width:1180px;margin:0 auto;padding:28px 24px 48px}\n"
-    "header h1{font-size:26px;margin:0 0 4px;letter-spacing:-.01em}\n"
-    "header p{margin:0;color:#4b5563}\n"
-    "h2{font-size:18px;margin:34px 0 12px;padding-bottom:6px;border-bottom:1px solid #e5e7eb}\n"
-    "h3{font-size:15px;margin:0 0 2px}\n"
-    ".note{color:#6b7280;font-size:12.5px;margin:0 0 6px}\n"
-    ".verdict{margin:20px 0 8px;padding:14px 18px;border-radius:10px;font-size:15.5px;"
-    "border-left:6px solid}\n"
-    ".verdict.good{background:#ecfdf5;border-color:#059669}\n"
-    ".verdict.bad{background:#fef2f2;border-color:#dc2626}\n"
-    ".verdict.neutral{background:#fffbeb;border-color:#d97706}\n"
-    ".verdict b{font-weight:650}\n"
-    ".cards{display:flex;gap:16px;flex-wrap:wrap;margin-top:16px}\n"
-    ".card{background:#fff;border-radius:12px;box-shadow:0 1px 3px rgba(0,0,0,.08),"
-    "0 1px 2px rgba(0,0,0,.04);padding:16px 18px}\n"
-    ".kpi{flex:1 1 300px;border-top:5px solid #9ca3af}\n"
-    ".kpi.k0{border-top-color:#2563eb}.kpi.k1{border-top-color:#ea580c}\n"
-    ".kpi .who{font-weight:650;font-size:14px;word-break:break-all}\n"
-    ".tag{display:inline-block;font-size:11px;font-weight:700;color:#fff;border-radius:4px;"
-    "padding:1px 6px;margin-right:7px;vertical-align:1px;line-height:1.35}\n"
-    ".tag.k0{background:#2563eb}.tag.k1{background:#ea580c}.tag.kb{background:#6b7280}\n"
-    ".nums{display:grid;grid-template-columns:repeat(3,1fr);gap:10px 14px;margin-top:10px}\n"
-    ".num .v{font-size:24px;font-weight:650;font-variant-numeric:tabular-nums}\n"
-    ".num .l{font-size:12px;color:#6b7280}\n"
-    ".num .ci{font-size:11.5px;color:#6b7280;font-variant-numeric:tabular-nums}\n"
-    ".grid2{display:grid;grid-template-columns:repeat(2,minmax(0,1fr));gap:16px}\n"
-    ".grid3{display:grid;grid-template-columns:repeat(3,minmax(0,1fr));gap:12px}\n"
-    ".grid3 svg.chart{width:100%;height:auto}\n"
-    ".shape-title{font-size:13px;text-align:center;margin-top:6px}\n"
-    "table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums;"
-    "font-size:13px}\n"
-    "th,td{padding:6px 10px;text-align:right;border-bottom:1px solid #eef0f3;"
-    "white-space:nowrap}\n"
-    "th{font-weight:600;color:#374151;background:#f9fafb}\n"
-    "th:first-child,td:first-child{text-align:left;white-space:normal;min-width:150px}\n"
-    "tr.base td{color:#6b7280}\n"
-    ".scroll{overflow-x:auto}\n"
-    "main>.card{margin-top:16px}\n"
-    "dl{display:grid;grid-template-columns:max-content 1fr;gap:4px 14px;font-size:13px;"
-    "color:#374151}\n"
-    "dt{font-weight:600}dd{margin:0}\n"
-    "footer{margin-top:36px;color:#9ca3af;font-size:12px}\n";
-
-/* the series on top of svg.c's rules */
-static const char series_css[] =
-    ".chart .s0{fill:none;stroke:#2563eb;stroke-width:2.4}\n"
-    ".chart .s1{fill:none;stroke:#ea580c;stroke-width:2.4}\n"
-    ".chart .sb{fill:none;stroke:#6b7280;stroke-width:2;stroke-dasharray:7 4}\n"
-    ".chart .f0{fill:#2563eb}.chart .f1{fill:#ea580c}.chart .fb{fill:#9ca3af}\n"
-    ".chart .p0{fill:#2563eb;fill-opacity:.8;stroke:#fff}\n"
-    ".chart .p1{fill:#ea580c;fill-opacity:.8;stroke:#fff}\n"
-    ".chart .chance{stroke:#9ca3af;stroke-width:1.3;stroke-dasharray:3 4;fill:none}\n"
-    ".chart .perfect{stroke:#10b981;stroke-width:1.3;stroke-dasharray:2 3;fill:none}\n"
-    ".chart .churn{fill:#dc2626;fill-opacity:.5}\n"
-    ".chart .stay{fill:#0d9488;fill-opacity:.45}\n"
-    ".chart .pos{fill:#dc2626}.chart .neg{fill:#2563eb}\n"
-    ".chart .shape{fill:none;stroke:#7c3aed;stroke-width:2.4}\n"
-    ".chart .zero{stroke:#6b7280;stroke-width:1}\n"
-    ".chart .thr{stroke:#111827;stroke-width:1.2;stroke-dasharray:5 3}\n"
-    ".chart .legend-bg{fill:#fff;fill-opacity:.9;stroke:#e5e7eb}\n"
-    ".chart .legend{fill:#1f2937;font-size:12px}\n"
-    ".chart .small{fill:#6b7280;font-size:11px}\n";
-
 /* ---- small helpers ------------------------------------------------------------------- */
-
-static void esc(FILE *fp, const char *s)
-{
-    ck__svg_escape(fp, s);
-}
-
-/* A number for people: fixed decimals, "–" when undefined. */
-static const char *fmt(char *buf, size_t size, double v, int decimals)
-{
-    if (isnan(v))
-        snprintf(buf, size, "\xe2\x80\x93");
-    else
-        snprintf(buf, size, "%.*f", decimals, v);
-    return buf;
-}
 
 static const char *fmt_p(char *buf, size_t size, double p)
 {
@@ -165,93 +78,6 @@ static const char *tag_of(const ck_eval *ev, const ck_eval_result *r, size_t k)
     if (ck_eval_n_models(ev) < 2)
         return "model";
     return k == 0 ? "A" : "B";
-}
-
-/* ---- the plot frame ------------------------------------------------------------------- */
-
-typedef struct frame {
-    double left, right, top, bottom; /* the plot area in pixels */
-    ck__svg_scale sx, sy;
-} frame;
-
-/* Open a chart with axes over [x0, x1] × [y0, y1] (widened to nice ticks unless exact). */
-static void frame_open(FILE *fp, frame *f, double width, double height, const char *title,
-                       double x0, double x1, double y0, double y1, const char *x_fmt, double x_mul,
-                       const char *x_label, const char *y_fmt, double y_mul, const char *y_label)
-{
-    f->left = PLOT_L;
-    f->right = width - PLOT_R;
-    f->top = PLOT_T;
-    f->bottom = height - PLOT_B;
-    double xt[32], yt[32];
-    size_t nx = ck__svg_ticks(&x0, &x1, 6, xt, 32);
-    size_t ny = ck__svg_ticks(&y0, &y1, 6, yt, 32);
-    f->sx = (ck__svg_scale){ x0, x1, f->left, f->right };
-    f->sy = (ck__svg_scale){ y0, y1, f->bottom, f->top };
-    ck__svg_open(fp, width, height, title);
-    ck__svg_x_axis(fp, &f->sx, f->bottom, f->top, xt, nx, x_fmt, x_mul, x_label);
-    ck__svg_y_axis(fp, &f->sy, f->left, f->right, yt, ny, y_fmt, y_mul, y_label);
-}
-
-/* A frame whose x axis is categories 1..n (deciles, levels): ticks at the whole numbers,
- * labelled by `x_fmt` when given (none when NULL: the caller writes its own labels). */
-static void frame_open_categories(FILE *fp, frame *f, double width, double height,
-                                  double bottom_margin, const char *title, size_t n,
-                                  const char *x_fmt, const char *x_label, double y0, double y1,
-                                  const char *y_fmt, const char *y_label)
-{
-    f->left = PLOT_L;
-    f->right = width - PLOT_R;
-    f->top = PLOT_T;
-    f->bottom = height - bottom_margin;
-    double yt[32];
-    size_t ny = ck__svg_ticks(&y0, &y1, 6, yt, 32);
-    f->sx = (ck__svg_scale){ 0.5, (double)n + 0.5, f->left, f->right };
-    f->sy = (ck__svg_scale){ y0, y1, f->bottom, f->top };
-    ck__svg_open(fp, width, height, title);
-    ck__svg_y_axis(fp, &f->sy, f->left, f->right, yt, ny, y_fmt, 1, y_label);
-    ck__svg_line(fp, f->left, f->bottom, f->right, f->bottom, "axis");
-    char buf[32];
-    for (size_t k = 1; x_fmt != NULL && k <= n; k++) {
-        double x = ck__svg_map(&f->sx, (double)k);
-        ck__svg_line(fp, x, f->bottom, x, f->bottom + 5.0, "axis");
-        snprintf(buf, sizeof buf, x_fmt, (double)k);
-        ck__svg_text(fp, x, f->bottom + 18.0, "middle", "tick", buf);
-    }
-    if (x_label != NULL)
-        ck__svg_text(fp, 0.5 * (f->left + f->right), f->bottom + 38.0, "middle", "label", x_label);
-}
-
-static double fx(const frame *f, double v)
-{
-    return ck__svg_map(&f->sx, v);
-}
-
-static double fy(const frame *f, double v)
-{
-    return ck__svg_map(&f->sy, v);
-}
-
-/* A legend box: a line sample (or a filled square when `square`) and a label per entry.
- * (x, y) is the top-left corner; `right` aligns the box's right edge at x instead. */
-static void legend(FILE *fp, double x, double y, bool right, const char *const *classes,
-                   const char *const *labels, size_t n, bool square)
-{
-    size_t longest = 0;
-    for (size_t i = 0; i < n; i++)
-        longest = strlen(labels[i]) > longest ? strlen(labels[i]) : longest;
-    double w = 40.0 + 6.4 * (double)longest, h = 8.0 + 19.0 * (double)n;
-    if (right)
-        x -= w;
-    ck__svg_rect(fp, x, y, w, h, "legend-bg");
-    for (size_t i = 0; i < n; i++) {
-        double cy = y + 14.0 + 19.0 * (double)i;
-        if (square)
-            ck__svg_rect(fp, x + 9.0, cy - 6.0, 16.0, 11.0, classes[i]);
-        else
-            ck__svg_line(fp, x + 8.0, cy - 1.0, x + 28.0, cy - 1.0, classes[i]);
-        ck__svg_text(fp, x + 34.0, cy + 3.0, "start", "legend", labels[i]);
-    }
 }
 
 /* ---- curves ----------------------------------------------------------------------------- */
@@ -340,20 +166,6 @@ typedef struct chart_data {
     char legend_text[CK_EVAL_MAX_MODELS + 1][3][128]; /* per result: ROC, PR, plain */
 } chart_data;
 
-static void chart_card_open(FILE *fp, const char *title, const char *note)
-{
-    fputs("<div class=\"card\"><h3>", fp);
-    esc(fp, title);
-    fputs("</h3><p class=\"note\">", fp);
-    fputs(note, fp); /* our own text, with entities */
-    fputs("</p>\n", fp);
-}
-
-static void chart_card_close(FILE *fp)
-{
-    fputs("</div>\n", fp);
-}
-
 static void series_legend(FILE *fp, const chart_data *cd, int which, double x, double y, bool right,
                           const char *extra_cls, const char *extra_label)
 {
@@ -368,20 +180,21 @@ static void series_legend(FILE *fp, const chart_data *cd, int which, double x, d
         cls[n] = extra_cls;
         labels[n++] = extra_label;
     }
-    legend(fp, x, y, right, cls, labels, n, false);
+    ck__chart_legend(fp, x, y, right, cls, labels, n, false);
 }
 
 static void roc_chart(FILE *fp, const chart_data *cd)
 {
-    chart_card_open(fp, "ROC curve",
-                    "Share of churners flagged (true positive rate) against share of loyal "
-                    "customers flagged, at every threshold. Up and to the left is better; the "
-                    "diagonal is a coin toss.");
-    frame f;
-    frame_open(fp, &f, CHART_W, CHART_H, "ROC curve", 0, 1, 0, 1, "%.0f%%", 100,
-               "false positive rate (retained customers flagged)", "%.0f%%", 100,
-               "true positive rate (churners caught)");
-    ck__svg_line(fp, fx(&f, 0), fy(&f, 0), fx(&f, 1), fy(&f, 1), "chance");
+    ck__chart_card_open(fp, "ROC curve",
+                        "Share of churners flagged (true positive rate) against share of loyal "
+                        "customers flagged, at every threshold. Up and to the left is better; the "
+                        "diagonal is a coin toss.");
+    ck__chart_frame f;
+    ck__chart_frame_open(fp, &f, CK__CHART_W, CK__CHART_H, "ROC curve", 0, 1, 0, 1, "%.0f%%", 100,
+                         "false positive rate (retained customers flagged)", "%.0f%%", 100,
+                         "true positive rate (churners caught)");
+    ck__svg_line(fp, ck__chart_fx(&f, 0), ck__chart_fy(&f, 0), ck__chart_fx(&f, 1),
+                 ck__chart_fy(&f, 1), "chance");
     for (size_t k = cd->n_results; k-- > 0;) {
         const xy *c = &cd->curves[k][CURVE_ROC];
         ck__svg_polyline(fp, c->x, c->y, c->n, &f.sx, &f.sy,
@@ -390,20 +203,22 @@ static void roc_chart(FILE *fp, const chart_data *cd)
     series_legend(fp, cd, 0, f.right - 8, f.bottom - 12 - 19.0 * (double)(cd->n_results + 1) - 8,
                   true, "chance", "chance (AUC 0.5)");
     ck__svg_close(fp);
-    chart_card_close(fp);
+    ck__chart_card_close(fp);
 }
 
 static void pr_chart(FILE *fp, const chart_data *cd)
 {
     double base = (double)ck_eval_n_positives(cd->ev) / (double)ck_eval_n_rows(cd->ev);
-    chart_card_open(fp, "Precision–recall curve",
-                    "Of the customers flagged, the share who churn (precision), against the "
-                    "share of all churners caught (recall). Dotted: the churn rate, what "
-                    "random flagging achieves.");
-    frame f;
-    frame_open(fp, &f, CHART_W, CHART_H, "Precision-recall curve", 0, 1, 0, 1, "%.0f%%", 100,
-               "recall (churners caught)", "%.0f%%", 100, "precision (flagged who churn)");
-    ck__svg_line(fp, fx(&f, 0), fy(&f, base), fx(&f, 1), fy(&f, base), "chance");
+    ck__chart_card_open(fp, "Precision–recall curve",
+                        "Of the customers flagged, the share who churn (precision), against the "
+                        "share of all churners caught (recall). Dotted: the churn rate, what "
+                        "random flagging achieves.");
+    ck__chart_frame f;
+    ck__chart_frame_open(fp, &f, CK__CHART_W, CK__CHART_H, "Precision-recall curve", 0, 1, 0, 1,
+                         "%.0f%%", 100, "recall (churners caught)", "%.0f%%", 100,
+                         "precision (flagged who churn)");
+    ck__svg_line(fp, ck__chart_fx(&f, 0), ck__chart_fy(&f, base), ck__chart_fx(&f, 1),
+                 ck__chart_fy(&f, base), "chance");
     for (size_t k = cd->n_results; k-- > 0;) {
         const xy *c = &cd->curves[k][CURVE_PR];
         ck__svg_polyline(fp, c->x, c->y, c->n, &f.sx, &f.sy,
@@ -414,20 +229,22 @@ static void pr_chart(FILE *fp, const chart_data *cd)
     series_legend(fp, cd, 1, f.left + 10, f.bottom - 12 - 19.0 * (double)(cd->n_results + 1) - 8,
                   false, "chance", chance);
     ck__svg_close(fp);
-    chart_card_close(fp);
+    ck__chart_card_close(fp);
 }
 
 static void gains_chart(FILE *fp, const chart_data *cd)
 {
     double base = (double)ck_eval_n_positives(cd->ev) / (double)ck_eval_n_rows(cd->ev);
-    chart_card_open(fp, "Cumulative gains",
-                    "Contact the riskiest customers first: the share of all churners reached "
-                    "for each share of customers contacted. Green: a perfect ranking; grey: "
-                    "random.");
-    frame f;
-    frame_open(fp, &f, CHART_W, CHART_H, "Cumulative gains", 0, 1, 0, 1, "%.0f%%", 100,
-               "customers contacted, riskiest first", "%.0f%%", 100, "churners reached");
-    ck__svg_line(fp, fx(&f, 0), fy(&f, 0), fx(&f, 1), fy(&f, 1), "chance");
+    ck__chart_card_open(fp, "Cumulative gains",
+                        "Contact the riskiest customers first: the share of all churners reached "
+                        "for each share of customers contacted. Green: a perfect ranking; grey: "
+                        "random.");
+    ck__chart_frame f;
+    ck__chart_frame_open(fp, &f, CK__CHART_W, CK__CHART_H, "Cumulative gains", 0, 1, 0, 1, "%.0f%%",
+                         100, "customers contacted, riskiest first", "%.0f%%", 100,
+                         "churners reached");
+    ck__svg_line(fp, ck__chart_fx(&f, 0), ck__chart_fy(&f, 0), ck__chart_fx(&f, 1),
+                 ck__chart_fy(&f, 1), "chance");
     const double px[3] = { 0, base, 1 }, py[3] = { 0, 1, 1 };
     ck__svg_polyline(fp, px, py, 3, &f.sx, &f.sy, "perfect");
     for (size_t k = cd->n_results; k-- > 0;) {
@@ -440,20 +257,22 @@ static void gains_chart(FILE *fp, const chart_data *cd)
         const ck_eval_result *r = ck_eval_result_at(cd->ev, k);
         double y = r->deciles[0].cum_gain;
         if (!isnan(y))
-            ck__svg_circle(fp, fx(&f, 0.1), fy(&f, y), 4.0, FILL[series_of(r, k)]);
+            ck__svg_circle(fp, ck__chart_fx(&f, 0.1), ck__chart_fy(&f, y), 4.0,
+                           FILL[series_of(r, k)]);
     }
     series_legend(fp, cd, 2, f.right - 8, f.bottom - 12 - 19.0 * (double)(cd->n_results + 1) - 8,
                   true, "perfect", "perfect ranking");
     ck__svg_close(fp);
-    chart_card_close(fp);
+    ck__chart_card_close(fp);
 }
 
 static void lift_chart(FILE *fp, const chart_data *cd)
 {
-    chart_card_open(fp, "Lift by decile",
-                    "Churn rate in each tenth of customers, riskiest first, as a multiple of the "
-                    "overall rate. A useful model is well above 1 on the left and below 1 on "
-                    "the right.");
+    ck__chart_card_open(
+        fp, "Lift by decile",
+        "Churn rate in each tenth of customers, riskiest first, as a multiple of the "
+        "overall rate. A useful model is well above 1 on the left and below 1 on "
+        "the right.");
     double hi = 1.0;
     for (size_t k = 0; k < cd->n_results; k++)
         for (size_t g = 0; g < CK_EVAL_GROUPS; g++) {
@@ -461,41 +280,42 @@ static void lift_chart(FILE *fp, const chart_data *cd)
             if (isfinite(v) && v > hi)
                 hi = v;
         }
-    frame f;
-    frame_open_categories(fp, &f, CHART_W, CHART_H, PLOT_B, "Lift by decile", CK_EVAL_GROUPS,
-                          "%.0f", "decile of predicted risk (1 = riskiest tenth)", 0, hi * 1.08,
-                          "%.1f", "lift (churn rate / overall rate)");
-    double slot = (fx(&f, 1.5) - fx(&f, 0.5)) * 0.8;
+    ck__chart_frame f;
+    ck__chart_frame_open_categories(fp, &f, CK__CHART_W, CK__CHART_H, CK__CHART_PLOT_B,
+                                    "Lift by decile", CK_EVAL_GROUPS, "%.0f",
+                                    "decile of predicted risk (1 = riskiest tenth)", 0, hi * 1.08,
+                                    "%.1f", "lift (churn rate / overall rate)");
+    double slot = (ck__chart_fx(&f, 1.5) - ck__chart_fx(&f, 0.5)) * 0.8;
     double bar = slot / (double)cd->n_results;
     for (size_t g = 0; g < CK_EVAL_GROUPS; g++) {
-        double x0 = fx(&f, (double)g + 1.0) - 0.5 * slot;
+        double x0 = ck__chart_fx(&f, (double)g + 1.0) - 0.5 * slot;
         for (size_t k = 0; k < cd->n_results; k++) {
             const ck_eval_result *r = ck_eval_result_at(cd->ev, k);
             double v = r->deciles[g].lift;
             if (!isfinite(v))
                 continue;
-            ck__svg_rect(fp, x0 + bar * (double)k, fy(&f, v), bar - 1.0, fy(&f, 0) - fy(&f, v),
-                         FILL[series_of(r, k)]);
+            ck__svg_rect(fp, x0 + bar * (double)k, ck__chart_fy(&f, v), bar - 1.0,
+                         ck__chart_fy(&f, 0) - ck__chart_fy(&f, v), FILL[series_of(r, k)]);
         }
     }
-    ck__svg_line(fp, f.left, fy(&f, 1), f.right, fy(&f, 1), "ref");
-    ck__svg_text(fp, f.right - 4, fy(&f, 1) - 5, "end", "small", "lift 1 = random");
+    ck__svg_line(fp, f.left, ck__chart_fy(&f, 1), f.right, ck__chart_fy(&f, 1), "ref");
+    ck__svg_text(fp, f.right - 4, ck__chart_fy(&f, 1) - 5, "end", "small", "lift 1 = random");
     const char *cls[CK_EVAL_MAX_MODELS + 1], *labels[CK_EVAL_MAX_MODELS + 1];
     for (size_t k = 0; k < cd->n_results; k++) {
         cls[k] = FILL[series_of(ck_eval_result_at(cd->ev, k), k)];
         labels[k] = cd->legend_text[k][2];
     }
-    legend(fp, f.right - 8, f.top + 8, true, cls, labels, cd->n_results, true);
+    ck__chart_legend(fp, f.right - 8, f.top + 8, true, cls, labels, cd->n_results, true);
     ck__svg_close(fp);
-    chart_card_close(fp);
+    ck__chart_card_close(fp);
 }
 
 static void calibration_chart(FILE *fp, const chart_data *cd)
 {
-    chart_card_open(fp, "Calibration",
-                    "Mean predicted churn probability against the churn rate observed, in ten "
-                    "probability bins; a dot's area is its number of customers. On the "
-                    "diagonal, the probabilities can be taken at face value.");
+    ck__chart_card_open(fp, "Calibration",
+                        "Mean predicted churn probability against the churn rate observed, in ten "
+                        "probability bins; a dot's area is its number of customers. On the "
+                        "diagonal, the probabilities can be taken at face value.");
     double hi = 0.05;
     for (size_t k = 0; k < ck_eval_n_models(cd->ev); k++)
         for (size_t b = 0; b < CK_EVAL_BINS; b++) {
@@ -506,11 +326,13 @@ static void calibration_chart(FILE *fp, const chart_data *cd)
             }
         }
     hi = fmin(1.0, hi * 1.05);
-    frame f;
-    frame_open(fp, &f, CHART_W, CHART_H, "Calibration", 0, hi, 0, hi, "%.0f%%", 100,
-               "mean predicted churn probability", "%.0f%%", 100, "observed churn rate");
+    ck__chart_frame f;
+    ck__chart_frame_open(fp, &f, CK__CHART_W, CK__CHART_H, "Calibration", 0, hi, 0, hi, "%.0f%%",
+                         100, "mean predicted churn probability", "%.0f%%", 100,
+                         "observed churn rate");
     double top = fmin(f.sx.d1, f.sy.d1);
-    ck__svg_line(fp, fx(&f, 0), fy(&f, 0), fx(&f, top), fy(&f, top), "chance");
+    ck__svg_line(fp, ck__chart_fx(&f, 0), ck__chart_fy(&f, 0), ck__chart_fx(&f, top),
+                 ck__chart_fy(&f, top), "chance");
     double n = (double)ck_eval_n_rows(cd->ev);
     for (size_t k = 0; k < ck_eval_n_models(cd->ev); k++) {
         const ck_eval_result *r = ck_eval_result_at(cd->ev, k);
@@ -527,8 +349,8 @@ static void calibration_chart(FILE *fp, const chart_data *cd)
             if (bin->rows <= 0)
                 continue;
             double radius = 3.0 + 14.0 * sqrt(bin->rows / n);
-            ck__svg_circle(fp, fx(&f, bin->mean_prob), fy(&f, bin->positive_rate), radius,
-                           k == 0 ? "p0" : "p1");
+            ck__svg_circle(fp, ck__chart_fx(&f, bin->mean_prob),
+                           ck__chart_fy(&f, bin->positive_rate), radius, k == 0 ? "p0" : "p1");
         }
     }
     const char *cls[CK_EVAL_MAX_MODELS + 1], *labels[CK_EVAL_MAX_MODELS + 1];
@@ -539,9 +361,9 @@ static void calibration_chart(FILE *fp, const chart_data *cd)
     }
     cls[m] = "chance";
     labels[m++] = "perfectly calibrated";
-    legend(fp, f.left + 10, f.top + 8, false, cls, labels, m, false);
+    ck__chart_legend(fp, f.left + 10, f.top + 8, false, cls, labels, m, false);
     ck__svg_close(fp);
-    chart_card_close(fp);
+    ck__chart_card_close(fp);
 }
 
 /* Score histograms of churned and retained customers, each normalised to its class;
@@ -585,32 +407,32 @@ static void distribution_chart(FILE *fp, const chart_data *cd, size_t k, double 
     histograms(cd->ev, k, churn, stay, &n_churn, &n_stay);
     char title[300];
     snprintf(title, sizeof title, "Scores by outcome: %s", r->name);
-    frame f;
-    frame_open(fp, &f, width, CHART_H, title, 0, 1, 0, hi * 1.05, "%.0f%%", 100,
-               "predicted churn probability", "%.0f%%", 100, "share of the class");
-    double w = fx(&f, 1.0 / HIST_BINS) - fx(&f, 0);
+    ck__chart_frame f;
+    ck__chart_frame_open(fp, &f, width, CK__CHART_H, title, 0, 1, 0, hi * 1.05, "%.0f%%", 100,
+                         "predicted churn probability", "%.0f%%", 100, "share of the class");
+    double w = ck__chart_fx(&f, 1.0 / HIST_BINS) - ck__chart_fx(&f, 0);
     for (size_t b = 0; b < HIST_BINS; b++) {
-        double x = fx(&f, (double)b / HIST_BINS);
+        double x = ck__chart_fx(&f, (double)b / HIST_BINS);
         if (stay[b] > 0)
-            ck__svg_rect(fp, x + 0.5, fy(&f, stay[b]), w - 1.0, fy(&f, 0) - fy(&f, stay[b]),
-                         "stay");
+            ck__svg_rect(fp, x + 0.5, ck__chart_fy(&f, stay[b]), w - 1.0,
+                         ck__chart_fy(&f, 0) - ck__chart_fy(&f, stay[b]), "stay");
         if (churn[b] > 0)
-            ck__svg_rect(fp, x + 0.5, fy(&f, churn[b]), w - 1.0, fy(&f, 0) - fy(&f, churn[b]),
-                         "churn");
+            ck__svg_rect(fp, x + 0.5, ck__chart_fy(&f, churn[b]), w - 1.0,
+                         ck__chart_fy(&f, 0) - ck__chart_fy(&f, churn[b]), "churn");
     }
     double t = r->confusion.threshold;
     if (isfinite(t) && t >= 0 && t <= 1) {
-        ck__svg_line(fp, fx(&f, t), f.top, fx(&f, t), f.bottom, "thr");
+        ck__svg_line(fp, ck__chart_fx(&f, t), f.top, ck__chart_fx(&f, t), f.bottom, "thr");
         char buf[64];
         snprintf(buf, sizeof buf, "threshold %.3g", t);
-        ck__svg_text(fp, fx(&f, t) + (t < 0.75 ? 5 : -5), f.top + 12, t < 0.75 ? "start" : "end",
-                     "small", buf);
+        ck__svg_text(fp, ck__chart_fx(&f, t) + (t < 0.75 ? 5 : -5), f.top + 12,
+                     t < 0.75 ? "start" : "end", "small", buf);
     }
     char lab_churn[64], lab_stay[64];
     snprintf(lab_churn, sizeof lab_churn, "churned (%.0f)", n_churn);
     snprintf(lab_stay, sizeof lab_stay, "retained (%.0f)", n_stay);
     const char *cls[2] = { "churn", "stay" }, *labels[2] = { lab_churn, lab_stay };
-    legend(fp, f.right - 8, f.top + 24, true, cls, labels, 2, true);
+    ck__chart_legend(fp, f.right - 8, f.top + 24, true, cls, labels, 2, true);
     ck__svg_close(fp);
 }
 
@@ -660,9 +482,9 @@ static int numeric_shape(FILE *fp, const ck_gbm_table *t, const char *name, doub
         free(ys);
         return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
     }
-    frame f;
-    frame_open(fp, &f, width, 270, name, x0, x1, lo - pad, hi + pad, "%g", 1, name, "%+.2g", 1,
-               "logit contribution");
+    ck__chart_frame f;
+    ck__chart_frame_open(fp, &f, width, 270, name, x0, x1, lo - pad, hi + pad, "%g", 1, name,
+                         "%+.2g", 1, "logit contribution");
     size_t p = 0;
     xs[p] = f.sx.d0;
     ys[p++] = t->values[0];
@@ -675,7 +497,7 @@ static int numeric_shape(FILE *fp, const ck_gbm_table *t, const char *name, doub
     xs[p] = f.sx.d1;
     ys[p++] = t->values[t->n_thresholds];
     if (f.sy.d0 < 0 && f.sy.d1 > 0)
-        ck__svg_line(fp, f.left, fy(&f, 0), f.right, fy(&f, 0), "zero");
+        ck__svg_line(fp, f.left, ck__chart_fy(&f, 0), f.right, ck__chart_fy(&f, 0), "zero");
     ck__svg_polyline(fp, xs, ys, p, &f.sx, &f.sy, "shape");
     free(xs);
     free(ys);
@@ -695,15 +517,15 @@ static void categorical_shape(FILE *fp, const ck_gbm_table *t, const ck_schema *
         hi = fmax(hi, t->level_values[k]);
     }
     double pad = 0.08 * fmax(hi - lo, 1e-3);
-    frame f;
+    ck__chart_frame f;
     /* room under the plot for the slanted level names */
-    frame_open_categories(fp, &f, width, 270, 80, name, shown ? shown : 1, NULL, NULL, lo - pad,
-                          hi + pad, "%+.2g", "logit contribution");
-    double slot = fx(&f, 2) - fx(&f, 1);
+    ck__chart_frame_open_categories(fp, &f, width, 270, 80, name, shown ? shown : 1, NULL, NULL,
+                                    lo - pad, hi + pad, "%+.2g", "logit contribution");
+    double slot = ck__chart_fx(&f, 2) - ck__chart_fx(&f, 1);
     for (size_t k = 0; k < shown; k++) {
-        double v = t->level_values[k], x = fx(&f, (double)k + 1);
-        ck__svg_rect(fp, x - 0.35 * slot, fy(&f, v), 0.7 * slot, fy(&f, 0) - fy(&f, v),
-                     v >= 0 ? "pos" : "neg");
+        double v = t->level_values[k], x = ck__chart_fx(&f, (double)k + 1);
+        ck__svg_rect(fp, x - 0.35 * slot, ck__chart_fy(&f, v), 0.7 * slot,
+                     ck__chart_fy(&f, 0) - ck__chart_fy(&f, v), v >= 0 ? "pos" : "neg");
         const char *level = ck_schema_level(schema, j, k);
         char buf[24];
         snprintf(buf, sizeof buf, "%.11s", level ? level : "?");
@@ -712,10 +534,10 @@ static void categorical_shape(FILE *fp, const ck_gbm_table *t, const ck_schema *
                 "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" class=\"small\" "
                 "transform=\"rotate(%.0f %.1f %.1f)\">",
                 x + 3, f.bottom + 12, angle, x + 3, f.bottom + 12);
-        esc(fp, buf);
+        ck__chart_esc(fp, buf);
         fputs("</text>\n", fp);
     }
-    ck__svg_line(fp, f.left, fy(&f, 0), f.right, fy(&f, 0), "zero");
+    ck__svg_line(fp, f.left, ck__chart_fy(&f, 0), f.right, ck__chart_fy(&f, 0), "zero");
     if (t->n_levels > shown) {
         char buf[48];
         snprintf(buf, sizeof buf, "first %zu of %zu levels", shown, t->n_levels);
@@ -792,7 +614,7 @@ static int gbm_section(FILE *fp, const ck_gbm *gbm, ck_error *err)
             const ck_gbm_table *t = &table;
             const char *name = ck_schema_name(schema, j);
             fputs("<div><div class=\"shape-title\"><b>", fp);
-            esc(fp, name);
+            ck__chart_esc(fp, name);
             fprintf(fp, "</b> &middot; %.1f%% of the gain", 100 * share[j]);
             if (ck_schema_kind(schema, j) == CK_FEATURE_NUMERIC)
                 fprintf(fp, " &middot; missing: %+.3f", t->missing_value);
@@ -901,7 +723,7 @@ static int model_section(FILE *fp, const ck_eval *ev, const ck_model *model, siz
         fprintf(fp, "<h2>What model %s learned <span class=\"note\">", k == 0 ? "A" : "B");
     else
         fputs("<h2>What the model learned <span class=\"note\">", fp);
-    esc(fp, r->name);
+    ck__chart_esc(fp, r->name);
     fputs("</span></h2>\n", fp);
     if (ck_model_type_of(model) == CK_MODEL_GBM_STUMPS && ck_model_gbm(model) != NULL)
         return gbm_section(fp, ck_model_gbm(model), err);
@@ -974,17 +796,17 @@ static void kpi_cards(FILE *fp, const ck_eval *ev)
         fprintf(fp,
                 "<div class=\"card kpi k%c\"><div class=\"who\"><span class=\"tag k%c\">%s</span>",
                 s == 2 ? 'b' : (char)('0' + s), s == 2 ? 'b' : (char)('0' + s), tag_of(ev, r, k));
-        esc(fp, r->name);
+        ck__chart_esc(fp, r->name);
         fputs("</div><div class=\"nums\">", fp);
-        kpi(fp, fmt(b1, sizeof b1, r->auc, 3), "ROC AUC", r->ci.auc, r->has_ci);
-        kpi(fp, fmt(b1, sizeof b1, r->pr_auc, 3), "PR AUC (avg. precision)", r->ci.pr_auc,
+        kpi(fp, ck__chart_fmt(b1, sizeof b1, r->auc, 3), "ROC AUC", r->ci.auc, r->has_ci);
+        kpi(fp, ck__chart_fmt(b1, sizeof b1, r->pr_auc, 3), "PR AUC (avg. precision)", r->ci.pr_auc,
             r->has_ci);
-        kpi(fp, fmt(b1, sizeof b1, r->top_decile_lift, 2), "top-decile lift", r->ci.top_decile_lift,
-            r->has_ci);
+        kpi(fp, ck__chart_fmt(b1, sizeof b1, r->top_decile_lift, 2), "top-decile lift",
+            r->ci.top_decile_lift, r->has_ci);
         const double none[2] = { NAN, NAN };
-        kpi(fp, fmt(b1, sizeof b1, r->ks, 3), "KS", none, false);
-        kpi(fp, fmt(b1, sizeof b1, r->logloss, 3), "log loss", none, false);
-        kpi(fp, fmt(b1, sizeof b1, r->ece, 3), "calibration error (ECE)", none, false);
+        kpi(fp, ck__chart_fmt(b1, sizeof b1, r->ks, 3), "KS", none, false);
+        kpi(fp, ck__chart_fmt(b1, sizeof b1, r->logloss, 3), "log loss", none, false);
+        kpi(fp, ck__chart_fmt(b1, sizeof b1, r->ece, 3), "calibration error (ECE)", none, false);
         fputs("</div></div>\n", fp);
     }
     fputs("</div>\n", fp);
@@ -995,7 +817,7 @@ static void name_cell(FILE *fp, const ck_eval *ev, const ck_eval_result *r, size
     size_t s = series_of(r, k);
     fprintf(fp, "<td><span class=\"tag k%c\">%s</span>", s == 2 ? 'b' : (char)('0' + s),
             tag_of(ev, r, k));
-    esc(fp, r->name);
+    ck__chart_esc(fp, r->name);
     fputs("</td>", fp);
 }
 
@@ -1013,17 +835,17 @@ static void metrics_table(FILE *fp, const ck_eval *ev)
         const ck_eval_result *r = ck_eval_result_at(ev, k);
         fprintf(fp, "<tr%s>", r->is_baseline ? " class=\"base\"" : "");
         name_cell(fp, ev, r, k);
-        fprintf(fp, "<td>%s</td>", fmt(b, sizeof b, r->auc, 4));
-        fprintf(fp, "<td>%s</td>", fmt(b, sizeof b, r->pr_auc, 4));
-        fprintf(fp, "<td>%s</td>", fmt(b, sizeof b, r->logloss, 4));
-        fprintf(fp, "<td>%s</td>", fmt(b, sizeof b, r->brier, 4));
-        fprintf(fp, "<td>%s</td>", fmt(b, sizeof b, r->ks, 4));
-        fprintf(fp, "<td>%s</td>", fmt(b, sizeof b, r->ece, 4));
-        fprintf(fp, "<td>%s</td>", fmt(b, sizeof b, r->top_decile_lift, 2));
+        fprintf(fp, "<td>%s</td>", ck__chart_fmt(b, sizeof b, r->auc, 4));
+        fprintf(fp, "<td>%s</td>", ck__chart_fmt(b, sizeof b, r->pr_auc, 4));
+        fprintf(fp, "<td>%s</td>", ck__chart_fmt(b, sizeof b, r->logloss, 4));
+        fprintf(fp, "<td>%s</td>", ck__chart_fmt(b, sizeof b, r->brier, 4));
+        fprintf(fp, "<td>%s</td>", ck__chart_fmt(b, sizeof b, r->ks, 4));
+        fprintf(fp, "<td>%s</td>", ck__chart_fmt(b, sizeof b, r->ece, 4));
+        fprintf(fp, "<td>%s</td>", ck__chart_fmt(b, sizeof b, r->top_decile_lift, 2));
         for (size_t t = 0; t < r->n_top; t++) {
             char b2[32];
-            fprintf(fp, "<td>%s / %s</td>", fmt(b, sizeof b, r->top[t].precision, 3),
-                    fmt(b2, sizeof b2, r->top[t].recall, 3));
+            fprintf(fp, "<td>%s / %s</td>", ck__chart_fmt(b, sizeof b, r->top[t].precision, 3),
+                    ck__chart_fmt(b2, sizeof b2, r->top[t].recall, 3));
         }
         fputs("</tr>\n", fp);
     }
@@ -1056,9 +878,9 @@ static void confusion_table(FILE *fp, const ck_eval *ev)
                 "<td>%.4g</td><td>%.1f%%</td><td>%.0f</td><td>%.0f</td><td>%.0f</td>"
                 "<td>%.0f</td>",
                 c->threshold, 100 * c->flagged_rate, c->tp, c->fp, c->fn, c->tn);
-        fprintf(fp, "<td>%s</td>", fmt(b, sizeof b, c->precision, 3));
-        fprintf(fp, "<td>%s</td>", fmt(b, sizeof b, c->recall, 3));
-        fprintf(fp, "<td>%s</td></tr>\n", fmt(b, sizeof b, c->f1, 3));
+        fprintf(fp, "<td>%s</td>", ck__chart_fmt(b, sizeof b, c->precision, 3));
+        fprintf(fp, "<td>%s</td>", ck__chart_fmt(b, sizeof b, c->recall, 3));
+        fprintf(fp, "<td>%s</td></tr>\n", ck__chart_fmt(b, sizeof b, c->f1, 3));
     }
     fputs("</table></div>\n", fp);
 }
@@ -1080,9 +902,9 @@ static void deciles_table(FILE *fp, const ck_eval *ev)
         fprintf(fp, "<tr><td>%zu</td>", g + 1);
         for (size_t k = 0; k < ck_eval_n_results(ev); k++) {
             const ck_gains_row *d = &ck_eval_result_at(ev, k)->deciles[g];
-            fprintf(fp, "<td>%s%%</td>", fmt(b, sizeof b, 100 * d->rate, 1));
-            fprintf(fp, "<td>%s</td>", fmt(b, sizeof b, d->lift, 2));
-            fprintf(fp, "<td>%s%%</td>", fmt(b, sizeof b, 100 * d->cum_gain, 1));
+            fprintf(fp, "<td>%s%%</td>", ck__chart_fmt(b, sizeof b, 100 * d->rate, 1));
+            fprintf(fp, "<td>%s</td>", ck__chart_fmt(b, sizeof b, d->lift, 2));
+            fprintf(fp, "<td>%s%%</td>", ck__chart_fmt(b, sizeof b, 100 * d->cum_gain, 1));
         }
         fputs("</tr>\n", fp);
     }
@@ -1102,7 +924,7 @@ static void reliability_table(FILE *fp, const ck_eval *ev)
         fputs("<th>", fp);
         if (models == 2)
             fprintf(fp, "<span class=\"tag k%zu\">%s</span>", k, tag_of(ev, r, k));
-        esc(fp, r->name);
+        ck__chart_esc(fp, r->name);
         fputs("</th>", fp);
     }
     fputs("</tr>\n", fp);
@@ -1113,8 +935,8 @@ static void reliability_table(FILE *fp, const ck_eval *ev)
             const ck_calibration_bin *c = &ck_eval_result_at(ev, k)->calibration[bin];
             if (c->rows > 0)
                 fprintf(fp, "<td>%s%% &rarr; %s%% (%.0f)</td>",
-                        fmt(b, sizeof b, 100 * c->mean_prob, 1),
-                        fmt(b2, sizeof b2, 100 * c->positive_rate, 1), c->rows);
+                        ck__chart_fmt(b, sizeof b, 100 * c->mean_prob, 1),
+                        ck__chart_fmt(b2, sizeof b2, 100 * c->positive_rate, 1), c->rows);
             else
                 fputs("<td>&ndash;</td>", fp);
         }
@@ -1180,47 +1002,48 @@ static void group_chart(FILE *fp, const chart_data *cd)
     size_t n = ck_eval_n_groups(ev);
     char title[96];
     snprintf(title, sizeof title, "AUC by %s", kind);
-    chart_card_open(fp, title,
-                    "How well each score ranks churners among the customers of one stage "
-                    "alone, where a campaign acts. 0.5 is a coin toss; n/a: the stage holds "
-                    "only churners or only customers who stayed.");
-    frame f;
-    frame_open_categories(fp, &f, CHART_W, CHART_H, PLOT_B + 14.0, title, n, NULL, NULL, 0, 1,
-                          "%.1f", "AUC");
-    double slot = (fx(&f, 1.5) - fx(&f, 0.5)) * 0.8;
+    ck__chart_card_open(fp, title,
+                        "How well each score ranks churners among the customers of one stage "
+                        "alone, where a campaign acts. 0.5 is a coin toss; n/a: the stage holds "
+                        "only churners or only customers who stayed.");
+    ck__chart_frame f;
+    ck__chart_frame_open_categories(fp, &f, CK__CHART_W, CK__CHART_H, CK__CHART_PLOT_B + 14.0,
+                                    title, n, NULL, NULL, 0, 1, "%.1f", "AUC");
+    double slot = (ck__chart_fx(&f, 1.5) - ck__chart_fx(&f, 0.5)) * 0.8;
     double bar = slot / (double)cd->n_results;
     char buf[96];
     for (size_t g = 0; g < n; g++) {
         const ck_eval_group *grp = ck_eval_group_at(ev, g);
-        double x0 = fx(&f, (double)g + 1.0) - 0.5 * slot;
+        double x0 = ck__chart_fx(&f, (double)g + 1.0) - 0.5 * slot;
         for (size_t k = 0; k < cd->n_results; k++) {
             const ck_eval_result *r = &grp->results[k];
             double xb = x0 + bar * (double)k;
             if (isnan(r->auc)) {
-                ck__svg_text(fp, xb + 0.5 * bar, fy(&f, 0) - 6.0, "middle", "small", "n/a");
+                ck__svg_text(fp, xb + 0.5 * bar, ck__chart_fy(&f, 0) - 6.0, "middle", "small",
+                             "n/a");
                 continue;
             }
-            ck__svg_rect(fp, xb, fy(&f, r->auc), bar - 1.0, fy(&f, 0) - fy(&f, r->auc),
-                         FILL[series_of(r, k)]);
+            ck__svg_rect(fp, xb, ck__chart_fy(&f, r->auc), bar - 1.0,
+                         ck__chart_fy(&f, 0) - ck__chart_fy(&f, r->auc), FILL[series_of(r, k)]);
         }
-        double x = fx(&f, (double)g + 1.0);
+        double x = ck__chart_fx(&f, (double)g + 1.0);
         ck__svg_text(fp, x, f.bottom + 18.0, "middle", "tick", grp->name);
         snprintf(buf, sizeof buf, "%zu, %.0f%% churn", grp->n_rows,
                  100.0 * (double)grp->n_positives / (double)grp->n_rows);
         ck__svg_text(fp, x, f.bottom + 34.0, "middle", "small", buf);
     }
-    ck__svg_line(fp, f.left, fy(&f, 0.5), f.right, fy(&f, 0.5), "ref");
-    ck__svg_text(fp, f.right - 4, fy(&f, 0.5) - 5, "end", "small", "0.5 = coin toss");
+    ck__svg_line(fp, f.left, ck__chart_fy(&f, 0.5), f.right, ck__chart_fy(&f, 0.5), "ref");
+    ck__svg_text(fp, f.right - 4, ck__chart_fy(&f, 0.5) - 5, "end", "small", "0.5 = coin toss");
     const char *cls[CK_EVAL_MAX_MODELS + 1], *labels[CK_EVAL_MAX_MODELS + 1];
     for (size_t k = 0; k < cd->n_results; k++) {
         cls[k] = FILL[series_of(ck_eval_result_at(ev, k), k)];
         labels[k] = cd->legend_text[k][2];
     }
-    legend(fp, f.right - 8, f.top + 8, true, cls, labels, cd->n_results, true);
+    ck__chart_legend(fp, f.right - 8, f.top + 8, true, cls, labels, cd->n_results, true);
     ck__svg_text(fp, 0.5 * (f.left + f.right), f.bottom + 52.0, "middle", "label",
                  "customers and churn rate of each stage");
     ck__svg_close(fp);
-    chart_card_close(fp);
+    ck__chart_card_close(fp);
 }
 
 /* Beside the chart: each group's customers, churn rate and every score's AUC. */
@@ -1228,13 +1051,13 @@ static void group_auc_table(FILE *fp, const ck_eval *ev)
 {
     char b[32];
     fputs("<div class=\"card scroll\"><h3>", fp);
-    esc(fp, "Customers and AUC by ");
-    esc(fp, ck_eval_group_kind(ev));
+    ck__chart_esc(fp, "Customers and AUC by ");
+    ck__chart_esc(fp, ck_eval_group_kind(ev));
     fputs("</h3><p class=\"note\">The AUC of each score on the stage's customers; every "
           "metric of each stage is under &ldquo;All the numbers&rdquo;. &ndash;: undefined "
           "there.</p><table><tr><th>",
           fp);
-    esc(fp, ck_eval_group_kind(ev));
+    ck__chart_esc(fp, ck_eval_group_kind(ev));
     fputs("</th><th>customers</th><th>churned</th>", fp);
     for (size_t k = 0; k < ck_eval_n_results(ev); k++) {
         const ck_eval_result *r = ck_eval_result_at(ev, k);
@@ -1246,11 +1069,11 @@ static void group_auc_table(FILE *fp, const ck_eval *ev)
     for (size_t g = 0; g < ck_eval_n_groups(ev); g++) {
         const ck_eval_group *grp = ck_eval_group_at(ev, g);
         fputs("<tr><td>", fp);
-        esc(fp, grp->name);
+        ck__chart_esc(fp, grp->name);
         fprintf(fp, "</td><td>%zu</td><td>%.1f%%</td>", grp->n_rows,
                 100.0 * (double)grp->n_positives / (double)grp->n_rows);
         for (size_t k = 0; k < ck_eval_n_results(ev); k++)
-            fprintf(fp, "<td>%s</td>", fmt(b, sizeof b, grp->results[k].auc, 4));
+            fprintf(fp, "<td>%s</td>", ck__chart_fmt(b, sizeof b, grp->results[k].auc, 4));
         fputs("</tr>\n", fp);
     }
     fputs("</table></div>\n", fp);
@@ -1261,13 +1084,13 @@ static void group_table(FILE *fp, const ck_eval *ev)
 {
     char b[32];
     fputs("<div class=\"card scroll\"><h3>", fp);
-    esc(fp, "Every metric by ");
-    esc(fp, ck_eval_group_kind(ev));
+    ck__chart_esc(fp, "Every metric by ");
+    ck__chart_esc(fp, ck_eval_group_kind(ev));
     fputs("</h3><p class=\"note\">Each stage measured on its own customers, as if it were the "
           "whole evaluation; &ndash;: undefined there (AUC and KS need churners and "
           "customers who stayed).</p><table><tr><th>",
           fp);
-    esc(fp, ck_eval_group_kind(ev));
+    ck__chart_esc(fp, ck_eval_group_kind(ev));
     fputs("</th><th>customers</th><th>churned</th><th>model</th><th>AUC</th><th>PR AUC</th>"
           "<th>log loss</th><th>Brier</th><th>KS</th><th>ECE</th><th>lift@10%</th></tr>\n",
           fp);
@@ -1277,20 +1100,20 @@ static void group_table(FILE *fp, const ck_eval *ev)
             const ck_eval_result *r = &grp->results[k];
             fprintf(fp, "<tr%s><td>", r->is_baseline ? " class=\"base\"" : "");
             if (k == 0) {
-                esc(fp, grp->name);
+                ck__chart_esc(fp, grp->name);
                 fprintf(fp, "</td><td>%zu</td><td>%.1f%%</td>", grp->n_rows,
                         100.0 * (double)grp->n_positives / (double)grp->n_rows);
             } else {
                 fputs("</td><td></td><td></td>", fp);
             }
             name_cell(fp, ev, r, k);
-            fprintf(fp, "<td>%s</td>", fmt(b, sizeof b, r->auc, 4));
-            fprintf(fp, "<td>%s</td>", fmt(b, sizeof b, r->pr_auc, 4));
-            fprintf(fp, "<td>%s</td>", fmt(b, sizeof b, r->logloss, 4));
-            fprintf(fp, "<td>%s</td>", fmt(b, sizeof b, r->brier, 4));
-            fprintf(fp, "<td>%s</td>", fmt(b, sizeof b, r->ks, 4));
-            fprintf(fp, "<td>%s</td>", fmt(b, sizeof b, r->ece, 4));
-            fprintf(fp, "<td>%s</td></tr>\n", fmt(b, sizeof b, r->top_decile_lift, 2));
+            fprintf(fp, "<td>%s</td>", ck__chart_fmt(b, sizeof b, r->auc, 4));
+            fprintf(fp, "<td>%s</td>", ck__chart_fmt(b, sizeof b, r->pr_auc, 4));
+            fprintf(fp, "<td>%s</td>", ck__chart_fmt(b, sizeof b, r->logloss, 4));
+            fprintf(fp, "<td>%s</td>", ck__chart_fmt(b, sizeof b, r->brier, 4));
+            fprintf(fp, "<td>%s</td>", ck__chart_fmt(b, sizeof b, r->ks, 4));
+            fprintf(fp, "<td>%s</td>", ck__chart_fmt(b, sizeof b, r->ece, 4));
+            fprintf(fp, "<td>%s</td></tr>\n", ck__chart_fmt(b, sizeof b, r->top_decile_lift, 2));
         }
     }
     fputs("</table></div>\n", fp);
@@ -1340,19 +1163,12 @@ int ck_eval_write_report(const ck_eval *ev, const ck_eval_report_info *info, FIL
 
     const char *title = info && info->title ? info->title : "Churn model evaluation";
     double rate = n ? (double)ck_eval_n_positives(ev) / (double)n : NAN;
-    fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
-          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>",
-          fp);
-    esc(fp, title);
-    fputs("</title>\n<style>\n", fp);
-    fputs(report_css, fp);
-    ck__svg_css(fp);
-    fputs(series_css, fp);
-    fputs("</style></head><body><main>\n<header><h1>", fp);
-    esc(fp, title);
+    ck__chart_page_open(fp, title, NULL);
+    fputs("<header><h1>", fp);
+    ck__chart_esc(fp, title);
     fputs("</h1><p>", fp);
     if (ck_eval_description(ev)[0]) {
-        esc(fp, ck_eval_description(ev));
+        ck__chart_esc(fp, ck_eval_description(ev));
         fputs(" &middot; ", fp);
     }
     fprintf(fp, "%zu customers, %zu churned (%.1f%%)</p></header>\n", n, ck_eval_n_positives(ev),
@@ -1381,18 +1197,18 @@ int ck_eval_write_report(const ck_eval *ev, const ck_eval_report_info *info, FIL
         fprintf(fp, "<div class=\"card\"%s><h3>", alone ? " style=\"grid-column:1/-1\"" : "");
         if (!alone)
             fprintf(fp, "<span class=\"tag k%zu\">%s</span>", k, tag_of(ev, r, k));
-        esc(fp, r->name);
+        ck__chart_esc(fp, r->name);
         fputs("</h3><p class=\"note\">Predicted churn probability of the customers who churned "
               "(red) and who stayed (green), each as a share of its group: the less they "
               "overlap, the better. Dashed: the threshold of the confusion matrix.</p>\n",
               fp);
-        distribution_chart(fp, &cd, k, alone ? 1110 : CHART_W, hist_hi);
+        distribution_chart(fp, &cd, k, alone ? 1110 : CK__CHART_W, hist_hi);
         fputs("</div>\n", fp);
     }
     fputs("</div>\n", fp);
     if (ck_eval_n_groups(ev) > 0) {
         fputs("<h2>Where the decisions are: by ", fp);
-        esc(fp, ck_eval_group_kind(ev));
+        ck__chart_esc(fp, ck_eval_group_kind(ev));
         fputs("</h2><div class=\"grid2\">\n", fp);
         group_chart(fp, &cd);
         group_auc_table(fp, ev);
