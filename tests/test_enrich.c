@@ -30,7 +30,7 @@ static void test_enrich__bands(void)
 
 static ck_customer_facts at_risk(void)
 {
-    ck_customer_facts f = { CK_BAND_HIGH, 0.8, 3, 500, 0.1, 6, 1.2, 10, "active" };
+    ck_customer_facts f = { CK_BAND_HIGH, 0.8, 3, 500, 0.1, 6, 1.2, 10, "active", NAN };
     return f;
 }
 
@@ -74,6 +74,16 @@ static void test_enrich__strategy_rules_in_order(void)
     cfg.predict.vip_min_value_at_risk = 400;
     f = at_risk();
     CHECK_EQ_INT(ck_enrich_strategy(&cfg.predict, &f, &rule), CK_STRATEGY_VIP);
+    /* clv from a value model, when configured: at the threshold, not below, not unknown */
+    cfg.predict.vip_min_value_at_risk = 1e300;
+    cfg.predict.vip_min_clv = 250;
+    f.clv = 250;
+    CHECK_EQ_INT(ck_enrich_strategy(&cfg.predict, &f, &rule), CK_STRATEGY_VIP);
+    CHECK_EQ_STR(rule, "high_value");
+    f.clv = 249.99;
+    CHECK_EQ_INT(ck_enrich_strategy(&cfg.predict, &f, &rule), CK_STRATEGY_CONTENT);
+    f.clv = NAN;
+    CHECK_EQ_INT(ck_enrich_strategy(&cfg.predict, &f, &rule), CK_STRATEGY_CONTENT);
     CHECK_EQ_STR(ck_strategy_name(CK_STRATEGY_NEW_ARRIVAL), "new_arrival");
     CHECK_EQ_INT(ck_strategy_from_name("vip"), CK_STRATEGY_VIP);
 }

@@ -219,7 +219,9 @@ CK_API int ck_bgnbd_clv(double *out, const ck_bgnbd_params *params, double x, do
 typedef struct ck_bgnbd_scores {
     double *p_alive;            /**< P(alive) at T */
     double *expected_purchases; /**< E[Y(horizon)] */
-    double *expected_spend;     /**< needs spend and data->mean_spend (m̄ read where x ≥ 1) */
+    double *expected_spend;     /**< needs spend and data->mean_spend (m̄ read where x ≥ 1;
+                                     m̄ ≤ 0 there, a spend cancelled by refunds, gives the
+                                     population's mean p γ / (q − 1), as x = 0 does) */
     double *clv;                /**< needs spend and data->mean_spend */
 } ck_bgnbd_scores;
 
@@ -251,6 +253,52 @@ CK_API int ck_bgnbd_summarise(const size_t *customer, const long *day, const dou
                               size_t n_purchases, size_t n_customers, long end_day,
                               double days_per_unit, double *x_out, double *t_x_out, double *T_out,
                               double *mean_spend_out, bool *has_first_out, ck_error *err);
+
+/* ---- the model type "bgnbd" (churn-train --model bgnbd) ------------------------------- */
+
+/** The feature names of a value model trained from events (the layout of the BTYD tools:
+ *  frequency = x, recency = t_x, T, monetary_value = m̄). A table model keeps its table's
+ *  column names in this order. */
+#define CK_BGNBD_FREQUENCY "frequency"
+#define CK_BGNBD_RECENCY   "recency"
+#define CK_BGNBD_AGE       "T"
+#define CK_BGNBD_MONETARY  "monetary_value"
+
+/** Training parameters of a value model (ck_model_train() with CK_MODEL_BGNBD): the rows
+ *  are customers, features 0, 1, 2 their x, t_x and T in the model's time unit, and an
+ *  optional feature 3 their m̄ (a spend model is then fit too). */
+typedef struct ck_bgnbd_train_params {
+    double days_per_unit;     /**< 1 (time unit "day") or 7 ("week") */
+    ck_bgnbd_fit_options fit; /**< both fits' solver settings */
+} ck_bgnbd_train_params;
+
+#define CK_BGNBD_TRAIN_PARAMS_INIT                                                                 \
+    {                                                                                              \
+        1.0, CK_BGNBD_FIT_OPTIONS_INIT                                                             \
+    }
+
+/** |Pearson's r| between x and m̄ above which the spend model's independence assumption is
+ *  reported as doubtful. */
+#define CK_GAMMAGAMMA_MAX_CORRELATION 0.3
+
+/** A value model's body: what ck_model_bgnbd() returns. */
+typedef struct ck_bgnbd_model {
+    double days_per_unit;     /**< the time unit of the summaries, in days (1 or 7) */
+    ck_bgnbd_fit purchases;   /**< BG/NBD */
+    bool has_spend;           /**< a Gamma-Gamma fit (the data had spend) */
+    ck_gammagamma_fit spend;  /**< when has_spend */
+    char spend_note[300];     /**< why there is no spend model, or why it is doubtful
+                                   (spend correlated with frequency); "" otherwise */
+    /** the data summary */
+    size_t n_customers, n_repeat_buyers;
+    size_t n_spend_excluded; /**< repeat buyers without a positive mean spend, left out of
+                                  the spend fit */
+    double mean_frequency, mean_recency, mean_age, max_age; /**< x, t_x, T */
+    double mean_spend; /**< mean m̄ of the repeat buyers in the spend fit; NaN without */
+} ck_bgnbd_model;
+
+/** The name of a time unit of @p days_per_unit days ("day", "week"), NULL for others. */
+CK_API const char *ck_bgnbd_time_unit_name(double days_per_unit);
 
 #ifdef __cplusplus
 }

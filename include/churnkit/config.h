@@ -74,6 +74,7 @@ typedef struct ck_predict_rules {
     /** strategy: first matching rule wins, for customers not in the low band */
     double vip_min_m_score;              /**< high value: monetary score at least this ... */
     double vip_min_value_at_risk;        /**< ... or probability × revenue_365d at least this */
+    double vip_min_clv;                  /**< ... or clv (with a value model) at least this */
     double discount_min_coupon_share;    /**< price-sensitive */
     int new_arrival_max_frequency;       /**< launch-driven: few purchases ... */
     double new_arrival_min_gap_ratio;    /**< ... and overdue against their own cycle */

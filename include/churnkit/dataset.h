@@ -96,6 +96,19 @@ CK_API int ck_dataset_from_features(ck_dataset **out, const ck_features *const *
                                     size_t n_tables, bool need_labels, const ck_schema *schema,
                                     ck_error *err);
 
+/**
+ * A dataset of numeric columns given as doubles (stored as floats), one row per id, no
+ * labels: how summaries computed in memory (a value model's per-customer summary) are
+ * handed to a learner.
+ * @param names    n_features feature names
+ * @param columns  n_features arrays of n_rows values (NaN for missing)
+ * @param ids      n_rows row ids; @p id_name names their column
+ * @return CK_OK; CK_EINVAL (a value beyond the float range, a repeated name); CK_ENOMEM
+ */
+CK_API int ck_dataset_from_columns(ck_dataset **out, const char *const *names, size_t n_features,
+                                   const double *const *columns, const char *const *ids,
+                                   size_t n_rows, const char *id_name, ck_error *err);
+
 /** Free a dataset; accepts NULL. */
 CK_API void ck_dataset_free(ck_dataset *d);
 
@@ -163,6 +176,10 @@ CK_API int ck_table_stream_open(ck_table_stream **out, const char *path, const c
  */
 CK_API int ck_table_stream_next(ck_table_stream *s, float *row, const char **id, float *label,
                                 ck_error *err);
+
+/** The line of the file where the row ck_table_stream_next() last returned starts (0
+ *  before the first), for messages about its values. */
+CK_API long ck_table_stream_line(const ck_table_stream *s);
 
 /** The id column's name, as in the header (or "row"). Borrowed. */
 CK_API const char *ck_table_stream_id_name(const ck_table_stream *s);

@@ -59,6 +59,7 @@ typedef struct ck_customer_facts {
     double m_score, revenue_365d, coupon_share;
     double frequency, recency_gap_ratio, interactions_30d;
     const char *lifecycle_stage; /**< NULL when unknown */
+    double clv;                  /**< lifetime value from a value model; NaN without one */
 } ck_customer_facts;
 
 /**
@@ -103,8 +104,8 @@ CK_API void ck_enrich_facts(const ck_enrich_plan *plan, const ck_schema *schema,
                             double *engagement, char rfm_score[4], const char **rfm_segment);
 
 /**
- * The recall strategy by the rules, first match wins: low band → none; monetary score or
- * value at risk (probability × revenue_365d) high enough → vip; coupon share high →
+ * The recall strategy by the rules, first match wins: low band → none; monetary score,
+ * value at risk (probability × revenue_365d) or clv high enough → vip; coupon share high →
  * discount; a new or active customer with few purchases overdue against their own cycle
  * (the launch-driven pattern) → new_arrival; few interactions → content; else content.
  * A fact that is unknown (NaN) fires no rule: without coupon events no one is

@@ -20,6 +20,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "churnkit/bgnbd.h"
 #include "churnkit/config.h"
 #include "churnkit/dataset.h"
 #include "churnkit/error.h"
@@ -37,8 +38,10 @@ extern "C" {
 /** The format version this churnkit writes, and the newest it reads. */
 #define CK_MODEL_FORMAT_VERSION 1
 
-/** The model types: each is one learner behind the library's learner interface. */
-typedef enum ck_model_type { CK_MODEL_GBM_STUMPS, CK_MODEL_LOGREG } ck_model_type;
+/** The model types: each is one learner behind the library's learner interface.
+ *  gbm_stumps and logreg give churn probabilities; bgnbd gives a customer's value
+ *  (P(alive), expected purchases and spend, clv: ck_model_bgnbd()). */
+typedef enum ck_model_type { CK_MODEL_GBM_STUMPS, CK_MODEL_LOGREG, CK_MODEL_BGNBD } ck_model_type;
 
 /** How the training data was made, so scoring can make its input the same way. */
 typedef enum ck_model_source { CK_SOURCE_EVENTS, CK_SOURCE_TABLE } ck_model_source;
@@ -233,7 +236,7 @@ CK_API int ck_model_load(ck_model **out, const char *path, ck_error *err);
 
 /** The kind of body. */
 CK_API ck_model_type ck_model_type_of(const ck_model *model);
-/** The model type's name as written in the file ("gbm_stumps", "logreg"); static. */
+/** The model type's name as written in the file ("gbm_stumps", "logreg", "bgnbd"); static. */
 CK_API const char *ck_model_type_name(const ck_model *model);
 /** The features the model reads (borrowed, valid until the model is freed). */
 CK_API const ck_schema *ck_model_schema(const ck_model *model);
@@ -257,6 +260,18 @@ CK_API const ck_logreg_params *ck_model_logreg_params(const ck_model *model);
  *  loaded model's warning is "" and its metrics are those of the training record. */
 CK_API const ck_logreg_report *ck_model_logreg_report(const ck_model *model);
 
+/** Add @p text to the training record's warnings (training.warnings): what the data could
+ *  not support, found once the model is trained. Beyond CK_MODEL_MAX_WARNINGS it is
+ *  dropped; "" adds nothing. */
+CK_API void ck_model_add_warning(ck_model *model, const char *text);
+
+/** Whether the model gives churn probabilities (gbm_stumps, logreg): only such a model
+ *  may be given to the scoring calls below, ck_model_learn_population() and the
+ *  evaluation. A bgnbd model gives values instead (ck_model_bgnbd()). */
+CK_API bool ck_model_gives_churn(const ck_model *model);
+/** The customer-value model (borrowed), or NULL for another type. */
+CK_API const ck_bgnbd_model *ck_model_bgnbd(const ck_model *model);
+
 /** 1 / (1 + e^(−logit)), computed without overflow for any finite logit. */
 CK_API double ck_model_logistic(double logit);
 
@@ -277,7 +292,7 @@ CK_API void ck_model_contributions(const ck_model *model, const float *row, doub
 
 /**
  * Probabilities for every row of @p d (whose schema must match the model's).
- * @return CK_OK, CK_EINVAL (schema mismatch)
+ * @return CK_OK, CK_EINVAL (schema mismatch, a model that gives no churn probability)
  */
 CK_API int ck_model_predict(const ck_model *model, const ck_dataset *d, double *prob, int n_threads,
                             ck_error *err);

@@ -231,6 +231,8 @@ typedef struct ck_pipeline_score_opts {
     bool all_customers;            /**< also customers outside the model's population, unscored */
     /* table mode */
     const char *id_column; /**< NULL: the model's */
+    /** events mode with a value model (writer->value): its horizon and discount */
+    const struct ck_value_score_opts *value;
 } ck_pipeline_score_opts;
 
 /**
@@ -257,6 +259,95 @@ CK_API int ck_pipeline_score_events(const ck_events *ev, const ck_pipeline_score
  */
 CK_API int ck_pipeline_score_table(const char *path, const ck_pipeline_score_opts *opts, FILE *out,
                                    const char *out_path, size_t *rows_out, ck_error *err);
+
+/* ---- customer value (model type bgnbd) ---------------------------------------------- */
+
+/**
+ * Each customer's purchase summary as of a cutoff, the BTYD layout (docs/VALUE.md):
+ * purchases strictly before the cutoff, by UTC day (several on a day are one
+ * transaction); x the purchase days after the first, t_x the last of them and T the day
+ * before the cutoff, both counted from the first purchase day, in days / days_per_unit; m̄
+ * the mean net spend of the repeat days: their purchase amounts less the refunds after
+ * the first purchase day, over x.
+ */
+typedef struct ck_value_summary {
+    size_t n;            /**< customers with a purchase before the cutoff */
+    size_t *customer;    /**< their index in the event store, ascending */
+    double *x, *t_x, *T; /**< in the unit */
+    double *spend;       /**< m̄ (0 for x = 0), or NULL when the log has no amounts */
+    double days_per_unit;
+} ck_value_summary;
+
+/**
+ * The summaries of every customer of @p ev with a purchase before @p cutoff.
+ * @param with_spend  compute m̄ (the log has amounts)
+ * @return CK_OK, CK_EINVAL (no purchase before the cutoff), CK_ENOMEM
+ */
+CK_API int ck_pipeline_value_summary(ck_value_summary *out, const ck_events *ev, int64_t cutoff,
+                                     double days_per_unit, bool with_spend, ck_error *err);
+
+/** Free a summary's arrays; accepts a zeroed one. */
+CK_API void ck_value_summary_free(ck_value_summary *s);
+
+/** The training rows of a value model from a summary: columns frequency, recency, T and,
+ *  with spend, monetary_value (bgnbd.h's CK_BGNBD_* names), ids the customers'.
+ *  @return CK_OK, CK_ENOMEM */
+CK_API int ck_pipeline_value_dataset(ck_dataset **out, const ck_events *ev,
+                                     const ck_value_summary *s, ck_error *err);
+
+/** Where a summary table keeps each customer's values (the layout of the BTYD tools). */
+typedef struct ck_value_columns {
+    const char *frequency, *recency, *age; /**< x, t_x, T */
+    const char *monetary;                  /**< m̄, or NULL: no spend */
+    const char *id;                        /**< NULL: rows are numbered */
+    char delimiter;
+} ck_value_columns;
+
+/**
+ * Read a summary table into a value model's rows (columns named as in the table, in the
+ * order frequency, recency, age, monetary). Every row is checked: x a whole number ≥ 0,
+ * 0 ≤ t_x ≤ T, t_x = 0 exactly when x = 0, m̄ ≥ 0; a bad row fails with file and line.
+ * @return CK_OK, CK_EPARSE, CK_EINVAL (a bad row, a column missing, no row), CK_EIO,
+ *         CK_ENOMEM
+ */
+CK_API int ck_pipeline_value_table(ck_dataset **out, const char *path,
+                                   const ck_value_columns *cols, ck_error *err);
+
+/** Add what a trained value model says of its data (the plain-NBD boundary, a fit that
+ *  did not converge, no or a doubtful spend model) to its training warnings. */
+CK_API void ck_pipeline_value_warnings(ck_model *model);
+
+/** How value scores are made: the horizon and discount of clv. */
+typedef struct ck_value_score_opts {
+    double horizon_days;    /**< > 0 [365] */
+    double annual_discount; /**< ≥ 0 [0.10] */
+    int n_threads;
+    bool jsonl;
+    long shard, n_shards; /**< n_shards ≤ 1: every customer */
+} ck_value_score_opts;
+
+/** The clv settings of @p model for @p o (the horizon in the model's time unit). */
+CK_API ck_clv_options ck_pipeline_clv_options(const ck_bgnbd_model *model,
+                                              const ck_value_score_opts *o);
+
+/**
+ * Events mode: every customer with a purchase before @p as_of, summarised as of it and
+ * scored with the value model, one row each (ck_value_write_row()).
+ * @return CK_OK, CK_EINVAL (a model trained on a table, no purchase), CK_EIO, CK_ENOMEM
+ */
+CK_API int ck_pipeline_value_score_events(const ck_events *ev, const ck_model *model,
+                                          int64_t as_of, const ck_value_score_opts *o, FILE *out,
+                                          const char *out_path, size_t *rows_out, ck_error *err);
+
+/**
+ * Table mode: a summary table with the model's columns, streamed, one row each.
+ * @param id_column  NULL: the model's
+ * @return as ck_pipeline_value_table() for a bad row, CK_EIO, CK_ENOMEM
+ */
+CK_API int ck_pipeline_value_score_table(const char *path, const ck_model *model,
+                                         const char *id_column, const ck_value_score_opts *o,
+                                         FILE *out, const char *out_path, size_t *rows_out,
+                                         ck_error *err);
 
 #ifdef __cplusplus
 }

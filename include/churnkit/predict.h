@@ -38,6 +38,12 @@ typedef struct ck_predict_writer {
     int n_reasons;       /**< reason_1 .. reason_K, at most CK_MAX_REASONS */
     bool jsonl;          /**< JSON Lines instead of CSV */
     bool budget;         /**< a `contact` column (--budget) */
+    /** a value model beside the churn model (churn-predict --value-model), or NULL: rows
+     *  then carry the customer's value and value at risk (= churn probability × value),
+     *  and the budget ranks by value at risk. The value is clv with a spend model
+     *  (columns clv, value_at_risk), else expected purchases over the horizon (columns
+     *  expected_purchases, purchases_at_risk). Set after ck_predict_writer_init(). */
+    const ck_bgnbd_model *value;
 } ck_predict_writer;
 
 /**
@@ -76,6 +82,38 @@ CK_API int ck_predict_write_header(const ck_predict_writer *w, const char *id_na
  */
 CK_API int ck_predict_write_row(const ck_predict_writer *w, const char *id, const float *row,
                                 bool scored, bool contact, ck_predict_buffer *b, ck_error *err);
+
+/**
+ * As ck_predict_write_row(), with the customer's value from the writer's value model
+ * (NaN when unknown: no purchase before the as-of date). The strategy's high-value rule
+ * also fires on a clv of at least the rules' vip_min_clv.
+ */
+CK_API int ck_predict_write_valued_row(const ck_predict_writer *w, const char *id,
+                                       const float *row, double value, bool scored, bool contact,
+                                       ck_predict_buffer *b, ck_error *err);
+
+/* ---- a value model's rows (churn-predict --model VALUE) ------------------------------ */
+
+/** One customer's summary and value scores. */
+typedef struct ck_value_row {
+    double x, t_x, T; /**< frequency, recency and T, in the model's time unit */
+    double spend;     /**< monetary_value (m̄); NaN without a spend model */
+    double p_alive, expected_purchases;
+    double expected_spend, clv; /**< NaN without a spend model */
+} ck_value_row;
+
+/**
+ * Append the header of a value model's rows (CSV only): @p id_name, frequency, recency,
+ * T, monetary_value (with a spend model), p_alive, expected_purchases, expected_spend and
+ * clv (with a spend model). @return CK_OK or CK_ENOMEM
+ */
+CK_API int ck_value_write_header(const ck_bgnbd_model *model, bool jsonl, const char *id_name,
+                                 ck_predict_buffer *b, ck_error *err);
+
+/** Append one customer's row (the columns of ck_value_write_header()). */
+CK_API int ck_value_write_row(const ck_bgnbd_model *model, bool jsonl, const char *id_name,
+                              const char *id, const ck_value_row *row, ck_predict_buffer *b,
+                              ck_error *err);
 
 #ifdef __cplusplus
 }

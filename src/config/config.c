@@ -116,6 +116,7 @@ static void predict_rules_init(ck_predict_rules *p)
     p->n_reasons = 3;
     p->vip_min_m_score = 5;
     p->vip_min_value_at_risk = 1e300; /* off unless configured */
+    p->vip_min_clv = 1e300;
     p->discount_min_coupon_share = 0.3;
     p->new_arrival_max_frequency = 3;
     p->new_arrival_min_gap_ratio = 1.5;
@@ -411,6 +412,7 @@ static int load_strategy(ck_predict_rules *p, const ck__json *obj, const char *p
     } keys[] = {
         { "vip_min_m_score", &p->vip_min_m_score, 1, 5 },
         { "vip_min_value_at_risk", &p->vip_min_value_at_risk, 0, 1e300 },
+        { "vip_min_clv", &p->vip_min_clv, 0, 1e300 },
         { "discount_min_coupon_share", &p->discount_min_coupon_share, 0, 1e9 },
         { "new_arrival_max_frequency", &frequency, 0, 1e6 },
         { "new_arrival_min_gap_ratio", &p->new_arrival_min_gap_ratio, 0, 1e9 },

@@ -813,6 +813,45 @@ static int match_columns(const ck_features *f, const ck_schema *schema, ck_error
     return CK_OK;
 }
 
+int ck_dataset_from_columns(ck_dataset **out, const char *const *names, size_t n_features,
+                            const double *const *columns, const char *const *ids, size_t n_rows,
+                            const char *id_name, ck_error *err)
+{
+    *out = NULL;
+    ck_schema *schema = NULL;
+    int rc = ck_schema_new(&schema, err);
+    for (size_t j = 0; rc == CK_OK && j < n_features; j++) {
+        int k = ck_schema_add_feature(schema, names[j], CK_FEATURE_NUMERIC, err);
+        rc = k < 0 ? k : CK_OK;
+    }
+    if (rc < 0) {
+        ck_schema_free(schema);
+        return rc;
+    }
+    ck_dataset *d = dataset_new(n_features, n_rows ? n_rows : 1, false, id_name);
+    if (d == NULL) {
+        ck_schema_free(schema);
+        return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
+    }
+    d->schema = schema;
+    for (size_t i = 0; i < n_rows; i++) {
+        if (!push_id(d, i, ids[i], strlen(ids[i]))) {
+            ck_dataset_free(d);
+            return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
+        }
+        for (size_t j = 0; j < n_features; j++)
+            if (!ck__table_to_float(&d->columns[j][i], columns[j][i])) {
+                ck_dataset_free(d);
+                return ck_error_set(err, CK_EINVAL, NULL, 0,
+                                    "customer \"%s\": %s %g is beyond the float range", ids[i],
+                                    names[j], columns[j][i]);
+            }
+    }
+    d->n_rows = n_rows;
+    *out = d;
+    return CK_OK;
+}
+
 int ck_dataset_from_features(ck_dataset **out, const ck_features *const *tables, size_t n_tables,
                              bool need_labels, const ck_schema *schema, ck_error *err)
 {

@@ -31,6 +31,7 @@ struct ck_table_stream {
     ck_schema *schema;
     ck__table_layout layout;
     size_t n_rows; /* rows returned so far */
+    long line;     /* where the row last returned starts */
     char *id;      /* the current row's id, NUL-terminated */
     size_t id_cap;
     char delimiter;
@@ -133,8 +134,14 @@ int ck_table_stream_next(ck_table_stream *s, float *row, const char **id, float 
     memcpy(s->id, cell, len);
     s->id[len] = '\0';
     s->n_rows++;
+    s->line = rec.line;
     *id = s->id;
     return 1;
+}
+
+long ck_table_stream_line(const ck_table_stream *s)
+{
+    return s->line;
 }
 
 const char *ck_table_stream_id_name(const ck_table_stream *s)

@@ -34,8 +34,14 @@ typedef struct ck__learner_metrics {
     double train_logloss, valid_logloss, train_auc, valid_auc; /* NaN when absent */
 } ck__learner_metrics;
 
+/* What a learner's model gives per customer: a churn probability (the scoring operations
+ * below), or a value (bgnbd: its own scores through its public calls; the churn scoring
+ * operations are NULL). */
+typedef enum ck__learner_output { CK__OUTPUT_CHURN, CK__OUTPUT_VALUE } ck__learner_output;
+
 typedef struct ck__learner {
     const char *name; /* "model_type" in the file */
+    ck__learner_output output;
 
     /* Train on `train` (valid: NULL or labelled rows) with `params` (the learner's own
      * parameter struct, e.g. ck_gbm_params), record the metrics it measured in *m, and
@@ -50,11 +56,12 @@ typedef struct ck__learner {
      * cross-validation curve, the validation metrics). On return *m has the refit's
      * training metrics (on `all`) and rounds kept, and still the selection's validation
      * metrics; *rounds and *C give the setting (0 when not the learner's). *out is NULL,
-     * with CK_OK, when the selection kept nothing to refit with (no boosting round). */
+     * with CK_OK, when the selection kept nothing to refit with (no boosting round). NULL
+     * for a learner that takes no validation rows. */
     int (*refit)(void **out, const void *selected, const ck_dataset *all, ck__learner_metrics *m,
                  int *rounds, double *C, ck_progress_fn progress, void *payload, ck_error *err);
 
-    /* scoring */
+    /* scoring: NULL for a learner whose output is not CK__OUTPUT_CHURN */
     const ck_schema *(*schema)(const void *fit);
     double (*logit_row)(const void *fit, const float *row);
     void (*contributions)(const void *fit, const float *row, double *contrib, double *base_out);

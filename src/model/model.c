@@ -136,9 +136,31 @@ void ck_model_contributions(const ck_model *model, const float *row, double *con
     model->learner->contributions(model->fit, row, contrib, base_out);
 }
 
+void ck_model_add_warning(ck_model *model, const char *text)
+{
+    ck_model_training *t = &model->training;
+    if (t->n_warnings < CK_MODEL_MAX_WARNINGS && text[0] != '\0')
+        snprintf(t->warnings[t->n_warnings++], sizeof t->warnings[0], "%s", text);
+}
+
+bool ck_model_gives_churn(const ck_model *model)
+{
+    return model->learner->output == CK__OUTPUT_CHURN;
+}
+
+/* The error for a churn call on a value model. */
+static int not_churn(const ck_model *model, ck_error *err)
+{
+    return ck_error_set(err, CK_EINVAL, NULL, 0,
+                        "a %s model gives customer values, not churn probabilities",
+                        model->learner->name);
+}
+
 int ck_model_predict(const ck_model *model, const ck_dataset *d, double *prob, int n_threads,
                      ck_error *err)
 {
+    if (!ck_model_gives_churn(model))
+        return not_churn(model, err);
     return model->learner->predict(model->fit, d, prob, n_threads, err);
 }
 
@@ -180,6 +202,8 @@ const double *ck_model_contribution_means(const ck_model *model)
 int ck_model_learn_population(ck_model *model, const ck_dataset *train, int n_threads,
                               ck_error *err)
 {
+    if (!ck_model_gives_churn(model))
+        return not_churn(model, err);
     ck_model_training *t = &model->training;
     size_t n = ck_dataset_n_rows(train);
     double *prob = ck__alloc_array(n, sizeof *prob), *part = ck__alloc_array(n, sizeof *part);

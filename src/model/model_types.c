@@ -10,6 +10,7 @@
 
 #include <assert.h>
 
+#include "learn/bgnbd/bgnbd_learner.h"
 #include "learn/gbm/gbm_learner.h"
 #include "learn/logreg/logreg_learner.h"
 #include "model/registry.h"
@@ -82,4 +83,12 @@ const ck_logreg_report *ck_model_logreg_report(const ck_model *model)
 {
     const void *f = ck__model_fit(model, &ck__logreg_learner);
     return f ? ck__logreg_fit_report(f) : NULL;
+}
+
+/* ---- customer value ----------------------------------------------------------------- */
+
+const ck_bgnbd_model *ck_model_bgnbd(const ck_model *model)
+{
+    const void *f = ck__model_fit(model, &ck__bgnbd_learner);
+    return f ? ck__bgnbd_fit_model(f) : NULL;
 }

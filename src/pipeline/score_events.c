@@ -11,6 +11,7 @@
 #include "churnkit/pipeline.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -57,9 +58,51 @@ static void mark_eligible(uint8_t *eligible, const ck_dataset *d, const ck_event
     }
 }
 
+/* With a value model: each row's value (clv, or expected purchases without spend) as of
+ * the as-of date; NaN for a customer without a purchase before it. */
+static int values_of(double *value, const ck_dataset *d, const ck_events *ev,
+                     const ck_pipeline_score_opts *o, int64_t as_of, ck_error *err)
+{
+    const ck_bgnbd_model *m = o->writer->value;
+    size_t n = ck_dataset_n_rows(d);
+    for (size_t i = 0; i < n; i++)
+        value[i] = NAN;
+    ck_value_summary s = { 0 };
+    double *by_customer = ck__alloc_array(ck_events_n_customers(ev) + 1, sizeof *by_customer);
+    double *scores = NULL;
+    int rc = by_customer ? ck_pipeline_value_summary(&s, ev, as_of, m->days_per_unit,
+                                                     m->has_spend, err)
+                         : ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
+    if (rc == CK_OK && (scores = ck__alloc_array(s.n + 1, sizeof *scores)) == NULL)
+        rc = ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
+    if (rc == CK_OK) {
+        ck_clv_options clv = ck_pipeline_clv_options(m, o->value);
+        ck_bgnbd_data data = { s.x, s.t_x, s.T, s.spend, s.n };
+        ck_bgnbd_scores out = { NULL, m->has_spend ? NULL : scores, NULL,
+                                m->has_spend ? scores : NULL };
+        rc = ck_bgnbd_score(&m->purchases.params, m->has_spend ? &m->spend.params : NULL, &data,
+                            &clv, o->n_threads, &out, err);
+    }
+    if (rc == CK_OK) {
+        for (size_t c = 0; c < ck_events_n_customers(ev); c++)
+            by_customer[c] = NAN;
+        for (size_t k = 0; k < s.n; k++)
+            by_customer[s.customer[k]] = scores[k];
+        for (size_t i = 0; i < n; i++) {
+            long c = ck_events_find_customer(ev, ck_dataset_row_id(d, i));
+            value[i] = c >= 0 ? by_customer[c] : NAN;
+        }
+    }
+    free(scores);
+    free(by_customer);
+    ck_value_summary_free(&s);
+    return rc;
+}
+
 /* The budget: the value at risk of every scored customer in the shard, then the best N. */
 static int choose_contacts(uint8_t *contact, const ck_dataset *d, const uint8_t *eligible,
-                           const ck_pipeline_score_opts *o, float *row, ck_error *err)
+                           const double *value, const ck_pipeline_score_opts *o, float *row,
+                           ck_error *err)
 {
     ck__budget budget = { .n_best = o->budget };
     ck__ranked *values = NULL;
@@ -72,7 +115,7 @@ static int choose_contacts(uint8_t *contact, const ck_dataset *d, const uint8_t 
         row_of(d, i, row);
         if (eligible[i] && ck_pipeline_in_shard(ck_dataset_row_id(d, i), o->shard, o->n_shards))
             values[n_values++] =
-                ck__value_at_risk(o->writer, row, ck_dataset_row_id(d, i), (int64_t)i);
+                ck__value_at_risk(o->writer, row, value[i], ck_dataset_row_id(d, i), (int64_t)i);
     }
     int rc = ck__budget_offer(&budget, values, n_values, err);
     if (rc == CK_OK)
@@ -104,6 +147,7 @@ int ck_pipeline_score_events(const ck_events *ev, const ck_pipeline_score_opts *
     ck_dataset *d = NULL;
     float *row = NULL;
     uint8_t *eligible = NULL, *contact = NULL;
+    double *value = NULL;
     ck_predict_buffer buf = { 0 };
     int rc = ck_features_build(&table, ev, as_of, &fopts, err);
     if (rc == CK_OK) {
@@ -116,12 +160,17 @@ int ck_pipeline_score_events(const ck_events *ev, const ck_pipeline_score_opts *
     row = ck__alloc_array(ck_dataset_n_features(d) + 1, sizeof *row);
     eligible = malloc(n + 1);
     contact = calloc(n + 1, 1);
-    if (row == NULL || eligible == NULL || contact == NULL) {
+    value = ck__alloc_array(n + 1, sizeof *value);
+    if (row == NULL || eligible == NULL || contact == NULL || value == NULL) {
         rc = ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
         goto done;
     }
     mark_eligible(eligible, d, ev, w->model, as_of, w->rules->min_events);
-    if (w->budget && (rc = choose_contacts(contact, d, eligible, o, row, err)) < 0)
+    for (size_t i = 0; i < n; i++)
+        value[i] = NAN;
+    if (w->value && (rc = values_of(value, d, ev, o, as_of, err)) < 0)
+        goto done;
+    if (w->budget && (rc = choose_contacts(contact, d, eligible, value, o, row, err)) < 0)
         goto done;
     rc = ck_predict_write_header(w, "customer_id", &buf, err);
     for (size_t i = 0; i < n && rc == CK_OK; i++) {
@@ -129,7 +178,7 @@ int ck_pipeline_score_events(const ck_events *ev, const ck_pipeline_score_opts *
         if (!ck_pipeline_in_shard(id, o->shard, o->n_shards))
             continue;
         row_of(d, i, row);
-        rc = ck_predict_write_row(w, id, row, eligible[i], contact[i], &buf, err);
+        rc = ck_predict_write_valued_row(w, id, row, value[i], eligible[i], contact[i], &buf, err);
         if (rc == CK_OK && buf.len >= FLUSH_BYTES)
             rc = flush(out, out_path, &buf, err);
         ++*rows_out;
@@ -138,6 +187,7 @@ int ck_pipeline_score_events(const ck_events *ev, const ck_pipeline_score_opts *
         rc = flush(out, out_path, &buf, err);
 done:
     ck_predict_buffer_free(&buf);
+    free(value);
     free(contact);
     free(eligible);
     free(row);

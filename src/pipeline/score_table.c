@@ -73,7 +73,7 @@ static int rank_block(void *ctx, const ck_table_block *b, ck_error *err)
         if (id == NULL)
             return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
         p->values[p->n_values++] =
-            ck__value_at_risk(job->o->writer, b->rows + i * n, id, b->keys[i]);
+            ck__value_at_risk(job->o->writer, b->rows + i * n, NAN, id, b->keys[i]);
     }
     p->last_key = b->keys[b->n_rows - 1];
     return CK_OK;

@@ -61,13 +61,13 @@ void ck__id_arena_free(ck__id_arena *a)
     }
 }
 
-ck__ranked ck__value_at_risk(const ck_predict_writer *w, const float *row, const char *id,
-                             int64_t key)
+ck__ranked ck__value_at_risk(const ck_predict_writer *w, const float *row, double value,
+                             const char *id, int64_t key)
 {
     long revenue = w->plan.revenue_365d;
     double p = ck_model_predict_row(w->model, row);
-    double value = p * (revenue >= 0 ? row[revenue] : NAN);
-    return (ck__ranked){ isnan(value) ? -HUGE_VAL : value, p, id, key };
+    double at_risk = p * (w->value ? value : revenue >= 0 ? row[revenue] : NAN);
+    return (ck__ranked){ isnan(at_risk) ? -HUGE_VAL : at_risk, p, id, key };
 }
 
 bool ck__ranked_reserve(ck__ranked **values, size_t *cap, size_t need)

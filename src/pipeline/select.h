@@ -38,10 +38,11 @@ typedef struct ck__budget {
     ck__id_arena ids;
 } ck__budget;
 
-/* A customer as a candidate: value at risk = probability × revenue_365d, −∞ when unknown
- * (NaN). The id is not copied. */
-ck__ranked ck__value_at_risk(const ck_predict_writer *w, const float *row, const char *id,
-                             int64_t key);
+/* A customer as a candidate: value at risk = probability × `value` (the value model's,
+ * when the writer has one) or × revenue_365d, −∞ when unknown (NaN). The id is not
+ * copied. */
+ck__ranked ck__value_at_risk(const ck_predict_writer *w, const float *row, double value,
+                             const char *id, int64_t key);
 
 /* Grow *values to hold `need` candidates; false when memory runs out. */
 bool ck__ranked_reserve(ck__ranked **values, size_t *cap, size_t need);

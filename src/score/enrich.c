@@ -75,7 +75,7 @@ ck_strategy ck_enrich_strategy(const ck_predict_rules *r, const ck_customer_fact
         return CK_STRATEGY_NONE;
     }
     if (f->m_score >= r->vip_min_m_score ||
-        f->probability * f->revenue_365d >= r->vip_min_value_at_risk) {
+        f->probability * f->revenue_365d >= r->vip_min_value_at_risk || f->clv >= r->vip_min_clv) {
         *rule = "high_value";
         return CK_STRATEGY_VIP;
     }
@@ -185,6 +185,7 @@ void ck_enrich_facts(const ck_enrich_plan *plan, const ck_schema *schema, const 
     facts->frequency = number_at(row, plan->frequency);
     facts->recency_gap_ratio = number_at(row, plan->recency_gap_ratio);
     facts->interactions_30d = plan->no_interactions ? NAN : number_at(row, plan->interactions_30d);
+    facts->clv = NAN; /* from a value model, set by its caller */
     facts->lifecycle_stage = level_at(schema, row, plan->lifecycle_stage);
     for (size_t c = 0; c < rules->n_recall_channels; c++)
         engagement[c] = plan->no_channels ? NAN : number_at(row, plan->channel[c]);

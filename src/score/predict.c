@@ -13,7 +13,7 @@
 
 #include "base/numfmt.h"
 #include "base/util.h"
-#include "io/csv_scan.h"
+#include "score/row_fields.h"
 
 int ck_predict_writer_init(ck_predict_writer *w, const ck_model *model,
                            const ck_predict_rules *rules, const ck_ab_results *ab, int n_reasons,
@@ -52,106 +52,6 @@ void ck_predict_buffer_free(ck_predict_buffer *b)
     *b = (ck_predict_buffer){ 0 };
 }
 
-/* ---- appending text ------------------------------------------------------------------ */
-
-/* Room for n more bytes; false when out of memory (the caller stops writing). */
-static bool reserve(ck_predict_buffer *b, size_t n)
-{
-    return b->len + n <= b->cap || ck__grow((void **)&b->text, &b->cap, b->len + n, 1);
-}
-
-static void put(ck_predict_buffer *b, const char *s, size_t n)
-{
-    if (n == 0) /* s may be NULL */
-        return;
-    memcpy(b->text + b->len, s, n);
-    b->len += n;
-}
-
-static void put_json_string(ck_predict_buffer *b, const char *s, size_t n)
-{
-    b->text[b->len++] = '"';
-    for (size_t i = 0; i < n; i++) {
-        unsigned char ch = (unsigned char)s[i];
-        if (ch == '"' || ch == '\\') {
-            b->text[b->len++] = '\\';
-            b->text[b->len++] = (char)ch;
-        } else if (ch < 0x20) {
-            b->len += (size_t)snprintf(b->text + b->len, 7, "\\u%04x", ch);
-        } else {
-            b->text[b->len++] = (char)ch;
-        }
-    }
-    b->text[b->len++] = '"';
-}
-
-static void put_csv_field(ck_predict_buffer *b, const char *s, size_t n)
-{
-    if (!ck__csv_needs_quotes(s, n, ',')) {
-        put(b, s, n);
-        return;
-    }
-    b->text[b->len++] = '"';
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '"')
-            b->text[b->len++] = '"';
-        b->text[b->len++] = s[i];
-    }
-    b->text[b->len++] = '"';
-}
-
-/* One field, `key` for JSON: a string (CSV-quoted as needed; missing when NULL or
- * empty), or a number with `decimals` digits (missing when NaN). */
-typedef struct field_writer {
-    ck_predict_buffer *b;
-    bool jsonl;
-    int k; /* fields written so far */
-    bool ok;
-} field_writer;
-
-static void field_start(field_writer *f, const char *key, size_t worst)
-{
-    size_t key_len = f->jsonl ? strlen(key) : 0; /* CSV rows name no keys */
-    f->ok = f->ok && reserve(f->b, key_len + worst + 8);
-    if (!f->ok)
-        return;
-    if (f->jsonl) {
-        put(f->b, f->k ? ", \"" : "{\"", f->k ? 3 : 2);
-        put(f->b, key, key_len);
-        put(f->b, "\": ", 3);
-    } else if (f->k) {
-        f->b->text[f->b->len++] = ',';
-    }
-    f->k++;
-}
-
-static void text_field(field_writer *f, const char *key, const char *value)
-{
-    size_t n = value ? strlen(value) : 0;
-    field_start(f, key, 6 * n + 4); /* every byte escaped, at worst */
-    if (!f->ok)
-        return;
-    if (f->jsonl && n == 0)
-        put(f->b, "null", 4);
-    else if (f->jsonl)
-        put_json_string(f->b, value, n);
-    else
-        put_csv_field(f->b, value, n);
-}
-
-static void number_field(field_writer *f, const char *key, double value, int decimals)
-{
-    char text[400];
-    size_t n = ck__format_fixed(text, value, decimals);
-    field_start(f, key, n + 4);
-    if (!f->ok)
-        return;
-    if (f->jsonl && n == 0)
-        put(f->b, "null", 4);
-    else
-        put(f->b, text, n);
-}
-
 static const char *const reason_keys[CK_MAX_REASONS] = {
     "reason_1", "reason_2", "reason_3", "reason_4", "reason_5",
     "reason_6", "reason_7", "reason_8", "reason_9", "reason_10",
@@ -167,16 +67,20 @@ int ck_predict_write_header(const ck_predict_writer *w, const char *id_name, ck_
         "stage_percentile",  "lifecycle_stage", "rfm_score",  "rfm_segment",
         "recall_strategy",   "recall_channel",  "decided_by", "channel_decided_by",
     };
-    field_writer f = { b, false, 0, true };
-    text_field(&f, "", id_name);
+    ck__row_fields f = { b, false, 0, true };
+    ck__row_text_field(&f, "", id_name);
     for (size_t k = 0; k < sizeof fixed / sizeof *fixed; k++)
-        text_field(&f, "", fixed[k]);
+        ck__row_text_field(&f, "", fixed[k]);
     for (int r = 0; r < w->n_reasons; r++)
-        text_field(&f, "", reason_keys[r]);
-    text_field(&f, "", "status");
+        ck__row_text_field(&f, "", reason_keys[r]);
+    ck__row_text_field(&f, "", "status");
+    if (w->value != NULL) {
+        ck__row_text_field(&f, "", w->value->has_spend ? "clv" : "expected_purchases");
+        ck__row_text_field(&f, "", w->value->has_spend ? "value_at_risk" : "purchases_at_risk");
+    }
     if (w->budget)
-        text_field(&f, "", "contact");
-    if (!f.ok || !reserve(b, 1))
+        ck__row_text_field(&f, "", "contact");
+    if (!f.ok || !ck__row_reserve(b, 1))
         return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
     b->text[b->len++] = '\n';
     return CK_OK;
@@ -263,6 +167,13 @@ static void decide(const ck_predict_writer *w, const float *row, ck_customer_fac
 int ck_predict_write_row(const ck_predict_writer *w, const char *id, const float *row, bool scored,
                          bool contact, ck_predict_buffer *b, ck_error *err)
 {
+    return ck_predict_write_valued_row(w, id, row, NAN, scored, contact, b, err);
+}
+
+int ck_predict_write_valued_row(const ck_predict_writer *w, const char *id, const float *row,
+                                double value, bool scored, bool contact, ck_predict_buffer *b,
+                                ck_error *err)
+{
     const ck_schema *schema = ck_model_schema(w->model);
     if (b->contrib == NULL && (b->contrib = ck__alloc_array(ck_schema_n_features(schema) + 1,
                                                             sizeof *b->contrib)) == NULL)
@@ -272,6 +183,7 @@ int ck_predict_write_row(const ck_predict_writer *w, const char *id, const float
     char rfm_score[4];
     const char *segment;
     ck_enrich_facts(&w->plan, schema, row, w->rules, &facts, engagement, rfm_score, &segment);
+    facts.clv = w->value != NULL && w->value->has_spend ? value : NAN;
     /* set field by field: an initializer would clear the reasons' 2.5 KB on every row */
     decision d;
     d.probability = d.percentile = d.stage_percentile = NAN;
@@ -284,27 +196,33 @@ int ck_predict_write_row(const ck_predict_writer *w, const char *id, const float
         for (int r = 0; r < w->n_reasons; r++)
             d.reasons[r][0] = '\0';
     }
-    field_writer f = { b, w->jsonl, 0, true };
-    text_field(&f, "customer_id", id);
-    number_field(&f, "churn_probability", d.probability, 12);
-    number_field(&f, "risk_score", round(d.probability * 100), 0);
-    text_field(&f, "risk_band", d.band);
-    number_field(&f, "percentile", d.percentile, 1);
-    number_field(&f, "stage_percentile", d.stage_percentile, 1);
-    text_field(&f, "lifecycle_stage", facts.lifecycle_stage);
-    text_field(&f, "rfm_score", rfm_score);
-    text_field(&f, "rfm_segment", segment);
-    text_field(&f, "recall_strategy", ck_strategy_name(d.strategy));
-    text_field(&f, "recall_channel", d.channel);
-    text_field(&f, "decided_by", d.decided_by);
-    text_field(&f, "channel_decided_by", d.channel_by);
+    ck__row_fields f = { b, w->jsonl, 0, true };
+    ck__row_text_field(&f, "customer_id", id);
+    ck__row_number_field(&f, "churn_probability", d.probability, 12);
+    ck__row_number_field(&f, "risk_score", round(d.probability * 100), 0);
+    ck__row_text_field(&f, "risk_band", d.band);
+    ck__row_number_field(&f, "percentile", d.percentile, 1);
+    ck__row_number_field(&f, "stage_percentile", d.stage_percentile, 1);
+    ck__row_text_field(&f, "lifecycle_stage", facts.lifecycle_stage);
+    ck__row_text_field(&f, "rfm_score", rfm_score);
+    ck__row_text_field(&f, "rfm_segment", segment);
+    ck__row_text_field(&f, "recall_strategy", ck_strategy_name(d.strategy));
+    ck__row_text_field(&f, "recall_channel", d.channel);
+    ck__row_text_field(&f, "decided_by", d.decided_by);
+    ck__row_text_field(&f, "channel_decided_by", d.channel_by);
     for (int r = 0; r < w->n_reasons; r++)
-        text_field(&f, reason_keys[r], d.reasons[r]);
-    text_field(&f, "status", scored ? "scored" : "insufficient_history");
+        ck__row_text_field(&f, reason_keys[r], d.reasons[r]);
+    ck__row_text_field(&f, "status", scored ? "scored" : "insufficient_history");
+    if (w->value != NULL) {
+        bool clv = w->value->has_spend;
+        ck__row_number_field(&f, clv ? "clv" : "expected_purchases", value, 4);
+        ck__row_number_field(&f, clv ? "value_at_risk" : "purchases_at_risk",
+                             d.probability * value, 4);
+    }
     if (w->budget)
-        number_field(&f, "contact", contact ? 1 : 0, 0);
-    if (!f.ok || !reserve(b, 2))
+        ck__row_number_field(&f, "contact", contact ? 1 : 0, 0);
+    if (!f.ok || !ck__row_reserve(b, 2))
         return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
-    put(b, w->jsonl ? "}\n" : "\n", w->jsonl ? 2 : 1);
+    ck__row_put(b, w->jsonl ? "}\n" : "\n", w->jsonl ? 2 : 1);
     return CK_OK;
 }

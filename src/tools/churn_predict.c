@@ -18,6 +18,9 @@ static const char usage[] =
     "Usage: churn-predict --model M --events E.csv [--as-of DATE] --out S.csv\n"
     "       churn-predict --model M --table T.csv [--id COL] --out S.csv\n"
     "       churn-predict --model M --emit-sql [--dialect D]\n"
+    "       churn-predict --model VALUE (--events E.csv [--as-of DATE] | --table S.csv)\n"
+    "                     --out V.csv\n"
+    "       churn-predict --model M --value-model VALUE --events E.csv --out S.csv\n"
     "\n"
     "Score customers with a model: per customer the churn probability, risk score and\n"
     "band, lifecycle stage, RFM score and segment, a recall strategy and channel, the\n"
@@ -48,6 +51,14 @@ static const char usage[] =
     "                     warehouse scores in place; reads no data\n"
     "  --dialect D        postgres, hive or clickhouse [postgres]\n"
     "  --config FILE      the \"predict\" rules: risk bands, strategy, channels, wording\n"
+    "\n"
+    "Customer value (a bgnbd model, docs/VALUE.md): per customer p_alive, expected_purchases\n"
+    "over the horizon and, with spend, expected_spend and clv. Beside a churn model\n"
+    "(--value-model, events mode) each row gains clv and value_at_risk = churn probability\n"
+    "x clv, and --budget ranks by value_at_risk.\n"
+    "  --value-model VALUE a bgnbd model to score beside the churn model\n"
+    "  --horizon-days D   expected purchases and clv over D days [365]\n"
+    "  --discount-rate R  annual discount rate of clv, by month [0.10]\n"
     "  --threads N        worker threads [all cores]\n"
     "  -q, --quiet        no notes on stderr\n"
     "  -h, --help         show this help\n"
@@ -70,6 +81,9 @@ enum {
     OPT_SKIP_BAD_ROWS,
     OPT_EMIT_SQL,
     OPT_DIALECT,
+    OPT_VALUE_MODEL,
+    OPT_HORIZON_DAYS,
+    OPT_DISCOUNT_RATE,
 };
 
 static const struct option long_options[] = {
@@ -89,11 +103,17 @@ static const struct option long_options[] = {
     { "skip-bad-rows", no_argument, NULL, OPT_SKIP_BAD_ROWS },
     { "emit-sql", no_argument, NULL, OPT_EMIT_SQL },
     { "dialect", required_argument, NULL, OPT_DIALECT },
+    { "value-model", required_argument, NULL, OPT_VALUE_MODEL },
+    { "horizon-days", required_argument, NULL, OPT_HORIZON_DAYS },
+    { "discount-rate", required_argument, NULL, OPT_DISCOUNT_RATE },
     CLI_COMMON_OPTIONS,
 };
 
 typedef struct options {
     const char *model, *events, *customers, *table, *id, *out, *config, *ab_results;
+    const char *value_model;
+    double horizon_days, discount_rate;
+    bool has_value_options;
     int64_t as_of;
     bool has_as_of, all_customers, skip_bad_rows, jsonl;
     bool emit_sql, has_dialect;
@@ -130,7 +150,12 @@ static void parse_dialect(options *o, const char *arg)
 
 static void parse_options(options *o, int argc, char **argv)
 {
-    *o = (options){ .threads = cli_default_threads(), .reasons = -1, .budget = -1, .n_shards = 1 };
+    *o = (options){ .threads = cli_default_threads(),
+                    .reasons = -1,
+                    .budget = -1,
+                    .n_shards = 1,
+                    .horizon_days = 365,
+                    .discount_rate = 0.10 };
     int c;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":qhV", long_options, NULL)) != -1) {
@@ -186,6 +211,17 @@ static void parse_options(options *o, int argc, char **argv)
         case OPT_DIALECT:
             parse_dialect(o, optarg);
             break;
+        case OPT_VALUE_MODEL:
+            o->value_model = optarg;
+            break;
+        case OPT_HORIZON_DAYS:
+            o->horizon_days = cli_parse_double("--horizon-days", optarg, 1e-3, 365.25 * 1000);
+            o->has_value_options = true;
+            break;
+        case OPT_DISCOUNT_RATE:
+            o->discount_rate = cli_parse_double("--discount-rate", optarg, 0.0, 100.0);
+            o->has_value_options = true;
+            break;
         case CLI_OPT_CONFIG:
             o->config = optarg;
             break;
@@ -215,6 +251,9 @@ static void parse_options(options *o, int argc, char **argv)
         cli_usage_error("--id belongs to table mode");
     if (o->out == NULL)
         cli_usage_error("--out is required");
+    if (o->value_model && o->table)
+        cli_usage_error("--value-model works in events mode: with tables, score each model on "
+                        "its own table and join the rows by id");
     /* the model as the user named it, and the file that names (DIR/<name>[@N]) resolves to;
      * a name that does not resolve is reported when the model is read */
     char model_file[1024];
@@ -224,7 +263,7 @@ static void parse_options(options *o, int argc, char **argv)
         { "--model", o->model },   { "--model", resolved ? model_file : NULL },
         { "--events", o->events }, { "--customers", o->customers },
         { "--table", o->table },   { "--ab-results", o->ab_results },
-        { "--config", o->config }
+        { "--config", o->config }, { "--value-model", o->value_model }
     };
     const cli_file output = { "--out", o->out };
     cli_check_outputs(inputs, sizeof inputs / sizeof *inputs, &output, 1);
@@ -257,6 +296,56 @@ static int score_events(const options *o, const ck_pipeline_score_opts *so, FILE
     return rc;
 }
 
+/* A model named as the user named it (a file, DIR/<name> or DIR/<name>@N). */
+static int load_model(ck_model **model, char *path, size_t size, const char *name, ck_error *err)
+{
+    int rc = ck_model_resolve_path(path, size, name, err);
+    return rc == CK_OK ? ck_model_load(model, path, err) : rc;
+}
+
+/* What only a churn model's scoring reads, refused for a value model alone. */
+static void check_value_only(const options *o)
+{
+    const char *churn_only = o->value_model  ? "--value-model"
+                             : o->ab_results ? "--ab-results"
+                             : o->budget >= 0 ? "--budget"
+                             : o->reasons >= 0 ? "--reasons"
+                             : o->customers    ? "--customers"
+                             : o->all_customers ? "--all-customers"
+                             : o->config        ? "--config"
+                                                : NULL;
+    if (churn_only)
+        cli_usage_error("%s belongs to a churn model; %s is a value model", churn_only, o->model);
+}
+
+/* --model VALUE alone: each customer's value, from events as of a date or a table. */
+static int score_value(const options *o, const ck_model *model, FILE *out, size_t *rows,
+                       ck_error *err)
+{
+    ck_value_score_opts vo = { o->horizon_days, o->discount_rate, o->threads,
+                               o->jsonl,        o->shard,         o->n_shards };
+    if (o->table)
+        return ck_pipeline_value_score_table(o->table, model, o->id, &vo, out, o->out, rows, err);
+    ck_events *ev = NULL;
+    ck_customers *customers = NULL; /* none: --customers was refused */
+    ck_pipeline_read_opts ropts = { .model_path = o->model,
+                                    .purpose = "score",
+                                    .events_path = o->events,
+                                    .skip_bad_rows = o->skip_bad_rows,
+                                    .n_threads = o->threads,
+                                    .progress = cli_progress,
+                                    .progress_payload = "reading" };
+    int rc = ck_pipeline_read_events(&ev, &customers, model, &ropts, err);
+    if (rc == CK_OK && ck_events_n_rejected(ev) > 0)
+        cli_warn("skipped %zu bad rows of %s", ck_events_n_rejected(ev), o->events);
+    if (rc == CK_OK) {
+        int64_t as_of = o->has_as_of ? o->as_of : ck_pipeline_default_as_of(ev);
+        rc = ck_pipeline_value_score_events(ev, model, as_of, &vo, out, o->out, rows, err);
+    }
+    ck_events_free(ev);
+    return rc;
+}
+
 /* --emit-sql: the model as one SQL expression on stdout. */
 static int emit_sql(const options *o)
 {
@@ -283,7 +372,7 @@ int main(int argc, char **argv)
         return emit_sql(&o);
 
     ck_error err = { 0 };
-    ck_model *model = NULL;
+    ck_model *model = NULL, *value_model = NULL;
     ck_config rules_cfg;
     cli_output out = { 0 };
     char path[1024];
@@ -295,15 +384,38 @@ int main(int argc, char **argv)
     if (rc == CK_OK && o.ab_results)
         rc = ck_ab_results_load(&ab, o.ab_results, &err);
     if (rc == CK_OK)
-        rc = ck_model_resolve_path(path, sizeof path, o.model, &err);
-    if (rc == CK_OK)
-        rc = ck_model_load(&model, path, &err);
+        rc = load_model(&model, path, sizeof path, o.model, &err);
+    if (rc == CK_OK && !ck_model_gives_churn(model)) {
+        check_value_only(&o);
+        rc = cli_output_open(&out, o.out, &err);
+        if (rc == CK_OK)
+            rc = score_value(&o, model, out.fp, &rows, &err);
+        goto finish;
+    }
+    if (rc == CK_OK && o.has_value_options && !o.value_model)
+        cli_usage_error("--horizon-days and --discount-rate belong to a value model");
+    if (rc == CK_OK && o.value_model) {
+        char value_path[1024];
+        rc = load_model(&value_model, value_path, sizeof value_path, o.value_model, &err);
+        if (rc == CK_OK && ck_model_bgnbd(value_model) == NULL)
+            rc = ck_error_set(&err, CK_EINVAL, value_path, 0,
+                              "--value-model: a %s model, not a value (bgnbd) model",
+                              ck_model_type_name(value_model));
+        else if (rc == CK_OK && !ck_pipeline_same_reading(model, value_model))
+            rc = ck_error_set(&err, CK_EINVAL, value_path, 0,
+                              "--value-model reads events with other columns, aliases or "
+                              "delimiter than the churn model: train both with one config");
+    }
     if (rc == CK_OK)
         rc = ck_predict_writer_init(&writer, model, &rules_cfg.predict, ab,
                                     o.reasons >= 0 ? o.reasons : rules_cfg.predict.n_reasons,
                                     o.jsonl, o.budget >= 0, &err);
+    if (rc == CK_OK && value_model)
+        writer.value = ck_model_bgnbd(value_model);
     if (rc == CK_OK)
         rc = cli_output_open(&out, o.out, &err);
+    ck_value_score_opts vo = { o.horizon_days, o.discount_rate, o.threads,
+                               o.jsonl,        o.shard,         o.n_shards };
     ck_pipeline_score_opts so = { .writer = &writer,
                                   .model_path = o.model,
                                   .shard = o.shard,
@@ -314,10 +426,12 @@ int main(int argc, char **argv)
                                   .progress_payload = "scoring",
                                   .as_of = o.has_as_of ? o.as_of : 0,
                                   .all_customers = o.all_customers,
-                                  .id_column = o.id };
+                                  .id_column = o.id,
+                                  .value = &vo };
     if (rc == CK_OK)
         rc = o.events ? score_events(&o, &so, out.fp, &rows, &err)
                       : ck_pipeline_score_table(o.table, &so, out.fp, o.out, &rows, &err);
+finish:
     if (rc == CK_OK)
         rc = cli_output_commit(&out, &err);
     if (rc == CK_OK)
@@ -327,6 +441,7 @@ int main(int argc, char **argv)
     cli_output_abort(&out);
     ck_predict_writer_free(&writer);
     ck_ab_results_free(ab);
+    ck_model_free(value_model);
     ck_model_free(model);
     return rc < 0 ? CLI_EXIT_DATA : CLI_EXIT_OK;
 }

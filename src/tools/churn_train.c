@@ -19,6 +19,9 @@ static const char usage[] =
     "Usage: churn-train --events E.csv --cutoff DATE [--cutoff DATE ...] --model gbm|logreg\n"
     "                   --out M\n"
     "       churn-train --table T.csv --label COL --model gbm|logreg --out M\n"
+    "       churn-train --model bgnbd --events E.csv --cutoff DATE --out M\n"
+    "       churn-train --model bgnbd --table S.csv --frequency COL --recency COL --age COL\n"
+    "                   [--monetary COL] --out M\n"
     "\n"
     "Train a churn model and save it as a model file. Events mode builds the features and\n"
     "labels as of each cutoff (docs/FEATURES.md) and, with several cutoffs, validates out\n"
@@ -66,6 +69,15 @@ static const char usage[] =
     "  --C-grid X,Y,...       C values for --cv [0.001,0.01,0.1,1,10,100]\n"
     "  --pos-weight X         weight of churned rows [1]\n"
     "\n"
+    "Model (--model bgnbd: what a customer is worth, docs/VALUE.md): BG/NBD on repeat\n"
+    "purchases and, with spend, Gamma-Gamma on their mean spend, fit by maximum likelihood\n"
+    "on every customer with a purchase before --cutoff (events mode) or on a summary table:\n"
+    "  --time-unit day|week   the unit of recency and age (and of a table's) [day]\n"
+    "  --frequency COL        table: repeat purchases x (purchase days after the first)\n"
+    "  --recency COL          table: time of the last purchase from the first, t_x\n"
+    "  --age COL              table: time from the first purchase to the cutoff, T\n"
+    "  --monetary COL         table: mean spend of the repeat purchases (a spend model)\n"
+    "\n"
     "Output:\n"
     "  --out FILE | DIR/      the model file, or a new version DIR/<name>-v<N>.json\n"
     "  --name NAME            model name in DIR/ [churn]\n"
@@ -108,6 +120,11 @@ enum {
     OPT_C_GRID,
     OPT_OUT,
     OPT_NAME,
+    OPT_TIME_UNIT,
+    OPT_FREQUENCY,
+    OPT_RECENCY,
+    OPT_AGE,
+    OPT_MONETARY,
 };
 
 static const struct option long_options[] = {
@@ -143,12 +160,17 @@ static const struct option long_options[] = {
     { "C-grid", required_argument, NULL, OPT_C_GRID },
     { "out", required_argument, NULL, OPT_OUT },
     { "name", required_argument, NULL, OPT_NAME },
+    { "time-unit", required_argument, NULL, OPT_TIME_UNIT },
+    { "frequency", required_argument, NULL, OPT_FREQUENCY },
+    { "recency", required_argument, NULL, OPT_RECENCY },
+    { "age", required_argument, NULL, OPT_AGE },
+    { "monetary", required_argument, NULL, OPT_MONETARY },
     CLI_COMMON_OPTIONS,
 };
 
 #define MAX_IGNORE 256
 
-typedef enum model_kind { MODEL_GBM, MODEL_LOGREG } model_kind;
+typedef enum model_kind { MODEL_GBM, MODEL_LOGREG, MODEL_BGNBD } model_kind;
 
 typedef struct options {
     const char *events, *customers, *table, *label, *id, *out, *name, *config;
@@ -163,7 +185,10 @@ typedef struct options {
     model_kind model;
     ck_gbm_params gbm;
     ck_logreg_params logreg;
+    ck_bgnbd_train_params bgnbd;
+    ck_value_columns columns;           /* --model bgnbd --table */
     const char *gbm_only, *logreg_only; /* the first such option given, for messages */
+    const char *bgnbd_only;
     bool has_C, has_grid, has_solver;
 } options;
 
@@ -223,6 +248,22 @@ static void check_model_options(options *o)
     }
 }
 
+/* A value model is fit on every customer as of one cutoff, or on a summary table. */
+static void check_value_options(options *o)
+{
+    if (o->gbm_only || o->logreg_only)
+        cli_usage_error("%s does not apply to --model bgnbd",
+                        o->gbm_only ? o->gbm_only : o->logreg_only);
+    if (o->n_cutoffs > 1 || o->valid_cutoff || o->valid_fraction > 0 || o->no_refit)
+        cli_usage_error("--model bgnbd is fit on every customer as of one --cutoff: no "
+                        "validation, no refit");
+    if (o->label || o->n_ignore || o->customers)
+        cli_usage_error("--label, --ignore and --customers do not apply to --model bgnbd");
+    if (o->table && (!o->columns.frequency || !o->columns.recency || !o->columns.age))
+        cli_usage_error("--model bgnbd --table needs --frequency, --recency and --age");
+    o->columns.id = o->id;
+}
+
 static void parse_ignore(options *o, char *list)
 {
     for (char *tok = strtok(list, ","); tok != NULL; tok = strtok(NULL, ",")) {
@@ -234,8 +275,11 @@ static void parse_ignore(options *o, char *list)
 
 static void parse_options(options *o, int argc, char **argv)
 {
-    *o = (options){ .name = "churn", .gbm = CK_GBM_PARAMS_INIT, .logreg = CK_LOGREG_PARAMS_INIT };
-    o->gbm.n_threads = o->logreg.n_threads = cli_default_threads();
+    *o = (options){ .name = "churn",
+                    .gbm = CK_GBM_PARAMS_INIT,
+                    .logreg = CK_LOGREG_PARAMS_INIT,
+                    .bgnbd = CK_BGNBD_TRAIN_PARAMS_INIT };
+    o->gbm.n_threads = o->logreg.n_threads = o->bgnbd.fit.n_threads = cli_default_threads();
     const char *model = NULL;
     static const char *const solvers[] = { "newton", "lbfgs", "liblinear" };
     static const char *const penalties[] = { "l2", "l1" };
@@ -364,11 +408,34 @@ static void parse_options(options *o, int argc, char **argv)
         case OPT_NAME:
             o->name = optarg;
             break;
+        case OPT_TIME_UNIT:
+            o->bgnbd_only = o->bgnbd_only ? o->bgnbd_only : "--time-unit";
+            if (strcmp(optarg, "day") != 0 && strcmp(optarg, "week") != 0)
+                cli_usage_error("--time-unit: expected day or week, got \"%s\"", optarg);
+            o->bgnbd.days_per_unit = strcmp(optarg, "week") == 0 ? 7.0 : 1.0;
+            break;
+        case OPT_FREQUENCY:
+            o->bgnbd_only = o->bgnbd_only ? o->bgnbd_only : "--frequency";
+            o->columns.frequency = optarg;
+            break;
+        case OPT_RECENCY:
+            o->bgnbd_only = o->bgnbd_only ? o->bgnbd_only : "--recency";
+            o->columns.recency = optarg;
+            break;
+        case OPT_AGE:
+            o->bgnbd_only = o->bgnbd_only ? o->bgnbd_only : "--age";
+            o->columns.age = optarg;
+            break;
+        case OPT_MONETARY:
+            o->bgnbd_only = o->bgnbd_only ? o->bgnbd_only : "--monetary";
+            o->columns.monetary = optarg;
+            break;
         case CLI_OPT_CONFIG:
             o->config = optarg;
             break;
         case CLI_OPT_THREADS:
             o->gbm.n_threads = o->logreg.n_threads = cli_parse_threads(optarg);
+            o->bgnbd.fit.n_threads = o->gbm.n_threads;
             break;
         case 'q':
             o->quiet = true;
@@ -381,21 +448,29 @@ static void parse_options(options *o, int argc, char **argv)
     if (optind < argc)
         cli_usage_error("unexpected argument \"%s\"", argv[optind]);
     if (model == NULL)
-        cli_usage_error("--model is required (gbm or logreg)");
-    if (strcmp(model, "gbm") != 0 && strcmp(model, "logreg") != 0)
-        cli_usage_error("--model: expected gbm or logreg, got \"%s\"", model);
-    o->model = strcmp(model, "logreg") == 0 ? MODEL_LOGREG : MODEL_GBM;
+        cli_usage_error("--model is required (gbm, logreg or bgnbd)");
+    if (strcmp(model, "gbm") != 0 && strcmp(model, "logreg") != 0 && strcmp(model, "bgnbd") != 0)
+        cli_usage_error("--model: expected gbm, logreg or bgnbd, got \"%s\"", model);
+    o->model = strcmp(model, "logreg") == 0  ? MODEL_LOGREG
+               : strcmp(model, "bgnbd") == 0 ? MODEL_BGNBD
+                                             : MODEL_GBM;
     check_model_options(o);
+    if (o->model == MODEL_BGNBD)
+        check_value_options(o);
+    else if (o->bgnbd_only)
+        cli_usage_error("%s belongs to --model bgnbd", o->bgnbd_only);
     if ((o->events == NULL) == (o->table == NULL))
         cli_usage_error("give either --events (with --cutoff) or --table (with --label)");
     if (o->events && o->n_cutoffs == 0)
         cli_usage_error("--events needs at least one --cutoff");
-    if (o->table && o->label == NULL)
+    if (o->table && o->label == NULL && o->model != MODEL_BGNBD)
         cli_usage_error("--table needs --label");
     if (o->table && (o->n_cutoffs || o->valid_cutoff || o->customers))
         cli_usage_error("--cutoff, --valid-cutoff and --customers belong to events mode");
-    if (o->events && (o->label || o->id || o->n_ignore))
-        cli_usage_error("--label, --id and --ignore belong to table mode");
+    if (o->events && (o->label || o->id || o->n_ignore || o->columns.frequency ||
+                      o->columns.recency || o->columns.age || o->columns.monetary))
+        cli_usage_error("--label, --id, --ignore, --frequency, --recency, --age and --monetary "
+                        "belong to table mode");
     if (o->valid_fraction > 0 && o->valid_cutoff)
         cli_usage_error("give --valid-cutoff or --valid-fraction, not both");
     if (o->out == NULL)
@@ -467,6 +542,62 @@ static int load_events(const options *o, ck_model_spec *spec, ck_model_training 
     ck_customers_free(customers);
     ck_events_free(ev);
     return rc;
+}
+
+/* --model bgnbd: every customer's summary, from events as of the cutoff or a table. */
+static int load_value(const options *o, ck_model_spec *spec, ck_model_training *tr,
+                      ck_dataset **rows, ck_error *err)
+{
+    if (o->table) {
+        ck_value_columns cols = o->columns;
+        cols.delimiter = spec->config.delimiter;
+        snprintf(spec->id_column, sizeof spec->id_column, "%s", o->id ? o->id : "");
+        return ck_pipeline_add_input(tr, "table", o->table, err) < 0
+                   ? err->code
+                   : ck_pipeline_value_table(rows, o->table, &cols, err);
+    }
+    ck_events *ev = NULL;
+    ck_value_summary s = { 0 };
+    ck_events_read_opts ropts = { &spec->config, o->skip_bad_rows, NULL, NULL, cli_progress,
+                                  "reading",     o->gbm.n_threads };
+    int rc = ck_pipeline_add_input(tr, "events", o->events, err);
+    if (rc == CK_OK)
+        rc = ck_events_read_csv(&ev, o->events, &ropts, err);
+    if (rc == CK_OK && ck_events_n_rejected(ev) > 0)
+        cli_warn("skipped %zu bad rows of %s", ck_events_n_rejected(ev), o->events);
+    if (rc == CK_OK) {
+        tr->has_profile = true;
+        ck_events_profile(ev, &tr->profile);
+        tr->n_cutoffs = 1;
+        tr->cutoffs[0] = o->cutoffs[0];
+        rc = ck_pipeline_value_summary(&s, ev, o->cutoffs[0], o->bgnbd.days_per_unit,
+                                       tr->profile.has_amount, err);
+    }
+    if (rc == CK_OK)
+        rc = ck_pipeline_value_dataset(rows, ev, &s, err);
+    ck_value_summary_free(&s);
+    ck_events_free(ev);
+    return rc;
+}
+
+static void print_value_summary(const ck_model *model)
+{
+    const ck_bgnbd_model *m = ck_model_bgnbd(model);
+    const ck_bgnbd_fit *f = &m->purchases;
+    const char *unit = ck_bgnbd_time_unit_name(m->days_per_unit);
+    cli_note("%zu customers, %zu with repeat purchases; time in %ss", m->n_customers,
+             m->n_repeat_buyers, unit);
+    cli_note("BG/NBD: r %.4g  alpha %.4g  a %.4g  b %.4g  log-likelihood %.4f%s", f->params.r,
+             f->params.alpha, f->params.a, f->params.b, f->log_likelihood,
+             f->at_boundary ? " (no dropout: the plain NBD)" : "");
+    if (f->has_se)
+        cli_note("  standard errors: r %.3g  alpha %.3g  a %.3g  b %.3g", f->se_r, f->se_alpha,
+                 f->se_a, f->se_b);
+    if (m->has_spend)
+        cli_note("Gamma-Gamma on %zu repeat buyers: p %.4g  q %.4g  gamma %.4g  (spend-frequency "
+                 "correlation %.3f)",
+                 m->spend.n_customers, m->spend.params.p, m->spend.params.q,
+                 m->spend.params.gamma, m->spend.spend_frequency_correlation);
 }
 
 static void print_rows(const ck_model *model)
@@ -604,7 +735,12 @@ int main(int argc, char **argv)
     if (o.config && (rc = ck_config_load(&spec.config, o.config, &err)) < 0)
         goto done;
     ck_dataset **all_out = o.no_refit ? NULL : &all; /* every cutoff's rows, for the refit */
-    if (o.events) {
+    if (o.model == MODEL_BGNBD) {
+        spec.source = o.events ? CK_SOURCE_EVENTS : CK_SOURCE_TABLE;
+        if ((rc = load_value(&o, &spec, &tr, &train, &err)) < 0)
+            goto done;
+        tr.rows = ck_dataset_n_rows(train);
+    } else if (o.events) {
         spec.source = CK_SOURCE_EVENTS;
         if ((rc = ck_pipeline_add_input(&tr, "events", o.events, &err)) < 0 ||
             (o.customers &&
@@ -631,14 +767,16 @@ int main(int argc, char **argv)
     }
     if (rc < 0)
         goto done;
-    ck_pipeline_count_rows(&tr, train, valid);
+    if (o.model != MODEL_BGNBD)
+        ck_pipeline_count_rows(&tr, train, valid);
 
     clock_gettime(CLOCK_MONOTONIC, &t1);
     time_t now = time(NULL);
     strftime(tr.created_at, sizeof tr.created_at, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
-    ck_model_type type = o.model == MODEL_GBM ? CK_MODEL_GBM_STUMPS : CK_MODEL_LOGREG;
-    const void *params = o.model == MODEL_GBM ? (const void *)&o.gbm : (const void *)&o.logreg;
-    if ((rc = ck_model_train_refit(&model, type, params, train, valid, all, &spec, &tr,
+    static const ck_model_type types[] = { CK_MODEL_GBM_STUMPS, CK_MODEL_LOGREG, CK_MODEL_BGNBD };
+    const void *params[] = { &o.gbm, &o.logreg, &o.bgnbd };
+    ck_model_type type = types[o.model];
+    if ((rc = ck_model_train_refit(&model, type, params[o.model], train, valid, all, &spec, &tr,
                                    cli_progress, "training", &err)) < 0)
         goto done;
     if (type == CK_MODEL_LOGREG && !ck_model_logreg_report(model)->converged)
@@ -649,14 +787,18 @@ int main(int argc, char **argv)
     /* the population is the rows the model was fit on */
     const ck_dataset *fit_rows = ck_model_training_of(model)->has_refit ? all : train;
     size_t n_warned = ck_model_training_of(model)->n_warnings;
-    if ((rc = ck_model_learn_population(model, fit_rows, o.gbm.n_threads, &err)) < 0)
+    if (o.model == MODEL_BGNBD)
+        ck_pipeline_value_warnings(model);
+    else if ((rc = ck_model_learn_population(model, fit_rows, o.gbm.n_threads, &err)) < 0)
         goto done;
     for (size_t i = n_warned; i < ck_model_training_of(model)->n_warnings; i++)
         cli_warn("%s", ck_model_training_of(model)->warnings[i]);
     clock_gettime(CLOCK_MONOTONIC, &t3);
     if ((rc = write_model(path, sizeof path, &o, model, &err)) < 0)
         goto done;
-    if (!o.quiet && o.model == MODEL_LOGREG)
+    if (!o.quiet && o.model == MODEL_BGNBD)
+        print_value_summary(model);
+    else if (!o.quiet && o.model == MODEL_LOGREG)
         print_logreg_summary(model);
     else if (!o.quiet)
         print_summary(model, ck_model_gbm_report(model));

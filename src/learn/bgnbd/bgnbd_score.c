@@ -228,8 +228,10 @@ static int score_row(const score_job *job, size_t i, ck_error *err)
         o->expected_purchases[i] = alive * e;
     }
     if (job->spend && (o->expected_spend || o->clv)) {
-        double m = x > 0.0 ? d->mean_spend[i] : 0.0, s;
-        if ((rc = ck_gammagamma_expected_spend(&s, job->spend, x, m, err)) < 0)
+        /* a repeat buyer whose refunds cancel their spend tells the spend model nothing:
+         * the population's mean, as for a customer without repeat purchases */
+        double m = x > 0.0 && d->mean_spend[i] > 0.0 ? d->mean_spend[i] : 0.0, s;
+        if ((rc = ck_gammagamma_expected_spend(&s, job->spend, m > 0.0 ? x : 0.0, m, err)) < 0)
             return at_row(rc, i, err);
         if (o->expected_spend)
             o->expected_spend[i] = s;

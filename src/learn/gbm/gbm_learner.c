@@ -110,6 +110,7 @@ static int predict(const void *fit, const ck_dataset *d, double *prob, int n_thr
 
 const ck__learner ck__gbm_learner = {
     .name = "gbm_stumps",
+    .output = CK__OUTPUT_CHURN,
     .train = train,
     .free = ck__gbm_fit_free,
     .refit = refit,

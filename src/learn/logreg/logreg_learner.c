@@ -108,6 +108,7 @@ static int predict(const void *fit, const ck_dataset *d, double *prob, int n_thr
 
 const ck__learner ck__logreg_learner = {
     .name = "logreg",
+    .output = CK__OUTPUT_CHURN,
     .train = train,
     .free = ck__logreg_fit_free,
     .refit = refit,

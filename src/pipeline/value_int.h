@@ -1,0 +1,17 @@
+/*
+ * What value.c (a value model's data) and score_value.c (its scores) share.
+ */
+#ifndef CK_VALUE_INT_H
+#define CK_VALUE_INT_H
+
+#include <stddef.h>
+
+#include "churnkit/error.h"
+#include "churnkit/schema.h"
+
+/* One summary-table row's values (frequency, recency, T and maybe monetary, as coded by
+ * `schema`) checked; the error names path and line. */
+int ck__value_check_row(const float *row, size_t n_columns, const ck_schema *schema,
+                        const char *path, long line, ck_error *err);
+
+#endif
