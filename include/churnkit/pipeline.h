@@ -25,6 +25,7 @@
 #include "churnkit/model.h"
 #include "churnkit/predict.h"
 #include "churnkit/progress.h"
+#include "churnkit/value_eval.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -348,6 +349,18 @@ CK_API int ck_pipeline_value_score_table(const char *path, const ck_model *model
                                          const char *id_column, const ck_value_score_opts *o,
                                          FILE *out, const char *out_path, size_t *rows_out,
                                          ck_error *err);
+
+/**
+ * Evaluate a value model out of time (docs/EVAL.md, "Customer value"): every customer with
+ * a purchase before @p cutoff, summarised as of it; the model's expected purchases in
+ * [cutoff, cutoff + H days) against the purchase days there; the naive baseline x / T × H;
+ * and the cumulative repeat purchases every 7 days from the first day of the log.
+ * @return CK_OK, CK_EINVAL (not a value model, a holdout past the last event, no
+ *         purchase), CK_ENOMEM
+ */
+CK_API int ck_pipeline_value_eval(ck_value_eval **out, const ck_events *ev, const ck_model *model,
+                                  int64_t cutoff, double horizon_days, int n_threads,
+                                  ck_error *err);
 
 #ifdef __cplusplus
 }

@@ -18,6 +18,7 @@
 #include "base/util.h"
 #include "churnkit/timestamp.h"
 #include "pipeline/select.h"
+#include "pipeline/value_int.h"
 
 /* Rows are written into a buffer, flushed to the file in pieces of this size. */
 #define FLUSH_BYTES (1 << 20)
@@ -83,6 +84,8 @@ static int values_of(double *value, const ck_dataset *d, const ck_events *ev,
         rc = ck_bgnbd_score(&m->purchases.params, m->has_spend ? &m->spend.params : NULL, &data,
                             &clv, o->n_threads, &out, err);
     }
+    if (rc == CK_OK)
+        rc = ck__value_check_scores(&m->purchases.params, scores, s.n, err);
     if (rc == CK_OK) {
         for (size_t c = 0; c < ck_events_n_customers(ev); c++)
             by_customer[c] = NAN;

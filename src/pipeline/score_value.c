@@ -65,8 +65,9 @@ static int score_batch(batch *b, const ck_bgnbd_model *m, const ck_value_score_o
     ck_bgnbd_data d = { b->x, b->t_x, b->T, m->has_spend ? b->spend : NULL, b->n };
     ck_bgnbd_scores s = { b->p_alive, b->expected, m->has_spend ? b->expected_spend : NULL,
                           m->has_spend ? b->clv : NULL };
-    return ck_bgnbd_score(&m->purchases.params, m->has_spend ? &m->spend.params : NULL, &d, &clv,
-                          o->n_threads, &s, err);
+    int rc = ck_bgnbd_score(&m->purchases.params, m->has_spend ? &m->spend.params : NULL, &d,
+                            &clv, o->n_threads, &s, err);
+    return rc == CK_OK ? ck__value_check_scores(&m->purchases.params, b->expected, b->n, err) : rc;
 }
 
 static int write_row(const ck_bgnbd_model *m, const ck_value_score_opts *o, const char *id_name,

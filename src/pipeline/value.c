@@ -196,6 +196,19 @@ int ck__value_check_row(const float *row, size_t n_columns, const ck_schema *sch
     return CK_OK;
 }
 
+int ck__value_check_scores(const ck_bgnbd_params *p, const double *expected, size_t n,
+                           ck_error *err)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(expected[i]))
+            return ck_error_set(err, CK_EINVAL, NULL, 0,
+                                "the model's r %.4g, alpha %.4g, a %.4g, b %.4g give no finite "
+                                "expected purchases (a and b that large mean a dropout the same "
+                                "for every customer, which this model cannot score)",
+                                p->r, p->alpha, p->a, p->b);
+    return CK_OK;
+}
+
 /* Grow the columns and ids to hold `need` rows. */
 typedef struct table_rows {
     size_t n, cap;

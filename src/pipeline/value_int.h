@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 
+#include "churnkit/bgnbd.h"
 #include "churnkit/error.h"
 #include "churnkit/schema.h"
 
@@ -13,5 +14,11 @@
  * `schema`) checked; the error names path and line. */
 int ck__value_check_row(const float *row, size_t n_columns, const ck_schema *schema,
                         const char *path, long line, ck_error *err);
+
+/* Expected purchases that came out finite: parameters far out on a boundary the fit did not
+ * name (a and b both huge: a dropout the same for everyone) can overflow eq. 10, and a
+ * NaN must not pass as a score. CK_EINVAL naming the parameters otherwise. */
+int ck__value_check_scores(const ck_bgnbd_params *p, const double *expected, size_t n,
+                           ck_error *err);
 
 #endif

@@ -16,6 +16,7 @@
 static const char usage[] =
     "Usage: churn-eval --model M [--model M2] --events E.csv --cutoff DATE [options]\n"
     "       churn-eval --model M [--model M2] --table T.csv [--label COL] [--id COL] [options]\n"
+    "       churn-eval --model VALUE --events E.csv --cutoff DATE [--horizon-days H] [options]\n"
     "\n"
     "Evaluate churn models on customers whose outcome is known. Events mode rebuilds each\n"
     "model's features and the churn labels as of --cutoff (out of time: a date after the\n"
@@ -42,6 +43,9 @@ static const char usage[] =
     "  --report FILE      write an HTML report with charts (self-contained)\n"
     "  --title TEXT       the report's title [Churn model evaluation]\n"
     "  --skip-bad-rows    skip bad event rows\n"
+    "  --horizon-days H   value model: the holdout after --cutoff, in days [365]; each\n"
+    "                     customer's expected purchases in it against the actual ones,\n"
+    "                     beside the naive x / T x H (docs/EVAL.md, Customer value)\n"
     "  --config FILE      accepted for uniformity; each model's feature spec is used\n"
     "  --threads N        worker threads [all cores]; results do not depend on N\n"
     "  -q, --quiet        no notes on stderr\n"
@@ -65,6 +69,7 @@ enum {
     OPT_REPORT,
     OPT_TITLE,
     OPT_SKIP_BAD_ROWS,
+    OPT_HORIZON_DAYS,
 };
 
 static const struct option long_options[] = {
@@ -84,6 +89,7 @@ static const struct option long_options[] = {
     { "report", required_argument, NULL, OPT_REPORT },
     { "title", required_argument, NULL, OPT_TITLE },
     { "skip-bad-rows", no_argument, NULL, OPT_SKIP_BAD_ROWS },
+    { "horizon-days", required_argument, NULL, OPT_HORIZON_DAYS },
     CLI_COMMON_OPTIONS,
 };
 
@@ -92,7 +98,8 @@ typedef struct options {
     size_t n_models;
     const char *events, *customers, *table, *label, *id, *json, *report, *title;
     int64_t cutoff;
-    bool has_cutoff, skip_bad_rows;
+    bool has_cutoff, skip_bad_rows, has_horizon;
+    double horizon_days;
     ck_eval_opts eval;
 } options;
 
@@ -132,6 +139,10 @@ static void parse_options(options *o, int argc, char **argv)
                 cli_usage_error("--model: at most %d models (champion and challenger)",
                                 CK_EVAL_MAX_MODELS);
             o->models[o->n_models++] = optarg;
+            break;
+        case OPT_HORIZON_DAYS:
+            o->horizon_days = cli_parse_double("--horizon-days", optarg, 1.0, 36525.0);
+            o->has_horizon = true;
             break;
         case OPT_EVENTS:
             o->events = optarg;
@@ -309,6 +320,49 @@ static int write_file(const char *path, const ck_eval *ev, const ck_eval_report_
     return rc;
 }
 
+/* A value model: its holdout forecasts against the purchases that happened. */
+static int evaluate_value(const options *o, const loaded *m, ck_error *err)
+{
+    if (o->n_models != 1 || !o->events || !o->has_cutoff)
+        return ck_error_set(err, CK_EINVAL, m->path, 0,
+                            "a value model is evaluated alone, from --events as of --cutoff");
+    ck_events *ev = NULL;
+    ck_customers *customers = NULL;
+    ck_value_eval *ve = NULL;
+    cli_output out = { 0 };
+    ck_pipeline_read_opts ropts = { .model_path = m->path,
+                                    .purpose = "evaluate",
+                                    .events_path = o->events,
+                                    .skip_bad_rows = o->skip_bad_rows,
+                                    .n_threads = o->eval.n_threads,
+                                    .progress = cli_progress,
+                                    .progress_payload = "reading" };
+    int rc = ck_pipeline_read_events(&ev, &customers, m->model, &ropts, err);
+    if (rc == CK_OK)
+        rc = ck_pipeline_value_eval(&ve, ev, m->model, o->cutoff,
+                                    o->has_horizon ? o->horizon_days : 365.0, o->eval.n_threads,
+                                    err);
+    if (rc == CK_OK && o->json && (rc = cli_output_open(&out, o->json, err)) == CK_OK) {
+        fputs("{\n\"value\": ", out.fp);
+        if ((rc = ck_value_eval_write_json(ve, out.fp, err)) == CK_OK) {
+            fputs("}\n", out.fp);
+            rc = cli_output_commit(&out, err);
+        }
+    }
+    cli_output_abort(&out);
+    ck_value_report_info info = { o->title, NULL };
+    if (rc == CK_OK && o->report && (rc = cli_output_open(&out, o->report, err)) == CK_OK &&
+        (rc = ck_value_eval_write_report(ve, &info, out.fp, err)) == CK_OK)
+        rc = cli_output_commit(&out, err);
+    cli_output_abort(&out);
+    if (rc == CK_OK && ((rc = ck_value_eval_write_text(ve, stdout, err)) < 0 || fflush(stdout)))
+        rc = rc < 0 ? rc : ck_error_set(err, CK_EIO, NULL, 0, "cannot write to stdout");
+    ck_value_eval_free(ve);
+    ck_customers_free(customers);
+    ck_events_free(ev);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     cli_init("churn-eval", usage);
@@ -331,6 +385,12 @@ int main(int argc, char **argv)
             (rc = ck_model_load(&m[k].model, m[k].path, &err)) < 0)
             goto done;
     }
+    if (!ck_model_gives_churn(m[0].model) || (o.n_models == 2 && !ck_model_gives_churn(m[1].model))) {
+        rc = evaluate_value(&o, &m[0], &err);
+        goto done;
+    }
+    if (o.has_horizon)
+        cli_usage_error("--horizon-days belongs to a value model");
     /* models are shown by file name, or by path when the file names coincide */
     bool same_base = o.n_models == 2 && strcmp(base_name(m[0].path), base_name(m[1].path)) == 0;
     for (size_t k = 0; k < o.n_models; k++)

@@ -165,7 +165,7 @@ static int train(void **out, const void *params, const ck_dataset *rows, const c
                             "value: got %zu columns",
                             n_columns);
     ck__bgnbd_fit *f = calloc(1, sizeof *f);
-    summaries s;
+    summaries s = { 0 };
     int rc = f ? read_summaries(&s, rows, err)
                : ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
     if (rc == CK_OK) {
