@@ -4,8 +4,8 @@
 # gradient, numpy-vectorised) in the same run, on 1,000,000 customers drawn from CDNOW's
 # published parameters (weeks, times to the day; see bench_bgnbd.c): SciPy once on one row
 # per customer (as the Python BTYD libraries fit) and once on rows grouped by (x, t_x, T)
-# with counts (grouping timed apart). churnkit's time includes its grouping, its three
-# starts, the NBD fit and the standard errors. Scoring: P(alive) + conditional expected
+# with counts (grouping timed apart). churnkit's time includes its grouping, its starts
+# (the warm start on a sample of the groups too), the NBD fit and the standard errors. Scoring: P(alive) + conditional expected
 # purchases (39 weeks) in customers/s on 1 and 2 threads. Prints the load average before
 # and after, since the machine may be shared.
 # Usage: benchmarks/run_bgnbd.sh [BUILD_DIR] (configured with -DCK_BUILD_BENCHMARKS=ON)

@@ -1,7 +1,7 @@
 /*
- * What the files of the BG/NBD room share: the digamma function, the BFGS solver both
- * fits use, standard errors from a numerical Hessian, and the unchecked per-customer
- * kernels the scoring loop calls after validating a row.
+ * What the files of the BG/NBD room share: the digamma and trigamma functions, the BFGS
+ * and Newton solvers the fits use, standard errors from a Hessian, and the unchecked
+ * per-customer kernels the scoring loop calls after validating a row.
  */
 #ifndef CK_BGNBD_INT_H
 #define CK_BGNBD_INT_H
@@ -22,8 +22,9 @@ static inline double ck__bgnbd_log1p(double x)
     return u == 1.0 ? x : log(u) * x / (u - 1.0);
 }
 
-/* ψ(x) for x > 0. */
+/* ψ(x) and ψ′(x) for x > 0. */
 double ck__bgnbd_digamma(double x);
+double ck__bgnbd_trigamma(double x);
 
 /* f(θ) and ∇f(θ) (grad may be NULL); a non-finite f marks θ as outside the domain. */
 typedef double (*ck__bgnbd_objective)(const double *theta, double *grad, void *ctx);
@@ -44,6 +45,17 @@ typedef bool (*ck__bgnbd_stop)(const double *theta);
  * (not converged). */
 ck__bgnbd_bfgs_result ck__bgnbd_bfgs(double *theta, size_t k, ck__bgnbd_objective f, void *ctx,
                                      ck__bgnbd_stop stop, int max_iter, double tol);
+
+/* f(θ), ∇f(θ) and the Hessian of f (row-major k×k) when hess is not NULL. */
+typedef double (*ck__bgnbd_objective_h)(const double *theta, double *grad, double *hess, void *ctx);
+
+/* Minimise f as ck__bgnbd_bfgs does, by Newton's method with the exact Hessian. */
+ck__bgnbd_bfgs_result ck__bgnbd_newton(double *theta, size_t k, ck__bgnbd_objective_h f, void *ctx,
+                                       ck__bgnbd_stop stop, int max_iter, double tol);
+
+/* √diag(info⁻¹) of a k×k information matrix (row-major); false when it is not positive
+ * definite. */
+bool ck__bgnbd_se_from_information(const double *info, size_t k, double *se_out);
 
 /* Standard errors at theta (natural parameters) from the gradient of the log-likelihood:
  * the Hessian by central differences, then √diag((−H)⁻¹). False when −H is not
