@@ -12,7 +12,9 @@ churn-train --model bgnbd --events cdnow.csv --cutoff 1997-10-01 --time-unit wee
 grep -E 'customers|BG/NBD|Gamma' err.txt
 grep -o '"model_type":[^,]*' v.json
 churn-predict --model v.json --events cdnow.csv --as-of 1997-10-01 --horizon-days 273 --out s.csv -q
-head -3 s.csv
+# six digits: the solver's last ulps are not the point here (test_value checks the scores)
+round6='NR == 1 { print; next } { printf "%s", $1; for (i = 2; i <= NF; i++) printf ",%.6f", $i; print "" }'
+head -3 s.csv | awk -F, "$round6"
 churn-eval --model v.json --events cdnow.csv --cutoff 1997-10-01 --horizon-days 273 \
     --json e.json --report e.html -q | head -4
 grep -c '<svg' e.html
@@ -21,6 +23,6 @@ churn-train --model bgnbd --table "$summary" --frequency x --recency t_x --age T
     --id ID --time-unit week --out t.json 2>err.txt
 grep -E 'BG/NBD' err.txt
 churn-predict --model t.json --table "$summary" --horizon-days 273 --out t.csv -q
-sed -n 2p t.csv
+sed -n 2p t.csv | awk -F, "$round6"
 printf 'customer_id,ts,event,amount\na,2024-01-01,purchase,5\nb,2024-01-02,purchase,6\n' >one.csv
 churn-train --model bgnbd --events one.csv --cutoff 2024-02-01 --out o.json || echo "exit $?"
