@@ -639,8 +639,10 @@ static double evaluate(evaluator *e, const ck_bgnbd_params *p, double *grad, dou
         e->p = p;
         e->want_grad = grad != NULL;
         e->want_hess = hess != NULL;
-        /* one chunk a task; a worker that cannot start runs its chunks on this thread */
-        ck__parallel_for(e->n_chunks, 1, e->n_threads, sum_chunks, e);
+        /* two chunks or more a worker: a pass over fewer (the warm start's sample) takes
+         * a few tenths of a millisecond, less than a thread's start and join under load;
+         * a worker that cannot start runs its chunks on this thread */
+        ck__parallel_for(e->n_chunks, 2, e->n_threads, sum_chunks, e);
         double s[N_SUMS] = { 0 };
         for (size_t c = 0; c < e->n_chunks; c++)
             for (int j = 0; j < N_SUMS; j++)
