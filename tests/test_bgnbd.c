@@ -17,10 +17,10 @@
 #include "churnkit/bgnbd.h"
 
 /* The parameter sets and CLV settings of tests/bgnbd_reference.py, in its order. */
-static const ck_bgnbd_params REF_BG[] = { { 0.243, 4.414, 0.793, 2.426, false },
-                                          { 0.5, 30.0, 1.0, 5.0, false },
-                                          { 2.0, 10.0, 0.3, 0.6, false },
-                                          { 0.8, 60.0, 3.5, 40.0, false } };
+static const ck_bgnbd_params REF_BG[] = { { 0.243, 4.414, 0.793, 2.426, false, false },
+                                          { 0.5, 30.0, 1.0, 5.0, false, false },
+                                          { 2.0, 10.0, 0.3, 0.6, false, false },
+                                          { 0.8, 60.0, 3.5, 40.0, false, false } };
 static const ck_gammagamma_params REF_GG[] = { { 6.25, 3.74, 15.44 }, { 1.5, 2.2, 40.0 } };
 static const ck_clv_options REF_CLV[] = { { 365.0, 365.25, 0.10 },
                                           { 52.0, 365.25 / 7.0, 0.10 },
@@ -576,9 +576,9 @@ static void test_bgnbd__gradient(void)
     CHECK(read_summary(&s, "cdnow_customers_summary_with_transactions.csv.gz", 5) == 0);
     ck_error err = { 0 };
     ck_bgnbd_data d = { s.x, s.t_x, s.T, s.zbar, s.n };
-    const ck_bgnbd_params points[] = { { 0.3, 5.0, 0.7, 2.0, false },
-                                       { 1.7, 0.9, 3.0, 0.4, false },
-                                       { 0.3, 5.0, 1.0, 1.0, true } };
+    const ck_bgnbd_params points[] = { { 0.3, 5.0, 0.7, 2.0, false, false },
+                                       { 1.7, 0.9, 3.0, 0.4, false, false },
+                                       { 0.3, 5.0, 1.0, 1.0, true, false } };
     for (size_t k = 0; k < 3; k++) {
         double grad[4], v[4] = { points[k].r, points[k].alpha, points[k].a, points[k].b };
         CHECK_OK(ck_bgnbd_log_likelihood(&points[k], &d, NULL, grad, &err));
@@ -586,10 +586,10 @@ static void test_bgnbd__gradient(void)
             double h = 1e-4 * v[i], lp, lm, w[4];
             memcpy(w, v, sizeof w);
             w[i] = v[i] + h;
-            ck_bgnbd_params pp = { w[0], w[1], w[2], w[3], points[k].no_dropout };
+            ck_bgnbd_params pp = { w[0], w[1], w[2], w[3], points[k].no_dropout, false };
             CHECK_OK(ck_bgnbd_log_likelihood(&pp, &d, &lp, NULL, &err));
             w[i] = v[i] - h;
-            ck_bgnbd_params pm = { w[0], w[1], w[2], w[3], points[k].no_dropout };
+            ck_bgnbd_params pm = { w[0], w[1], w[2], w[3], points[k].no_dropout, false };
             CHECK_OK(ck_bgnbd_log_likelihood(&pm, &d, &lm, NULL, &err));
             double fd = (lp - lm) / (2 * h);
             CHECK_NEAR(grad[i], fd, 1e-6 * fmax(1.0, fabs(fd)));
@@ -658,7 +658,7 @@ static void draw(summary *s, size_t n, const ck_bgnbd_params *p, bool dropout, d
  * whose r and α come back within three standard errors; P(alive) is then 1. */
 static void test_bgnbd__boundary(void)
 {
-    const ck_bgnbd_params truth = { 0.6, 20.0, 1.0, 1.0, true };
+    const ck_bgnbd_params truth = { 0.6, 20.0, 1.0, 1.0, true, false };
     summary s;
     draw(&s, 20000, &truth, false, 30.0, 365.0, 7);
     ck_error err = { 0 };
@@ -683,11 +683,62 @@ static void test_bgnbd__boundary(void)
     summary_free(&s);
 }
 
+/* The same-dropout limit's closed forms (bgnbd_same.c) agree with eq. A10, eq. 10 and
+ * eq. 6 of a BG/NBD with the same mean and a + b = 10^5, to the O(1/(a+b)) the spread still
+ * makes, on customers drawn with little spread (a + b = 200,000); the limit's gradient
+ * agrees with central differences of its likelihood. A fit running to the limit is
+ * cli.churn-train.bgnbd_same_dropout (here the draw's optimum stays interior, with a and b
+ * barely identified, as the data allows). */
+static void test_bgnbd__same_dropout(void)
+{
+    const ck_bgnbd_params truth = { 0.6, 20.0, 2e4, 1.8e5, false, false };
+    summary s;
+    draw(&s, 20000, &truth, true, 30.0, 365.0, 11);
+    ck_error err = { 0 };
+    ck_bgnbd_data d = { s.x, s.t_x, s.T, NULL, s.n };
+    const ck_bgnbd_params same = { 0.6, 20.0, 0.2, 0.8, false, true };
+    const ck_bgnbd_params wide = { 0.6, 20.0, 0.2e5, 0.8e5, false, false };
+    const double cases[3][4] = { { 0, 0, 30, 10 }, { 3, 20, 30, 52 }, { 12, 300, 310, 365 } };
+    for (size_t k = 0; k < 3; k++) {
+        const double *c = cases[k];
+        double a1, a2, e1, e2;
+        CHECK_OK(ck_bgnbd_p_alive(&a1, &same, c[0], c[1], c[2], &err));
+        CHECK_OK(ck_bgnbd_p_alive(&a2, &wide, c[0], c[1], c[2], &err));
+        CHECK_NEAR(a1, a2, 1e-3 * a1);
+        CHECK_OK(ck_bgnbd_expected_purchases(&e1, &same, c[0], c[1], c[2], c[3], &err));
+        CHECK_OK(ck_bgnbd_expected_purchases(&e2, &wide, c[0], c[1], c[2], c[3], &err));
+        CHECK_NEAR(e1, e2, 1e-3 * e1);
+    }
+    double ll_same, ll_wide, grad[4];
+    CHECK_OK(ck_bgnbd_log_likelihood(&same, &d, &ll_same, grad, &err));
+    CHECK_OK(ck_bgnbd_log_likelihood(&wide, &d, &ll_wide, NULL, &err));
+    CHECK_NEAR(ll_same, ll_wide, 1e-3 * fabs(ll_same));
+    const double h[3] = { 1e-6, 1e-5, 1e-7 };
+    for (size_t i = 0; i < 3; i++) {
+        ck_bgnbd_params up = same, down = same;
+        double *u = i == 0 ? &up.r : i == 1 ? &up.alpha : &up.a;
+        double *dn = i == 0 ? &down.r : i == 1 ? &down.alpha : &down.a;
+        *u += h[i];
+        *dn -= h[i];
+        if (i == 2) { /* p moves with b = 1 − p */
+            up.b -= h[i];
+            down.b += h[i];
+        }
+        double lu, ld;
+        CHECK_OK(ck_bgnbd_log_likelihood(&up, &d, &lu, NULL, &err));
+        CHECK_OK(ck_bgnbd_log_likelihood(&down, &d, &ld, NULL, &err));
+        double numeric = (lu - ld) / (2 * h[i]);
+        CHECK_NEAR(grad[i], numeric, 1e-4 * fmax(1.0, fabs(numeric)));
+    }
+    CHECK_NEAR(grad[3], 0.0, 0.0);
+    summary_free(&s);
+}
+
 /* With dropout (CDNOW's parameters in days), the fit is interior and recovers every
  * parameter within three standard errors. */
 static void test_bgnbd__recovery(void)
 {
-    const ck_bgnbd_params truth = { 0.243, 4.414 * 7, 0.793, 2.426, false };
+    const ck_bgnbd_params truth = { 0.243, 4.414 * 7, 0.793, 2.426, false, false };
     summary s;
     draw(&s, 20000, &truth, true, 190.0, 273.0, 11);
     ck_error err = { 0 };
@@ -724,7 +775,7 @@ static void test_bgnbd__grouping(void)
 {
     const double x[] = { 2, 0, 2, 1, 0 }, t_x[] = { 3.5, 0, 3.5, 1, 0 }, T[] = { 9, 9, 9, 5, 9 };
     const double x2[] = { 0, 1, 2 }, t2[] = { 0, 1, 3.5 }, T2[] = { 9, 5, 9 };
-    const ck_bgnbd_params p = { 0.4, 3.0, 0.8, 2.0, false };
+    const ck_bgnbd_params p = { 0.4, 3.0, 0.8, 2.0, false, false };
     ck_error err = { 0 };
     double ll, l0, l1, l2, g[4];
     ck_bgnbd_data d = { x, t_x, T, NULL, 5 };
@@ -742,7 +793,7 @@ static void test_bgnbd__score_batch(void)
 {
     summary s;
     CHECK(read_summary(&s, "cdnow_customers_summary_with_transactions.csv.gz", 5) == 0);
-    const ck_bgnbd_params p = { 0.243, 4.414, 0.793, 2.426, false };
+    const ck_bgnbd_params p = { 0.243, 4.414, 0.793, 2.426, false, false };
     const ck_gammagamma_params gg = { 6.25, 3.74, 15.44 };
     const ck_clv_options o = { 52.0, 365.25 / 7, 0.10 };
     ck_error err = { 0 };
@@ -785,7 +836,7 @@ static void test_bgnbd__score_batch(void)
  * positive rate lowers it by less than the discount of the last month. */
 static void test_bgnbd__clv_identity(void)
 {
-    const ck_bgnbd_params p = { 0.243, 4.414, 0.793, 2.426, false };
+    const ck_bgnbd_params p = { 0.243, 4.414, 0.793, 2.426, false, false };
     ck_clv_options o = { 365.25 / 7, 365.25 / 7, 0.0 };
     ck_error err = { 0 };
     double e, clv0, clv1;
@@ -800,7 +851,7 @@ static void test_bgnbd__clv_identity(void)
 static void test_bgnbd__bad_input(void)
 {
     ck_error err = { 0 };
-    const ck_bgnbd_params p = { 0.243, 4.414, 0.793, 2.426, false };
+    const ck_bgnbd_params p = { 0.243, 4.414, 0.793, 2.426, false, false };
     double v;
     CHECK(ck_bgnbd_check_customer(1.5, 1, 2, 4, &err) == CK_EINVAL);
     CHECK_EQ_STR(err.msg, "repeat purchases x must be a whole number >= 0, got 1.5");
@@ -814,7 +865,7 @@ static void test_bgnbd__bad_input(void)
     CHECK_EQ_STR(err.msg, "recency t_x must be in [0, T = 2], got 3");
     CHECK(ck_bgnbd_check_customer(0, 0, NAN, 0, &err) == CK_EINVAL);
     CHECK_EQ_STR(err.msg, "age T must be >= 0, got nan");
-    const ck_bgnbd_params bad = { 0.243, -4.0, 0.793, 2.426, false };
+    const ck_bgnbd_params bad = { 0.243, -4.0, 0.793, 2.426, false, false };
     CHECK(ck_bgnbd_p_alive(&v, &bad, 1, 1, 2, &err) == CK_EINVAL);
     CHECK_EQ_STR(err.msg, "bg/nbd parameter alpha must be a positive number, got -4");
     CHECK(ck_bgnbd_expected_purchases(&v, &p, 1, 1, 2, -1.0, &err) == CK_EINVAL);
@@ -883,6 +934,7 @@ int main(int argc, char **argv)
     RUN(test_bgnbd__cdnow_rebuilt);
     RUN(test_bgnbd__gradient);
     RUN(test_bgnbd__boundary);
+    RUN(test_bgnbd__same_dropout);
     RUN(test_bgnbd__recovery);
     RUN(test_bgnbd__grouping);
     RUN(test_bgnbd__score_batch);

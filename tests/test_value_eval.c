@@ -28,7 +28,7 @@ static const double ACTUAL[N] = { 0, 1, 0, 2, 1, 2, 0, 3, 2, 5, 4, 9, 1, 0 };
 static const double BASELINE[N] = {
     0, 0, 0.8, 1.6, 1.2, 2.4, 0, 3.5, 4.0, 4.0, 6.75, 10.5, 1.0, 2.4
 };
-static const ck_bgnbd_params CDNOW = { 0.243, 4.414, 0.793, 2.426, false };
+static const ck_bgnbd_params CDNOW = { 0.243, 4.414, 0.793, 2.426, false, false };
 static const double FIRST[N] = { 0, 0, 1.5, 2, 2, 3.25, 5, 5, 5, 8, 10, 11.5, 0.5, 12 };
 static const double REPEATS[N_REP] = { 1,  2.5, 3,    4,  4,  6.5, 7,     8,  9.75,
                                        10, 12,  13.5, 14, 15, 15,  17.25, 18, 20 };

@@ -40,6 +40,12 @@ typedef struct ck_bgnbd_params {
     bool no_dropout;       /**< the plain NBD (the fit landed on a → 0 or b → ∞): a and b are
                                 ignored, P(alive) is 1 and expected purchases are
                                 (r + x) t / (α + T) */
+    bool same_dropout;     /**< every customer drops out with the same p = a/(a+b) (the fit
+                                landed on a + b → ∞ at a fixed mean: the data shows no
+                                spread in dropout); a fit stores a = p, b = 1 − p.
+                                P(alive) = 1/(1 + [x > 0] p/(1−p) ((α+T)/(α+t_x))^(r+x)),
+                                E[Y(t)] = P(alive) (1 − (1 + p t/(α+T))^−(r+x)) / p
+                                (src/learn/bgnbd/bgnbd_same.c) */
 } ck_bgnbd_params;
 
 /** The customer summaries a fit reads: one row per customer, borrowed arrays. */
@@ -52,7 +58,8 @@ typedef struct ck_bgnbd_data {
     size_t n;                 /**< customers */
 } ck_bgnbd_data;
 
-/** Solver settings of both fits (BFGS on the logs of the parameters). */
+/** Solver settings of both fits (on the logs of the parameters: Newton's method for
+ *  BG/NBD, BFGS for the NBD, the same-dropout limit and Gamma-Gamma). */
 typedef struct ck_bgnbd_fit_options {
     int max_iter;  /**< per start, ≥ 1 */
     double tol;    /**< stop when every component of the gradient of the mean
@@ -70,11 +77,14 @@ typedef struct ck_bgnbd_fit_options {
 typedef struct ck_bgnbd_fit {
     ck_bgnbd_params params;            /**< the maximum-likelihood estimate; with
                                             params.no_dropout, r and α are the NBD fit's and a, b
-                                            where the BG/NBD search stopped */
+                                            where the BG/NBD search stopped; with
+                                            params.same_dropout, the limit's r, α and p (a = p,
+                                            b = 1 − p) */
     double se_r, se_alpha, se_a, se_b; /**< standard errors, √diag of the inverse of the
-                                            observed information (the negated Hessian of
-                                            the log-likelihood, by central differences of
-                                            the analytic gradient); 0 when !has_se */
+                                            observed information (the negated analytic Hessian
+                                            of the log-likelihood; for the same-dropout limit,
+                                            central differences of its gradient, se_a that of
+                                            p and se_b 0); 0 when !has_se */
     bool has_se;                       /**< false when the information is not positive definite
                                             (always at the boundary, for a and b) */
     double log_likelihood;             /**< FHL eq. 6 summed over customers, at params */
@@ -82,7 +92,7 @@ typedef struct ck_bgnbd_fit {
     size_t n_customers, n_groups;      /**< rows, distinct (x, t_x, T) */
     int iterations;                    /**< of the best start */
     bool converged;
-    bool at_boundary;  /**< = params.no_dropout */
+    bool at_boundary;  /**< params.no_dropout or params.same_dropout */
     char message[200]; /**< why at_boundary or !converged; "" otherwise */
 } ck_bgnbd_fit;
 
@@ -93,12 +103,16 @@ typedef struct ck_bgnbd_fit {
 CK_API int ck_bgnbd_check_customer(double x, double t_x, double T, size_t row, ck_error *err);
 
 /**
- * Fit BG/NBD by maximum likelihood (FHL eq. 6). Rows are grouped by distinct (x, t_x, T)
- * with a hash table first, so the cost of an iteration is that of the groups. Up to three
- * starting points: the first (r = 1, α = ΣT/Σx, a = b = 1) alone when it converges to an
- * interior point with a positive definite information; otherwise all three, the best
- * optimum kept. A fit whose dropout vanishes (E[p] =
- * a / (a + b) < 1e-4, or no better than the NBD's likelihood) is reported at the boundary.
+ * Fit BG/NBD by maximum likelihood (FHL eq. 6), Newton's method with the analytic Hessian
+ * on the logs of the parameters (src/learn/bgnbd/bgnbd.c). Rows are grouped by distinct
+ * (x, t_x, T) with hash tables first, so the cost of an iteration is that of the groups.
+ * Up to three starting points: the first (r = 1, α = ΣT/Σx, a = b = 1, or on many groups
+ * the optimum of a sample of them) alone when it converges to an interior point with a
+ * positive definite information; otherwise all three, the best optimum kept. Two
+ * boundaries are reported (at_boundary, message): a dropout that vanishes (E[p] =
+ * a / (a + b) < 1e-4, or no better than the NBD's likelihood) gives the plain NBD
+ * (no_dropout); a + b beyond 10^5 at the optimum, with the limit fitting as well, gives
+ * the same dropout for everyone, fit as such (same_dropout).
  * @param[out] out  the fit
  * @param opts      NULL for CK_BGNBD_FIT_OPTIONS_INIT
  * @return CK_OK (also when not converged: see out->converged), CK_EINVAL (a bad summary:
@@ -110,9 +124,11 @@ CK_API int ck_bgnbd_fit_data(ck_bgnbd_fit *out, const ck_bgnbd_data *data,
 
 /**
  * The log-likelihood (FHL eq. 6, in log-gamma / log-beta form with the two terms joined
- * by log-sum-exp) and its gradient in (r, α, a, b), summed over the rows of @p data.
+ * by log-sum-exp) and its gradient in (r, α, a, b), summed over the rows of @p data; with
+ * params->same_dropout, the limit's (bgnbd_same.c) and its gradient in (r, α, p, −).
  * @param[out] ll_out    may be NULL
- * @param[out] grad_out  4 values ∂/∂r, ∂/∂α, ∂/∂a, ∂/∂b, or NULL
+ * @param[out] grad_out  4 values ∂/∂r, ∂/∂α, ∂/∂a, ∂/∂b (same_dropout: ∂/∂r, ∂/∂α, ∂/∂p,
+ *                       0), or NULL
  * @return CK_OK, CK_EINVAL (bad parameters or summary)
  */
 CK_API int ck_bgnbd_log_likelihood(const ck_bgnbd_params *params, const ck_bgnbd_data *data,

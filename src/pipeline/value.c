@@ -291,12 +291,12 @@ void ck_pipeline_value_warnings(ck_model *model)
     const ck_bgnbd_model *m = ck_model_bgnbd(model);
     if (m == NULL)
         return;
-    if (m->purchases.at_boundary) {
+    if (m->purchases.params.no_dropout) {
         ck_model_add_warning(model, "no dropout in this data (the fit is the plain NBD): P(alive) "
                                     "is 1 for every customer, so rank them by expected_purchases, "
                                     "not p_alive");
         ck_model_add_warning(model, m->purchases.message);
-    } else if (!m->purchases.converged) {
+    } else if (m->purchases.params.same_dropout || !m->purchases.converged) {
         ck_model_add_warning(model, m->purchases.message);
     }
     if (m->has_spend && !m->spend.converged)

@@ -587,10 +587,17 @@ static void print_value_summary(const ck_model *model)
     const char *unit = ck_bgnbd_time_unit_name(m->days_per_unit);
     cli_note("%zu customers, %zu with repeat purchases; time in %ss", m->n_customers,
              m->n_repeat_buyers, unit);
-    cli_note("BG/NBD: r %.4g  alpha %.4g  a %.4g  b %.4g  log-likelihood %.4f%s", f->params.r,
-             f->params.alpha, f->params.a, f->params.b, f->log_likelihood,
-             f->at_boundary ? " (no dropout: the plain NBD)" : "");
-    if (f->has_se)
+    if (f->params.same_dropout)
+        cli_note("BG/NBD, the same dropout for everyone: r %.4g  alpha %.4g  p %.4g  "
+                 "log-likelihood %.4f",
+                 f->params.r, f->params.alpha, f->params.a, f->log_likelihood);
+    else
+        cli_note("BG/NBD: r %.4g  alpha %.4g  a %.4g  b %.4g  log-likelihood %.4f%s", f->params.r,
+                 f->params.alpha, f->params.a, f->params.b, f->log_likelihood,
+                 f->params.no_dropout ? " (no dropout: the plain NBD)" : "");
+    if (f->has_se && f->params.same_dropout)
+        cli_note("  standard errors: r %.3g  alpha %.3g  p %.3g", f->se_r, f->se_alpha, f->se_a);
+    else if (f->has_se)
         cli_note("  standard errors: r %.3g  alpha %.3g  a %.3g  b %.3g", f->se_r, f->se_alpha,
                  f->se_a, f->se_b);
     if (m->has_spend)

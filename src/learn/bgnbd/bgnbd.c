@@ -687,7 +687,7 @@ static double evaluate(evaluator *e, const ck_bgnbd_params *p, double *grad, dou
 static ck_bgnbd_params params_of(const double *theta, bool nbd)
 {
     ck_bgnbd_params p = { exp(theta[0]), exp(theta[1]), nbd ? 1.0 : exp(theta[2]),
-                          nbd ? 1.0 : exp(theta[3]), nbd };
+                          nbd ? 1.0 : exp(theta[3]), nbd, false };
     return p;
 }
 
@@ -737,13 +737,33 @@ static bool at_boundary(const double *theta)
            log(1e-7);
 }
 
+/* a + b beyond 1e6: the Beta of the dropout has no spread left (variance p(1−p)/(a+b+1)),
+ * and the search is running out along a ray of fixed a/(a+b) to the same-dropout limit,
+ * where eq. 6 only creeps up through rounding noise; the limit is fit on its own
+ * (bgnbd_same.c). */
+#define SAME_DROPOUT_STOP 1e6
+/* ... and beyond 1e5 at the optimum (a spread of p below 0.3% of p(1−p)), the limit is
+ * taken when it fits as well. */
+#define SAME_DROPOUT_TAKE 1e5
+
+static double log_a_plus_b(const double *theta)
+{
+    double hi = fmax(theta[2], theta[3]), lo = fmin(theta[2], theta[3]);
+    return hi + log1p(exp(lo - hi));
+}
+
+static bool at_either_boundary(const double *theta)
+{
+    return at_boundary(theta) || log_a_plus_b(theta) > log(SAME_DROPOUT_STOP);
+}
+
 /* The observed information at natural parameters v (k = 2 for the NBD, else 4) is
  * positive definite; se receives the standard errors. The analytic Hessian is reused
  * when the last evaluation was at v. */
 static bool concave_at(evaluator *e, const double *v, double *se)
 {
     size_t k = e->nbd ? 2 : 4;
-    ck_bgnbd_params p = { v[0], v[1], e->nbd ? 1.0 : v[2], e->nbd ? 1.0 : v[3], e->nbd };
+    ck_bgnbd_params p = { v[0], v[1], e->nbd ? 1.0 : v[2], e->nbd ? 1.0 : v[3], e->nbd, false };
     const ck_bgnbd_params *h = &e->hess_at;
     double g[4], info[16];
     if (!e->has_hess || h->r != p.r || h->alpha != p.alpha || h->a != p.a || h->b != p.b)
@@ -763,6 +783,16 @@ int ck_bgnbd_log_likelihood(const ck_bgnbd_params *params, const ck_bgnbd_data *
     evaluator e;
     if ((rc = group_rows(&g, data, 1, err)) < 0)
         return rc;
+    if (params->same_dropout) { /* its own likelihood, over the rows (bgnbd_same.c) */
+        double grad[4] = { 0 };
+        double ll = ck__bgnbd_same_log_likelihood(params, data, grad);
+        if (ll_out)
+            *ll_out = ll;
+        if (grad_out)
+            memcpy(grad_out, grad, sizeof grad);
+        groups_free(&g);
+        return CK_OK;
+    }
     if ((rc = evaluator_init(&e, &g, params->no_dropout, 1, err)) < 0) {
         groups_free(&g);
         return rc;
@@ -845,11 +875,34 @@ static int warm_start(const groups *g, const double *start, const ck_bgnbd_fit_o
     for (int i = 0; i < 4; i++)
         theta_out[i] = log(start[i]);
     ck__bgnbd_bfgs_result res =
-        ck__bgnbd_newton(theta_out, 4, objective_h, &e, at_boundary, opts->max_iter, opts->tol);
-    *has_out = res.converged && !at_boundary(theta_out);
+        ck__bgnbd_newton(theta_out, 4, objective_h, &e, at_either_boundary, opts->max_iter,
+                         opts->tol);
+    *has_out = res.converged && !at_either_boundary(theta_out);
     evaluator_free(&e);
     groups_free(&s);
     return CK_OK;
+}
+
+/* The same-dropout limit fit from where the BG/NBD search stopped; taken, into out, when
+ * it fits as well: it is the supremum along that ray, and out there eq. 6's log-beta
+ * differences of numbers near ln Γ(10^6) keep only a few digits, so "as well" allows
+ * 1e-6 of the log-likelihood. */
+static bool take_same_dropout(ck_bgnbd_fit *out, const ck_bgnbd_data *data,
+                              const ck_bgnbd_fit_options *opts)
+{
+    ck_bgnbd_fit same = *out;
+    const ck_bgnbd_params *p = &out->params;
+    if (!ck__bgnbd_fit_same(&same, data, p->r, p->alpha, p->a / (p->a + p->b), opts) ||
+        same.log_likelihood < out->log_likelihood - 1e-6 * fabs(out->log_likelihood))
+        return false;
+    double a_b = p->a + p->b, mean = p->a / a_b;
+    *out = same;
+    out->at_boundary = true;
+    snprintf(out->message, sizeof out->message,
+             "the same dropout for everyone: the fit ran to a + b = %.3g at a/(a+b) = %.4f, "
+             "the limit with dropout p = %.4f after each purchase for every customer",
+             a_b, mean, out->params.a);
+    return true;
 }
 
 int ck_bgnbd_fit_data(ck_bgnbd_fit *out, const ck_bgnbd_data *data,
@@ -898,14 +951,15 @@ int ck_bgnbd_fit_data(ck_bgnbd_fit *out, const ck_bgnbd_data *data,
         for (int i = 0; i < 4; i++)
             theta[i] = s == 0 && has_warm ? warm[i] : log(starts[s][i]);
         ck__bgnbd_bfgs_result res =
-            ck__bgnbd_newton(theta, 4, objective_h, &e, at_boundary, opts->max_iter, opts->tol);
+            ck__bgnbd_newton(theta, 4, objective_h, &e, at_either_boundary, opts->max_iter,
+                             opts->tol);
         if (res.f < best_res.f || (!best_res.converged && res.converged && res.f == best_res.f)) {
             best_res = res;
             memcpy(best, theta, sizeof best);
         }
         /* An interior optimum, converged, where the likelihood curves down in every
          * direction is the maximum the other starts would find; they are for the rest. */
-        if (s == 0 && best_res.converged && !at_boundary(best) &&
+        if (s == 0 && best_res.converged && !at_either_boundary(best) &&
             concave_at(&e, params_v(best, v), se_first)) {
             has_se_first = true;
             break;
@@ -944,6 +998,9 @@ int ck_bgnbd_fit_data(ck_bgnbd_fit *out, const ck_bgnbd_data *data,
             out->se_r = se[0];
             out->se_alpha = se[1];
         }
+    } else if (isfinite(best_res.f) && log_a_plus_b(best) > log(SAME_DROPOUT_TAKE) &&
+               take_same_dropout(out, data, opts)) {
+        /* out has the limit's fit */
     } else {
         double se[4];
         if (has_se_first) /* computed at this point already */

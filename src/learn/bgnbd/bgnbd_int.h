@@ -72,4 +72,14 @@ bool ck__bgnbd_expected_if_alive(const ck_bgnbd_params *p, double x, double T, d
                                  double *out);
 int ck__bgnbd_check_params(const ck_bgnbd_params *p, ck_error *err);
 
+/* The same-dropout limit (bgnbd_same.c): its p = a/(a+b); ln L over the rows with the
+ * gradient in (r, α, p) (grad: 3 values, or NULL); and its fit from (r, α, p), into out's
+ * params (same_dropout, a = p, b = 1 − p), log_likelihood, iterations, converged and
+ * standard errors (se_a that of p, se_b 0). False when no finite optimum was found. */
+double ck__bgnbd_same_p(const ck_bgnbd_params *p);
+double ck__bgnbd_same_log_likelihood(const ck_bgnbd_params *p, const ck_bgnbd_data *d,
+                                     double *grad);
+bool ck__bgnbd_fit_same(ck_bgnbd_fit *out, const ck_bgnbd_data *d, double r, double alpha,
+                        double p, const ck_bgnbd_fit_options *opts);
+
 #endif

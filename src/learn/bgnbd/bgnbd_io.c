@@ -57,6 +57,7 @@ static void write_purchases(ck__json_writer *w, ck__json *body, const ck_bgnbd_f
         ck__json_put(w, o, PURCHASE_NAMES[k],
                      ck__json_new_number(w, values[k], "body.purchases.%s", PURCHASE_NAMES[k]));
     ck__json_put(w, o, "no_dropout", ck__json_new_bool(w, f->params.no_dropout));
+    ck__json_put(w, o, "same_dropout", ck__json_new_bool(w, f->params.same_dropout));
     if (f->has_se)
         put_numbers(w, o, "se", PURCHASE_NAMES, se, 4, "body.purchases.se");
     else
@@ -200,6 +201,7 @@ static int read_purchases(const ck__json_reader *r, const ck__json *body, ck_bgn
     if ((rc = ck__json_get_object(r, body, "body", "purchases", &o, at)) < 0 ||
         (rc = get_positive(r, o, at, PURCHASE_NAMES, 4, values)) < 0 ||
         (rc = ck__json_get_bool(r, o, at, "no_dropout", &f->params.no_dropout)) < 0 ||
+        (rc = ck__json_get_bool(r, o, at, "same_dropout", &f->params.same_dropout)) < 0 ||
         (rc = get_se(r, o, at, PURCHASE_NAMES, 4, se, &f->has_se)) < 0 ||
         (rc = ck__json_get_count(r, o, at, "customers", &f->n_customers)) < 0 ||
         (rc = ck__json_get_count(r, o, at, "groups", &f->n_groups)) < 0 ||
@@ -215,7 +217,13 @@ static int read_purchases(const ck__json_reader *r, const ck__json *body, ck_bgn
     f->se_alpha = se[1];
     f->se_a = se[2];
     f->se_b = se[3];
-    f->at_boundary = f->params.no_dropout;
+    f->at_boundary = f->params.no_dropout || f->params.same_dropout;
+    if (f->params.no_dropout && f->params.same_dropout)
+        return ck__json_fail(r, CK_EINVAL, "%s: no_dropout and same_dropout exclude each other",
+                             at);
+    if (f->params.same_dropout && !(f->params.a < 1.0 && fabs(f->params.a + f->params.b - 1.0) <=
+                                                          1e-12))
+        return ck__json_fail(r, CK_EINVAL, "%s: with same_dropout, a is p and b is 1 - p", at);
     return CK_OK;
 }
 

@@ -40,8 +40,10 @@
 
 double ck__bgnbd_log_p_alive_odds(const ck_bgnbd_params *p, double x, double t_x, double T)
 {
-    /* two logs of ratios rather than four logs: each ratio is exact to rounding */
-    return log(p->a / (p->b + x - 1.0)) + (p->r + x) * log((p->alpha + T) / (p->alpha + t_x));
+    /* two logs of ratios rather than four logs: each ratio is exact to rounding; the same
+     * dropout p for everyone has odds a/b = p/(1−p) whatever x */
+    return log(p->a / (p->same_dropout ? p->b : p->b + x - 1.0)) +
+           (p->r + x) * log((p->alpha + T) / (p->alpha + t_x));
 }
 
 double ck__bgnbd_p_alive(const ck_bgnbd_params *p, double x, double t_x, double T)
@@ -63,13 +65,21 @@ bool ck__bgnbd_expected_if_alive(const ck_bgnbd_params *p, double x, double T, d
         *out = A * tau;
         return true;
     }
+    if (p->same_dropout) { /* (1 − (1 + p τ)^−A) / p, bgnbd_same.c */
+        double q = ck__bgnbd_same_p(p);
+        *out = -expm1(-A * log1p(q * tau)) / q;
+        return true;
+    }
     double a = p->a, C = a + p->b + x - 1.0, CA = a + p->b - p->r - 1.0;
     double ell = -ck__bgnbd_log1p(tau), z = tau / (1.0 + tau), y = (a - 1.0) * ell;
     double phi = y == 0.0 ? 1.0 : expm1(y) / y;
     double first = -C * ell * phi;
     /* The terms in blocks of STRIDE, the tail checked after each block: the ratios do
-     * not depend on the running term, so their divisions overlap. */
-    double term = CA * z, sum = term, kd = 1.0;
+     * not depend on the running term, so their divisions overlap. With a large a the
+     * terms first rise (their ratio is about (a + k) z / k) far beyond the double range
+     * while e^y falls below it, so the term and the sum carry a common scale e^shift,
+     * and the tail is measured against the larger part of E in the sum's units. */
+    double term = CA * z, sum = term, kd = 1.0, shift = 0.0;
     for (long k = 1; term != 0.0; k += STRIDE) {
         if (k > MAX_TERMS)
             return false;
@@ -79,12 +89,17 @@ bool ck__bgnbd_expected_if_alive(const ck_bgnbd_params *p, double x, double T, d
             term *= ratio;
             sum += term;
         }
+        if (fabs(term) > 1e200 || fabs(sum) > 1e200) {
+            term *= 1e-200;
+            sum *= 1e-200;
+            shift += 200.0 * 2.302585092994045684; /* ln 10 */
+        }
         double rho = fabs(ratio) > z ? fabs(ratio) : z;
-        double scale = fabs(first) > fabs(sum) ? fabs(first) : fabs(sum);
+        double scale = fmax(fabs(first) * exp(-(y + shift)), fabs(sum));
         if (rho < 1.0 && fabs(term) * rho <= SERIES_EPS * scale * (1.0 - rho))
             break;
     }
-    *out = first - exp(y) * sum;
+    *out = first - exp(y + shift) * sum;
     return true;
 }
 
