@@ -172,26 +172,36 @@ ck__bgnbd_bfgs_result ck__bgnbd_bfgs(double *theta, size_t k, ck__bgnbd_objectiv
     return res;
 }
 
-/* Solve (H + mu I) d = −g by Cholesky (H row-major k×k); false when H + mu I is not
+/* L Lᵀ = A + mu I for row-major k×k A (k ≤ CK__BGNBD_MAX_K); false when it is not
  * positive definite. */
-static bool shifted_solve(const double *H, double mu, const double *g, size_t k, double *d)
+static bool cholesky(const double *A, double mu, size_t k,
+                     double L[CK__BGNBD_MAX_K][CK__BGNBD_MAX_K])
 {
-    enum { K = CK__BGNBD_MAX_K };
-    double L[K][K] = { { 0 } }, z[K];
     for (size_t j = 0; j < k; j++) {
-        double v = H[j * k + j] + mu;
+        double v = A[j * k + j] + mu;
         for (size_t m = 0; m < j; m++)
             v -= L[j][m] * L[j][m];
         if (!(v > 0.0) || !isfinite(v))
             return false;
         L[j][j] = sqrt(v);
         for (size_t i = j + 1; i < k; i++) {
-            double w = H[i * k + j];
+            double w = A[i * k + j];
             for (size_t m = 0; m < j; m++)
                 w -= L[i][m] * L[j][m];
             L[i][j] = w / L[j][j];
         }
     }
+    return true;
+}
+
+/* Solve (H + mu I) d = −g by Cholesky (H row-major k×k); false when H + mu I is not
+ * positive definite. */
+static bool shifted_solve(const double *H, double mu, const double *g, size_t k, double *d)
+{
+    enum { K = CK__BGNBD_MAX_K };
+    double L[K][K] = { { 0 } }, z[K];
+    if (!cholesky(H, mu, k, L))
+        return false;
     for (size_t i = 0; i < k; i++) {
         double v = -g[i];
         for (size_t m = 0; m < i; m++)
@@ -276,20 +286,8 @@ bool ck__bgnbd_se_from_information(const double *info, size_t k, double *se_out)
     enum { K = CK__BGNBD_MAX_K };
     /* Cholesky info = L Lᵀ, then the diagonal of (L Lᵀ)⁻¹ column by column */
     double L[K][K] = { { 0 } };
-    for (size_t j = 0; j < k; j++) {
-        double v = info[j * k + j];
-        for (size_t m = 0; m < j; m++)
-            v -= L[j][m] * L[j][m];
-        if (!(v > 0.0) || !isfinite(v))
-            return false;
-        L[j][j] = sqrt(v);
-        for (size_t i = j + 1; i < k; i++) {
-            double w = info[i * k + j];
-            for (size_t m = 0; m < j; m++)
-                w -= L[i][m] * L[j][m];
-            L[i][j] = w / L[j][j];
-        }
-    }
+    if (!cholesky(info, 0.0, k, L))
+        return false;
     for (size_t c = 0; c < k; c++) {
         double z[K], w[K];
         for (size_t i = 0; i < k; i++) { /* L z = e_c */
