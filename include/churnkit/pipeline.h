@@ -232,8 +232,10 @@ typedef struct ck_pipeline_score_opts {
     bool all_customers;            /**< also customers outside the model's population, unscored */
     /* table mode */
     const char *id_column; /**< NULL: the model's */
-    /** events mode with a value model (writer->value): its horizon and discount */
+    /** with a value model (writer->value): its horizon and discount, and (table mode) its
+     *  columns, read beside the churn model's features */
     const struct ck_value_score_opts *value;
+    const ck_schema *value_columns;
 } ck_pipeline_score_opts;
 
 /**

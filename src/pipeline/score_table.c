@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "pipeline/select.h"
+#include "pipeline/value_int.h"
 
 typedef struct part_output {
     ck_predict_buffer text;
@@ -34,12 +35,31 @@ typedef struct table_job {
     size_t n_contact;
     size_t rows;
     double file_size;                    /* bytes, for progress (a .gz file's keys overshoot it) */
+    ck_schema *schema;                   /* what is read: the churn model's features, then
+                                            the value model's columns it lacks */
+    long value_column[4];                /* the value model's columns in it; -1: none */
     double progress_from, progress_span; /* this pass's share of the progress */
 } table_job;
 
 static size_t n_features(const table_job *job)
 {
-    return ck_schema_n_features(ck_model_schema(job->o->writer->model));
+    return ck_schema_n_features(job->schema);
+}
+
+/* The value of row `row` under the writer's value model (NaN without one). */
+static int row_value(const table_job *job, const float *row, const char *id, double *out,
+                     ck_error *err)
+{
+    const ck_bgnbd_model *m = job->o->writer->value;
+    *out = NAN;
+    if (m == NULL)
+        return CK_OK;
+    const long *c = job->value_column;
+    int rc = ck__value_of_customer(m, job->o->value, row[c[0]], row[c[1]], row[c[2]],
+                                   c[3] >= 0 ? row[c[3]] : 0.0, out, err);
+    if (rc < 0)
+        return ck_error_set(err, (ck_status)rc, NULL, 0, "customer \"%s\": %s", id, err->msg);
+    return CK_OK;
 }
 
 /* Progress after a kept part: how far into the file its rows went. */
@@ -72,8 +92,12 @@ static int rank_block(void *ctx, const ck_table_block *b, ck_error *err)
         const char *id = ck__id_arena_copy(&p->ids, b->ids[i]);
         if (id == NULL)
             return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
+        double value;
+        int rc = row_value(job, b->rows + i * n, id, &value, err);
+        if (rc < 0)
+            return rc;
         p->values[p->n_values++] =
-            ck__value_at_risk(job->o->writer, b->rows + i * n, NAN, id, b->keys[i]);
+            ck__value_at_risk(job->o->writer, b->rows + i * n, value, id, b->keys[i]);
     }
     p->last_key = b->keys[b->n_rows - 1];
     return CK_OK;
@@ -102,8 +126,11 @@ static int write_block(void *ctx, const ck_table_block *b, ck_error *err)
         if (!ck_pipeline_in_shard(b->ids[i], job->o->shard, job->o->n_shards))
             continue;
         bool contact = ck__budget_has(job->contact, job->n_contact, b->keys[i]);
-        int rc = ck_predict_write_row(job->o->writer, b->ids[i], b->rows + i * n, true, contact,
-                                      &p->text, err);
+        double value;
+        int rc = row_value(job, b->rows + i * n, b->ids[i], &value, err);
+        if (rc == CK_OK)
+            rc = ck_predict_write_valued_row(job->o->writer, b->ids[i], b->rows + i * n, value,
+                                             true, contact, &p->text, err);
         if (rc < 0)
             return rc;
         p->n_rows++;
@@ -133,16 +160,40 @@ static int open_table(const table_job *job, const char *path, ck_table_stream **
     const char *id = job->o->id_column    ? job->o->id_column
                      : spec->id_column[0] ? spec->id_column
                                           : NULL;
-    ck_table_opts topts = { NULL, id, NULL, 0, spec->config.delimiter, ck_model_schema(model) };
-    return ck_table_stream_open(s, path, &topts, ck_model_schema(model), err);
+    ck_table_opts topts = { NULL, id, NULL, 0, spec->config.delimiter, job->schema };
+    return ck_table_stream_open(s, path, &topts, job->schema, err);
+}
+
+/* The columns read: the churn model's features, then those of the value model (if any)
+ * that it lacks, so a row starts with the churn model's row. */
+static int reading_schema(table_job *job, ck_error *err)
+{
+    int rc = ck_schema_copy(&job->schema, ck_model_schema(job->o->writer->model), err);
+    const ck_schema *value = job->o->value_columns;
+    for (size_t j = 0; j < 4; j++)
+        job->value_column[j] = -1;
+    for (size_t j = 0; rc == CK_OK && value && j < ck_schema_n_features(value); j++) {
+        const char *name = ck_schema_name(value, j);
+        long at = ck_schema_find(job->schema, name);
+        if (at >= 0 && ck_schema_kind(job->schema, (size_t)at) != CK_FEATURE_NUMERIC)
+            return ck_error_set(err, CK_EINVAL, NULL, 0,
+                                "column \"%s\": categorical for the churn model, a number for "
+                                "the value model",
+                                name);
+        if (at < 0 && (at = ck_schema_add_feature(job->schema, name, CK_FEATURE_NUMERIC, err)) < 0)
+            return (int)at;
+        job->value_column[j] = at;
+    }
+    return rc;
 }
 
 /* The first scan of a budget: the keys of the rows to contact. */
 static int choose_contacts(table_job *job, const char *path, ck_error *err)
 {
-    if (job->o->writer->plan.revenue_365d < 0)
+    if (job->o->writer->value == NULL && job->o->writer->plan.revenue_365d < 0)
         return ck_error_set(err, CK_EINVAL, job->o->model_path, 0,
-                            "--budget needs revenue_365d among the model's features");
+                            "--budget needs revenue_365d among the model's features, or a "
+                            "--value-model");
     ck_table_stream *s = NULL;
     ck_table_scan_fns rank = { rank_block, rank_end_part, job };
     job->progress_span = 0.5;
@@ -170,6 +221,8 @@ int ck_pipeline_score_table(const char *path, const ck_pipeline_score_opts *o, F
     struct stat st;
     job.file_size = stat(path, &st) == 0 ? (double)st.st_size : 0;
     int rc = job.parts ? CK_OK : ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
+    if (rc == CK_OK)
+        rc = reading_schema(&job, err);
     if (rc == CK_OK && o->writer->budget)
         rc = choose_contacts(&job, path, err);
     if (rc == CK_OK)
@@ -192,6 +245,7 @@ int ck_pipeline_score_table(const char *path, const ck_pipeline_score_opts *o, F
         ck__id_arena_free(&job.parts[k].ids);
     }
     free(job.parts);
+    ck_schema_free(job.schema);
     ck__budget_free(&job.budget);
     free(job.contact);
     return rc;

@@ -209,6 +209,20 @@ int ck__value_check_scores(const ck_bgnbd_params *p, const double *expected, siz
     return CK_OK;
 }
 
+int ck__value_of_customer(const ck_bgnbd_model *m, const ck_value_score_opts *o, double x,
+                          double t_x, double T, double spend, double *out, ck_error *err)
+{
+    ck_clv_options clv = ck_pipeline_clv_options(m, o);
+    ck_bgnbd_data d = { &x, &t_x, &T, &spend, 1 };
+    double expected;
+    ck_bgnbd_scores s = { NULL, &expected, NULL, m->has_spend ? out : NULL };
+    int rc = ck_bgnbd_score(&m->purchases.params, m->has_spend ? &m->spend.params : NULL, &d,
+                            &clv, 1, &s, err);
+    if (rc == CK_OK && !m->has_spend)
+        *out = expected;
+    return rc == CK_OK ? ck__value_check_scores(&m->purchases.params, out, 1, err) : rc;
+}
+
 /* Grow the columns and ids to hold `need` rows. */
 typedef struct table_rows {
     size_t n, cap;

@@ -8,6 +8,7 @@
 
 #include "churnkit/bgnbd.h"
 #include "churnkit/error.h"
+#include "churnkit/pipeline.h"
 #include "churnkit/schema.h"
 
 /* One summary-table row's values (frequency, recency, T and maybe monetary, as coded by
@@ -20,5 +21,12 @@ int ck__value_check_row(const float *row, size_t n_columns, const ck_schema *sch
  * NaN must not pass as a score. CK_EINVAL naming the parameters otherwise. */
 int ck__value_check_scores(const ck_bgnbd_params *p, const double *expected, size_t n,
                            ck_error *err);
+
+/* One customer's value under value model m with the clv settings of o: clv with a spend
+ * model, else expected purchases over the horizon (as ck_bgnbd_score() gives them, a
+ * cancelled spend scored at the population's mean). CK_EINVAL for a bad summary or a
+ * non-finite value. */
+int ck__value_of_customer(const ck_bgnbd_model *m, const ck_value_score_opts *o, double x,
+                          double t_x, double T, double spend, double *out, ck_error *err);
 
 #endif

@@ -20,7 +20,8 @@ static const char usage[] =
     "       churn-predict --model M --emit-sql [--dialect D]\n"
     "       churn-predict --model VALUE (--events E.csv [--as-of DATE] | --table S.csv)\n"
     "                     --out V.csv\n"
-    "       churn-predict --model M --value-model VALUE --events E.csv --out S.csv\n"
+    "       churn-predict --model M --value-model VALUE (--events E.csv | --table T.csv)\n"
+    "                     --out S.csv\n"
     "\n"
     "Score customers with a model: per customer the churn probability, risk score and\n"
     "band, lifecycle stage, RFM score and segment, a recall strategy and channel, the\n"
@@ -54,8 +55,8 @@ static const char usage[] =
     "\n"
     "Customer value (a bgnbd model, docs/VALUE.md): per customer p_alive, expected_purchases\n"
     "over the horizon and, with spend, expected_spend and clv. Beside a churn model\n"
-    "(--value-model, events mode) each row gains clv and value_at_risk = churn probability\n"
-    "x clv, and --budget ranks by value_at_risk.\n"
+    "(--value-model) each row gains clv and value_at_risk = churn probability x clv, and\n"
+    "--budget ranks by value_at_risk; a table then also holds the value model's columns.\n"
     "  --value-model VALUE a bgnbd model to score beside the churn model\n"
     "  --horizon-days D   expected purchases and clv over D days [365]\n"
     "  --discount-rate R  annual discount rate of clv, by month [0.10]\n"
@@ -251,9 +252,6 @@ static void parse_options(options *o, int argc, char **argv)
         cli_usage_error("--id belongs to table mode");
     if (o->out == NULL)
         cli_usage_error("--out is required");
-    if (o->value_model && o->table)
-        cli_usage_error("--value-model works in events mode: with tables, score each model on "
-                        "its own table and join the rows by id");
     /* the model as the user named it, and the file that names (DIR/<name>[@N]) resolves to;
      * a name that does not resolve is reported when the model is read */
     char model_file[1024];
@@ -427,7 +425,9 @@ int main(int argc, char **argv)
                                   .as_of = o.has_as_of ? o.as_of : 0,
                                   .all_customers = o.all_customers,
                                   .id_column = o.id,
-                                  .value = &vo };
+                                  .value = &vo,
+                                  .value_columns = value_model ? ck_model_schema(value_model)
+                                                               : NULL };
     if (rc == CK_OK)
         rc = o.events ? score_events(&o, &so, out.fp, &rows, &err)
                       : ck_pipeline_score_table(o.table, &so, out.fp, o.out, &rows, &err);
