@@ -80,6 +80,7 @@ bool ck__bgnbd_expected_if_alive(const ck_bgnbd_params *p, double x, double T, d
      * while e^y falls below it, so the term and the sum carry a common scale e^shift,
      * and the tail is measured against the larger part of E in the sum's units. */
     double term = CA * z, sum = term, kd = 1.0, shift = 0.0;
+    double first_units = fabs(first) * exp(-y); /* |first| in the sum's units, ... */
     for (long k = 1; term != 0.0; k += STRIDE) {
         if (k > MAX_TERMS)
             return false;
@@ -93,9 +94,10 @@ bool ck__bgnbd_expected_if_alive(const ck_bgnbd_params *p, double x, double T, d
             term *= 1e-200;
             sum *= 1e-200;
             shift += 200.0 * 2.302585092994045684; /* ln 10 */
+            first_units = fabs(first) * exp(-(y + shift)); /* ... anew (it may have been ∞) */
         }
         double rho = fabs(ratio) > z ? fabs(ratio) : z;
-        double scale = fmax(fabs(first) * exp(-(y + shift)), fabs(sum));
+        double scale = fmax(first_units, fabs(sum));
         if (rho < 1.0 && fabs(term) * rho <= SERIES_EPS * scale * (1.0 - rho))
             break;
     }
