@@ -80,7 +80,7 @@ static const char usage[] =
     "\n"
     "Output:\n"
     "  --out FILE | DIR/      the model file, or a new version DIR/<name>-v<N>.json\n"
-    "  --name NAME            model name in DIR/ [churn]\n"
+    "  --name NAME            model name in DIR/ [churn; value for bgnbd]\n"
     "  --config FILE          JSON config (columns, aliases, churn definition)\n"
     "  --threads N            worker threads [all cores]; the model does not depend on N\n"
     "  -q, --quiet            no summary on stderr\n"
@@ -275,7 +275,7 @@ static void parse_ignore(options *o, char *list)
 
 static void parse_options(options *o, int argc, char **argv)
 {
-    *o = (options){ .name = "churn",
+    *o = (options){ .name = NULL,
                     .gbm = CK_GBM_PARAMS_INIT,
                     .logreg = CK_LOGREG_PARAMS_INIT,
                     .bgnbd = CK_BGNBD_TRAIN_PARAMS_INIT };
@@ -479,6 +479,8 @@ static void parse_options(options *o, int argc, char **argv)
         if (o->cutoffs[i] == o->valid_cutoff)
             cli_usage_error("--valid-cutoff is also a training --cutoff");
     /* the name becomes a file name in DIR/: no path, no version separator */
+    if (o->name == NULL)
+        o->name = o->model == MODEL_BGNBD ? "value" : "churn";
     if (o->name[0] == '\0' || strchr(o->name, '/') || strchr(o->name, '@') ||
         strcmp(o->name, ".") == 0 || strcmp(o->name, "..") == 0)
         cli_usage_error("--name: expected a file name without '/' or '@', got \"%s\"", o->name);
