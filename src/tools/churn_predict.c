@@ -317,13 +317,11 @@ static void check_value_only(const options *o)
 }
 
 /* --model VALUE alone: each customer's value, from events as of a date or a table. */
-static int score_value(const options *o, const ck_model *model, FILE *out, size_t *rows,
-                       ck_error *err)
+static int score_value(const options *o, const ck_model *model, const ck_value_score_opts *vo,
+                       FILE *out, size_t *rows, ck_error *err)
 {
-    ck_value_score_opts vo = { o->horizon_days, o->discount_rate, o->threads,
-                               o->jsonl,        o->shard,         o->n_shards };
     if (o->table)
-        return ck_pipeline_value_score_table(o->table, model, o->id, &vo, out, o->out, rows, err);
+        return ck_pipeline_value_score_table(o->table, model, o->id, vo, out, o->out, rows, err);
     ck_events *ev = NULL;
     ck_customers *customers = NULL; /* none: --customers was refused */
     ck_pipeline_read_opts ropts = { .model_path = o->model,
@@ -338,7 +336,7 @@ static int score_value(const options *o, const ck_model *model, FILE *out, size_
         cli_warn("skipped %zu bad rows of %s", ck_events_n_rejected(ev), o->events);
     if (rc == CK_OK) {
         int64_t as_of = o->has_as_of ? o->as_of : ck_pipeline_default_as_of(ev);
-        rc = ck_pipeline_value_score_events(ev, model, as_of, &vo, out, o->out, rows, err);
+        rc = ck_pipeline_value_score_events(ev, model, as_of, vo, out, o->out, rows, err);
     }
     ck_events_free(ev);
     return rc;
@@ -377,6 +375,20 @@ int main(int argc, char **argv)
     size_t rows = 0;
     ck_predict_writer writer = { 0 };
     ck_ab_results *ab = NULL;
+    ck_value_score_opts vo = { o.horizon_days, o.discount_rate, o.threads,
+                               o.jsonl,        o.shard,         o.n_shards };
+    ck_pipeline_score_opts so = { .writer = &writer,
+                                  .model_path = o.model,
+                                  .shard = o.shard,
+                                  .n_shards = o.n_shards,
+                                  .budget = o.budget,
+                                  .n_threads = o.threads,
+                                  .progress = cli_progress,
+                                  .progress_payload = "scoring",
+                                  .as_of = o.has_as_of ? o.as_of : 0,
+                                  .all_customers = o.all_customers,
+                                  .id_column = o.id,
+                                  .value = &vo };
     ck_config_init(&rules_cfg);
     int rc = o.config ? ck_config_load(&rules_cfg, o.config, &err) : CK_OK;
     if (rc == CK_OK && o.ab_results)
@@ -387,7 +399,7 @@ int main(int argc, char **argv)
         check_value_only(&o);
         rc = cli_output_open(&out, o.out, &err);
         if (rc == CK_OK)
-            rc = score_value(&o, model, out.fp, &rows, &err);
+            rc = score_value(&o, model, &vo, out.fp, &rows, &err);
         goto finish;
     }
     if (rc == CK_OK && o.has_value_options && !o.value_model)
@@ -408,26 +420,12 @@ int main(int argc, char **argv)
         rc = ck_predict_writer_init(&writer, model, &rules_cfg.predict, ab,
                                     o.reasons >= 0 ? o.reasons : rules_cfg.predict.n_reasons,
                                     o.jsonl, o.budget >= 0, &err);
-    if (rc == CK_OK && value_model)
+    if (rc == CK_OK && value_model) {
         writer.value = ck_model_bgnbd(value_model);
+        so.value_columns = ck_model_schema(value_model);
+    }
     if (rc == CK_OK)
         rc = cli_output_open(&out, o.out, &err);
-    ck_value_score_opts vo = { o.horizon_days, o.discount_rate, o.threads,
-                               o.jsonl,        o.shard,         o.n_shards };
-    ck_pipeline_score_opts so = { .writer = &writer,
-                                  .model_path = o.model,
-                                  .shard = o.shard,
-                                  .n_shards = o.n_shards,
-                                  .budget = o.budget,
-                                  .n_threads = o.threads,
-                                  .progress = cli_progress,
-                                  .progress_payload = "scoring",
-                                  .as_of = o.has_as_of ? o.as_of : 0,
-                                  .all_customers = o.all_customers,
-                                  .id_column = o.id,
-                                  .value = &vo,
-                                  .value_columns = value_model ? ck_model_schema(value_model)
-                                                               : NULL };
     if (rc == CK_OK)
         rc = o.events ? score_events(&o, &so, out.fp, &rows, &err)
                       : ck_pipeline_score_table(o.table, &so, out.fp, o.out, &rows, &err);
