@@ -1,9 +1,10 @@
 /*
  * Fuzz harness for the model-file loader (ck_model_load): the input is a model file. When
- * it loads, the model scores rows (all missing, all zero, every categorical level and one
- * beyond, large values), its contributions add up to its logit, and it is saved; the saved
- * file loads again and saves to the same bytes (model.h: numbers are written so that they
- * read back bit for bit), and scores the rows the same.
+ * it loads, a churn model scores rows (all missing, all zero, every categorical level and
+ * one beyond, large values) with its contributions, a value model scores a few customers
+ * (a finite P(alive) in [0, 1] and expected purchases ≥ 0, or a clear refusal); the model
+ * is saved, and the saved file loads again, saves to the same bytes (model.h: numbers are
+ * written so that they read back bit for bit) and scores the same.
  */
 #include <math.h>
 #include <stdbool.h>
@@ -51,6 +52,27 @@ static void score(const ck_model *m, const float *rows, size_t n, double *prob)
         (void)base;
     }
     free(contrib);
+}
+
+/* A value model's scores of a few customers, NaN where it refuses one. */
+static void score_value(const ck_model *m, double *out)
+{
+    static const double customers[N_ROWS][4] = {
+        { 0, 0, 10, 5 }, { 2, 5, 10, 10 }, { 40, 300, 310, 52 }, { 1, 0.5, 1, 1000 }, { 7, 7, 7, 0 }
+    };
+    const ck_bgnbd_model *v = ck_model_bgnbd(m);
+    FUZZ_CHECK(v != NULL && !ck_model_gives_churn(m));
+    for (int r = 0; r < N_ROWS; r++) {
+        const double *c = customers[r];
+        double alive = NAN, expected = NAN;
+        ck_error err = { 0 };
+        if (ck_bgnbd_p_alive(&alive, &v->purchases.params, c[0], c[1], c[2], &err) == CK_OK)
+            FUZZ_CHECK(alive >= 0.0 && alive <= 1.0);
+        if (ck_bgnbd_expected_purchases(&expected, &v->purchases.params, c[0], c[1], c[2], c[3],
+                                        &err) == CK_OK)
+            FUZZ_CHECK(!(expected < 0.0));
+        out[r] = expected;
+    }
 }
 
 /* Save to memory; NULL when the model cannot be saved (NaN or memory), else the bytes. */
@@ -110,11 +132,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const ck_schema *schema = ck_model_schema(m);
     size_t n = ck_schema_n_features(schema);
     FUZZ_CHECK(strcmp(ck_model_type_name(m), "gbm_stumps") == 0 ||
-               strcmp(ck_model_type_name(m), "logreg") == 0);
-    float *rows = make_rows(schema, n);
+               strcmp(ck_model_type_name(m), "logreg") == 0 ||
+               strcmp(ck_model_type_name(m), "bgnbd") == 0);
+    bool churn = ck_model_gives_churn(m);
+    float *rows = churn ? make_rows(schema, n) : NULL;
     double prob[N_ROWS], again_prob[N_ROWS];
     if (rows)
         score(m, rows, n, prob);
+    else if (!churn)
+        score_value(m, prob);
 
     size_t len = 0;
     char *saved = save(m, &len);
@@ -126,11 +152,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             FUZZ_CHECK(len2 == len && memcmp(saved, saved2, len) == 0);
             free(saved2);
         }
-        if (rows) {
+        if (rows || !churn) {
             FUZZ_CHECK(ck_schema_n_features(ck_model_schema(again)) == n);
-            score(again, rows, n, again_prob);
+            if (rows)
+                score(again, rows, n, again_prob);
+            else
+                score_value(again, again_prob);
             for (int r = 0; r < N_ROWS; r++)
-                FUZZ_CHECK(prob[r] == again_prob[r]);
+                FUZZ_CHECK(prob[r] == again_prob[r] || (isnan(prob[r]) && isnan(again_prob[r])));
         }
     }
     ck_model_free(again);
