@@ -39,6 +39,8 @@ static const char *const ID[N] = { "c00", "c17", "c34", "c11", "c28", "c05", "c2
 #define REF_PERFECT_QINI_AREA 9.3114204545454555
 #define REF_QINI              0.11743771104526775
 #define REF_REVERSED_QINI     (-0.35901816812355547)
+#define REF_PERFECT_AUUC      11.955626101021293
+#define REF_UPLIFT_COEFF      0.12592734933308616
 
 static const struct {
     size_t k;
@@ -103,6 +105,8 @@ static void test_uplift_eval__reference(void)
     CHECK_NEAR(ue->auuc, REF_AUUC, TOL);
     CHECK_NEAR(ue->perfect_qini_area, REF_PERFECT_QINI_AREA, TOL);
     CHECK_NEAR(ue->qini, REF_QINI, TOL);
+    CHECK_NEAR(ue->perfect_auuc, REF_PERFECT_AUUC, TOL);
+    CHECK_NEAR(ue->uplift_coefficient, REF_UPLIFT_COEFF, TOL);
     CHECK_EQ_INT(ue->n_curve, N + 1);
     for (size_t j = 0; j < sizeof REF_CURVE / sizeof REF_CURVE[0]; j++) {
         const ck_uplift_curve_point *p = &ue->curve[REF_CURVE[j].k];
@@ -154,6 +158,7 @@ static void test_uplift_eval__order_is_by_score_then_id(void)
     CHECK_NEAR(ue->qini_area, REF_QINI_AREA, TOL);
     CHECK_NEAR(ue->auuc, REF_AUUC, TOL);
     CHECK_NEAR(ue->qini, REF_QINI, TOL);
+    CHECK_NEAR(ue->uplift_coefficient, REF_UPLIFT_COEFF, TOL);
     ck_uplift_eval_free(ue);
 }
 
@@ -181,6 +186,38 @@ static void test_uplift_eval__perfect_and_reversed(void)
     if (ue != NULL) {
         CHECK(ue->qini < 0.0);
         CHECK_NEAR(ue->qini, REF_REVERSED_QINI, TOL);
+    }
+    ck_uplift_eval_free(ue);
+}
+
+/* The uplift curve's perfect ordering (treated responders 3, control non-responders 2,
+ * treated non-responders 1, control responders 0) scores uplift coefficient 1, its auuc the
+ * perfect area; it is a perfect Qini ordering too. */
+static void test_uplift_eval__perfect_uplift_coefficient(void)
+{
+    double perfect[N];
+    for (size_t i = 0; i < N; i++)
+        perfect[i] = TREATED[i] ? (OUTCOME[i] ? 3.0 : 1.0) : (OUTCOME[i] ? 0.0 : 2.0);
+    ck_uplift_eval_input in = fixed_input();
+    in.score = perfect;
+    ck_error err;
+    ck_uplift_eval *ue = NULL;
+    CHECK_OK(ck_uplift_eval_run(&ue, &in, NULL, &err));
+    if (ue != NULL) {
+        CHECK_NEAR(ue->uplift_coefficient, 1.0, TOL);
+        CHECK_NEAR(ue->auuc, REF_PERFECT_AUUC, TOL);
+        CHECK_NEAR(ue->perfect_auuc, REF_PERFECT_AUUC, TOL);
+        CHECK_NEAR(ue->qini, 1.0, TOL);
+    }
+    ck_uplift_eval_free(ue);
+
+    /* no responders at all: both perfect areas are 0, both coefficients undefined */
+    int none[N] = { 0 };
+    in = fixed_input();
+    in.outcome = none;
+    CHECK_OK(ck_uplift_eval_run(&ue, &in, NULL, &err));
+    if (ue != NULL) {
+        CHECK(isnan(ue->qini) && isnan(ue->uplift_coefficient));
     }
     ck_uplift_eval_free(ue);
 }
@@ -320,6 +357,11 @@ static void test_uplift_eval__json(void)
         CHECK_NEAR(ck__json_number(ck__json_get(root, "qini")), REF_QINI, 0.0);
         CHECK_NEAR(ck__json_number(ck__json_get(root, "qini_area")), REF_QINI_AREA, TOL);
         CHECK_NEAR(ck__json_number(ck__json_get(root, "auuc")), REF_AUUC, TOL);
+        CHECK_NEAR(ck__json_number(ck__json_get(root, "uplift_coefficient")), REF_UPLIFT_COEFF,
+                   TOL);
+        CHECK_NEAR(ck__json_number(ck__json_get(root, "perfect_auuc")), REF_PERFECT_AUUC, TOL);
+        CHECK_NEAR(ck__json_number(ck__json_get(root, "perfect_qini_area")), REF_PERFECT_QINI_AREA,
+                   TOL);
         CHECK(ck__json_is_null(ck__json_get(root, "qini_interval")));
         const ck__json *at = ck__json_get(root, "uplift_at");
         CHECK_EQ_INT(ck__json_size(at), 4);
@@ -375,6 +417,7 @@ static void test_uplift_eval__json(void)
     text = written(ue, false);
     CHECK(text != NULL && strstr(text, "arm email against control: 1000 rows") != NULL);
     CHECK(text != NULL && strstr(text, "bootstrap interval") != NULL);
+    CHECK(text != NULL && strstr(text, "Uplift coefficient ") != NULL);
     free(text);
     ck_uplift_eval_free(ue);
 }
@@ -437,6 +480,7 @@ int main(void)
     RUN(test_uplift_eval__reference);
     RUN(test_uplift_eval__order_is_by_score_then_id);
     RUN(test_uplift_eval__perfect_and_reversed);
+    RUN(test_uplift_eval__perfect_uplift_coefficient);
     RUN(test_uplift_eval__newcombe_worked_example);
     RUN(test_uplift_eval__uneven_groups);
     RUN(test_uplift_eval__bootstrap);

@@ -60,6 +60,15 @@ def qini_stats(t, y):
     return q, u, area(q), area(u), area(qp)
 
 
+def uplift_coefficient(t, y, u):
+    """auuc / perfect_auuc. The perfect order for the uplift curve: treated responders,
+    control non-responders, treated non-responders, control responders (docs/EVAL.md)."""
+    key = np.select([(t == 1) & (y == 1), (t == 0) & (y == 0), (t == 1) & (y == 0)], [0, 1, 2], 3)
+    p = np.argsort(key, kind="stable")
+    _, up = curves(t[p], y[p])
+    return area(u) / area(up), area(up)
+
+
 def wilson(k, n, z):
     p = k / n
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
@@ -96,6 +105,9 @@ def main():
     print("auuc %.17g" % ua)
     print("perfect_qini_area %.17g" % pa)
     print("qini %.17g" % (qa / pa))
+    uc, upa = uplift_coefficient(t, y, u)
+    print("perfect_auuc %.17g" % upa)
+    print("uplift_coefficient %.17g" % uc)
     for k in (0, 1, 5, 13, 20, 33, 40):
         print("curve[%d] qini %.17g uplift %.17g" % (k, q[k], u[k]))
     for f in (0.1, 0.2, 0.3, 0.5):
@@ -117,6 +129,13 @@ def main():
     orv = order(-key, ids)
     _, _, qa_r, _, pa_r = qini_stats(treated[orv].astype(int), outcome[orv])
     print("perfect-score qini %.17g, reversed qini %.17g" % (qa_p / pa_p, qa_r / pa_r))
+    # the uplift curve's perfect ordering, via scores: treated responders 3, control
+    # non-responders 2, treated non-responders 1, control responders 0
+    ukey = np.select([(treated == 1) & (outcome == 1), (treated == 0) & (outcome == 0),
+                      (treated == 1) & (outcome == 0)], [3.0, 2.0, 1.0], 0.0)
+    ou = order(ukey, ids)
+    tu, yu = treated[ou].astype(int), outcome[ou]
+    print("perfect-score uplift_coefficient %.17g" % uplift_coefficient(tu, yu, curves(tu, yu)[1])[0])
     print("newcombe 56/70 vs 48/80: %.4f %.4f %.4f" % newcombe(56, 70, 48, 80))
 
 

@@ -85,12 +85,15 @@ typedef struct ck_uplift_curve_point {
 /** An evaluation; made by ck_uplift_eval_run(), which owns its curve. */
 typedef struct ck_uplift_eval {
     char arm[CK_UPLIFT_EVAL_ARM_LEN];
-    ck_uplift_group all;      /**< the whole data set (its uplift is the average effect) */
-    double qini;              /**< the Qini coefficient: qini_area / perfect_qini_area; NaN
-                                   when the perfect area is 0 */
-    double qini_area;         /**< ∫ Q over x = k/n minus the random line's area Q(n)/2 */
-    double perfect_qini_area; /**< the same for the perfect ordering */
-    double auuc;              /**< ∫ U over x = k/n minus the random line's area U(n)/2 */
+    ck_uplift_group all;       /**< the whole data set (its uplift is the average effect) */
+    double qini;               /**< the Qini coefficient: qini_area / perfect_qini_area; NaN
+                                    when the perfect area is 0 */
+    double qini_area;          /**< ∫ Q over x = k/n minus the random line's area Q(n)/2 */
+    double perfect_qini_area;  /**< the same for the perfect ordering */
+    double auuc;               /**< ∫ U over x = k/n minus the random line's area U(n)/2 */
+    double perfect_auuc;       /**< the same for the perfect ordering (non-responders
+                                    control first, then treated) */
+    double uplift_coefficient; /**< auuc / perfect_auuc; NaN when the perfect area is 0 */
     ck_uplift_at at[CK_UPLIFT_EVAL_N_AT];
     ck_uplift_group deciles[CK_UPLIFT_EVAL_DECILES]; /**< rows [⌊g·n/10⌋, ⌊(g+1)·n/10⌋);
                                                           their low/high are NaN */
@@ -118,7 +121,8 @@ CK_API void ck_uplift_eval_free(ck_uplift_eval *ue);
 
 /**
  * The arm's JSON object, followed by a newline:
- * {"arm", "qini", "qini_area", "auuc", "perfect_qini_area", "rows", "treated", "control",
+ * {"arm", "qini", "qini_area", "auuc", "perfect_qini_area", "uplift_coefficient",
+ *  "perfect_auuc", "rows", "treated", "control",
  *  "uplift_at": {"0.1": {"uplift", "low", "high", "treated", "control", "rows",
  *  "treated_rate", "control_rate"}, "0.2", "0.3", "0.5"},
  *  "deciles": [{"decile", "rows", "treated", "control", "treated_rate", "control_rate",
@@ -131,8 +135,8 @@ CK_API void ck_uplift_eval_free(ck_uplift_eval *ue);
 CK_API int ck_uplift_eval_write_json(const ck_uplift_eval *ue, FILE *out, ck_error *err);
 
 /**
- * The readable summary: the counts, the Qini coefficient (with its interval), the areas,
- * the uplift at the top fractions and by decile.
+ * The readable summary: the counts, the Qini coefficient (with its interval), the uplift
+ * coefficient, the areas, the uplift at the top fractions and by decile.
  * @return CK_OK or CK_EIO (a write error)
  */
 CK_API int ck_uplift_eval_write_text(const ck_uplift_eval *ue, FILE *out, ck_error *err);

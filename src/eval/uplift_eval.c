@@ -23,6 +23,11 @@
  *   non-responders, then control responders. That area does not depend on the order
  *   inside those groups (in the middle one Y_C = 0, so Q is flat), so it follows from the
  *   four counts alone.
+ * - Uplift coefficient: auuc over perfect_auuc, area(U) of the same perfect ordering with
+ *   its non-responders ordered control first, then treated (U depends on that order; this
+ *   one keeps U(k) = k, its upper bound, over the treated responders and control
+ *   non-responders). Per row, like the perfect Qini curve. Not the maximum area over all
+ *   orderings in general, so a model can score above 1.
  * - uplift_at(f): among the first m = ⌈f·n⌉ rows (integer arithmetic, f in percent), the
  *   treated rate minus the control rate, with Newcombe's hybrid score interval (Newcombe
  *   1998, Stat Med 17:873-890, method 10; ck_stats_newcombe).
@@ -116,19 +121,31 @@ static double walk_area(double sum, double last, size_t n)
     return sum / (2.0 * (double)n) - last / 2.0;
 }
 
-/* The Qini area of the perfect ordering of rows with these counts. */
-static double perfect_qini_area(size_t treated_pos, size_t treated_neg, size_t control_neg,
-                                size_t control_pos)
+/* The perfect ordering of rows with these counts: treated responders, control
+ * non-responders, treated non-responders, control responders. The Qini curve is flat over
+ * the non-responders whatever their order (Y_C = 0 there); the uplift curve is not, and
+ * putting control non-responders first keeps U(k) = k, its bound, over the first
+ * treated_pos + control_neg rows. */
+static walk perfect_walk(size_t treated_pos, size_t treated_neg, size_t control_neg,
+                         size_t control_pos)
 {
     walk w = { 0 };
     for (size_t i = 0; i < treated_pos; i++)
         walk_step(&w, true, true);
-    for (size_t i = 0; i < treated_neg; i++)
-        walk_step(&w, true, false);
     for (size_t i = 0; i < control_neg; i++)
         walk_step(&w, false, false);
+    for (size_t i = 0; i < treated_neg; i++)
+        walk_step(&w, true, false);
     for (size_t i = 0; i < control_pos; i++)
         walk_step(&w, false, true);
+    return w;
+}
+
+/* The Qini area of the perfect ordering of rows with these counts. */
+static double perfect_qini_area(size_t treated_pos, size_t treated_neg, size_t control_neg,
+                                size_t control_pos)
+{
+    walk w = perfect_walk(treated_pos, treated_neg, control_neg, control_pos);
     return walk_area(w.sum_q, w.q, w.k);
 }
 
@@ -293,10 +310,12 @@ int ck_uplift_eval_run(ck_uplift_eval **out, const ck_uplift_eval_input *in,
     ue->auuc = walk_area(w.sum_u, w.u, n);
     group_of(&ue->all, r, 0, n, true);
     const ck_uplift_group *a = &ue->all;
-    ue->perfect_qini_area =
-        perfect_qini_area(a->treated_positives, a->treated - a->treated_positives,
-                          a->control - a->control_positives, a->control_positives);
+    walk pw = perfect_walk(a->treated_positives, a->treated - a->treated_positives,
+                           a->control - a->control_positives, a->control_positives);
+    ue->perfect_qini_area = walk_area(pw.sum_q, pw.q, n);
+    ue->perfect_auuc = walk_area(pw.sum_u, pw.u, n);
     ue->qini = ue->perfect_qini_area != 0.0 ? ue->qini_area / ue->perfect_qini_area : NAN;
+    ue->uplift_coefficient = ue->perfect_auuc != 0.0 ? ue->auuc / ue->perfect_auuc : NAN;
 
     for (size_t j = 0; j < CK_UPLIFT_EVAL_N_AT; j++) {
         size_t p = AT_PERCENT[j];
@@ -366,8 +385,10 @@ int ck_uplift_eval_write_text(const ck_uplift_eval *ue, FILE *out, ck_error *err
         fprintf(out, " (%zu of %zu resamples, seed %llu)", ue->bootstrap_valid, ue->bootstrap,
                 (unsigned long long)ue->seed);
     }
-    fprintf(out, "\nQini area %.4f (perfect %.4f), AUUC %.4f\n\n", ue->qini_area,
-            ue->perfect_qini_area, ue->auuc);
+    fprintf(out, "\nUplift coefficient ");
+    number(out, ue->uplift_coefficient, 0, 4);
+    fprintf(out, "\nQini area %.4f (perfect %.4f), AUUC %.4f (perfect %.4f)\n\n", ue->qini_area,
+            ue->perfect_qini_area, ue->auuc, ue->perfect_auuc);
     fprintf(out, "%-8s%8s%9s%9s%10s%10s%10s%10s%10s\n", "top", "rows", "treated", "control",
             "t rate", "c rate", "uplift", "low", "high");
     for (size_t j = 0; j < CK_UPLIFT_EVAL_N_AT; j++) {
@@ -428,6 +449,10 @@ int ck_uplift_eval_write_json(const ck_uplift_eval *ue, FILE *out, ck_error *err
     ck__json_put(&w, root, "auuc", ck__json_new_metric(&w, ue->auuc, "auuc"));
     ck__json_put(&w, root, "perfect_qini_area",
                  ck__json_new_metric(&w, ue->perfect_qini_area, "perfect_qini_area"));
+    ck__json_put(&w, root, "uplift_coefficient",
+                 ck__json_new_metric(&w, ue->uplift_coefficient, "uplift_coefficient"));
+    ck__json_put(&w, root, "perfect_auuc",
+                 ck__json_new_metric(&w, ue->perfect_auuc, "perfect_auuc"));
     ck__json_put(&w, root, "rows", ck__json_new_integer(&w, (long long)ue->all.rows));
     ck__json_put(&w, root, "treated", ck__json_new_integer(&w, (long long)ue->all.treated));
     ck__json_put(&w, root, "control", ck__json_new_integer(&w, (long long)ue->all.control));
