@@ -17,6 +17,7 @@
 
 #include "base/rng.h"
 #include "check.h"
+#include "support/read_back.h"
 #include "churnkit/dataset.h"
 #include "churnkit/logreg.h"
 #include "churnkit/model.h"
@@ -229,15 +230,7 @@ static char *capture(int (*fn)(const ck_eval *, FILE *, ck_error *), const ck_ev
     if (fp == NULL)
         return NULL;
     CHECK_OK(fn(ev, fp, &err));
-    long size = ftell(fp);
-    char *text = calloc((size_t)size + 1, 1);
-    rewind(fp);
-    if (text != NULL && fread(text, 1, (size_t)size, fp) != (size_t)size) {
-        free(text);
-        text = NULL;
-    }
-    fclose(fp);
-    return text;
+    return read_back(fp);
 }
 
 static double number_at(const cJSON *obj, const char *key)

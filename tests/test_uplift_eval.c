@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "support/read_back.h"
 #include "churnkit/stats.h"
 #include "churnkit/uplift_eval.h"
 #include "io/json.h"
@@ -330,15 +331,7 @@ static char *written(const ck_uplift_eval *ue, bool json)
         CHECK_OK(ck_uplift_eval_write_json(ue, fp, &err));
     else
         CHECK_OK(ck_uplift_eval_write_text(ue, fp, &err));
-    long size = ftell(fp);
-    char *text = calloc((size_t)size + 1, 1);
-    rewind(fp);
-    if (text != NULL && fread(text, 1, (size_t)size, fp) != (size_t)size) {
-        free(text);
-        text = NULL;
-    }
-    fclose(fp);
-    return text;
+    return read_back(fp);
 }
 
 static void test_uplift_eval__json(void)

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "support/read_back.h"
 #include "churnkit/value_eval.h"
 #include "io/json.h"
 
@@ -231,15 +232,7 @@ static char *capture_json(const ck_value_eval *ve)
     if (fp == NULL)
         return NULL;
     CHECK_OK(ck_value_eval_write_json(ve, fp, &err));
-    long size = ftell(fp);
-    char *text = calloc((size_t)size + 1, 1);
-    rewind(fp);
-    if (text != NULL && fread(text, 1, (size_t)size, fp) != (size_t)size) {
-        free(text);
-        text = NULL;
-    }
-    fclose(fp);
-    return text;
+    return read_back(fp);
 }
 
 static char *capture_other(const ck_value_eval *ve, bool report)
@@ -253,15 +246,7 @@ static char *capture_other(const ck_value_eval *ve, bool report)
         CHECK_OK(ck_value_eval_write_report(ve, &info, fp, &err));
     else
         CHECK_OK(ck_value_eval_write_text(ve, fp, &err));
-    long size = ftell(fp);
-    char *text = calloc((size_t)size + 1, 1);
-    rewind(fp);
-    if (text != NULL && fread(text, 1, (size_t)size, fp) != (size_t)size) {
-        free(text);
-        text = NULL;
-    }
-    fclose(fp);
-    return text;
+    return read_back(fp);
 }
 
 static double number_at(const ck__json *obj, const char *key)
