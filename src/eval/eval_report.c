@@ -821,6 +821,16 @@ static void name_cell(FILE *fp, const ck_eval *ev, const ck_eval_result *r, size
     fputs("</td>", fp);
 }
 
+/* A result's metric cells, in the order of the metrics table's columns. */
+static void metric_cells(FILE *fp, const ck_eval_result *r)
+{
+    char b[32];
+    const double values[] = { r->auc, r->pr_auc, r->logloss, r->brier, r->ks, r->ece };
+    for (size_t i = 0; i < sizeof values / sizeof *values; i++)
+        fprintf(fp, "<td>%s</td>", ck__chart_fmt(b, sizeof b, values[i], 4));
+    fprintf(fp, "<td>%s</td>", ck__chart_fmt(b, sizeof b, r->top_decile_lift, 2));
+}
+
 static void metrics_table(FILE *fp, const ck_eval *ev)
 {
     const ck_eval_opts *o = ck_eval_options(ev);
@@ -835,13 +845,7 @@ static void metrics_table(FILE *fp, const ck_eval *ev)
         const ck_eval_result *r = ck_eval_result_at(ev, k);
         fprintf(fp, "<tr%s>", r->is_baseline ? " class=\"base\"" : "");
         name_cell(fp, ev, r, k);
-        fprintf(fp, "<td>%s</td>", ck__chart_fmt(b, sizeof b, r->auc, 4));
-        fprintf(fp, "<td>%s</td>", ck__chart_fmt(b, sizeof b, r->pr_auc, 4));
-        fprintf(fp, "<td>%s</td>", ck__chart_fmt(b, sizeof b, r->logloss, 4));
-        fprintf(fp, "<td>%s</td>", ck__chart_fmt(b, sizeof b, r->brier, 4));
-        fprintf(fp, "<td>%s</td>", ck__chart_fmt(b, sizeof b, r->ks, 4));
-        fprintf(fp, "<td>%s</td>", ck__chart_fmt(b, sizeof b, r->ece, 4));
-        fprintf(fp, "<td>%s</td>", ck__chart_fmt(b, sizeof b, r->top_decile_lift, 2));
+        metric_cells(fp, r);
         for (size_t t = 0; t < r->n_top; t++) {
             char b2[32];
             fprintf(fp, "<td>%s / %s</td>", ck__chart_fmt(b, sizeof b, r->top[t].precision, 3),
@@ -1082,7 +1086,6 @@ static void group_auc_table(FILE *fp, const ck_eval *ev)
 /* Every metric of the summary table, group by group: a row per group and score. */
 static void group_table(FILE *fp, const ck_eval *ev)
 {
-    char b[32];
     fputs("<div class=\"card scroll\"><h3>", fp);
     ck__chart_esc(fp, "Every metric by ");
     ck__chart_esc(fp, ck_eval_group_kind(ev));
@@ -1107,13 +1110,8 @@ static void group_table(FILE *fp, const ck_eval *ev)
                 fputs("</td><td></td><td></td>", fp);
             }
             name_cell(fp, ev, r, k);
-            fprintf(fp, "<td>%s</td>", ck__chart_fmt(b, sizeof b, r->auc, 4));
-            fprintf(fp, "<td>%s</td>", ck__chart_fmt(b, sizeof b, r->pr_auc, 4));
-            fprintf(fp, "<td>%s</td>", ck__chart_fmt(b, sizeof b, r->logloss, 4));
-            fprintf(fp, "<td>%s</td>", ck__chart_fmt(b, sizeof b, r->brier, 4));
-            fprintf(fp, "<td>%s</td>", ck__chart_fmt(b, sizeof b, r->ks, 4));
-            fprintf(fp, "<td>%s</td>", ck__chart_fmt(b, sizeof b, r->ece, 4));
-            fprintf(fp, "<td>%s</td></tr>\n", ck__chart_fmt(b, sizeof b, r->top_decile_lift, 2));
+            metric_cells(fp, r);
+            fputs("</tr>\n", fp);
         }
     }
     fputs("</table></div>\n", fp);

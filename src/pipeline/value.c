@@ -313,7 +313,10 @@ void ck_pipeline_value_warnings(ck_model *model)
     } else if (m->purchases.params.same_dropout || !m->purchases.converged) {
         ck_model_add_warning(model, m->purchases.message);
     }
-    if (m->has_spend && !m->spend.converged)
-        ck_model_add_warning(model, m->spend.message);
+    if (m->has_spend && !m->spend.converged) {
+        char text[sizeof m->spend.message + 16];
+        snprintf(text, sizeof text, "spend model: %s", m->spend.message);
+        ck_model_add_warning(model, text);
+    }
     ck_model_add_warning(model, m->spend_note);
 }

@@ -89,6 +89,11 @@ static void describe(ck_bgnbd_model *m, const summaries *s, size_t n)
     m->mean_spend = NAN;
 }
 
+/* q beyond this: the spend levels ν ~ Gamma(q, γ) have no spread left (their coefficient
+ * of variation is 1/√q), and a customer's own mean gets at most p x / (p x + q − 1) of
+ * the weight in E[M] (under 1% for p x below 100): the fit ran to the boundary. */
+#define SPEND_NO_SPREAD 1e4
+
 /* The spend model on the repeat buyers with a positive mean spend. Too few of them, or no
  * variation in their spend, leaves no spend model and a note saying why: a value model
  * without spend still ranks by expected purchases. */
@@ -133,7 +138,14 @@ static int fit_spend(ck_bgnbd_model *m, const summaries *s, size_t n,
         }
     }
     double r = m->spend.spend_frequency_correlation;
-    if (m->has_spend && fabs(r) > CK_GAMMAGAMMA_MAX_CORRELATION)
+    const ck_gammagamma_params *g = &m->spend.params;
+    if (m->has_spend && g->q > SPEND_NO_SPREAD)
+        snprintf(m->spend_note, sizeof m->spend_note,
+                 "the spend model finds no spread in spend levels between customers (q = %.3g "
+                 "runs to infinity): every customer's expected_spend is the population's mean, "
+                 "%.2f, whatever they spent so far",
+                 g->q, g->p * g->gamma / (g->q - 1.0));
+    else if (m->has_spend && fabs(r) > CK_GAMMAGAMMA_MAX_CORRELATION)
         snprintf(m->spend_note, sizeof m->spend_note,
                  "spend and frequency are correlated among the repeat buyers (Pearson r %.3f): "
                  "the spend model assumes them independent, so expected spend and clv are "

@@ -82,6 +82,35 @@ static double max_abs(const double *v, size_t k)
 #define MIN_STEP     1e-20
 #define F_NOISE      1e-14 /* relative rounding of a sum of many log-likelihood terms */
 
+/* The objective as a solver calls it: with its Hessian (Newton) or without (BFGS). */
+typedef struct objective_fns {
+    ck__bgnbd_objective f;     /* or NULL, then fh */
+    ck__bgnbd_objective_h fh;
+    void *ctx;
+} objective_fns;
+
+/* Backtracking from theta along the descent direction d (f and g there, slope gᵀd < 0):
+ * the first step, halving from the largest allowed, that meets Armijo's condition — or,
+ * near the optimum, where the decrease Armijo asks for falls below the rounding of f, that
+ * keeps f within rounding and shrinks the gradient. True with trial, f_new, g_new (and
+ * H_new for Newton) at that step; false when no step down to MIN_STEP does. */
+static bool line_search(const objective_fns *o, const double *theta, const double *d, size_t k,
+                        double f, const double *g, double slope, double *trial, double *f_new,
+                        double *g_new, double *H_new)
+{
+    for (double step = fmin(1.0, MAX_LOG_STEP / max_abs(d, k)); step >= MIN_STEP; step *= 0.5) {
+        for (size_t i = 0; i < k; i++)
+            trial[i] = theta[i] + step * d[i];
+        *f_new = o->f ? o->f(trial, g_new, o->ctx) : o->fh(trial, g_new, H_new, o->ctx);
+        if (!isfinite(*f_new))
+            continue;
+        if (*f_new <= f + ARMIJO * step * slope ||
+            (*f_new <= f + F_NOISE * fabs(f) && max_abs(g_new, k) < max_abs(g, k)))
+            return true;
+    }
+    return false;
+}
+
 ck__bgnbd_bfgs_result ck__bgnbd_bfgs(double *theta, size_t k, ck__bgnbd_objective f, void *ctx,
                                      ck__bgnbd_stop stop, int max_iter, double tol)
 {
@@ -116,23 +145,10 @@ ck__bgnbd_bfgs_result ck__bgnbd_bfgs(double *theta, size_t k, ck__bgnbd_objectiv
                 slope -= g[i] * g[i];
             scaled = false;
         }
-        double step = fmin(1.0, MAX_LOG_STEP / max_abs(d, k)), f_new = NAN;
-        for (;;) {
-            for (size_t i = 0; i < k; i++)
-                trial[i] = theta[i] + step * d[i];
-            f_new = f(trial, g_new, ctx);
-            if (isfinite(f_new) && f_new <= res.f + ARMIJO * step * slope)
-                break;
-            /* Near the optimum the decrease Armijo asks for falls below the rounding of
-             * f; there a step that keeps f within rounding and shrinks the gradient is
-             * progress. */
-            if (isfinite(f_new) && f_new <= res.f + F_NOISE * fabs(res.f) &&
-                max_abs(g_new, k) < max_abs(g, k))
-                break;
-            step *= 0.5;
-            if (step < MIN_STEP)
-                return res; /* no decrease left in double precision */
-        }
+        const objective_fns fns = { f, NULL, ctx };
+        double f_new;
+        if (!line_search(&fns, theta, d, k, res.f, g, slope, trial, &f_new, g_new, NULL))
+            return res; /* no decrease left in double precision */
         res.iterations++;
         double sy = 0.0, yy = 0.0;
         for (size_t i = 0; i < k; i++) {
@@ -254,20 +270,10 @@ ck__bgnbd_bfgs_result ck__bgnbd_newton(double *theta, size_t k, ck__bgnbd_object
                 slope -= g[i] * g[i];
             }
         }
-        double step = fmin(1.0, MAX_LOG_STEP / max_abs(d, k)), f_new = NAN;
-        for (;;) {
-            for (size_t i = 0; i < k; i++)
-                trial[i] = theta[i] + step * d[i];
-            f_new = f(trial, g_new, H_new, ctx);
-            if (isfinite(f_new) && f_new <= res.f + ARMIJO * step * slope)
-                break;
-            if (isfinite(f_new) && f_new <= res.f + F_NOISE * fabs(res.f) &&
-                max_abs(g_new, k) < max_abs(g, k))
-                break;
-            step *= 0.5;
-            if (step < MIN_STEP)
-                return res;
-        }
+        const objective_fns fns = { NULL, f, ctx };
+        double f_new;
+        if (!line_search(&fns, theta, d, k, res.f, g, slope, trial, &f_new, g_new, H_new))
+            return res;
         res.iterations++;
         memcpy(theta, trial, k * sizeof *theta);
         memcpy(g, g_new, k * sizeof *g);
