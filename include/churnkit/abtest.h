@@ -25,6 +25,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "churnkit/error.h"
@@ -84,6 +85,17 @@ CK_API void ck_abtest_free(ck_abtest *ab);
 /** Rows read and distinct arms. */
 CK_API size_t ck_abtest_n_rows(const ck_abtest *ab);
 CK_API size_t ck_abtest_n_arms(const ck_abtest *ab);
+
+/** Row @p i (in file order): its customer id and arm (borrowed), its assignment time (0
+ *  without an assigned_at column), whether it converted (-1 before outcomes are known:
+ *  neither a column nor ck_abtest_outcomes_from_events() gave them), and its file line. */
+CK_API const char *ck_abtest_row_id(const ck_abtest *ab, size_t i);
+CK_API const char *ck_abtest_row_arm(const ck_abtest *ab, size_t i);
+CK_API int64_t ck_abtest_row_assigned_at(const ck_abtest *ab, size_t i);
+CK_API int ck_abtest_row_converted(const ck_abtest *ab, size_t i);
+CK_API long ck_abtest_row_line(const ck_abtest *ab, size_t i);
+/** The assignments file's path, as given (borrowed). */
+CK_API const char *ck_abtest_path(const ck_abtest *ab);
 
 /**
  * Measure what the columns did not give, from a behaviour history, for each assignment at

@@ -27,6 +27,7 @@
 #include "churnkit/stats.h"
 #include "churnkit/synth.h"
 #include "churnkit/timestamp.h"
+#include "churnkit/uplift.h"
 #include "churnkit/version.h"
 
 #endif

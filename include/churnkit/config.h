@@ -128,6 +128,17 @@ typedef struct ck_config {
     int windows_days[CK_N_WINDOWS];
 
     ck_predict_rules predict;
+
+    /** What an uplift model decides with (the "uplift" section, read when one is trained):
+     *  the value of a conversion by arm and the cost of treating one customer with it;
+     *  an arm not listed is worth `uplift_value` and costs 0 */
+    bool has_uplift_economics;
+    double uplift_value;
+    size_t n_uplift_arms;
+    struct {
+        char arm[CK_NAME_MAX];
+        double value, cost; /**< value NaN: uplift_value */
+    } uplift_arms[16];
 } ck_config;
 
 /** Whether @p cfg's feature windows are the default ones (30, 90, 180, 365 days). */

@@ -109,6 +109,13 @@ CK_API int ck_dataset_from_columns(ck_dataset **out, const char *const *names, s
                                    const double *const *columns, const char *const *ids,
                                    size_t n_rows, const char *id_name, ck_error *err);
 
+/**
+ * Give every row a new label (copied from @p labels, n_rows values in [0, 1]): the targets
+ * of a learner that fits something other than the data's own labels, such as an X-learner's
+ * imputed effects. @return CK_OK or CK_ENOMEM
+ */
+CK_API int ck_dataset_set_labels(ck_dataset *d, const float *labels, ck_error *err);
+
 /** Free a dataset; accepts NULL. */
 CK_API void ck_dataset_free(ck_dataset *d);
 

@@ -95,6 +95,10 @@ CK_API const char *ck_features_row_id(const ck_features *f, size_t i);
 CK_API bool ck_features_has_label(const ck_features *f);
 CK_API const int8_t *ck_features_labels(const ck_features *f);
 
+/** Give the table labels of the caller's own, one per row (1, 0, or -1 to leave the row out
+ *  of a dataset made from the table): an experiment's outcomes, say, in place of churn. */
+CK_API void ck_features_set_labels(ck_features *f, const int8_t *labels);
+
 /** The RFM boundaries used, [R, F, M][4], from the config or the population. */
 CK_API void ck_features_rfm_bounds(const ck_features *f, double out[3][4]);
 

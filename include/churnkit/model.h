@@ -30,6 +30,7 @@
 #include "churnkit/logreg.h"
 #include "churnkit/progress.h"
 #include "churnkit/stats.h"
+#include "churnkit/uplift.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -40,8 +41,14 @@ extern "C" {
 
 /** The model types: each is one learner behind the library's learner interface.
  *  gbm_stumps and logreg give churn probabilities; bgnbd gives a customer's value
- *  (P(alive), expected purchases and spend, clv: ck_model_bgnbd()). */
-typedef enum ck_model_type { CK_MODEL_GBM_STUMPS, CK_MODEL_LOGREG, CK_MODEL_BGNBD } ck_model_type;
+ *  (P(alive), expected purchases and spend, clv: ck_model_bgnbd()); uplift the effect of
+ *  each arm of an experiment (ck_model_uplift()). */
+typedef enum ck_model_type {
+    CK_MODEL_GBM_STUMPS,
+    CK_MODEL_LOGREG,
+    CK_MODEL_BGNBD,
+    CK_MODEL_UPLIFT
+} ck_model_type;
 
 /** How the training data was made, so scoring can make its input the same way. */
 typedef enum ck_model_source { CK_SOURCE_EVENTS, CK_SOURCE_TABLE } ck_model_source;
@@ -271,6 +278,8 @@ CK_API void ck_model_add_warning(ck_model *model, const char *text);
 CK_API bool ck_model_gives_churn(const ck_model *model);
 /** The customer-value model (borrowed), or NULL for another type. */
 CK_API const ck_bgnbd_model *ck_model_bgnbd(const ck_model *model);
+/** An uplift model's body, or NULL for a model of another type. */
+CK_API const ck_uplift *ck_model_uplift(const ck_model *model);
 
 /** 1 / (1 + e^(−logit)), computed without overflow for any finite logit. */
 CK_API double ck_model_logistic(double logit);

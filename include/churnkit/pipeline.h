@@ -364,6 +364,101 @@ CK_API int ck_pipeline_value_eval(ck_value_eval **out, const ck_events *ev, cons
                                   int64_t cutoff, double horizon_days, int n_threads,
                                   ck_error *err);
 
+/* ---- uplift: an experiment's rows (uplift.c) ----------------------------------------- */
+
+/** A randomised experiment's rows, ready for an uplift model: the features as they were
+ *  before assignment, the outcome (1 converted) as the label, and each row's arm. */
+typedef struct ck_uplift_data {
+    ck_dataset *rows;
+    ck_uplift_design design; /**< arm_of is the member below */
+    uint8_t *arm_of;
+    size_t n_left_out; /**< events mode: assigned customers with no event before their
+                            assignment day, so no features (not in rows) */
+} ck_uplift_data;
+
+/** Free the rows and arms; accepts a zeroed one. */
+CK_API void ck_uplift_data_free(ck_uplift_data *d);
+
+/** How to read an experiment from a table. */
+typedef struct ck_uplift_table_opts {
+    const char *label;     /**< the outcome column (1/0, true/false, yes/no) */
+    const char *treatment; /**< the arm column; every other column but the id is a feature */
+    const char *control;   /**< the control arm; NULL: "control", or "0" of a 0/1 column */
+    const char *id;        /**< the id column, or NULL */
+    char delimiter;
+    const ck_uplift *model; /**< NULL to train; else the model's features and arms */
+} ck_uplift_table_opts;
+
+/**
+ * An experiment from a table. Training (@p training given): the features constant in every
+ * row are left out and listed there; the arms are control first, then the others in order
+ * of first appearance. With a model (@p opts->model): its features and its arm indices.
+ * @return CK_OK; the codes and messages of ck_dataset_read_table(); CK_EPARSE (a missing
+ *         treatment cell, with file and line); CK_EINVAL (no treatment column, one arm only,
+ *         an unknown control, no arm named "control" without --control, an arm the model
+ *         does not know), CK_ENOMEM
+ */
+CK_API int ck_pipeline_uplift_table(ck_uplift_data *out, const char *path,
+                                    const ck_uplift_table_opts *opts, ck_model_training *training,
+                                    ck_error *err);
+
+/** How to read an experiment from events and churn-ab's assignments file. */
+typedef struct ck_uplift_events_opts {
+    const char *assignments; /**< customer_id, arm, assigned_at (churn-ab's format) */
+    int window_days;         /**< outcome: a purchase in [assigned_at, assigned_at + window) */
+    const char *control;     /**< as in ck_uplift_table_opts */
+    const ck_config *config; /**< the feature settings; NULL for defaults */
+    const ck_customers *customers; /**< attributes, or NULL */
+    const ck_uplift *model;        /**< NULL to train; else its features and arms */
+    int n_threads;
+} ck_uplift_events_opts;
+
+/**
+ * An experiment from a behaviour history: each assigned customer's features as of the
+ * start of their assignment day (every customer with an event before it), the outcome
+ * churn-ab's conversion (ck_abtest_outcomes_from_events()). Customers with no event before
+ * their assignment day have no features: they are counted in n_left_out.
+ * @return CK_OK; the codes of ck_abtest_read_csv() and ck_abtest_outcomes_from_events();
+ *         CK_EINVAL (assignments on more than CK_MODEL_MAX_CUTOFFS days, the arm errors of
+ *         ck_pipeline_uplift_table()); CK_ENOMEM
+ */
+CK_API int ck_pipeline_uplift_events(ck_uplift_data *out, const ck_events *ev,
+                                     const ck_uplift_events_opts *opts, ck_error *err);
+
+/** How uplift scores are written. */
+typedef struct ck_uplift_score_opts {
+    int n_threads;
+    bool jsonl;
+    long shard, n_shards; /**< n_shards ≤ 1: every customer */
+} ck_uplift_score_opts;
+
+/**
+ * Events mode: every customer with an event before @p as_of, with features as of it,
+ * scored with the uplift model, one row each (ck_uplift_write_row()).
+ * @return CK_OK, CK_EINVAL (not an uplift model, one trained on a table), CK_EIO, CK_ENOMEM
+ */
+CK_API int ck_pipeline_uplift_score_events(const ck_events *ev, const ck_customers *customers,
+                                           const ck_model *model, int64_t as_of,
+                                           const ck_uplift_score_opts *o, FILE *out,
+                                           const char *out_path, size_t *rows_out,
+                                           ck_error *err);
+
+/**
+ * Table mode: a table with the model's features, streamed, one row each.
+ * @param id_column  NULL: the model's
+ * @return the codes and messages of ck_table_stream_next() for a bad row, CK_EINVAL (not an
+ *         uplift model), CK_EIO, CK_ENOMEM
+ */
+CK_API int ck_pipeline_uplift_score_table(const char *path, const ck_model *model,
+                                          const char *id_column, const ck_uplift_score_opts *o,
+                                          FILE *out, const char *out_path, size_t *rows_out,
+                                          ck_error *err);
+
+/** The config's "uplift" section for the arms of @p design (given false without one).
+ *  @return CK_OK, CK_EINVAL (an arm of the config not in the experiment) */
+CK_API int ck_pipeline_uplift_economics(ck_uplift_economics *out, const ck_config *cfg,
+                                        const ck_uplift_design *design, ck_error *err);
+
 #ifdef __cplusplus
 }
 #endif

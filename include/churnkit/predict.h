@@ -19,6 +19,7 @@
 #include "churnkit/error.h"
 #include "churnkit/export.h"
 #include "churnkit/model.h"
+#include "churnkit/uplift.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -114,6 +115,25 @@ CK_API int ck_value_write_header(const ck_bgnbd_model *model, bool jsonl, const 
 CK_API int ck_value_write_row(const ck_bgnbd_model *model, bool jsonl, const char *id_name,
                               const char *id, const ck_value_row *row, ck_predict_buffer *b,
                               ck_error *err);
+
+/* ---- an uplift model's rows (churn-predict --model UPLIFT) ---------------------------- */
+
+/**
+ * Append the header of an uplift model's rows (CSV only): @p id_name, p_<arm> for every
+ * arm (control included), uplift_<arm> for every treatment arm, best_arm and, when the
+ * model has values and costs, net_value (of the best arm).
+ * @return CK_OK or CK_ENOMEM
+ */
+CK_API int ck_uplift_write_header(const ck_uplift *model, bool jsonl, const char *id_name,
+                                  ck_predict_buffer *b, ck_error *err);
+
+/**
+ * Append one customer's row: @p p and @p uplift as ck_uplift_score_row() gives them, the
+ * best arm's name (or `none`, ck_uplift_best_arm()) and its net value.
+ */
+CK_API int ck_uplift_write_row(const ck_uplift *model, bool jsonl, const char *id_name,
+                               const char *id, const double *p, const double *uplift,
+                               ck_predict_buffer *b, ck_error *err);
 
 #ifdef __cplusplus
 }

@@ -112,6 +112,36 @@ size_t ck_abtest_n_rows(const ck_abtest *ab)
     return ab->n_rows;
 }
 
+const char *ck_abtest_row_id(const ck_abtest *ab, size_t i)
+{
+    return ck__intern_str(&ab->ids, i);
+}
+
+const char *ck_abtest_row_arm(const ck_abtest *ab, size_t i)
+{
+    return ck__intern_str(&ab->arms, ab->arm[i]);
+}
+
+int64_t ck_abtest_row_assigned_at(const ck_abtest *ab, size_t i)
+{
+    return ab->has_assigned_at ? ab->assigned_at[i] : 0;
+}
+
+int ck_abtest_row_converted(const ck_abtest *ab, size_t i)
+{
+    return ab->has_outcomes ? ab->converted[i] : -1;
+}
+
+long ck_abtest_row_line(const ck_abtest *ab, size_t i)
+{
+    return ab->line[i];
+}
+
+const char *ck_abtest_path(const ck_abtest *ab)
+{
+    return ab->path;
+}
+
 size_t ck_abtest_n_arms(const ck_abtest *ab)
 {
     return ab->arms.count;

@@ -157,6 +157,7 @@ void ck_config_init(ck_config *cfg)
         snprintf(cfg->channels[i], CK_NAME_MAX, "%s", default_channels[i]);
     memcpy(cfg->windows_days, default_windows, sizeof default_windows);
     predict_rules_init(&cfg->predict);
+    cfg->uplift_value = 1.0;
 }
 
 bool ck_config_default_windows(const ck_config *cfg)
@@ -492,6 +493,57 @@ static int load_predict(ck_predict_rules *p, const ck__json *obj, const char *pa
     return rc;
 }
 
+/* The uplift arm named `name`, added when new. */
+static int uplift_arm(ck_config *cfg, const char *name, const char *path, ck_error *err)
+{
+    for (size_t k = 0; k < cfg->n_uplift_arms; k++)
+        if (strcmp(cfg->uplift_arms[k].arm, name) == 0)
+            return (int)k;
+    size_t max = sizeof cfg->uplift_arms / sizeof *cfg->uplift_arms;
+    if (cfg->n_uplift_arms == max || strlen(name) >= CK_NAME_MAX)
+        return bad(err, path, "uplift", "at most 16 arms, each name under 64 bytes");
+    size_t k = cfg->n_uplift_arms++;
+    snprintf(cfg->uplift_arms[k].arm, CK_NAME_MAX, "%s", name);
+    cfg->uplift_arms[k].value = NAN;
+    cfg->uplift_arms[k].cost = 0.0;
+    return (int)k;
+}
+
+/* "uplift": {"value": V or {arm: V}, "cost": {arm: C}}. */
+static int load_uplift(ck_config *cfg, const ck__json *obj, const char *path, ck_error *err)
+{
+    if (!ck__json_is_object(obj))
+        return bad(err, path, "uplift", "expected an object with \"value\" and \"cost\"");
+    cfg->has_uplift_economics = true;
+    for (const ck__json *it = ck__json_child(obj); it; it = ck__json_next(it)) {
+        const char *key = ck__json_key(it);
+        bool value = strcmp(key, "value") == 0;
+        if (!value && strcmp(key, "cost") != 0)
+            return ck_error_set(err, CK_EINVAL, path, 0, "uplift: unknown key \"%s\"", key);
+        if (value && ck__json_is_number(it)) {
+            int rc = get_number(&cfg->uplift_value, it, path, "uplift.value", 0, 1e12, err);
+            if (rc < 0)
+                return rc;
+            continue;
+        }
+        if (!ck__json_is_object(it))
+            return bad(err, path, value ? "uplift.value" : "uplift.cost",
+                       value ? "expected a number or an object of numbers by arm"
+                             : "expected an object of numbers by arm");
+        for (const ck__json *a = ck__json_child(it); a; a = ck__json_next(a)) {
+            int k = uplift_arm(cfg, ck__json_key(a), path, err);
+            if (k < 0)
+                return k;
+            double *field = value ? &cfg->uplift_arms[k].value : &cfg->uplift_arms[k].cost;
+            int rc = get_number(field, a, path, value ? "uplift.value" : "uplift.cost", 0, 1e12,
+                                err);
+            if (rc < 0)
+                return rc;
+        }
+    }
+    return CK_OK;
+}
+
 static int load_tree(ck_config *cfg, const ck__json *root, const char *path, ck_error *err)
 {
     int rc = CK_OK;
@@ -524,6 +576,8 @@ static int load_tree(ck_config *cfg, const ck__json *root, const char *path, ck_
             rc = load_windows(cfg, it, path, err);
         } else if (strcmp(key, "predict") == 0) {
             rc = load_predict(&cfg->predict, it, path, err);
+        } else if (strcmp(key, "uplift") == 0) {
+            rc = load_uplift(cfg, it, path, err);
         } else {
             return ck_error_set(err, CK_EINVAL, path, 0, "unknown key \"%s\"", key);
         }

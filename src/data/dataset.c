@@ -347,6 +347,14 @@ fail:
 
 /* ---- the dataset object -------------------------------------------------------------- */
 
+int ck_dataset_set_labels(ck_dataset *d, const float *labels, ck_error *err)
+{
+    if (d->labels == NULL && (d->labels = ck__alloc_array(d->n_rows + 1, sizeof *d->labels)) == NULL)
+        return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
+    memcpy(d->labels, labels, d->n_rows * sizeof *labels);
+    return CK_OK;
+}
+
 void ck_dataset_free(ck_dataset *d)
 {
     if (d == NULL)

@@ -788,6 +788,12 @@ bool ck_features_has_label(const ck_features *f)
     return f->has_label;
 }
 
+void ck_features_set_labels(ck_features *f, const int8_t *labels)
+{
+    memcpy(f->labels, labels, f->n_rows);
+    f->has_label = true;
+}
+
 const int8_t *ck_features_labels(const ck_features *f)
 {
     return f->has_label ? f->labels : NULL;

@@ -35,9 +35,13 @@ typedef struct ck__learner_metrics {
 } ck__learner_metrics;
 
 /* What a learner's model gives per customer: a churn probability (the scoring operations
- * below), or a value (bgnbd: its own scores through its public calls; the churn scoring
- * operations are NULL). */
-typedef enum ck__learner_output { CK__OUTPUT_CHURN, CK__OUTPUT_VALUE } ck__learner_output;
+ * below), a value (bgnbd) or the effect of each arm of an experiment (uplift); the last two
+ * score through their own public calls, and their churn scoring operations are NULL. */
+typedef enum ck__learner_output {
+    CK__OUTPUT_CHURN,
+    CK__OUTPUT_VALUE,
+    CK__OUTPUT_UPLIFT
+} ck__learner_output;
 
 typedef struct ck__learner {
     const char *name; /* "model_type" in the file */

@@ -13,6 +13,7 @@
 #include "learn/bgnbd/bgnbd_learner.h"
 #include "learn/gbm/gbm_learner.h"
 #include "learn/logreg/logreg_learner.h"
+#include "learn/gbm/uplift_learner.h"
 #include "model/registry.h"
 
 /* ---- boosted stumps ----------------------------------------------------------------- */
@@ -91,4 +92,12 @@ const ck_bgnbd_model *ck_model_bgnbd(const ck_model *model)
 {
     const void *f = ck__model_fit(model, &ck__bgnbd_learner);
     return f ? ck__bgnbd_fit_model(f) : NULL;
+}
+
+/* ---- uplift ------------------------------------------------------------------------- */
+
+const ck_uplift *ck_model_uplift(const ck_model *model)
+{
+    const void *f = ck__model_fit(model, &ck__uplift_learner);
+    return f ? ck__uplift_fit_model(f) : NULL;
 }

@@ -22,6 +22,8 @@ static const char usage[] =
     "                     --out V.csv\n"
     "       churn-predict --model M --value-model VALUE (--events E.csv | --table T.csv)\n"
     "                     --out S.csv\n"
+    "       churn-predict --model UPLIFT (--events E.csv [--as-of DATE] | --table T.csv)\n"
+    "                     --out U.csv\n"
     "\n"
     "Score customers with a model: per customer the churn probability, risk score and\n"
     "band, lifecycle stage, RFM score and segment, a recall strategy and channel, the\n"
@@ -60,6 +62,11 @@ static const char usage[] =
     "  --value-model VALUE a bgnbd model to score beside the churn model\n"
     "  --horizon-days D   expected purchases and clv over D days [365]\n"
     "  --discount-rate R  annual discount rate of clv, by month [0.10]\n"
+    "\n"
+    "Uplift (an uplift model, docs/UPLIFT.md): per customer p_<arm> for every arm of the\n"
+    "experiment, uplift_<arm> against control for every treatment arm, and best_arm, the arm\n"
+    "with the highest uplift x value - cost (the values and costs the model was trained with;\n"
+    "uplift alone without them), or none when no arm is worth it (then net_value).\n"
     "  --threads N        worker threads [all cores]\n"
     "  -q, --quiet        no notes on stderr\n"
     "  -h, --help         show this help\n"
@@ -301,19 +308,54 @@ static int load_model(ck_model **model, char *path, size_t size, const char *nam
     return rc == CK_OK ? ck_model_load(model, path, err) : rc;
 }
 
-/* What only a churn model's scoring reads, refused for a value model alone. */
-static void check_value_only(const options *o)
+/* What only a churn model's scoring reads, refused for a value or uplift model alone (an
+ * uplift model may read customer attributes; a value model only the purchases). */
+static void check_not_churn(const options *o, const ck_model *model)
 {
+    bool uplift = ck_model_uplift(model) != NULL;
     const char *churn_only = o->value_model  ? "--value-model"
                              : o->ab_results ? "--ab-results"
                              : o->budget >= 0 ? "--budget"
                              : o->reasons >= 0 ? "--reasons"
-                             : o->customers    ? "--customers"
+                             : o->customers && !uplift ? "--customers"
                              : o->all_customers ? "--all-customers"
                              : o->config        ? "--config"
-                                                : NULL;
+                             : o->has_value_options && uplift ? "--horizon-days and --discount-rate"
+                                                              : NULL;
     if (churn_only)
-        cli_usage_error("%s belongs to a churn model; %s is a value model", churn_only, o->model);
+        cli_usage_error("%s belongs to a churn model; %s is %s model", churn_only, o->model,
+                        uplift ? "an uplift" : "a value");
+}
+
+/* --model UPLIFT alone: each customer's uplift per arm, from events as of a date or a
+ * table. */
+static int score_uplift(const options *o, const ck_model *model, FILE *out, size_t *rows,
+                        ck_error *err)
+{
+    ck_uplift_score_opts uo = { o->threads, o->jsonl, o->shard, o->n_shards };
+    if (o->table)
+        return ck_pipeline_uplift_score_table(o->table, model, o->id, &uo, out, o->out, rows, err);
+    ck_events *ev = NULL;
+    ck_customers *customers = NULL;
+    ck_pipeline_read_opts ropts = { .model_path = o->model,
+                                    .purpose = "score",
+                                    .events_path = o->events,
+                                    .customers_path = o->customers,
+                                    .skip_bad_rows = o->skip_bad_rows,
+                                    .n_threads = o->threads,
+                                    .progress = cli_progress,
+                                    .progress_payload = "reading" };
+    int rc = ck_pipeline_read_events(&ev, &customers, model, &ropts, err);
+    if (rc == CK_OK && ck_events_n_rejected(ev) > 0)
+        cli_warn("skipped %zu bad rows of %s", ck_events_n_rejected(ev), o->events);
+    if (rc == CK_OK) {
+        int64_t as_of = o->has_as_of ? o->as_of : ck_pipeline_default_as_of(ev);
+        rc = ck_pipeline_uplift_score_events(ev, customers, model, as_of, &uo, out, o->out, rows,
+                                             err);
+    }
+    ck_customers_free(customers);
+    ck_events_free(ev);
+    return rc;
 }
 
 /* --model VALUE alone: each customer's value, from events as of a date or a table. */
@@ -396,9 +438,11 @@ int main(int argc, char **argv)
     if (rc == CK_OK)
         rc = load_model(&model, path, sizeof path, o.model, &err);
     if (rc == CK_OK && !ck_model_gives_churn(model)) {
-        check_value_only(&o);
+        check_not_churn(&o, model);
         rc = cli_output_open(&out, o.out, &err);
-        if (rc == CK_OK)
+        if (rc == CK_OK && ck_model_uplift(model))
+            rc = score_uplift(&o, model, out.fp, &rows, &err);
+        else if (rc == CK_OK)
             rc = score_value(&o, model, &vo, out.fp, &rows, &err);
         goto finish;
     }

@@ -22,6 +22,8 @@ static const char usage[] =
     "       churn-train --model bgnbd --events E.csv --cutoff DATE --out M\n"
     "       churn-train --model bgnbd --table S.csv --frequency COL --recency COL --age COL\n"
     "                   [--monetary COL] --out M\n"
+    "       churn-train --model uplift --table T.csv --label COL --treatment COL --out M\n"
+    "       churn-train --model uplift --events E.csv --assignments A.csv --window DAYS --out M\n"
     "\n"
     "Train a churn model and save it as a model file. Events mode builds the features and\n"
     "labels as of each cutoff (docs/FEATURES.md) and, with several cutoffs, validates out\n"
@@ -78,9 +80,21 @@ static const char usage[] =
     "  --age COL              table: time from the first purchase to the cutoff, T\n"
     "  --monetary COL         table: mean spend of the repeat purchases (a spend model)\n"
     "\n"
+    "Model (--model uplift: whom a campaign changes, docs/UPLIFT.md): boosted stumps per arm\n"
+    "of a randomised experiment on shared bins (the T-learner), or the X-learner on top;\n"
+    "each model stops early on --valid-fraction of its arm [0.2] and is refit on all of it.\n"
+    "The gbm options apply, with defaults for small noisy effects: --rounds 300\n"
+    "--learning-rate 0.05 --max-bins 64 --lambda 10 --min-samples-leaf 100. The config's\n"
+    "\"uplift\" section gives each arm's value of a conversion and cost per customer.\n"
+    "  --treatment COL        table: the arm column (features are the other columns)\n"
+    "  --control NAME         the control arm [control; 0 of a 0/1 column]\n"
+    "  --assignments FILE     events: churn-ab's assignments (customer_id, arm, assigned_at)\n"
+    "  --window DAYS          events: the outcome is a purchase within DAYS of assignment\n"
+    "  --uplift-method t|x    T-learner or X-learner [t]\n"
+    "\n"
     "Output:\n"
     "  --out FILE | DIR/      the model file, or a new version DIR/<name>-v<N>.json\n"
-    "  --name NAME            model name in DIR/ [churn; value for bgnbd]\n"
+    "  --name NAME            model name in DIR/ [churn; value for bgnbd; uplift for uplift]\n"
     "  --config FILE          JSON config (columns, aliases, churn definition)\n"
     "  --threads N            worker threads [all cores]; the model does not depend on N\n"
     "  -q, --quiet            no summary on stderr\n"
@@ -125,6 +139,11 @@ enum {
     OPT_RECENCY,
     OPT_AGE,
     OPT_MONETARY,
+    OPT_TREATMENT,
+    OPT_CONTROL,
+    OPT_ASSIGNMENTS,
+    OPT_WINDOW,
+    OPT_UPLIFT_METHOD,
 };
 
 static const struct option long_options[] = {
@@ -165,12 +184,17 @@ static const struct option long_options[] = {
     { "recency", required_argument, NULL, OPT_RECENCY },
     { "age", required_argument, NULL, OPT_AGE },
     { "monetary", required_argument, NULL, OPT_MONETARY },
+    { "treatment", required_argument, NULL, OPT_TREATMENT },
+    { "control", required_argument, NULL, OPT_CONTROL },
+    { "assignments", required_argument, NULL, OPT_ASSIGNMENTS },
+    { "window", required_argument, NULL, OPT_WINDOW },
+    { "uplift-method", required_argument, NULL, OPT_UPLIFT_METHOD },
     CLI_COMMON_OPTIONS,
 };
 
 #define MAX_IGNORE 256
 
-typedef enum model_kind { MODEL_GBM, MODEL_LOGREG, MODEL_BGNBD } model_kind;
+typedef enum model_kind { MODEL_GBM, MODEL_LOGREG, MODEL_BGNBD, MODEL_UPLIFT } model_kind;
 
 typedef struct options {
     const char *events, *customers, *table, *label, *id, *out, *name, *config;
@@ -187,8 +211,12 @@ typedef struct options {
     ck_logreg_params logreg;
     ck_bgnbd_train_params bgnbd;
     ck_value_columns columns;           /* --model bgnbd --table */
+    ck_uplift_params uplift;
+    const char *treatment, *control, *assignments; /* --model uplift */
+    int window;
+    unsigned gbm_given;                 /* bit c - OPT_ROUNDS: the gbm option c was given */
     const char *gbm_only, *logreg_only; /* the first such option given, for messages */
-    const char *bgnbd_only;
+    const char *bgnbd_only, *uplift_only;
     bool has_C, has_grid, has_solver;
 } options;
 
@@ -264,6 +292,46 @@ static void check_value_options(options *o)
     o->columns.id = o->id;
 }
 
+/* An uplift model holds out a part of each arm itself; the gbm options given override its
+ * own defaults. */
+static void check_uplift_options(options *o)
+{
+    if (o->logreg_only)
+        cli_usage_error("%s does not apply to --model uplift", o->logreg_only);
+    if (o->valid_cutoff || o->no_refit || o->n_cutoffs)
+        cli_usage_error("--model uplift holds out --valid-fraction of each arm and refits: no "
+                        "--cutoff, --valid-cutoff or --no-refit");
+    if (o->gbm.pos_weight != 1.0)
+        cli_usage_error("--pos-weight does not apply to --model uplift (it would bias every "
+                        "arm's conversion probability)");
+    if (o->table && (o->label == NULL || o->treatment == NULL))
+        cli_usage_error("--model uplift --table needs --label and --treatment");
+    if (o->events && (o->assignments == NULL || o->window == 0))
+        cli_usage_error("--model uplift --events needs --assignments and --window");
+    if ((o->table && (o->assignments || o->window)) || (o->events && o->treatment))
+        cli_usage_error("--treatment belongs to --table; --assignments and --window to --events");
+    if (o->valid_fraction > 0)
+        o->uplift.valid_fraction = o->valid_fraction;
+    if (o->uplift.valid_fraction > 0.5)
+        cli_usage_error("--valid-fraction: at most 0.5 for --model uplift");
+    const ck_gbm_params *given = &o->gbm;
+    ck_gbm_params *p = &o->uplift.gbm;
+#define TAKE(field, opt)                                                                           \
+    if (o->gbm_given & (1u << (opt - OPT_ROUNDS)))                                                 \
+    p->field = given->field
+    TAKE(rounds, OPT_ROUNDS);
+    TAKE(learning_rate, OPT_LEARNING_RATE);
+    TAKE(max_bins, OPT_MAX_BINS);
+    TAKE(lambda, OPT_LAMBDA);
+    TAKE(min_child_weight, OPT_MIN_CHILD_WEIGHT);
+    TAKE(min_samples_leaf, OPT_MIN_SAMPLES_LEAF);
+    TAKE(patience, OPT_PATIENCE);
+    TAKE(subsample, OPT_SUBSAMPLE);
+    TAKE(seed, OPT_SEED);
+#undef TAKE
+    p->n_threads = given->n_threads;
+}
+
 static void parse_ignore(options *o, char *list)
 {
     for (char *tok = strtok(list, ","); tok != NULL; tok = strtok(NULL, ",")) {
@@ -278,7 +346,8 @@ static void parse_options(options *o, int argc, char **argv)
     *o = (options){ .name = NULL,
                     .gbm = CK_GBM_PARAMS_INIT,
                     .logreg = CK_LOGREG_PARAMS_INIT,
-                    .bgnbd = CK_BGNBD_TRAIN_PARAMS_INIT };
+                    .bgnbd = CK_BGNBD_TRAIN_PARAMS_INIT,
+                    .uplift = ck_uplift_params_default() };
     o->gbm.n_threads = o->logreg.n_threads = o->bgnbd.fit.n_threads = cli_default_threads();
     const char *model = NULL;
     static const char *const solvers[] = { "newton", "lbfgs", "liblinear" };
@@ -286,6 +355,8 @@ static void parse_options(options *o, int argc, char **argv)
     int c, choice;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":qhV", long_options, NULL)) != -1) {
+        if (c >= OPT_ROUNDS && c <= OPT_SEED)
+            o->gbm_given |= 1u << (c - OPT_ROUNDS);
         switch (c) {
         case OPT_EVENTS:
             o->events = optarg;
@@ -430,6 +501,29 @@ static void parse_options(options *o, int argc, char **argv)
             o->bgnbd_only = o->bgnbd_only ? o->bgnbd_only : "--monetary";
             o->columns.monetary = optarg;
             break;
+        case OPT_TREATMENT:
+            o->uplift_only = o->uplift_only ? o->uplift_only : "--treatment";
+            o->treatment = optarg;
+            break;
+        case OPT_CONTROL:
+            o->uplift_only = o->uplift_only ? o->uplift_only : "--control";
+            o->control = optarg;
+            break;
+        case OPT_ASSIGNMENTS:
+            o->uplift_only = o->uplift_only ? o->uplift_only : "--assignments";
+            o->assignments = optarg;
+            break;
+        case OPT_WINDOW:
+            o->uplift_only = o->uplift_only ? o->uplift_only : "--window";
+            o->window = (int)cli_parse_long("--window", optarg, 1, 3650);
+            break;
+        case OPT_UPLIFT_METHOD: {
+            static const char *const methods[] = { "t", "x" };
+            o->uplift_only = o->uplift_only ? o->uplift_only : "--uplift-method";
+            parse_choice("--uplift-method", optarg, methods, 2, &choice);
+            o->uplift.method = choice == 1 ? CK_UPLIFT_X : CK_UPLIFT_T;
+            break;
+        }
         case CLI_OPT_CONFIG:
             o->config = optarg;
             break;
@@ -447,21 +541,28 @@ static void parse_options(options *o, int argc, char **argv)
     }
     if (optind < argc)
         cli_usage_error("unexpected argument \"%s\"", argv[optind]);
+    static const char *const models[] = { "gbm", "logreg", "bgnbd", "uplift" };
+    int kind = -1;
+    for (int k = 0; model && k < 4; k++)
+        if (strcmp(model, models[k]) == 0)
+            kind = k;
     if (model == NULL)
-        cli_usage_error("--model is required (gbm, logreg or bgnbd)");
-    if (strcmp(model, "gbm") != 0 && strcmp(model, "logreg") != 0 && strcmp(model, "bgnbd") != 0)
-        cli_usage_error("--model: expected gbm, logreg or bgnbd, got \"%s\"", model);
-    o->model = strcmp(model, "logreg") == 0  ? MODEL_LOGREG
-               : strcmp(model, "bgnbd") == 0 ? MODEL_BGNBD
-                                             : MODEL_GBM;
+        cli_usage_error("--model is required (gbm, logreg, bgnbd or uplift)");
+    if (kind < 0)
+        cli_usage_error("--model: expected gbm, logreg, bgnbd or uplift, got \"%s\"", model);
+    o->model = (model_kind)kind;
     check_model_options(o);
     if (o->model == MODEL_BGNBD)
         check_value_options(o);
     else if (o->bgnbd_only)
         cli_usage_error("%s belongs to --model bgnbd", o->bgnbd_only);
+    if (o->model == MODEL_UPLIFT)
+        check_uplift_options(o);
+    else if (o->uplift_only)
+        cli_usage_error("%s belongs to --model uplift", o->uplift_only);
     if ((o->events == NULL) == (o->table == NULL))
         cli_usage_error("give either --events (with --cutoff) or --table (with --label)");
-    if (o->events && o->n_cutoffs == 0)
+    if (o->events && o->n_cutoffs == 0 && o->model != MODEL_UPLIFT)
         cli_usage_error("--events needs at least one --cutoff");
     if (o->table && o->label == NULL && o->model != MODEL_BGNBD)
         cli_usage_error("--table needs --label");
@@ -480,13 +581,14 @@ static void parse_options(options *o, int argc, char **argv)
             cli_usage_error("--valid-cutoff is also a training --cutoff");
     /* the name becomes a file name in DIR/: no path, no version separator */
     if (o->name == NULL)
-        o->name = o->model == MODEL_BGNBD ? "value" : "churn";
+        o->name = o->model == MODEL_BGNBD ? "value" : o->model == MODEL_UPLIFT ? "uplift" : "churn";
     if (o->name[0] == '\0' || strchr(o->name, '/') || strchr(o->name, '@') ||
         strcmp(o->name, ".") == 0 || strcmp(o->name, "..") == 0)
         cli_usage_error("--name: expected a file name without '/' or '@', got \"%s\"", o->name);
     const cli_file inputs[] = { { "--events", o->events },
                                 { "--customers", o->customers },
                                 { "--table", o->table },
+                                { "--assignments", o->assignments },
                                 { "--config", o->config } };
     const cli_file output = { "--out", o->out };
     cli_check_outputs(inputs, sizeof inputs / sizeof *inputs, &output, 1);
@@ -580,6 +682,69 @@ static int load_value(const options *o, ck_model_spec *spec, ck_model_training *
     ck_value_summary_free(&s);
     ck_events_free(ev);
     return rc;
+}
+
+/* --model uplift: the experiment's rows, from a table or from events and assignments. */
+static int load_uplift(const options *o, ck_model_spec *spec, ck_model_training *tr,
+                       ck_uplift_data *data, ck_error *err)
+{
+    int rc;
+    if (o->table) {
+        snprintf(spec->label_column, sizeof spec->label_column, "%s", o->label);
+        snprintf(spec->id_column, sizeof spec->id_column, "%s", o->id ? o->id : "");
+        ck_uplift_table_opts topts = { o->label, o->treatment,          o->control,
+                                       o->id,    spec->config.delimiter, NULL };
+        if ((rc = ck_pipeline_add_input(tr, "table", o->table, err)) == CK_OK &&
+            (rc = ck_pipeline_uplift_table(data, o->table, &topts, tr, err)) == CK_OK)
+            print_data_notes(tr, o->quiet);
+        return rc;
+    }
+    ck_events *ev = NULL;
+    ck_customers *customers = NULL;
+    ck_events_read_opts ropts = { &spec->config, o->skip_bad_rows, NULL, NULL, cli_progress,
+                                  "reading",     o->gbm.n_threads };
+    if ((rc = ck_pipeline_add_input(tr, "events", o->events, err)) == CK_OK &&
+        (rc = ck_pipeline_add_input(tr, "assignments", o->assignments, err)) == CK_OK &&
+        (!o->customers || (rc = ck_pipeline_add_input(tr, "customers", o->customers, err)) == CK_OK))
+        rc = ck_events_read_csv(&ev, o->events, &ropts, err);
+    if (rc == CK_OK && ck_events_n_rejected(ev) > 0)
+        cli_warn("skipped %zu bad rows of %s", ck_events_n_rejected(ev), o->events);
+    if (rc == CK_OK && o->customers)
+        rc = ck_customers_read_csv(&customers, o->customers, &spec->config, err);
+    ck_uplift_events_opts eopts = { o->assignments,  o->window, o->control, &spec->config,
+                                    customers,       NULL,      o->gbm.n_threads };
+    if (rc == CK_OK) {
+        tr->has_profile = true;
+        ck_events_profile(ev, &tr->profile);
+        rc = ck_pipeline_uplift_events(data, ev, &eopts, err);
+    }
+    if (rc == CK_OK && data->n_left_out > 0) {
+        char note[256];
+        snprintf(note, sizeof note,
+                 "%zu assigned customers have no event before their assignment day: no features, "
+                 "left out of the model",
+                 data->n_left_out);
+        snprintf(tr->warnings[tr->n_warnings++], sizeof tr->warnings[0], "%s", note);
+        cli_warn("%s", note);
+    }
+    ck_customers_free(customers);
+    ck_events_free(ev);
+    return rc;
+}
+
+static void print_uplift_summary(const ck_model *model)
+{
+    const ck_uplift *u = ck_model_uplift(model);
+    const ck_uplift_arm *control = ck_uplift_arm_at(u, ck_uplift_control(u));
+    cli_note("%s-learner on %zu arms, control \"%s\"%s",
+             ck_uplift_method_of(u) == CK_UPLIFT_X ? "X" : "T", ck_uplift_n_arms(u), control->name,
+             ck_uplift_has_economics(u) ? ", with the config's values and costs" : "");
+    for (size_t a = 0; a < ck_uplift_n_arms(u); a++) {
+        const ck_uplift_arm *arm = ck_uplift_arm_at(u, a);
+        cli_note("  %-16s %8zu rows  %6.2f%% converted  (%+.2f points)  %d rounds", arm->name,
+                 arm->rows, 100.0 * arm->base_rate, 100.0 * (arm->base_rate - control->base_rate),
+                 arm->rounds_kept);
+    }
 }
 
 static void print_value_summary(const ck_model *model)
@@ -734,6 +899,7 @@ int main(int argc, char **argv)
     ck_model_spec spec = { 0 };
     ck_model_training tr = { 0 };
     ck_dataset *train = NULL, *valid = NULL, *all = NULL;
+    ck_uplift_data experiment = { 0 };
     ck_model *model = NULL;
     char path[1024];
     struct timespec t0, t1, t2, t3;
@@ -744,7 +910,16 @@ int main(int argc, char **argv)
     if (o.config && (rc = ck_config_load(&spec.config, o.config, &err)) < 0)
         goto done;
     ck_dataset **all_out = o.no_refit ? NULL : &all; /* every cutoff's rows, for the refit */
-    if (o.model == MODEL_BGNBD) {
+    if (o.model == MODEL_UPLIFT) {
+        spec.source = o.events ? CK_SOURCE_EVENTS : CK_SOURCE_TABLE;
+        if ((rc = load_uplift(&o, &spec, &tr, &experiment, &err)) < 0 ||
+            (rc = ck_pipeline_uplift_economics(&o.uplift.economics, &spec.config,
+                                               &experiment.design, &err)) < 0)
+            goto done;
+        o.uplift.design = experiment.design;
+        train = experiment.rows;
+        experiment.rows = NULL;
+    } else if (o.model == MODEL_BGNBD) {
         spec.source = o.events ? CK_SOURCE_EVENTS : CK_SOURCE_TABLE;
         if ((rc = load_value(&o, &spec, &tr, &train, &err)) < 0)
             goto done;
@@ -766,7 +941,9 @@ int main(int argc, char **argv)
             goto done;
         print_data_notes(&tr, o.quiet);
     }
-    if (o.valid_fraction > 0 && !o.no_refit) {
+    if (o.model == MODEL_UPLIFT) {
+        /* each arm's held-out part is drawn by the learner */
+    } else if (o.valid_fraction > 0 && !o.no_refit) {
         /* the whole table stays for the refit */
         all = train;
         train = NULL;
@@ -782,8 +959,9 @@ int main(int argc, char **argv)
     clock_gettime(CLOCK_MONOTONIC, &t1);
     time_t now = time(NULL);
     strftime(tr.created_at, sizeof tr.created_at, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
-    static const ck_model_type types[] = { CK_MODEL_GBM_STUMPS, CK_MODEL_LOGREG, CK_MODEL_BGNBD };
-    const void *params[] = { &o.gbm, &o.logreg, &o.bgnbd };
+    static const ck_model_type types[] = { CK_MODEL_GBM_STUMPS, CK_MODEL_LOGREG, CK_MODEL_BGNBD,
+                                           CK_MODEL_UPLIFT };
+    const void *params[] = { &o.gbm, &o.logreg, &o.bgnbd, &o.uplift };
     ck_model_type type = types[o.model];
     if ((rc = ck_model_train_refit(&model, type, params[o.model], train, valid, all, &spec, &tr,
                                    cli_progress, "training", &err)) < 0)
@@ -798,7 +976,7 @@ int main(int argc, char **argv)
     size_t n_warned = ck_model_training_of(model)->n_warnings;
     if (o.model == MODEL_BGNBD)
         ck_pipeline_value_warnings(model);
-    else if ((rc = ck_model_learn_population(model, fit_rows, o.gbm.n_threads, &err)) < 0)
+    else if (o.model != MODEL_UPLIFT && (rc = ck_model_learn_population(model, fit_rows, o.gbm.n_threads, &err)) < 0)
         goto done;
     for (size_t i = n_warned; i < ck_model_training_of(model)->n_warnings; i++)
         cli_warn("%s", ck_model_training_of(model)->warnings[i]);
@@ -807,6 +985,8 @@ int main(int argc, char **argv)
         goto done;
     if (!o.quiet && o.model == MODEL_BGNBD)
         print_value_summary(model);
+    else if (!o.quiet && o.model == MODEL_UPLIFT)
+        print_uplift_summary(model);
     else if (!o.quiet && o.model == MODEL_LOGREG)
         print_logreg_summary(model);
     else if (!o.quiet)
@@ -822,5 +1002,6 @@ done:
     ck_dataset_free(train);
     ck_dataset_free(valid);
     ck_dataset_free(all);
+    ck_uplift_data_free(&experiment);
     return rc < 0 ? CLI_EXIT_DATA : CLI_EXIT_OK;
 }

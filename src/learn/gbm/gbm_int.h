@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "churnkit/gbm.h"
+#include "data/bins.h"
 
 /* One stump on `feature`. Numeric: x <= threshold goes left. Categorical: the levels
  * listed go left, every other level (and an unseen one) right. Missing goes left when
@@ -57,5 +58,16 @@ int ck__gbm_compile(ck_gbm *model, ck_error *err);
 
 /* Rebuild what scoring derives from the tables (thresholds_f), after tables change. */
 int ck__gbm_index(ck_gbm *model, ck_error *err);
+
+/* ck_gbm_train() on the bin edges of `like` (learned on other rows of the same schema, with
+ * ck__bins_fit()) instead of edges of its own, so that models of different rows split at
+ * the same thresholds; NULL learns them from `train`. */
+int ck__gbm_train_like(ck_gbm **out, const ck_dataset *train, const ck_dataset *valid,
+                       const ck__bins *like, const ck_gbm_params *params, ck_gbm_report *report,
+                       ck_progress_fn progress, void *payload, ck_error *err);
+
+/* A model of no stumps: every row scores `base_score` (what early stopping keeps when no
+ * round helped). */
+int ck__gbm_new_constant(ck_gbm **out, const ck_schema *schema, double base_score, ck_error *err);
 
 #endif

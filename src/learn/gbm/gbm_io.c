@@ -42,36 +42,36 @@ void ck__gbm_write_params(const void *fit, ck__json_writer *w, ck__json *o)
 }
 
 static void write_stump(ck__json_writer *w, ck__json *stumps, const ck__stump *s, size_t i,
-                        const ck_schema *schema)
+                        const ck_schema *schema, const char *at)
 {
     if (s->feature >= ck_schema_n_features(schema)) {
-        ck__json_fail_write(w, CK_EINVAL, "body.stumps[%zu].feature: no feature %u", i, s->feature);
+        ck__json_fail_write(w, CK_EINVAL, "%s.stumps[%zu].feature: no feature %u", at, i, s->feature);
         return;
     }
     ck__json *o = ck__json_put(w, stumps, NULL, ck__json_new_object(w));
     ck__json_put(w, o, "feature", ck__json_new_string(w, ck_schema_name(schema, s->feature)));
     if (ck_schema_kind(schema, s->feature) == CK_FEATURE_NUMERIC) {
         ck__json_put(w, o, "threshold",
-                     ck__json_new_number(w, s->threshold, "body.stumps[%zu].threshold", i));
+                     ck__json_new_number(w, s->threshold, "%s.stumps[%zu].threshold", at, i));
     } else {
         ck__json *levels = ck__json_put(w, o, "left_levels", ck__json_new_array(w));
         for (size_t k = 0; k < s->n_left_levels && w->rc == CK_OK; k++) {
             const char *level = ck_schema_level(schema, s->feature, s->left_levels[k]);
             if (level == NULL)
-                ck__json_fail_write(w, CK_EINVAL, "body.stumps[%zu].left_levels[%zu]: no level %u",
-                                    i, k, s->left_levels[k]);
+                ck__json_fail_write(w, CK_EINVAL, "%s.stumps[%zu].left_levels[%zu]: no level %u",
+                                    at, i, k, s->left_levels[k]);
             ck__json_put(w, levels, NULL, ck__json_new_string(w, level));
         }
     }
     ck__json_put(w, o, "missing_left", ck__json_new_bool(w, s->missing_left));
-    ck__json_put(w, o, "left", ck__json_new_number(w, s->left_value, "body.stumps[%zu].left", i));
+    ck__json_put(w, o, "left", ck__json_new_number(w, s->left_value, "%s.stumps[%zu].left", at, i));
     ck__json_put(w, o, "right",
-                 ck__json_new_number(w, s->right_value, "body.stumps[%zu].right", i));
-    ck__json_put(w, o, "gain", ck__json_new_number(w, s->gain, "body.stumps[%zu].gain", i));
+                 ck__json_new_number(w, s->right_value, "%s.stumps[%zu].right", at, i));
+    ck__json_put(w, o, "gain", ck__json_new_number(w, s->gain, "%s.stumps[%zu].gain", at, i));
 }
 
 static void write_table(ck__json_writer *w, ck__json *tables, const ck__step_table *t, size_t j,
-                        const ck_schema *schema)
+                        const ck_schema *schema, const char *at)
 {
     ck__json *o = ck__json_put(w, tables, NULL, ck__json_new_object(w));
     ck__json_put(w, o, "feature", ck__json_new_string(w, ck_schema_name(schema, j)));
@@ -80,35 +80,39 @@ static void write_table(ck__json_writer *w, ck__json *tables, const ck__step_tab
         for (size_t k = 0; k < t->n_thresholds && w->rc == CK_OK; k++)
             ck__json_put(
                 w, thresholds, NULL,
-                ck__json_new_number(w, t->thresholds[k], "body.tables[%zu].thresholds[%zu]", j, k));
+                ck__json_new_number(w, t->thresholds[k], "%s.tables[%zu].thresholds[%zu]", at, j, k));
         ck__json *values = ck__json_put(w, o, "values", ck__json_new_array(w));
         for (size_t k = 0; k <= t->n_thresholds && w->rc == CK_OK; k++)
             ck__json_put(
                 w, values, NULL,
-                ck__json_new_number(w, t->values[k], "body.tables[%zu].values[%zu]", j, k));
+                ck__json_new_number(w, t->values[k], "%s.tables[%zu].values[%zu]", at, j, k));
     } else {
         ck__json *values = ck__json_put(w, o, "level_values", ck__json_new_array(w));
         for (size_t k = 0; k < t->n_levels && w->rc == CK_OK; k++)
             ck__json_put(w, values, NULL,
                          ck__json_new_number(w, t->level_values[k],
-                                             "body.tables[%zu].level_values[%zu]", j, k));
+                                             "%s.tables[%zu].level_values[%zu]", at, j, k));
         ck__json_put(w, o, "unseen",
-                     ck__json_new_number(w, t->unseen_value, "body.tables[%zu].unseen", j));
+                     ck__json_new_number(w, t->unseen_value, "%s.tables[%zu].unseen", at, j));
     }
     ck__json_put(w, o, "missing",
-                 ck__json_new_number(w, t->missing_value, "body.tables[%zu].missing", j));
+                 ck__json_new_number(w, t->missing_value, "%s.tables[%zu].missing", at, j));
+}
+
+void ck__gbm_write_model(ck__json_writer *w, ck__json *o, const ck_gbm *gbm, const char *at)
+{
+    ck__json_put(w, o, "base_score", ck__json_new_number(w, gbm->base_score, "%s.base_score", at));
+    ck__json *stumps = ck__json_put(w, o, "stumps", ck__json_new_array(w));
+    for (size_t i = 0; i < gbm->n_stumps && w->rc == CK_OK; i++)
+        write_stump(w, stumps, &gbm->stumps[i], i, gbm->schema, at);
+    ck__json *tables = ck__json_put(w, o, "tables", ck__json_new_array(w));
+    for (size_t j = 0; j < ck_schema_n_features(gbm->schema) && w->rc == CK_OK; j++)
+        write_table(w, tables, &gbm->tables[j], j, gbm->schema, at);
 }
 
 void ck__gbm_write_body(const void *fit, ck__json_writer *w, ck__json *body)
 {
-    const ck_gbm *gbm = ((const ck__gbm_fit *)fit)->gbm;
-    ck__json_put(w, body, "base_score", ck__json_new_number(w, gbm->base_score, "body.base_score"));
-    ck__json *stumps = ck__json_put(w, body, "stumps", ck__json_new_array(w));
-    for (size_t i = 0; i < gbm->n_stumps && w->rc == CK_OK; i++)
-        write_stump(w, stumps, &gbm->stumps[i], i, gbm->schema);
-    ck__json *tables = ck__json_put(w, body, "tables", ck__json_new_array(w));
-    for (size_t j = 0; j < ck_schema_n_features(gbm->schema) && w->rc == CK_OK; j++)
-        write_table(w, tables, &gbm->tables[j], j, gbm->schema);
+    ck__gbm_write_model(w, body, ((const ck__gbm_fit *)fit)->gbm, "body");
 }
 
 /* Before the shared metrics: the rounds kept by early stopping. */
@@ -252,10 +256,10 @@ static void free_tables(ck__step_table *tables, size_t n)
 /* Stored table `s` against table `c` compiled from the stumps; on agreement the stored
  * numbers replace the compiled ones (see the top of the file). */
 static int check_table(const ck__json_reader *r, const ck__step_table *s, ck__step_table *c,
-                       size_t j)
+                       const char *tables_at, size_t j)
 {
     char at[CK__JSON_PATH_LEN];
-    ck__json_path_index(at, "body.tables", j);
+    ck__json_path_index(at, tables_at, j);
     if (s->n_thresholds != c->n_thresholds || s->n_levels != c->n_levels)
         return ck__json_fail(
             r, CK_EINVAL,
@@ -290,14 +294,18 @@ static int check_table(const ck__json_reader *r, const ck__step_table *s, ck__st
 
 int ck__gbm_read_body(void *fit, const ck__json_reader *r, const ck__json *body, ck_schema **schema)
 {
-    ck__gbm_fit *f = fit;
+    return ck__gbm_read_model(r, body, "body", schema, &((ck__gbm_fit *)fit)->gbm);
+}
+
+int ck__gbm_read_model(const ck__json_reader *r, const ck__json *body, const char *at,
+                       ck_schema **schema, ck_gbm **out)
+{
     char path[CK__JSON_PATH_LEN];
-    const char *at = "body";
     const ck__json *stumps, *tables;
     size_t n_stumps, n_tables, n_features = ck_schema_n_features(*schema);
     ck__step_table *stored = NULL;
     int rc;
-    ck_gbm *gbm = f->gbm = calloc(1, sizeof *gbm);
+    ck_gbm *gbm = *out = calloc(1, sizeof *gbm);
     if (gbm == NULL)
         return ck_error_set(r->err, CK_ENOMEM, r->file, 0, "out of memory");
     gbm->schema = *schema;
@@ -336,7 +344,7 @@ int ck__gbm_read_body(void *fit, const ck__json_reader *r, const ck__json *body,
     if ((rc = ck__gbm_compile(gbm, r->err)) < 0)
         goto done;
     for (j = 0; j < n_features; j++)
-        if ((rc = check_table(r, &stored[j], &gbm->tables[j], j)) < 0)
+        if ((rc = check_table(r, &stored[j], &gbm->tables[j], path, j)) < 0)
             goto done;
     rc = ck__gbm_index(gbm, r->err); /* the stored tables now score */
 done:

@@ -32,4 +32,11 @@ int ck__gbm_read_metrics_tail(void *fit, const ck__json_reader *r, const ck__jso
 int ck__gbm_read_body(void *fit, const ck__json_reader *r, const ck__json *body,
                       ck_schema **schema);
 
+/* One model's members (base_score, stumps, tables) in object `o` at JSON path `at`, for a
+ * type that keeps several models (uplift). Reading takes over *schema (setting it NULL)
+ * and sets *out even on failure, to a partial model the caller frees. */
+void ck__gbm_write_model(ck__json_writer *w, ck__json *o, const ck_gbm *gbm, const char *at);
+int ck__gbm_read_model(const ck__json_reader *r, const ck__json *o, const char *at,
+                       ck_schema **schema, ck_gbm **out);
+
 #endif

@@ -143,6 +143,22 @@ int ck__gbm_index(ck_gbm *m, ck_error *err)
     return CK_OK;
 }
 
+int ck__gbm_new_constant(ck_gbm **out, const ck_schema *schema, double base_score, ck_error *err)
+{
+    ck_gbm *m = *out = calloc(1, sizeof *m);
+    if (m == NULL)
+        return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
+    m->base_score = base_score;
+    int rc = ck_schema_copy(&m->schema, schema, err);
+    if (rc == CK_OK)
+        rc = ck__gbm_compile(m, err);
+    if (rc < 0) {
+        ck_gbm_free(m);
+        *out = NULL;
+    }
+    return rc;
+}
+
 void ck_gbm_free(ck_gbm *m)
 {
     if (m == NULL)

@@ -491,6 +491,13 @@ int ck_gbm_train(ck_gbm **out, const ck_dataset *train, const ck_dataset *valid,
                  const ck_gbm_params *params, ck_gbm_report *report, ck_progress_fn progress,
                  void *payload, ck_error *err)
 {
+    return ck__gbm_train_like(out, train, valid, NULL, params, report, progress, payload, err);
+}
+
+int ck__gbm_train_like(ck_gbm **out, const ck_dataset *train, const ck_dataset *valid,
+                       const ck__bins *like, const ck_gbm_params *params, ck_gbm_report *report,
+                       ck_progress_fn progress, void *payload, ck_error *err)
+{
     *out = NULL;
     int rc = check_params(params, train, err);
     if (rc < 0)
@@ -512,7 +519,8 @@ int ck_gbm_train(ck_gbm **out, const ck_dataset *train, const ck_dataset *valid,
         goto nomem;
     if ((rc = ck_schema_copy(&m->schema, ck_dataset_schema(train), err)) < 0)
         goto fail;
-    if ((rc = ck__bins_fit(&bins, train, params->max_bins, threads, err)) < 0 ||
+    if ((rc = like ? ck__bins_apply(&bins, like, train, threads, err)
+                   : ck__bins_fit(&bins, train, params->max_bins, threads, err)) < 0 ||
         (valid && (rc = ck__bins_apply(&vbins, &bins, valid, threads, err)) < 0))
         goto fail;
     t.bins = &bins;
