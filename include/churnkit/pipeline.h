@@ -25,6 +25,7 @@
 #include "churnkit/model.h"
 #include "churnkit/predict.h"
 #include "churnkit/progress.h"
+#include "churnkit/uplift_eval.h"
 #include "churnkit/value_eval.h"
 
 #ifdef __cplusplus
@@ -236,6 +237,9 @@ typedef struct ck_pipeline_score_opts {
      *  columns, read beside the churn model's features */
     const struct ck_value_score_opts *value;
     const ck_schema *value_columns;
+    /** with an uplift model (writer->uplift is its body): the model, whose features are
+     *  built with its own spec (events) or read beside the churn model's (table) */
+    const ck_model *uplift_model;
 } ck_pipeline_score_opts;
 
 /**
@@ -453,6 +457,19 @@ CK_API int ck_pipeline_uplift_score_table(const char *path, const ck_model *mode
                                           const char *id_column, const ck_uplift_score_opts *o,
                                           FILE *out, const char *out_path, size_t *rows_out,
                                           ck_error *err);
+
+/**
+ * Evaluate an uplift model on a held-out experiment (docs/EVAL.md, "Uplift"): each
+ * treatment arm with rows in @p data against control, in the model's arm order.
+ * @param[out] out    *n_out evaluations; free with ck_pipeline_uplift_evals_free()
+ * @return CK_OK, CK_EINVAL (not an uplift model; no control row; no treated row), the
+ *         codes of ck_uplift_eval_run(), CK_ENOMEM
+ */
+CK_API int ck_pipeline_uplift_eval(ck_uplift_eval ***out, size_t *n_out, const ck_model *model,
+                                   const ck_uplift_data *data,
+                                   const ck_uplift_eval_params *params, int n_threads,
+                                   ck_error *err);
+CK_API void ck_pipeline_uplift_evals_free(ck_uplift_eval **evals, size_t n);
 
 /** The config's "uplift" section for the arms of @p design (given false without one).
  *  @return CK_OK, CK_EINVAL (an arm of the config not in the experiment) */

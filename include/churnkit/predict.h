@@ -45,6 +45,13 @@ typedef struct ck_predict_writer {
      *  (columns clv, value_at_risk), else expected purchases over the horizon (columns
      *  expected_purchases, purchases_at_risk). Set after ck_predict_writer_init(). */
     const ck_bgnbd_model *value;
+    /** an uplift model beside the churn model (churn-predict --uplift-model), or NULL: the
+     *  recall strategy is then the arm the uplift model finds worth its cost for the
+     *  customer (ck_uplift_best_arm(); decided_by uplift:<arm>), or none (decided_by
+     *  uplift:none), whatever the risk band; rows carry that arm's uplift and incremental
+     *  value (uplift × value − cost), and the budget ranks by the incremental value. Set
+     *  after ck_predict_writer_init(). */
+    const ck_uplift *uplift;
 } ck_predict_writer;
 
 /**
@@ -83,6 +90,18 @@ CK_API int ck_predict_write_header(const ck_predict_writer *w, const char *id_na
  */
 CK_API int ck_predict_write_row(const ck_predict_writer *w, const char *id, const float *row,
                                 bool scored, bool contact, ck_predict_buffer *b, ck_error *err);
+
+/** What a row knows beyond its features, from the models beside the churn model. */
+typedef struct ck_predict_extras {
+    double value;         /**< the value model's value; NaN when unknown or without one */
+    const double *uplift; /**< the uplift model's uplift per arm; NULL without scores */
+} ck_predict_extras;
+
+/** As ck_predict_write_row(), with what the models beside the churn model say. */
+CK_API int ck_predict_write_full_row(const ck_predict_writer *w, const char *id,
+                                     const float *row, const ck_predict_extras *extras,
+                                     bool scored, bool contact, ck_predict_buffer *b,
+                                     ck_error *err);
 
 /**
  * As ck_predict_write_row(), with the customer's value from the writer's value model

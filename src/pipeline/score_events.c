@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/intern.h"
 #include "base/util.h"
 #include "churnkit/timestamp.h"
 #include "pipeline/select.h"
@@ -102,10 +103,69 @@ static int values_of(double *value, const ck_dataset *d, const ck_events *ev,
     return rc;
 }
 
-/* The budget: the value at risk of every scored customer in the shard, then the best N. */
+/* With an uplift model: each row's uplift per arm (n_rows × n_arms, row-major), from the
+ * features its own spec builds as of the as-of date for every customer with an event;
+ * *has[i] is false for a row the uplift model has no features for. */
+static int uplifts_of(double **out, uint8_t **has, const ck_dataset *d, const ck_events *ev,
+                      const ck_pipeline_score_opts *o, int64_t as_of, ck_error *err)
+{
+    const ck_uplift *u = o->writer->uplift;
+    size_t n = ck_dataset_n_rows(d), n_arms = ck_uplift_n_arms(u);
+    ck_features_opts fopts = { .config = &ck_model_spec_of(o->uplift_model)->config,
+                               .customers = o->customers,
+                               .all_customers = true,
+                               .n_threads = o->n_threads,
+                               .no_label = true };
+    ck_features *table = NULL;
+    ck_dataset *ud = NULL;
+    double *p = NULL, *uplift = NULL;
+    ck__intern ids = { 0 };
+    *out = ck__alloc_array(n * n_arms + 1, sizeof **out);
+    *has = calloc(n + 1, 1);
+    int rc = *out && *has ? ck_features_build(&table, ev, as_of, &fopts, err)
+                          : ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
+    if (rc == CK_OK) {
+        const ck_features *tables[1] = { table };
+        rc = ck_dataset_from_features(&ud, tables, 1, false, ck_uplift_schema(u), err);
+    }
+    size_t m = rc == CK_OK ? ck_dataset_n_rows(ud) : 0;
+    if (rc == CK_OK && ((p = ck__alloc_array(m * n_arms + 1, sizeof *p)) == NULL ||
+                        (uplift = ck__alloc_array(m * n_arms + 1, sizeof *uplift)) == NULL))
+        rc = ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
+    if (rc == CK_OK)
+        rc = ck_uplift_predict(u, ud, p, uplift, o->n_threads, err);
+    for (size_t k = 0; rc == CK_OK && k < m; k++)
+        if (ck__intern_put(&ids, ck_dataset_row_id(ud, k), strlen(ck_dataset_row_id(ud, k))) < 0)
+            rc = ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
+    for (size_t i = 0; rc == CK_OK && i < n; i++) {
+        const char *id = ck_dataset_row_id(d, i);
+        long k = ck__intern_find(&ids, id, strlen(id));
+        (*has)[i] = k >= 0;
+        if (k >= 0)
+            memcpy(*out + i * n_arms, uplift + (size_t)k * n_arms, n_arms * sizeof **out);
+    }
+    ck__intern_free(&ids);
+    free(p);
+    free(uplift);
+    ck_dataset_free(ud);
+    ck_features_free(table);
+    return rc;
+}
+
+/* What row i knows beyond its features. */
+static ck_predict_extras extras_of(const ck_predict_writer *w, const double *value,
+                                   const double *uplift, const uint8_t *has_uplift, size_t i)
+{
+    size_t n_arms = w->uplift ? ck_uplift_n_arms(w->uplift) : 0;
+    return (ck_predict_extras){ value[i],
+                                w->uplift && has_uplift[i] ? uplift + i * n_arms : NULL };
+}
+
+/* The budget: the value at risk (or, with an uplift model, the incremental value) of every
+ * scored customer in the shard, then the best N. */
 static int choose_contacts(uint8_t *contact, const ck_dataset *d, const uint8_t *eligible,
-                           const double *value, const ck_pipeline_score_opts *o, float *row,
-                           ck_error *err)
+                           const double *value, const double *uplift, const uint8_t *has_uplift,
+                           const ck_pipeline_score_opts *o, float *row, ck_error *err)
 {
     ck__budget budget = { .n_best = o->budget };
     ck__ranked *values = NULL;
@@ -116,9 +176,17 @@ static int choose_contacts(uint8_t *contact, const ck_dataset *d, const uint8_t 
         return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
     for (size_t i = 0; i < n; i++) {
         row_of(d, i, row);
-        if (eligible[i] && ck_pipeline_in_shard(ck_dataset_row_id(d, i), o->shard, o->n_shards))
-            values[n_values++] =
-                ck__value_at_risk(o->writer, row, value[i], ck_dataset_row_id(d, i), (int64_t)i);
+        if (!eligible[i] || !ck_pipeline_in_shard(ck_dataset_row_id(d, i), o->shard, o->n_shards))
+            continue;
+        const char *id = ck_dataset_row_id(d, i);
+        if (o->writer->uplift == NULL) {
+            values[n_values++] = ck__value_at_risk(o->writer, row, value[i], id, (int64_t)i);
+            continue;
+        }
+        ck_predict_extras x = extras_of(o->writer, value, uplift, has_uplift, i);
+        ck__ranked r = ck__incremental_value(o->writer, row, x.uplift, id, (int64_t)i);
+        if (r.value > -HUGE_VAL) /* nobody is contacted whom no arm is worth it for */
+            values[n_values++] = r;
     }
     int rc = ck__budget_offer(&budget, values, n_values, err);
     if (rc == CK_OK)
@@ -149,8 +217,8 @@ int ck_pipeline_score_events(const ck_events *ev, const ck_pipeline_score_opts *
     ck_features *table = NULL;
     ck_dataset *d = NULL;
     float *row = NULL;
-    uint8_t *eligible = NULL, *contact = NULL;
-    double *value = NULL;
+    uint8_t *eligible = NULL, *contact = NULL, *has_uplift = NULL;
+    double *value = NULL, *uplift = NULL;
     ck_predict_buffer buf = { 0 };
     int rc = ck_features_build(&table, ev, as_of, &fopts, err);
     if (rc == CK_OK) {
@@ -173,7 +241,10 @@ int ck_pipeline_score_events(const ck_events *ev, const ck_pipeline_score_opts *
         value[i] = NAN;
     if (w->value && (rc = values_of(value, d, ev, o, as_of, err)) < 0)
         goto done;
-    if (w->budget && (rc = choose_contacts(contact, d, eligible, value, o, row, err)) < 0)
+    if (w->uplift && (rc = uplifts_of(&uplift, &has_uplift, d, ev, o, as_of, err)) < 0)
+        goto done;
+    if (w->budget && (rc = choose_contacts(contact, d, eligible, value, uplift, has_uplift, o, row,
+                                           err)) < 0)
         goto done;
     rc = ck_predict_write_header(w, "customer_id", &buf, err);
     for (size_t i = 0; i < n && rc == CK_OK; i++) {
@@ -181,7 +252,8 @@ int ck_pipeline_score_events(const ck_events *ev, const ck_pipeline_score_opts *
         if (!ck_pipeline_in_shard(id, o->shard, o->n_shards))
             continue;
         row_of(d, i, row);
-        rc = ck_predict_write_valued_row(w, id, row, value[i], eligible[i], contact[i], &buf, err);
+        ck_predict_extras x = extras_of(w, value, uplift, has_uplift, i);
+        rc = ck_predict_write_full_row(w, id, row, &x, eligible[i], contact[i], &buf, err);
         if (rc == CK_OK && buf.len >= FLUSH_BYTES)
             rc = flush(out, out_path, &buf, err);
         ++*rows_out;
@@ -191,6 +263,8 @@ int ck_pipeline_score_events(const ck_events *ev, const ck_pipeline_score_opts *
 done:
     ck_predict_buffer_free(&buf);
     free(value);
+    free(uplift);
+    free(has_uplift);
     free(contact);
     free(eligible);
     free(row);

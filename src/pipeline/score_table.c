@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "base/util.h"
 #include "pipeline/select.h"
 #include "pipeline/value_int.h"
 
@@ -23,6 +24,8 @@ typedef struct part_output {
     ck__ranked *values; /* the budget pass: this part's values at risk */
     size_t n_values, cap_values;
     ck__id_arena ids; /* their ids, which outlive the block they came in */
+    float *uplift_row; /* with an uplift model: a row coded against its schema */
+    double p[CK_UPLIFT_MAX_ARMS], uplift[CK_UPLIFT_MAX_ARMS];
 } part_output;
 
 typedef struct table_job {
@@ -38,6 +41,11 @@ typedef struct table_job {
     ck_schema *schema;                   /* what is read: the churn model's features, then
                                             the value model's columns it lacks */
     long value_column[4];                /* the value model's columns in it; -1: none */
+    long *uplift_column;                 /* the uplift model's features in it */
+    uint32_t **uplift_codes;             /* per uplift feature read as a churn model's
+                                            categorical feature: its code for each of the
+                                            churn model's codes (and the unseen one); NULL
+                                            when the codes are the same */
     double progress_from, progress_span; /* this pass's share of the progress */
 } table_job;
 
@@ -60,6 +68,23 @@ static int row_value(const table_job *job, const float *row, const char *id, dou
     if (rc < 0)
         return ck_error_set(err, (ck_status)rc, NULL, 0, "customer \"%s\": %s", id, err->msg);
     return CK_OK;
+}
+
+/* Row `row` (of the reading schema) scored by the writer's uplift model into p->uplift;
+ * NULL without one. */
+static const double *row_uplift(const table_job *job, part_output *p, const float *row)
+{
+    const ck_uplift *u = job->o->writer->uplift;
+    if (u == NULL)
+        return NULL;
+    const ck_schema *schema = ck_uplift_schema(u);
+    for (size_t j = 0; j < ck_schema_n_features(schema); j++) {
+        float x = row[job->uplift_column[j]];
+        const uint32_t *codes = job->uplift_codes[j];
+        p->uplift_row[j] = codes && !isnan(x) ? (float)codes[(size_t)x] : x;
+    }
+    ck_uplift_score_row(u, p->uplift_row, p->p, p->uplift);
+    return p->uplift;
 }
 
 /* Progress after a kept part: how far into the file its rows went. */
@@ -92,12 +117,19 @@ static int rank_block(void *ctx, const ck_table_block *b, ck_error *err)
         const char *id = ck__id_arena_copy(&p->ids, b->ids[i]);
         if (id == NULL)
             return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
+        const float *row = b->rows + i * n;
+        if (job->o->writer->uplift != NULL) {
+            ck__ranked r = ck__incremental_value(job->o->writer, row, row_uplift(job, p, row), id,
+                                                 b->keys[i]);
+            if (r.value > -HUGE_VAL) /* nobody is contacted whom no arm is worth it for */
+                p->values[p->n_values++] = r;
+            continue;
+        }
         double value;
-        int rc = row_value(job, b->rows + i * n, id, &value, err);
+        int rc = row_value(job, row, id, &value, err);
         if (rc < 0)
             return rc;
-        p->values[p->n_values++] =
-            ck__value_at_risk(job->o->writer, b->rows + i * n, value, id, b->keys[i]);
+        p->values[p->n_values++] = ck__value_at_risk(job->o->writer, row, value, id, b->keys[i]);
     }
     p->last_key = b->keys[b->n_rows - 1];
     return CK_OK;
@@ -126,11 +158,12 @@ static int write_block(void *ctx, const ck_table_block *b, ck_error *err)
         if (!ck_pipeline_in_shard(b->ids[i], job->o->shard, job->o->n_shards))
             continue;
         bool contact = ck__budget_has(job->contact, job->n_contact, b->keys[i]);
-        double value;
-        int rc = row_value(job, b->rows + i * n, b->ids[i], &value, err);
+        const float *row = b->rows + i * n;
+        ck_predict_extras x = { NAN, row_uplift(job, p, row) };
+        int rc = row_value(job, row, b->ids[i], &x.value, err);
         if (rc == CK_OK)
-            rc = ck_predict_write_valued_row(job->o->writer, b->ids[i], b->rows + i * n, value,
-                                             true, contact, &p->text, err);
+            rc = ck_predict_write_full_row(job->o->writer, b->ids[i], row, &x, true, contact,
+                                           &p->text, err);
         if (rc < 0)
             return rc;
         p->n_rows++;
@@ -187,10 +220,62 @@ static int reading_schema(table_job *job, ck_error *err)
     return rc;
 }
 
+/* The uplift model's features in the reading schema, added when the churn model lacks them
+ * (a categorical one with the uplift model's levels, so its codes are the same), and the
+ * code maps of those the churn model reads as categorical with levels of its own. */
+static int add_uplift_features(table_job *job, ck_error *err)
+{
+    const ck_uplift *u = job->o->writer->uplift;
+    const ck_schema *us = ck_uplift_schema(u);
+    size_t n = ck_schema_n_features(us);
+    job->uplift_column = calloc(n + 1, sizeof *job->uplift_column);
+    job->uplift_codes = calloc(n + 1, sizeof *job->uplift_codes);
+    if (!job->uplift_column || !job->uplift_codes)
+        return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
+    size_t n_churn = ck_schema_n_features(ck_model_schema(job->o->writer->model));
+    for (size_t j = 0; j < n; j++) {
+        const char *name = ck_schema_name(us, j);
+        ck_feature_kind kind = ck_schema_kind(us, j);
+        long at = ck_schema_find(job->schema, name);
+        if (at >= 0 && ck_schema_kind(job->schema, (size_t)at) != kind)
+            return ck_error_set(err, CK_EINVAL, NULL, 0,
+                                "column \"%s\": read as %s by the churn model, as %s by the "
+                                "uplift model",
+                                name, kind == CK_FEATURE_NUMERIC ? "categories" : "numbers",
+                                kind == CK_FEATURE_NUMERIC ? "numbers" : "categories");
+        if (at < 0) {
+            if ((at = ck_schema_add_feature(job->schema, name, kind, err)) < 0)
+                return (int)at;
+            for (size_t l = 0; kind == CK_FEATURE_CATEGORICAL && l < ck_schema_n_levels(us, j); l++) {
+                const char *level = ck_schema_level(us, j, l);
+                int rc = ck_schema_add_level(job->schema, (size_t)at, level, strlen(level), err);
+                if (rc < 0)
+                    return rc;
+            }
+        } else if (kind == CK_FEATURE_CATEGORICAL && (size_t)at < n_churn) {
+            size_t levels = ck_schema_n_levels(job->schema, (size_t)at);
+            uint32_t *codes = job->uplift_codes[j] = calloc(levels + 1, sizeof *codes);
+            if (codes == NULL)
+                return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
+            for (size_t l = 0; l < levels; l++) {
+                const char *level = ck_schema_level(job->schema, (size_t)at, l);
+                codes[l] = (uint32_t)ck_schema_level_code(us, j, level, strlen(level));
+            }
+            codes[levels] = (uint32_t)ck_schema_n_levels(us, j); /* unseen */
+        }
+        job->uplift_column[j] = at;
+    }
+    for (int k = 0; k < CK_TABLE_SCAN_PARTS(job->o->n_threads); k++)
+        if ((job->parts[k].uplift_row = ck__alloc_array(n + 1, sizeof(float))) == NULL)
+            return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
+    return CK_OK;
+}
+
 /* The first scan of a budget: the keys of the rows to contact. */
 static int choose_contacts(table_job *job, const char *path, ck_error *err)
 {
-    if (job->o->writer->value == NULL && job->o->writer->plan.revenue_365d < 0)
+    if (job->o->writer->value == NULL && job->o->writer->uplift == NULL &&
+        job->o->writer->plan.revenue_365d < 0)
         return ck_error_set(err, CK_EINVAL, job->o->model_path, 0,
                             "--budget needs revenue_365d among the model's features, or a "
                             "--value-model");
@@ -223,6 +308,8 @@ int ck_pipeline_score_table(const char *path, const ck_pipeline_score_opts *o, F
     int rc = job.parts ? CK_OK : ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
     if (rc == CK_OK)
         rc = reading_schema(&job, err);
+    if (rc == CK_OK && o->writer->uplift)
+        rc = add_uplift_features(&job, err);
     if (rc == CK_OK && o->writer->budget)
         rc = choose_contacts(&job, path, err);
     if (rc == CK_OK)
@@ -243,7 +330,13 @@ int ck_pipeline_score_table(const char *path, const ck_pipeline_score_opts *o, F
         ck_predict_buffer_free(&job.parts[k].text);
         free(job.parts[k].values);
         ck__id_arena_free(&job.parts[k].ids);
+        free(job.parts[k].uplift_row);
     }
+    size_t n_uplift = o->writer->uplift ? ck_schema_n_features(ck_uplift_schema(o->writer->uplift)) : 0;
+    for (size_t j = 0; job.uplift_codes && j < n_uplift; j++)
+        free(job.uplift_codes[j]);
+    free(job.uplift_codes);
+    free(job.uplift_column);
     free(job.parts);
     ck_schema_free(job.schema);
     ck__budget_free(&job.budget);

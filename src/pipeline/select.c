@@ -70,6 +70,15 @@ ck__ranked ck__value_at_risk(const ck_predict_writer *w, const float *row, doubl
     return (ck__ranked){ isnan(at_risk) ? -HUGE_VAL : at_risk, p, id, key };
 }
 
+ck__ranked ck__incremental_value(const ck_predict_writer *w, const float *row,
+                                 const double *uplift, const char *id, int64_t key)
+{
+    double net = -HUGE_VAL;
+    if (uplift == NULL || ck_uplift_best_arm(w->uplift, uplift, &net) < 0)
+        net = -HUGE_VAL;
+    return (ck__ranked){ net, ck_model_predict_row(w->model, row), id, key };
+}
+
 bool ck__ranked_reserve(ck__ranked **values, size_t *cap, size_t need)
 {
     return ck__grow((void **)values, cap, need, sizeof **values);

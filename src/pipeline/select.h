@@ -44,6 +44,11 @@ typedef struct ck__budget {
 ck__ranked ck__value_at_risk(const ck_predict_writer *w, const float *row, double value,
                              const char *id, int64_t key);
 
+/* A customer as a candidate under an uplift model (the writer's): the incremental value
+ * of the arm worth treating with, −∞ when no arm is (such a customer is not offered). */
+ck__ranked ck__incremental_value(const ck_predict_writer *w, const float *row,
+                                 const double *uplift, const char *id, int64_t key);
+
 /* Grow *values to hold `need` candidates; false when memory runs out. */
 bool ck__ranked_reserve(ck__ranked **values, size_t *cap, size_t need);
 

@@ -78,6 +78,10 @@ int ck_predict_write_header(const ck_predict_writer *w, const char *id_name, ck_
         ck__row_text_field(&f, "", w->value->has_spend ? "clv" : "expected_purchases");
         ck__row_text_field(&f, "", w->value->has_spend ? "value_at_risk" : "purchases_at_risk");
     }
+    if (w->uplift != NULL) {
+        ck__row_text_field(&f, "", "uplift");
+        ck__row_text_field(&f, "", "incremental_value");
+    }
     if (w->budget)
         ck__row_text_field(&f, "", "contact");
     if (!f.ok || !ck__row_reserve(b, 1))
@@ -94,6 +98,8 @@ typedef struct decision {
     const char *band, *channel;
     const char *channel_by; /* "engagement", "ab:<file>", "default"; NULL without a channel */
     ck_strategy strategy;
+    const char *arm; /* with an uplift model: the arm chosen, or "none" */
+    double uplift, incremental_value;
     char decided_by[128];
     char reasons[CK_MAX_REASONS][256];
 } decision;
@@ -109,9 +115,28 @@ static void decided_by_rule(decision *d, const char *rule)
     d->decided_by[5 + len] = '\0';
 }
 
-/* Score the row and take every decision the rules (or the A/B read-out) make. */
-static void decide(const ck_predict_writer *w, const float *row, ck_customer_facts *facts,
-                   const double *engagement, double *contrib, decision *d)
+/* The uplift model's choice: the arm worth its cost, or none. */
+static void decide_by_uplift(const ck_predict_writer *w, const double *uplift, decision *d)
+{
+    const ck_uplift *u = w->uplift;
+    long best = uplift ? ck_uplift_best_arm(u, uplift, &d->incremental_value) : -1;
+    d->arm = best >= 0 ? ck_uplift_arm_at(u, (size_t)best)->name : "none";
+    d->uplift = best >= 0 ? uplift[best] : NAN;
+    if (best < 0)
+        d->incremental_value = uplift ? 0.0 : NAN;
+    size_t len = strlen(d->arm);
+    if (len > sizeof d->decided_by - 8)
+        len = sizeof d->decided_by - 8;
+    memcpy(d->decided_by, "uplift:", 7);
+    memcpy(d->decided_by + 7, d->arm, len);
+    d->decided_by[7 + len] = '\0';
+}
+
+/* Score the row and take every decision the rules (or the A/B read-out, or the uplift
+ * model) make. */
+static void decide(const ck_predict_writer *w, const float *row, const double *uplift,
+                   ck_customer_facts *facts, const double *engagement, double *contrib,
+                   decision *d)
 {
     const ck_schema *schema = ck_model_schema(w->model);
     const ck_predict_rules *rules = w->rules;
@@ -142,7 +167,12 @@ static void decide(const ck_predict_writer *w, const float *row, ck_customer_fac
     const char *rule;
     d->strategy = ck_enrich_strategy(rules, facts, &rule);
     const char *measured_channel = NULL;
-    if (w->ab != NULL && d->strategy != CK_STRATEGY_NONE &&
+    if (w->uplift != NULL) {
+        decide_by_uplift(w, uplift, d);
+        rule = NULL;
+        /* the channel below is chosen for a customer with an arm, none without */
+        d->strategy = strcmp(d->arm, "none") == 0 ? CK_STRATEGY_NONE : d->strategy;
+    } else if (w->ab != NULL && d->strategy != CK_STRATEGY_NONE &&
         ck_ab_results_choose(w->ab, schema, row, &d->strategy, &measured_channel, d->decided_by,
                              sizeof d->decided_by))
         rule = NULL; /* a measured lift decided */
@@ -150,7 +180,8 @@ static void decide(const ck_predict_writer *w, const float *row, ck_customer_fac
         decided_by_rule(d, rule);
     /* the channel an A/B read-out measured for the arm it chose, else the customer's own
      * engagement, else the configured default; channel_decided_by says which */
-    if (d->strategy == CK_STRATEGY_NONE) {
+    bool no_contact = w->uplift ? strcmp(d->arm, "none") == 0 : d->strategy == CK_STRATEGY_NONE;
+    if (no_contact) {
         d->channel = d->channel_by = NULL;
     } else if (measured_channel != NULL) {
         d->channel = measured_channel;
@@ -174,6 +205,15 @@ int ck_predict_write_valued_row(const ck_predict_writer *w, const char *id, cons
                                 double value, bool scored, bool contact, ck_predict_buffer *b,
                                 ck_error *err)
 {
+    ck_predict_extras extras = { value, NULL };
+    return ck_predict_write_full_row(w, id, row, &extras, scored, contact, b, err);
+}
+
+int ck_predict_write_full_row(const ck_predict_writer *w, const char *id, const float *row,
+                              const ck_predict_extras *extras, bool scored, bool contact,
+                              ck_predict_buffer *b, ck_error *err)
+{
+    double value = extras->value;
     const ck_schema *schema = ck_model_schema(w->model);
     if (b->contrib == NULL && (b->contrib = ck__alloc_array(ck_schema_n_features(schema) + 1,
                                                             sizeof *b->contrib)) == NULL)
@@ -189,8 +229,10 @@ int ck_predict_write_valued_row(const ck_predict_writer *w, const char *id, cons
     d.probability = d.percentile = d.stage_percentile = NAN;
     d.band = d.channel = d.channel_by = NULL;
     d.strategy = CK_STRATEGY_NONE;
+    d.arm = NULL;
+    d.uplift = d.incremental_value = NAN;
     if (scored) {
-        decide(w, row, &facts, engagement, b->contrib, &d);
+        decide(w, row, extras->uplift, &facts, engagement, b->contrib, &d);
     } else {
         decided_by_rule(&d, "insufficient_history");
         for (int r = 0; r < w->n_reasons; r++)
@@ -206,7 +248,7 @@ int ck_predict_write_valued_row(const ck_predict_writer *w, const char *id, cons
     ck__row_text_field(&f, "lifecycle_stage", facts.lifecycle_stage);
     ck__row_text_field(&f, "rfm_score", rfm_score);
     ck__row_text_field(&f, "rfm_segment", segment);
-    ck__row_text_field(&f, "recall_strategy", ck_strategy_name(d.strategy));
+    ck__row_text_field(&f, "recall_strategy", d.arm ? d.arm : ck_strategy_name(d.strategy));
     ck__row_text_field(&f, "recall_channel", d.channel);
     ck__row_text_field(&f, "decided_by", d.decided_by);
     ck__row_text_field(&f, "channel_decided_by", d.channel_by);
@@ -218,6 +260,10 @@ int ck_predict_write_valued_row(const ck_predict_writer *w, const char *id, cons
         ck__row_number_field(&f, clv ? "clv" : "expected_purchases", value, 4);
         ck__row_number_field(&f, clv ? "value_at_risk" : "purchases_at_risk",
                              d.probability * value, 4);
+    }
+    if (w->uplift != NULL) {
+        ck__row_number_field(&f, "uplift", d.uplift, 6);
+        ck__row_number_field(&f, "incremental_value", d.incremental_value, 4);
     }
     if (w->budget)
         ck__row_number_field(&f, "contact", contact ? 1 : 0, 0);

@@ -24,6 +24,8 @@ static const char usage[] =
     "                     --out S.csv\n"
     "       churn-predict --model UPLIFT (--events E.csv [--as-of DATE] | --table T.csv)\n"
     "                     --out U.csv\n"
+    "       churn-predict --model M --uplift-model UPLIFT (--events E.csv | --table T.csv)\n"
+    "                     --out S.csv\n"
     "\n"
     "Score customers with a model: per customer the churn probability, risk score and\n"
     "band, lifecycle stage, RFM score and segment, a recall strategy and channel, the\n"
@@ -67,6 +69,11 @@ static const char usage[] =
     "experiment, uplift_<arm> against control for every treatment arm, and best_arm, the arm\n"
     "with the highest uplift x value - cost (the values and costs the model was trained with;\n"
     "uplift alone without them), or none when no arm is worth it (then net_value).\n"
+    "Beside a churn model (--uplift-model) the recall strategy of every scored customer is\n"
+    "that arm (decided_by uplift:<arm>, or uplift:none: not worth contacting), whatever the\n"
+    "risk; rows gain uplift and incremental_value, and --budget picks the N customers with\n"
+    "the largest incremental value (never one no arm is worth it for).\n"
+    "  --uplift-model UPLIFT an uplift model to decide the strategy with\n"
     "  --threads N        worker threads [all cores]\n"
     "  -q, --quiet        no notes on stderr\n"
     "  -h, --help         show this help\n"
@@ -92,6 +99,7 @@ enum {
     OPT_VALUE_MODEL,
     OPT_HORIZON_DAYS,
     OPT_DISCOUNT_RATE,
+    OPT_UPLIFT_MODEL,
 };
 
 static const struct option long_options[] = {
@@ -114,12 +122,13 @@ static const struct option long_options[] = {
     { "value-model", required_argument, NULL, OPT_VALUE_MODEL },
     { "horizon-days", required_argument, NULL, OPT_HORIZON_DAYS },
     { "discount-rate", required_argument, NULL, OPT_DISCOUNT_RATE },
+    { "uplift-model", required_argument, NULL, OPT_UPLIFT_MODEL },
     CLI_COMMON_OPTIONS,
 };
 
 typedef struct options {
     const char *model, *events, *customers, *table, *id, *out, *config, *ab_results;
-    const char *value_model;
+    const char *value_model, *uplift_model;
     double horizon_days, discount_rate;
     bool has_value_options;
     int64_t as_of;
@@ -222,6 +231,9 @@ static void parse_options(options *o, int argc, char **argv)
         case OPT_VALUE_MODEL:
             o->value_model = optarg;
             break;
+        case OPT_UPLIFT_MODEL:
+            o->uplift_model = optarg;
+            break;
         case OPT_HORIZON_DAYS:
             o->horizon_days = cli_parse_double("--horizon-days", optarg, 1e-3, 365.25 * 1000);
             o->has_value_options = true;
@@ -268,7 +280,8 @@ static void parse_options(options *o, int argc, char **argv)
         { "--model", o->model },   { "--model", resolved ? model_file : NULL },
         { "--events", o->events }, { "--customers", o->customers },
         { "--table", o->table },   { "--ab-results", o->ab_results },
-        { "--config", o->config }, { "--value-model", o->value_model }
+        { "--config", o->config }, { "--value-model", o->value_model },
+        { "--uplift-model", o->uplift_model }
     };
     const cli_file output = { "--out", o->out };
     cli_check_outputs(inputs, sizeof inputs / sizeof *inputs, &output, 1);
@@ -313,7 +326,8 @@ static int load_model(ck_model **model, char *path, size_t size, const char *nam
 static void check_not_churn(const options *o, const ck_model *model)
 {
     bool uplift = ck_model_uplift(model) != NULL;
-    const char *churn_only = o->value_model  ? "--value-model"
+    const char *churn_only = o->value_model    ? "--value-model"
+                             : o->uplift_model ? "--uplift-model"
                              : o->ab_results ? "--ab-results"
                              : o->budget >= 0 ? "--budget"
                              : o->reasons >= 0 ? "--reasons"
@@ -410,7 +424,7 @@ int main(int argc, char **argv)
         return emit_sql(&o);
 
     ck_error err = { 0 };
-    ck_model *model = NULL, *value_model = NULL;
+    ck_model *model = NULL, *value_model = NULL, *uplift_model = NULL;
     ck_config rules_cfg;
     cli_output out = { 0 };
     char path[1024];
@@ -460,10 +474,31 @@ int main(int argc, char **argv)
                               "--value-model reads events with other columns, aliases or "
                               "delimiter than the churn model: train both with one config");
     }
+    if (rc == CK_OK && o.uplift_model) {
+        char uplift_path[1024];
+        rc = load_model(&uplift_model, uplift_path, sizeof uplift_path, o.uplift_model, &err);
+        if (rc == CK_OK && ck_model_uplift(uplift_model) == NULL)
+            rc = ck_error_set(&err, CK_EINVAL, uplift_path, 0,
+                              "--uplift-model: a %s model, not an uplift model",
+                              ck_model_type_name(uplift_model));
+        else if (rc == CK_OK && ck_model_spec_of(uplift_model)->source !=
+                                    ck_model_spec_of(model)->source)
+            rc = ck_error_set(&err, CK_EINVAL, uplift_path, 0,
+                              "--uplift-model was trained on %s, the churn model on %s: score "
+                              "both from the same kind of data",
+                              o.events ? "a table" : "events", o.events ? "events" : "a table");
+        else if (rc == CK_OK && !ck_pipeline_same_reading(model, uplift_model))
+            rc = ck_error_set(&err, CK_EINVAL, uplift_path, 0,
+                              "--uplift-model reads events with other columns, aliases or "
+                              "delimiter than the churn model: train both with one config");
+        so.uplift_model = uplift_model;
+    }
     if (rc == CK_OK)
         rc = ck_predict_writer_init(&writer, model, &rules_cfg.predict, ab,
                                     o.reasons >= 0 ? o.reasons : rules_cfg.predict.n_reasons,
                                     o.jsonl, o.budget >= 0, &err);
+    if (rc == CK_OK && uplift_model)
+        writer.uplift = ck_model_uplift(uplift_model);
     if (rc == CK_OK && value_model) {
         writer.value = ck_model_bgnbd(value_model);
         so.value_columns = ck_model_schema(value_model);
@@ -484,6 +519,7 @@ finish:
     ck_predict_writer_free(&writer);
     ck_ab_results_free(ab);
     ck_model_free(value_model);
+    ck_model_free(uplift_model);
     ck_model_free(model);
     return rc < 0 ? CLI_EXIT_DATA : CLI_EXIT_OK;
 }
