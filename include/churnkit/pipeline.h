@@ -391,6 +391,9 @@ typedef struct ck_uplift_table_opts {
     const char *id;        /**< the id column, or NULL */
     char delimiter;
     const ck_uplift *model; /**< NULL to train; else the model's features and arms */
+    const char *const *ignore; /**< training: columns to leave out (other outcomes, such as
+                                    spend beside conversion, which would leak) */
+    size_t n_ignore;
 } ck_uplift_table_opts;
 
 /**

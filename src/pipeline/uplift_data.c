@@ -165,18 +165,24 @@ int ck_pipeline_uplift_table(ck_uplift_data *out, const char *path,
     memset(out, 0, sizeof *out);
     char **arms = NULL;
     size_t n_arms_read = 0;
-    const char *ignore[1] = { opts->treatment };
+    const char **ignore = calloc(opts->n_ignore + 1, sizeof *ignore);
+    if (ignore == NULL)
+        return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
+    ignore[0] = opts->treatment;
+    for (size_t k = 0; k < opts->n_ignore; k++)
+        ignore[k + 1] = opts->ignore[k];
     ck_table_opts t = CK_TABLE_OPTS_INIT;
     t.label = opts->label;
     t.id = opts->id;
     t.delimiter = opts->delimiter;
     t.ignore = ignore;
-    t.n_ignore = 1;
+    t.n_ignore = opts->n_ignore + 1;
     t.schema = opts->model ? ck_uplift_schema(opts->model) : NULL;
-    int rc = training ? ck_pipeline_training_table(&out->rows, path, &t, training, err)
-                      : ck_dataset_read_table(&out->rows, path, &t, err);
+    /* the treatment first: without it, there is no experiment to read */
+    int rc = read_treatment(&arms, &n_arms_read, path, opts->delimiter, opts->treatment, err);
     if (rc == CK_OK)
-        rc = read_treatment(&arms, &n_arms_read, path, opts->delimiter, opts->treatment, err);
+        rc = training ? ck_pipeline_training_table(&out->rows, path, &t, training, err)
+                      : ck_dataset_read_table(&out->rows, path, &t, err);
     if (rc == CK_OK && n_arms_read != ck_dataset_n_rows(out->rows))
         rc = ck_error_set(err, CK_EPARSE, path, 0, "%zu rows of features, %zu treatment cells",
                           ck_dataset_n_rows(out->rows), n_arms_read);
@@ -186,6 +192,7 @@ int ck_pipeline_uplift_table(ck_uplift_data *out, const char *path,
         rc = design_arms(out, (const char *const *)arms, n_arms_read, opts->control, opts->model,
                          where, err);
     free_cells(arms, n_arms_read);
+    free(ignore);
     if (rc < 0)
         ck_uplift_data_free(out);
     return rc;

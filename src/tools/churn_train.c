@@ -692,8 +692,9 @@ static int load_uplift(const options *o, ck_model_spec *spec, ck_model_training 
     if (o->table) {
         snprintf(spec->label_column, sizeof spec->label_column, "%s", o->label);
         snprintf(spec->id_column, sizeof spec->id_column, "%s", o->id ? o->id : "");
-        ck_uplift_table_opts topts = { o->label, o->treatment,          o->control,
-                                       o->id,    spec->config.delimiter, NULL };
+        ck_uplift_table_opts topts = { o->label,   o->treatment,          o->control,
+                                       o->id,      spec->config.delimiter, NULL,
+                                       o->ignore, o->n_ignore };
         if ((rc = ck_pipeline_add_input(tr, "table", o->table, err)) == CK_OK &&
             (rc = ck_pipeline_uplift_table(data, o->table, &topts, tr, err)) == CK_OK)
             print_data_notes(tr, o->quiet);
@@ -964,8 +965,13 @@ int main(int argc, char **argv)
     const void *params[] = { &o.gbm, &o.logreg, &o.bgnbd, &o.uplift };
     ck_model_type type = types[o.model];
     if ((rc = ck_model_train_refit(&model, type, params[o.model], train, valid, all, &spec, &tr,
-                                   cli_progress, "training", &err)) < 0)
+                                   cli_progress, "training", &err)) < 0) {
+        /* what the data could not support: name the data */
+        if (err.file[0] == '\0' && rc == CK_EINVAL)
+            snprintf(err.file, sizeof err.file, "%s",
+                     o.assignments ? o.assignments : o.table ? o.table : o.events);
         goto done;
+    }
     if (type == CK_MODEL_LOGREG && !ck_model_logreg_report(model)->converged)
         cli_warn("%s", ck_model_logreg_report(model)->warning);
     /* the fit is timed apart from the percentiles, for the benchmarks against other
