@@ -3,7 +3,8 @@
  * with tied scores against tests/uplift_eval_reference.py (numpy, written from the
  * formulas of docs/EVAL.md; its output is kept below); Newcombe's worked example; a perfect
  * ordering scores 1 and a reversed one less than 0; the bootstrap's determinism; the JSON
- * read back; the text; bad input.
+ * read back; the text; bad input; the HTML report (src/eval/uplift_report.c) holding those
+ * numbers as it formats them.
  */
 #include <math.h>
 #include <stdio.h>
@@ -468,6 +469,180 @@ static void test_uplift_eval__bad_input(void)
     expect_error(&in, "arm name must be at most 63 bytes");
 }
 
+/* ---- the HTML report (src/eval/uplift_report.c) ---------------------------------------- */
+
+static size_t count_of(const char *s, const char *what)
+{
+    size_t n = 0;
+    for (const char *p = strstr(s, what); p; p = strstr(p + 1, what))
+        n++;
+    return n;
+}
+
+/* Every element closed in order: a stack of tag names over the page; void elements
+ * (meta) and self-closed ones ("/>") need no end tag. Returns true when well nested. */
+static bool well_nested(const char *html)
+{
+    char stack[64][16];
+    size_t depth = 0;
+    for (const char *p = strchr(html, '<'); p != NULL; p = strchr(p + 1, '<')) {
+        if (p[1] == '!')
+            continue; /* <!DOCTYPE html> */
+        bool closing = p[1] == '/';
+        const char *name = p + 1 + closing;
+        size_t len = strcspn(name, " >/\n");
+        const char *end = strchr(p, '>');
+        if (end == NULL || len == 0 || len >= sizeof stack[0])
+            return false;
+        if (closing) {
+            if (depth == 0 || strlen(stack[depth - 1]) != len ||
+                strncmp(stack[depth - 1], name, len) != 0)
+                return false;
+            depth--;
+        } else if (end[-1] != '/' && !(len == 4 && strncmp(name, "meta", 4) == 0)) {
+            if (depth == sizeof stack / sizeof stack[0])
+                return false;
+            memcpy(stack[depth], name, len);
+            stack[depth++][len] = '\0';
+        }
+    }
+    return depth == 0;
+}
+
+/* The points of the first polyline of class `cls` at or after `from`, or NULL (free it). */
+static char *polyline_points(const char *from, const char *cls)
+{
+    char pattern[64];
+    snprintf(pattern, sizeof pattern, "\" class=\"%s\"/>", cls);
+    const char *end = strstr(from, pattern);
+    if (end == NULL)
+        return NULL;
+    const char *begin = end;
+    while (begin > from && strncmp(begin, "points=\"", 8) != 0)
+        begin--;
+    if (begin == from)
+        return NULL;
+    begin += 8;
+    char *out = calloc((size_t)(end - begin) + 1, 1);
+    if (out != NULL)
+        memcpy(out, begin, (size_t)(end - begin));
+    return out;
+}
+
+/* Two arms on the reference rows: the model's scores, and the perfect ordering's (with a
+ * name to escape and a bootstrap). The page holds the reference script's numbers as it
+ * formats them, three charts per arm, and is well nested and self-contained; on the
+ * perfect arm the model's Qini curve is the drawn perfect curve, point for point. */
+static void test_uplift_eval__report(void)
+{
+    double perfect[N];
+    for (size_t i = 0; i < N; i++)
+        perfect[i] = OUTCOME[i] == 0 ? 1.0 : TREATED[i] ? 2.0 : 0.0;
+    ck_uplift_eval_input in = fixed_input();
+    ck_error err;
+    ck_uplift_eval *a = NULL, *b = NULL;
+    CHECK_OK(ck_uplift_eval_run(&a, &in, NULL, &err));
+    in.score = perfect;
+    in.arm = "vip <b>";
+    ck_uplift_eval_params params = { 200, 7 };
+    CHECK_OK(ck_uplift_eval_run(&b, &in, &params, &err));
+    FILE *fp = tmpfile();
+    CHECK(fp != NULL);
+    if (a == NULL || b == NULL || fp == NULL) {
+        if (fp != NULL)
+            fclose(fp);
+        ck_uplift_eval_free(a);
+        ck_uplift_eval_free(b);
+        return;
+    }
+    const ck_uplift_eval *arms[2] = { a, b };
+    ck_uplift_report_info info = { "Uplift & <check>", "uplift.json" };
+    CHECK_OK(ck_uplift_eval_write_report(arms, 2, &info, fp, &err));
+    char *html = read_back(fp);
+    CHECK(html != NULL);
+    if (html == NULL)
+        goto done;
+    /* kept beside the other scratch files, to look at */
+    FILE *keep = fopen(CK_TEST_TMP "/uplift_report.html", "w");
+    if (keep != NULL) {
+        fputs(html, keep);
+        fclose(keep);
+    }
+    CHECK(strncmp(html, "<!DOCTYPE html>", 15) == 0);
+    CHECK(strstr(html, "</html>\n") != NULL);
+    CHECK(well_nested(html));
+    CHECK(strstr(html, "<title>Uplift &amp; &lt;check&gt;</title>") != NULL);
+    CHECK(strstr(html, "Model uplift.json") != NULL);
+    CHECK(strstr(html, "2 treatment arms, each against control") != NULL);
+    /* three charts per arm, each an inline SVG, nothing fetched */
+    CHECK_EQ_INT(count_of(html, "<svg"), 6);
+    CHECK_EQ_INT(count_of(html, "</svg>"), 6);
+    CHECK_EQ_INT(count_of(html, "<h3>Qini curve</h3>"), 2);
+    CHECK_EQ_INT(count_of(html, "<h3>Uplift curve</h3>"), 2);
+    CHECK_EQ_INT(count_of(html, "<h3>Uplift by decile</h3>"), 4); /* chart and table */
+    CHECK_EQ_INT(count_of(html, "<h3>Uplift among the top</h3>"), 2);
+    CHECK_EQ_INT(count_of(html, "class=\"perfect\""), 4); /* the curve, its legend's sample */
+    CHECK(strstr(html, "<script") == NULL && strstr(html, "src=") == NULL &&
+          strstr(html, "href=") == NULL && strstr(html, "url(") == NULL);
+
+    /* arm 1: the reference numbers as the page writes them */
+    const char *arm1 = strstr(html, "<h2>Arm discount against control</h2>");
+    const char *arm2 = strstr(html, "<h2>Arm vip &lt;b&gt; against control</h2>");
+    CHECK(arm1 != NULL && arm2 != NULL && arm1 < arm2);
+    if (arm1 == NULL || arm2 == NULL)
+        goto done;
+    char want[160];
+    snprintf(want, sizeof want, "<div class=\"v\">%.4f</div><div class=\"l\">Qini coefficient",
+             REF_QINI);
+    CHECK(strstr(arm1, want) != NULL && strstr(arm1, want) < arm2);
+    CHECK(strstr(arm1, "<div class=\"v\">0.1174</div>") != NULL);
+    CHECK(strstr(arm1, "<div class=\"v\">0.1259</div><div class=\"l\">uplift coefficient") != NULL);
+    CHECK(strstr(arm1, "no bootstrap interval") < arm2);
+    /* 27 treated (12 responders), 13 control (6): the overall uplift is U(n)/n = -0.017094 */
+    CHECK(strstr(arm1, "<div class=\"v\">27</div><div class=\"l\">treated rows") != NULL);
+    CHECK(strstr(arm1, "<div class=\"v\">13</div><div class=\"l\">control rows") != NULL);
+    CHECK(strstr(arm1, "<div class=\"v\">44.4% / 46.2%</div>") != NULL);
+    CHECK(strstr(arm1, "<div class=\"v\">-1.71</div><div class=\"l\">overall uplift") != NULL);
+    /* uplift_at 0.1 and 0.5 with the script's Newcombe bounds, in points */
+    CHECK(strstr(arm1, "<tr><td>top 10%</td><td>3</td><td>1</td><td>+66.67</td>"
+                       "<td>-25.00 to +93.85</td></tr>") != NULL);
+    CHECK(strstr(arm1, "<tr><td>top 50%</td><td>13</td><td>7</td><td>+2.20</td>"
+                       "<td>-37.68 to +35.90</td></tr>") != NULL);
+    /* decile 8 has no control row: n/a in the table and over its empty slot in the chart */
+    CHECK(strstr(arm1, "<tr><td>8</td><td>4</td><td>4</td><td>0</td><td>75.0%</td>"
+                       "<td>n/a</td><td>n/a</td></tr>") != NULL);
+    CHECK(strstr(arm1, ">n/a</text>") != NULL && strstr(arm1, ">n/a</text>") < arm2);
+    CHECK(strstr(arm1, ">dashed: overall uplift -1.71</text>") != NULL);
+    CHECK(strstr(arm1, "Qini area 1.0935 (perfect 9.3114); area under the uplift curve 1.5055 "
+                       "(perfect 11.9556)") != NULL);
+
+    /* arm 2: a perfect ordering scores 1, with the bootstrap interval as computed */
+    CHECK(strstr(arm2, "<div class=\"v\">1.0000</div><div class=\"l\">Qini coefficient") != NULL);
+    snprintf(want, sizeof want, "bootstrap 95%%: %.4f to %.4f (%zu of 200 resamples)", b->qini_low,
+             b->qini_high, b->bootstrap_valid);
+    CHECK(strstr(arm2, want) != NULL);
+    /* the model's drawn Qini curve is the perfect one (n <= 500: every prefix is drawn) */
+    char *drawn_perfect = polyline_points(arm2, "perfect");
+    const char *after = drawn_perfect ? strstr(arm2, "class=\"perfect\"") : NULL;
+    char *drawn_model = after ? polyline_points(after, "s0") : NULL;
+    CHECK(drawn_perfect != NULL && drawn_model != NULL);
+    if (drawn_perfect != NULL && drawn_model != NULL)
+        CHECK_EQ_STR(drawn_model, drawn_perfect);
+    free(drawn_model);
+    free(drawn_perfect);
+    /* and on the model's arm it is not */
+    drawn_perfect = polyline_points(arm1, "perfect");
+    after = drawn_perfect ? strstr(arm1, "class=\"perfect\"") : NULL;
+    drawn_model = after ? polyline_points(after, "s0") : NULL;
+    CHECK(drawn_perfect != NULL && drawn_model != NULL && strcmp(drawn_model, drawn_perfect) != 0);
+    free(drawn_model);
+    free(drawn_perfect);
+done:
+    free(html);
+    ck_uplift_eval_free(a);
+    ck_uplift_eval_free(b);
+}
+
 int main(void)
 {
     RUN(test_uplift_eval__reference);
@@ -479,5 +654,6 @@ int main(void)
     RUN(test_uplift_eval__bootstrap);
     RUN(test_uplift_eval__json);
     RUN(test_uplift_eval__bad_input);
+    RUN(test_uplift_eval__report);
     return check_summary();
 }

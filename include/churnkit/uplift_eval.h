@@ -4,7 +4,8 @@
  *        arm against control: the Qini and uplift curves, the areas between them and the
  *        random line, the Qini coefficient, the uplift among the top 10/20/30/50% with
  *        Newcombe intervals, the uplift by decile, and a bootstrap interval of the Qini
- *        coefficient. Written as JSON (one arm's object) or as a short text summary.
+ *        coefficient. Written as JSON (one arm's object), as a short text summary, or as
+ *        an HTML report of one model's arms (src/eval/uplift_report.c).
  *
  * The caller passes, per row, the model's predicted uplift for this arm, whether the row
  * was in this arm (else in control; rows of other arms are left out by the caller), the
@@ -140,6 +141,29 @@ CK_API int ck_uplift_eval_write_json(const ck_uplift_eval *ue, FILE *out, ck_err
  * @return CK_OK or CK_EIO (a write error)
  */
 CK_API int ck_uplift_eval_write_text(const ck_uplift_eval *ue, FILE *out, ck_error *err);
+
+/** What the report says about where its numbers come from. */
+typedef struct ck_uplift_report_info {
+    const char *title;      /**< NULL for "Uplift evaluation" */
+    const char *model_name; /**< the model evaluated (a file name, say), or NULL */
+} ck_uplift_report_info;
+
+/**
+ * One self-contained HTML page (inline SVG and CSS, no script, nothing fetched; the look
+ * of ck_eval_write_report()) for the treatment arms of one model, in the order given. Per
+ * arm: the headline numbers (treated and control rows, the overall uplift with its
+ * interval, the Qini coefficient with its bootstrap interval when there is one, the uplift
+ * coefficient), the Qini curve with the random line and the perfect ordering's curve, the
+ * uplift curve with the random line, the uplift by decile as bars with the overall uplift
+ * as a reference line, and the uplift among the top 10/20/30/50% with Newcombe intervals.
+ * Undefined numbers show as "n/a".
+ * @param arms  n_arms evaluations (borrowed), each of one arm against control
+ * @param info  NULL for the defaults
+ * @param out   the page is written here; the caller opens and closes it
+ * @return CK_OK, CK_EIO (a write error), CK_ENOMEM
+ */
+CK_API int ck_uplift_eval_write_report(const ck_uplift_eval *const *arms, size_t n_arms,
+                                       const ck_uplift_report_info *info, FILE *out, ck_error *err);
 
 #ifdef __cplusplus
 }

@@ -181,15 +181,22 @@ double ck__chart_fy(const ck__chart_frame *f, double v)
     return ck__svg_map(&f->sy, v);
 }
 
+void ck__chart_legend_size(const char *const *labels, size_t n, double *w, double *h)
+{
+    size_t longest = 0;
+    for (size_t i = 0; i < n; i++)
+        longest = strlen(labels[i]) > longest ? strlen(labels[i]) : longest;
+    *w = 40.0 + 6.4 * (double)longest;
+    *h = 8.0 + 19.0 * (double)n;
+}
+
 /* A legend box: a line sample (or a filled square when `square`) and a label per entry.
  * (x, y) is the top-left corner; `right` aligns the box's right edge at x instead. */
 void ck__chart_legend(FILE *fp, double x, double y, bool right, const char *const *classes,
                       const char *const *labels, size_t n, bool square)
 {
-    size_t longest = 0;
-    for (size_t i = 0; i < n; i++)
-        longest = strlen(labels[i]) > longest ? strlen(labels[i]) : longest;
-    double w = 40.0 + 6.4 * (double)longest, h = 8.0 + 19.0 * (double)n;
+    double w, h;
+    ck__chart_legend_size(labels, n, &w, &h);
     if (right)
         x -= w;
     ck__svg_rect(fp, x, y, w, h, "legend-bg");

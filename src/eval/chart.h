@@ -1,9 +1,9 @@
 /*
  * What the eval room's HTML reports share (churn-eval's churn report, eval_report.c, and
- * its customer-value report, value_report.c), so that they look alike: the page's head and
- * style sheet, the chart card, a chart's plot frame (size, margins, axes, the maps from
- * data to pixels), the legend box, and number and text formatting for people. Drawing
- * primitives come from io/svg.h below it.
+ * its customer-value and uplift reports, value_report.c and uplift_report.c), so that they
+ * look alike: the page's head and style sheet, the chart card, a chart's plot frame (size,
+ * margins, axes, the maps from data to pixels), the legend box, and number and text
+ * formatting for people. Drawing primitives come from io/svg.h below it.
  */
 #ifndef CK_EVAL_CHART_H
 #define CK_EVAL_CHART_H
@@ -66,5 +66,8 @@ double ck__chart_fy(const ck__chart_frame *f, double v);
  * (x, y) is the top-left corner; `right` aligns the box's right edge at x instead. */
 void ck__chart_legend(FILE *fp, double x, double y, bool right, const char *const *classes,
                       const char *const *labels, size_t n, bool square);
+
+/* The size in pixels of ck__chart_legend()'s box for these labels (to place it). */
+void ck__chart_legend_size(const char *const *labels, size_t n, double *w, double *h);
 
 #endif
