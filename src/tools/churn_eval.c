@@ -17,6 +17,8 @@ static const char usage[] =
     "Usage: churn-eval --model M [--model M2] --events E.csv --cutoff DATE [options]\n"
     "       churn-eval --model M [--model M2] --table T.csv [--label COL] [--id COL] [options]\n"
     "       churn-eval --model VALUE --events E.csv --cutoff DATE [--horizon-days H] [options]\n"
+    "       churn-eval --model UPLIFT (--table T.csv --label COL --treatment COL |\n"
+    "                  --events E.csv --assignments A.csv --window DAYS) [options]\n"
     "\n"
     "Evaluate churn models on customers whose outcome is known. Events mode rebuilds each\n"
     "model's features and the churn labels as of --cutoff (out of time: a date after the\n"
@@ -46,6 +48,13 @@ static const char usage[] =
     "  --horizon-days H   value model: the holdout after --cutoff, in days [365]; each\n"
     "                     customer's expected purchases in it against the actual ones,\n"
     "                     beside the naive x / T x H (docs/EVAL.md, Customer value)\n"
+    "  --treatment COL    uplift model, table mode: the arm column\n"
+    "  --control NAME     uplift model: the control arm [the model's]\n"
+    "  --assignments FILE uplift model, events mode: churn-ab's assignments file; the\n"
+    "                     features are as of each assignment day, the outcome a purchase\n"
+    "                     within --window days (each treatment arm against control: Qini and\n"
+    "                     uplift curves, coefficients, uplift at the top; docs/EVAL.md, Uplift)\n"
+    "  --window DAYS      uplift model, events mode: the conversion window\n"
     "  --config FILE      accepted for uniformity; each model's feature spec is used\n"
     "  --threads N        worker threads [all cores]; results do not depend on N\n"
     "  -q, --quiet        no notes on stderr\n"
@@ -70,6 +79,10 @@ enum {
     OPT_TITLE,
     OPT_SKIP_BAD_ROWS,
     OPT_HORIZON_DAYS,
+    OPT_TREATMENT,
+    OPT_CONTROL,
+    OPT_ASSIGNMENTS,
+    OPT_WINDOW,
 };
 
 static const struct option long_options[] = {
@@ -90,6 +103,10 @@ static const struct option long_options[] = {
     { "title", required_argument, NULL, OPT_TITLE },
     { "skip-bad-rows", no_argument, NULL, OPT_SKIP_BAD_ROWS },
     { "horizon-days", required_argument, NULL, OPT_HORIZON_DAYS },
+    { "treatment", required_argument, NULL, OPT_TREATMENT },
+    { "control", required_argument, NULL, OPT_CONTROL },
+    { "assignments", required_argument, NULL, OPT_ASSIGNMENTS },
+    { "window", required_argument, NULL, OPT_WINDOW },
     CLI_COMMON_OPTIONS,
 };
 
@@ -97,6 +114,8 @@ typedef struct options {
     const char *models[CK_EVAL_MAX_MODELS];
     size_t n_models;
     const char *events, *customers, *table, *label, *id, *json, *report, *title;
+    const char *treatment, *control, *assignments; /* an uplift model */
+    int window;
     int64_t cutoff;
     bool has_cutoff, skip_bad_rows, has_horizon;
     double horizon_days;
@@ -190,6 +209,18 @@ static void parse_options(options *o, int argc, char **argv)
         case OPT_SKIP_BAD_ROWS:
             o->skip_bad_rows = true;
             break;
+        case OPT_TREATMENT:
+            o->treatment = optarg;
+            break;
+        case OPT_CONTROL:
+            o->control = optarg;
+            break;
+        case OPT_ASSIGNMENTS:
+            o->assignments = optarg;
+            break;
+        case OPT_WINDOW:
+            o->window = (int)cli_parse_long("--window", optarg, 1, 3650);
+            break;
         case CLI_OPT_CONFIG:
             break;
         case CLI_OPT_THREADS:
@@ -205,8 +236,12 @@ static void parse_options(options *o, int argc, char **argv)
         cli_usage_error("--model is required");
     if ((o->events == NULL) == (o->table == NULL))
         cli_usage_error("give either --events (with --cutoff) or --table");
-    if (o->events && !o->has_cutoff)
-        cli_usage_error("--events needs --cutoff");
+    if (o->events && !o->has_cutoff && !o->assignments)
+        cli_usage_error("--events needs --cutoff (or, for an uplift model, --assignments)");
+    if ((o->assignments || o->window) && (!o->events || !o->assignments || !o->window))
+        cli_usage_error("--assignments and --window go together, with --events");
+    if (o->treatment && !o->table)
+        cli_usage_error("--treatment belongs to table mode");
     if (o->table && (o->has_cutoff || o->customers || o->skip_bad_rows))
         cli_usage_error("--cutoff, --customers and --skip-bad-rows belong to events mode");
     if (o->events && (o->label || o->id))
@@ -216,7 +251,7 @@ static void parse_options(options *o, int argc, char **argv)
     /* each model as named and as resolved (DIR/<name>[@N]); one that does not resolve is
      * reported when it is read */
     char model_file[CK_EVAL_MAX_MODELS][1024];
-    cli_file inputs[2 * CK_EVAL_MAX_MODELS + 3];
+    cli_file inputs[2 * CK_EVAL_MAX_MODELS + 4];
     size_t n = 0;
     for (size_t i = 0; i < o->n_models; i++) {
         ck_error err = { 0 };
@@ -227,6 +262,7 @@ static void parse_options(options *o, int argc, char **argv)
     inputs[n++] = (cli_file){ "--events", o->events };
     inputs[n++] = (cli_file){ "--customers", o->customers };
     inputs[n++] = (cli_file){ "--table", o->table };
+    inputs[n++] = (cli_file){ "--assignments", o->assignments };
     const cli_file outputs[] = { { "--json", o->json }, { "--report", o->report } };
     cli_check_outputs(inputs, n, outputs, 2);
 }
@@ -363,6 +399,96 @@ static int evaluate_value(const options *o, const loaded *m, ck_error *err)
     return rc;
 }
 
+/* The experiment's rows for an uplift model, from a table or from events and assignments. */
+static int uplift_rows(const options *o, const loaded *m, ck_uplift_data *data, ck_error *err)
+{
+    const ck_model_spec *spec = ck_model_spec_of(m->model);
+    const ck_uplift *u = ck_model_uplift(m->model);
+    const char *control = ck_uplift_arm_at(u, ck_uplift_control(u))->name;
+    if (o->control && strcmp(o->control, control) != 0)
+        return ck_error_set(err, CK_EINVAL, m->path, 0,
+                            "--control \"%s\": the model's control arm is \"%s\"", o->control,
+                            control);
+    if (o->table) {
+        if (!o->treatment)
+            return ck_error_set(err, CK_EINVAL, NULL, 0,
+                                "an uplift model on a table needs --treatment (the arm column)");
+        ck_uplift_table_opts topts = {
+            o->label ? o->label : spec->label_column, o->treatment, NULL,
+            o->id ? o->id : spec->id_column[0] ? spec->id_column : NULL, spec->config.delimiter,
+            u, NULL, 0
+        };
+        return ck_pipeline_uplift_table(data, o->table, &topts, NULL, err);
+    }
+    if (!o->assignments)
+        return ck_error_set(err, CK_EINVAL, NULL, 0,
+                            "an uplift model on events needs --assignments and --window");
+    ck_events *ev = NULL;
+    ck_customers *customers = NULL;
+    ck_pipeline_read_opts ropts = { .model_path = m->path,
+                                    .purpose = "evaluate",
+                                    .events_path = o->events,
+                                    .customers_path = o->customers,
+                                    .skip_bad_rows = o->skip_bad_rows,
+                                    .n_threads = o->eval.n_threads,
+                                    .progress = cli_progress,
+                                    .progress_payload = "reading" };
+    int rc = ck_pipeline_read_events(&ev, &customers, m->model, &ropts, err);
+    ck_uplift_events_opts eopts = { o->assignments, o->window, NULL,
+                                    &spec->config,  customers, u,
+                                    o->eval.n_threads };
+    if (rc == CK_OK)
+        rc = ck_pipeline_uplift_events(data, ev, &eopts, err);
+    if (rc == CK_OK && data->n_left_out > 0)
+        cli_warn("%zu assigned customers have no event before their assignment day: left out",
+                 data->n_left_out);
+    ck_customers_free(customers);
+    ck_events_free(ev);
+    return rc;
+}
+
+/* An uplift model: each treatment arm against control on a held-out experiment. */
+static int evaluate_uplift(const options *o, const loaded *m, ck_error *err)
+{
+    if (o->n_models != 1 || o->has_cutoff || o->has_horizon)
+        return ck_error_set(err, CK_EINVAL, m->path, 0,
+                            "an uplift model is evaluated alone, on an experiment: no --cutoff or "
+                            "--horizon-days");
+    ck_uplift_data data = { 0 };
+    ck_uplift_eval **arms = NULL;
+    size_t n_arms = 0;
+    cli_output out = { 0 };
+    ck_uplift_eval_params params = { o->eval.bootstrap, o->eval.seed };
+    int rc = uplift_rows(o, m, &data, err);
+    if (rc == CK_OK)
+        rc = ck_pipeline_uplift_eval(&arms, &n_arms, m->model, &data, &params, o->eval.n_threads,
+                                     err);
+    if (rc == CK_OK && o->json && (rc = cli_output_open(&out, o->json, err)) == CK_OK) {
+        fprintf(out.fp, "{\n\"uplift\": {\"rows\": %zu, \"arms\": [\n",
+                ck_dataset_n_rows(data.rows));
+        for (size_t k = 0; k < n_arms && rc == CK_OK; k++) {
+            fputs(k ? "," : "", out.fp);
+            rc = ck_uplift_eval_write_json(arms[k], out.fp, err);
+        }
+        fputs("]}}\n", out.fp);
+        if (rc == CK_OK)
+            rc = cli_output_commit(&out, err);
+    }
+    cli_output_abort(&out);
+    ck_uplift_report_info info = { o->title, base_name(m->path) };
+    if (rc == CK_OK && o->report && (rc = cli_output_open(&out, o->report, err)) == CK_OK &&
+        (rc = ck_uplift_eval_write_report((const ck_uplift_eval *const *)arms, n_arms, &info,
+                                          out.fp, err)) == CK_OK)
+        rc = cli_output_commit(&out, err);
+    cli_output_abort(&out);
+    for (size_t k = 0; k < n_arms && rc == CK_OK; k++)
+        if ((rc = ck_uplift_eval_write_text(arms[k], stdout, err)) == CK_OK && fflush(stdout))
+            rc = ck_error_set(err, CK_EIO, NULL, 0, "cannot write to stdout");
+    ck_pipeline_uplift_evals_free(arms, n_arms);
+    ck_uplift_data_free(&data);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     cli_init("churn-eval", usage);
@@ -385,6 +511,13 @@ int main(int argc, char **argv)
             (rc = ck_model_load(&m[k].model, m[k].path, &err)) < 0)
             goto done;
     }
+    if (ck_model_uplift(m[0].model) != NULL) {
+        rc = evaluate_uplift(&o, &m[0], &err);
+        goto done;
+    }
+    if (o.treatment || o.control || o.assignments)
+        cli_usage_error("--treatment, --control, --assignments and --window belong to an uplift "
+                        "model");
     if (!ck_model_gives_churn(m[0].model) || (o.n_models == 2 && !ck_model_gives_churn(m[1].model))) {
         rc = evaluate_value(&o, &m[0], &err);
         goto done;
