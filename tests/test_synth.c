@@ -59,8 +59,8 @@ static const char *const cohort_names[] = { "prospect", "steady", "trial", "laun
 enum { CO_PROSPECT, CO_STEADY, CO_TRIAL, CO_LAUNCH };
 static const char *const arm_names[] = { "control", "discount", "vip", "content" };
 enum { ARM_CONTROL, ARM_DISCOUNT, ARM_VIP, ARM_CONTENT, N_ARM };
-static const char *const outcome_names[] = { "none", "natural", "recall" };
-enum { OUT_NONE, OUT_NATURAL, OUT_RECALL };
+static const char *const outcome_names[] = { "none", "natural", "recall", "deterred" };
+enum { OUT_NONE, OUT_NATURAL, OUT_RECALL, OUT_DETERRED };
 static const char *const tier_names[] = { "tier1", "tier2", "tier3", "tier4" };
 static const char *const level_names[] = { "normal", "silver", "gold", "platinum" };
 
@@ -341,12 +341,13 @@ static void free_events(event_log *log_)
 
 typedef struct truth_customer {
     int segment, cohort;
-    double mean_gap_days, order_value, coupon_p;
+    double mean_gap_days, order_value, coupon_p, visit_rate;
     long purchases;
     int64_t lapsed_at, cancelled_at;
     bool churned_by_end, assigned, lapsed_at_campaign;
     int arm, channel, outcome;
-    double p0, q;
+    double engagement, p0, q;
+    double effect[N_ARM], uplift[N_ARM]; /* [ARM_CONTROL] is 0: the file has treatments only */
 } truth_customer;
 
 static double jnum(const cJSON *o, const char *key)
@@ -396,6 +397,7 @@ static bool parse_truth_customer(const cJSON *o, size_t n, truth_customer *tc)
     t->mean_gap_days = jnum(o, "mean_gap_days");
     t->order_value = jnum(o, "order_value");
     t->coupon_p = jnum(o, "coupon_p");
+    t->visit_rate = jnum(o, "visit_rate");
     t->purchases = (long)jnum(o, "purchases");
     t->lapsed_at = jts(o, "lapsed_at");
     t->cancelled_at = jts(o, "cancelled_at");
@@ -405,10 +407,19 @@ static bool parse_truth_customer(const cJSON *o, size_t n, truth_customer *tc)
     if (t->assigned) {
         t->arm = find_name(arm_names, N_ARM, jstr(c, "arm"));
         t->channel = find_name(channel_names, N_CAMPAIGN_CHANNEL, jstr(c, "channel"));
-        t->outcome = find_name(outcome_names, 3, jstr(c, "outcome"));
+        t->outcome = find_name(outcome_names, COUNT(outcome_names), jstr(c, "outcome"));
         t->lapsed_at_campaign = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "lapsed"));
+        t->engagement = jnum(c, "engagement");
         t->p0 = jnum(c, "p0");
         t->q = jnum(c, "q");
+        bool numbers = !isnan(t->engagement) && !isnan(t->p0) && !isnan(t->q);
+        for (int a = 1; a < N_ARM; a++) {
+            t->effect[a] = jpath(c, "effect", arm_names[a], NULL);
+            t->uplift[a] = jpath(c, "uplift", arm_names[a], NULL);
+            numbers = numbers && !isnan(t->effect[a]) && !isnan(t->uplift[a]);
+        }
+        if (!numbers)
+            return false;
     }
     return t->segment >= 0 && t->cohort >= 0 &&
            (!t->assigned || (t->arm >= 0 && t->channel >= 0 && t->outcome >= 0));
@@ -898,11 +909,46 @@ static double revenue_var(const tally *t)
     return (t->revenue_sq / t->n - m * m) / (t->n - 1);
 }
 
+/* The effects documented in synth.h, written out again from the documentation: discount
+ * 0.02 + 0.24 coupon_p; vip 0.01 + 0.14 / (1 + exp(-ln(order_value / 500) / 0.25)); content
+ * L (0.03 + 0.42 u) - 0.6 u max(0, 1 - L / 0.5) with u = exp(-visit_rate / 0.06) and L the
+ * engagement on the campaign day. */
+static void documented_effects(const truth_customer *t, double *effect)
+{
+    effect[ARM_CONTROL] = 0.0;
+    effect[ARM_DISCOUNT] = 0.02 + 0.24 * t->coupon_p;
+    effect[ARM_VIP] = 0.01 + 0.14 / (1.0 + exp(-log(t->order_value / 500.0) / 0.25));
+    double u = exp(-t->visit_rate / 0.06), level = t->engagement;
+    effect[ARM_CONTENT] = level * (0.03 + 0.42 * u) - 0.6 * u * fmax(0.0, 1.0 - level / 0.5);
+}
+
+/* P(convert | q) - p0: p0 + (1 - p0) q, or p0 (1 + q) when the effect is negative. */
+static double lift_at(double p0, double q)
+{
+    return q >= 0 ? (1.0 - p0) * q : p0 * q;
+}
+
+static int compare_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/*
+ * A population of 200,000 over 120 days, the campaign on day 90 (about 27,000 assigned).
+ * Exact (1e-12, rounding only): each customer's effects, q and uplift recomputed from their
+ * own traits in the truth with the documented formulas, and every group truth (true_lift,
+ * true_rate by arm, segment and channel, the effect table) recomputed as the mean over the
+ * group's assigned customers. Statistical (4 standard errors, so a false alarm about once
+ * in 16,000 checks): the log's conversion rates and differences in means against the truth,
+ * overall, per segment, and in the halves of the population above and below the median
+ * true uplift of each arm, which must differ in the log as they do in the truth.
+ */
 static void test_synth__campaign_matches_its_truth(void)
 {
     ck_synth_params p = CK_SYNTH_PARAMS_INIT;
     p.seed = 99;
-    p.n_customers = 150000;
+    p.n_customers = 200000;
     p.days = 120;
     p.has_campaign = true;
     p.campaign_ts = p.start_ts + 90 * (int64_t)DAY;
@@ -914,22 +960,35 @@ static void test_synth__campaign_matches_its_truth(void)
     ck_synth_stats stats;
     CHECK_OK(generate(&p, "campaign", &o, &stats, &err));
     truth_customer *tc = calloc(p.n_customers + 1, sizeof *tc);
+    bool *converted = calloc(p.n_customers + 1, sizeof *converted);
+    double *sorted = malloc(p.n_customers * sizeof *sorted);
     event_log ev;
-    bool ok = tc != NULL && load_events(o.events, p.n_customers, p.start_ts, end, &ev);
+    bool ok = tc != NULL && converted != NULL && sorted != NULL &&
+              load_events(o.events, p.n_customers, p.start_ts, end, &ev);
     cJSON *root = ok ? load_truth(o.truth, p.n_customers, tc) : NULL;
     remove_outputs(&o);
     if (!ok || root == NULL) {
         free(tc);
+        free(converted);
+        free(sorted);
         if (ok)
             free_events(&ev);
         CHECK(false);
         return;
     }
     const cJSON *camp = cJSON_GetObjectItemCaseSensitive(root, "campaign");
+    double mult[N_CAMPAIGN_CHANNEL];
+    for (int k = 0; k < N_CAMPAIGN_CHANNEL; k++)
+        mult[k] = jpath(camp, "channel_multiplier", channel_names[k], NULL);
 
     tally by_arm[N_ARM] = { { 0 } }, by_seg[N_SEGMENT][N_ARM] = { { { 0 } } };
-    double lift_sum[N_ARM] = { 0 };
-    size_t n_assigned = 0, bad_outcome = 0, bad_q = 0, bad_recall = 0;
+    double p0_sum = 0.0, lift_sum[N_ARM] = { 0 }, n_seg[N_SEGMENT] = { 0 };
+    double seg_p0[N_SEGMENT] = { 0 }, seg_lift[N_SEGMENT][N_ARM] = { { 0 } };
+    double seg_effect[N_SEGMENT][N_ARM] = { { 0 } };
+    double n_ch[N_CAMPAIGN_CHANNEL] = { 0 }, ch_lift[N_CAMPAIGN_CHANNEL][N_ARM] = { { 0 } };
+    size_t n_assigned = 0, bad_outcome = 0, bad_q = 0, bad_recall = 0, bad_effect = 0;
+    size_t bad_uplift = 0, negative[N_ARM] = { 0 }, negative_low = 0, n_deterred = 0;
+    double deterred_expected = 0.0;
     for (size_t c = 1; c <= p.n_customers; c++) {
         const truth_customer *t = &tc[c];
         if (!t->assigned)
@@ -952,16 +1011,40 @@ static void test_synth__campaign_matches_its_truth(void)
             if (t->outcome == OUT_RECALL)
                 recall_ok = r->channel == t->channel && last_campaign >= t0;
         }
-        bad_outcome += in_window != (t->outcome != OUT_NONE ? 1u : 0u);
+        converted[c] = in_window > 0;
+        bool converts = t->outcome == OUT_NATURAL || t->outcome == OUT_RECALL;
+        bad_outcome += in_window != (converts ? 1u : 0u);
         bad_outcome += t->arm == ARM_CONTROL && t->outcome == OUT_RECALL;
+        /* only a harmful contact deters, and it never brings anyone back */
+        bad_outcome += t->outcome == OUT_DETERRED && !(t->q < 0);
+        bad_outcome += t->outcome == OUT_RECALL && !(t->q > 0);
+        n_deterred += t->outcome == OUT_DETERRED;
+        if (t->q < 0)
+            deterred_expected += t->p0 * -t->q;
         bad_recall += !recall_ok;
-        double q = jpath(camp, "effect", arm_names[t->arm], segment_names[t->segment], NULL) *
-                   jpath(camp, "channel_multiplier", channel_names[t->channel], NULL);
-        bad_q += fabs(q - t->q) > 1e-15;
-        for (int a = 0; a < N_ARM; a++)
-            lift_sum[a] += (1.0 - t->p0) *
-                           jpath(camp, "effect", arm_names[a], segment_names[t->segment], NULL) *
-                           jpath(camp, "channel_multiplier", channel_names[t->channel], NULL);
+
+        double effect[N_ARM];
+        documented_effects(t, effect);
+        bad_q += fabs(effect[t->arm] * mult[t->channel] - t->q) > 1e-12;
+        for (int a = 0; a < N_ARM; a++) {
+            double uplift = 0.0;
+            for (int k = 0; k < N_CAMPAIGN_CHANNEL; k++)
+                uplift += lift_at(t->p0, effect[a] * mult[k]) / N_CAMPAIGN_CHANNEL;
+            if (a > ARM_CONTROL) {
+                bad_effect += fabs(effect[a] - t->effect[a]) > 1e-12;
+                bad_uplift += fabs(uplift - t->uplift[a]) > 1e-12;
+                negative[a] += t->uplift[a] < 0;
+            }
+            lift_sum[a] += t->uplift[a];
+            seg_lift[t->segment][a] += t->uplift[a];
+            seg_effect[t->segment][a] += t->effect[a];
+            ch_lift[t->channel][a] += lift_at(t->p0, t->effect[a] * mult[t->channel]);
+        }
+        negative_low += t->segment == SEG_LOW && t->uplift[ARM_CONTENT] < 0;
+        p0_sum += t->p0;
+        seg_p0[t->segment] += t->p0;
+        n_seg[t->segment]++;
+        n_ch[t->channel]++;
         tally *cells[2] = { &by_arm[t->arm], &by_seg[t->segment][t->arm] };
         for (int k = 0; k < 2; k++) {
             cells[k]->n++;
@@ -973,13 +1056,48 @@ static void test_synth__campaign_matches_its_truth(void)
     CHECK_EQ_INT(bad_outcome, 0);
     CHECK_EQ_INT(bad_recall, 0);
     CHECK_EQ_INT(bad_q, 0);
+    CHECK_EQ_INT(bad_effect, 0);
+    CHECK_EQ_INT(bad_uplift, 0);
     CHECK_EQ_INT(n_assigned, stats.n_assigned);
-    CHECK(n_assigned > 15000);
+    CHECK(n_assigned > 20000);
+    /* discount and vip never harm; content harms some, the low-interaction most often */
+    CHECK_EQ_INT(negative[ARM_DISCOUNT], 0);
+    CHECK_EQ_INT(negative[ARM_VIP], 0);
+    CHECK(negative[ARM_CONTENT] > n_assigned / 50);
+    CHECK((double)negative_low / n_seg[SEG_LOW] > (double)negative[ARM_CONTENT] / n_assigned);
+    /* the deterred: a share |q| of the natural returners, p0 |q| each (4 SE of a Poisson) */
+    CHECK_NEAR((double)n_deterred, deterred_expected, 4 * sqrt(deterred_expected) + 1);
+    printf("assigned %zu; content uplift negative for %zu (%.1f%%); %zu deterred, %.1f expected\n",
+           n_assigned, negative[ARM_CONTENT],
+           100.0 * (double)negative[ARM_CONTENT] / (double)n_assigned, n_deterred,
+           deterred_expected);
+
+    /* the group truths are the means of the per-customer truths (rounding only) */
+    for (int a = 0; a < N_ARM; a++) {
+        const char *arm = arm_names[a];
+        CHECK_NEAR(jpath(camp, "true_lift", "by_arm", arm, NULL), lift_sum[a] / n_assigned, 1e-12);
+        CHECK_NEAR(jpath(camp, "true_rate", "by_arm", arm, NULL),
+                   (p0_sum + lift_sum[a]) / n_assigned, 1e-12);
+        for (int s = 0; s < N_SEGMENT; s++) {
+            const char *seg = segment_names[s];
+            CHECK_NEAR(jpath(camp, "true_lift", "by_segment", seg, arm, NULL),
+                       seg_lift[s][a] / n_seg[s], 1e-12);
+            CHECK_NEAR(jpath(camp, "true_rate", "by_segment", seg, arm, NULL),
+                       (seg_p0[s] + seg_lift[s][a]) / n_seg[s], 1e-12);
+            CHECK_NEAR(jpath(camp, "effect", arm, seg, NULL), seg_effect[s][a] / n_seg[s], 1e-12);
+        }
+        /* per channel: the lift through that channel of the customers it reached */
+        for (int k = 0; k < N_CAMPAIGN_CHANNEL; k++) {
+            double lift = ch_lift[k][a] / n_ch[k];
+            CHECK_NEAR(jpath(camp, "true_lift", "by_channel", channel_names[k], arm, NULL), lift,
+                       1e-12);
+            CHECK_NEAR(jpath(camp, "true_lift", "by_arm_channel", arm, channel_names[k], NULL),
+                       lift, 1e-12);
+        }
+    }
 
     for (int a = 0; a < N_ARM; a++) {
         const char *arm = arm_names[a];
-        /* the aggregate truth is the mean of the per-customer truth (rounding only) */
-        CHECK_NEAR(jpath(camp, "true_lift", "by_arm", arm, NULL), lift_sum[a] / n_assigned, 1e-12);
         /* equal random split: each arm within 4 SE of a quarter */
         double share_se = sqrt(0.25 * 0.75 / n_assigned);
         CHECK_NEAR(by_arm[a].n / n_assigned, 0.25, 4 * share_se);
@@ -988,10 +1106,52 @@ static void test_synth__campaign_matches_its_truth(void)
         CHECK_NEAR(rate_of(&by_arm[a]), truth_rate, 4 * sqrt(rate_var(&by_arm[a])));
         if (a == ARM_CONTROL)
             continue;
+        /* the realised difference in conversion rates within 4 SE of the mean true uplift */
+        double seen = rate_of(&by_arm[a]) - rate_of(&by_arm[ARM_CONTROL]);
+        double se = sqrt(rate_var(&by_arm[a]) + rate_var(&by_arm[ARM_CONTROL]));
+        double truth = lift_sum[a] / n_assigned;
+        CHECK_REPORT_(fabs(seen - truth) <= 4 * se, "%s lift %g, mean true uplift %g, se %g", arm,
+                      seen, truth, se);
         /* realised revenue lift against control within 4 SE of the truth */
         double rev_lift = revenue_mean(&by_arm[a]) - revenue_mean(&by_arm[ARM_CONTROL]);
         double rev_se = sqrt(revenue_var(&by_arm[a]) + revenue_var(&by_arm[ARM_CONTROL]));
         CHECK_NEAR(rev_lift, jpath(camp, "true_revenue_lift", "by_arm", arm, NULL), 4 * rev_se);
+
+        /* the heterogeneity is real: split at the median true uplift of the arm, each
+         * half's realised lift is within 4 SE of its mean true uplift, and the upper half's
+         * exceeds the lower half's */
+        size_t n_sorted = 0;
+        for (size_t c = 1; c <= p.n_customers; c++)
+            if (tc[c].assigned)
+                sorted[n_sorted++] = tc[c].uplift[a];
+        qsort(sorted, n_sorted, sizeof *sorted, compare_double);
+        double median = sorted[n_sorted / 2];
+        tally half[2][2] = { { { 0 } } }; /* [upper][treated] */
+        double half_truth[2] = { 0 }, half_n[2] = { 0 };
+        for (size_t c = 1; c <= p.n_customers; c++) {
+            const truth_customer *t = &tc[c];
+            if (!t->assigned)
+                continue;
+            int upper = t->uplift[a] >= median;
+            half_truth[upper] += t->uplift[a];
+            half_n[upper]++;
+            if (t->arm != a && t->arm != ARM_CONTROL)
+                continue;
+            tally *x = &half[upper][t->arm == a];
+            x->n++;
+            x->conversions += converted[c];
+        }
+        double half_seen[2];
+        for (int h = 0; h < 2; h++) {
+            half_seen[h] = rate_of(&half[h][1]) - rate_of(&half[h][0]);
+            double half_se = sqrt(rate_var(&half[h][1]) + rate_var(&half[h][0]));
+            double want = half_truth[h] / half_n[h];
+            CHECK_REPORT_(fabs(half_seen[h] - want) <= 4 * half_se,
+                          "%s, %s half: lift %g, mean true uplift %g, se %g", arm,
+                          h ? "upper" : "lower", half_seen[h], want, half_se);
+        }
+        CHECK_REPORT_(half_seen[1] > half_seen[0], "%s: upper half %g, lower half %g", arm,
+                      half_seen[1], half_seen[0]);
     }
 
     static const int designed_best[N_SEGMENT] = { ARM_DISCOUNT, ARM_VIP, ARM_CONTENT, -1 };
@@ -1024,6 +1184,8 @@ static void test_synth__campaign_matches_its_truth(void)
     }
     cJSON_Delete(root);
     free_events(&ev);
+    free(sorted);
+    free(converted);
     free(tc);
 }
 

@@ -9,17 +9,30 @@
  * a launch cohort that buys at three product launches and falls silent. Each buyer has a
  * latent engagement that drifts down; the lower it is, the likelier the buyer lapses before
  * the next purchase, and a lapse shows in the data first as fading visits and views. Segments
- * (price_sensitive, high_value, low_interaction, regular) set spend, coupon use, browsing and
- * the response to a recall campaign.
+ * (price_sensitive, high_value, low_interaction, regular) set spend, coupon use and browsing,
+ * and through them the response to a recall campaign.
  *
  * Optionally, a recall campaign targets the customers at risk on a given day: each is
  * assigned at random to an arm (control, discount, vip, content) and a channel (sms, wechat,
- * miniprogram, app). Over the campaign window an assigned customer converts on their own
- * with probability p0 (from their latent state) and otherwise through the treatment with
- * probability q = effect[arm][segment] * channel_multiplier[channel] (0 for control), so
- * P(convert) = p0 + (1 - p0) q. The truth file states every effect and the expected lift and
- * conversion rate of every arm overall, per channel and per segment, computed from the
- * population's latent states, so estimates can be checked against it.
+ * miniprogram, app), uniformly and independently. Over the campaign window an assigned
+ * customer converts on their own with probability p0 (from their latent state). Treatment
+ * arm a reaches them through channel k with q = e_a * channel_multiplier[k] (0 for
+ * control), where the effect e_a is the customer's own and depends only on traits their
+ * history before the campaign day shows (so a model of features can learn it):
+ * - discount: e = 0.02 + 0.24 coupon_p (price sensitivity: the chance of using a coupon);
+ * - vip: e = 0.01 + 0.14 / (1 + exp(-ln(order_value / 500) / 0.25)) (high spenders);
+ * - content: e = L (0.03 + 0.42 u) - 0.6 u max(0, 1 - L / 0.5), with u =
+ *   exp(-visit_rate / 0.06) (near 1 for those who rarely browse) and L the engagement after
+ *   their last purchase before the campaign (which sets how often they visit): it helps
+ *   the engaged, above all those who rarely browse, and harms those who rarely browse and
+ *   whose engagement has faded, who are annoyed by the contact.
+ * With q >= 0 the treatment brings back a share q of those who would not return on their
+ * own, P(convert) = p0 + (1 - p0) q; with q < 0 a share |q| of those who would return do
+ * not, P(convert) = p0 (1 + q). A customer's uplift for arm a is P(convert | a) -
+ * P(convert | control) averaged over the four channels (a model does not see the channel).
+ * The truth file states each customer's effects and uplifts, and the expected lift and
+ * conversion rate of every arm overall, per channel and per segment, as means over the
+ * assigned customers, so estimates can be checked against it.
  *
  * Outputs (all CSV with a header row, UTF-8, `\n` line ends; times UTC):
  * - events: `customer_id,ts,event,amount,channel,category`, ts `YYYY-MM-DDTHH:MM:SSZ`
@@ -41,15 +54,23 @@
  *   (initial level), `engagement_drift`, `visit_rate`, `purchases` (purchase rows written),
  *   `lapsed_at` (the last lapse inside the period: no purchase follows it), `cancelled_at`,
  *   `churned_by_end`, and `campaign`: null, or `arm`, `channel`, `lapsed` (on the campaign
- *   day), `p0`, `q` and `outcome` (none, natural or recall). `campaign` is null without a
- *   campaign, else `date`, `window_days`, `window_end`, `arms`, `channels`, `segments`,
- *   `effect` {arm: {segment: q}}, `channel_multiplier`, `price_factor`, `lapsed_p0`,
- *   `assigned` (counts), and `true_rate`, `true_lift`, `true_revenue` (expected purchase
- *   amount per assigned customer in the window) and `true_revenue_lift`, each with `by_arm`
- *   {arm: x}, `by_channel` {channel: {arm: x}} and `by_segment` {segment: {arm: x}}
- *   (`true_lift` also `by_arm_channel` {arm: {channel: x}}); a group with nobody is null.
- *   Every group value is a mean over all the assigned customers of the group, whatever
- *   their arm: the quantity a difference in means between arm and control estimates.
+ *   day), `engagement` (L above), `p0`, `q` (through their own arm and channel; may be
+ *   negative), `outcome` (none, natural, recall, or deterred: would have returned on their
+ *   own but the contact put them off), `effect` {discount: e, vip: e, content: e} (before
+ *   the channel multiplier) and `uplift` {discount: x, vip: x, content: x} (the mean over
+ *   channels of P(convert | arm) - P(convert | control), whatever arm they were assigned).
+ *   `campaign` is null without a campaign, else `date`, `window_days`, `window_end`, `arms`,
+ *   `channels`, `segments`, `effect` {arm: {segment: mean e over the segment's assigned
+ *   customers}}, `channel_multiplier`, `price_factor`, `lapsed_p0`, `assigned` (counts),
+ *   and `true_rate`, `true_lift`, `true_revenue` (expected purchase amount per assigned
+ *   customer in the window) and `true_revenue_lift`, each with `by_arm` {arm: x},
+ *   `by_channel` {channel: {arm: x}} and `by_segment` {segment: {arm: x}} (`true_lift` also
+ *   `by_arm_channel` {arm: {channel: x}}, the same values as `by_channel`); a group with
+ *   nobody is null. Every group value is a mean over all the assigned customers of the
+ *   group, whatever their arm: the quantity a difference in means between arm and control
+ *   estimates. `by_arm` and `by_segment` average each customer over the channels (so
+ *   `true_lift.by_arm` is the mean of the customers' `uplift`), `by_channel` takes the
+ *   customers that channel reached, through it.
  *
  * The same parameters give byte-identical outputs on the same platform; each customer is
  * drawn from its own random stream, so customer i does not depend on how many follow it.

@@ -7,12 +7,13 @@
  * independent and the output is the same whatever else is generated):
  *
  * - Latent profile: a segment (price_sensitive, high_value, low_interaction, regular) that
- *   sets order value, coupon use, browsing intensity, store share, refund rate and campaign
- *   response (table `profiles`), and a cohort: prospect (browses, never buys), steady
- *   (renewal process), trial (usually lapses after the first order) or launch (buys at three
- *   product launches, 91 days apart, then falls silent: the beauty-brand case). 45% are
- *   existing members who signed up in the year before the period; their history before
- *   the period is simulated but not written (a log always starts somewhere).
+ *   sets order value, coupon use, browsing intensity, store share and refund rate (table
+ *   `profiles`), and through them the campaign response, and a cohort: prospect (browses,
+ *   never buys), steady (renewal process), trial (usually lapses after the first order) or
+ *   launch (buys at three product launches, 91 days apart, then falls silent: the
+ *   beauty-brand case). 45% are existing members who signed up in the year before the
+ *   period; their history before the period is simulated but not written (a log always
+ *   starts somewhere).
  * - Purchases of steady and trial buyers: a renewal process with gaps Gamma(k, m/k) days
  *   (mean m, the customer's own cycle; k sets its regularity). The gamma draws use Marsaglia
  *   and Tsang (2000), see rng.c.
@@ -46,18 +47,24 @@
  * gaps old. Every customer at risk is assigned, from a separate random stream, to one of
  * four arms and four channels uniformly at random. Their own process is replaced inside
  * the window: they return naturally with probability p0 (0.03 when lapsed; otherwise the
- * chance of not lapsing times the chance 1 - exp(-w / m) of a renewal inside the window);
- * if not, the treatment brings them back with probability q = effect[arm][segment] *
- * channel_multiplier[channel]. Natural purchases are ordinary (and take coupons as usual);
- * recall purchases come through the campaign channel after a campaign event, cost
- * price_factor[arm] times the usual order value and carry a coupon under the discount arm.
- * A converted customer is reactivated and renews from the end of the window; the others
- * stay lapsed, or resume with the remaining part of a gap. For each group of assigned
- * customers the truth states true_rate(a) = mean of p0 + (1 - p0) q(a) and true_lift(a) =
- * mean of (1 - p0) q(a), the expectation of a difference in means between arm a and
- * control; the channel of each customer is the one they were assigned, independent of the
- * arm. The revenue truths use E[amount] = mean order value times (1 - 0.15 coupon_p) for
- * natural purchases and times price_factor for recall purchases.
+ * chance of not lapsing times the chance 1 - exp(-w / m) of a renewal inside the window).
+ * The treatment acts with q = e[arm] * channel_multiplier[channel], where the customer's
+ * effects e (recall_effects()) are functions of their coupon use, order value, browsing
+ * rate and engagement, the traits their history shows: if q >= 0 it brings back with
+ * probability q those who do not return on their own; if q < 0 it deters with probability
+ * |q| those who would (one more draw from the campaign stream, for those only). Natural
+ * purchases are ordinary (and take coupons as usual); recall purchases come through the
+ * campaign channel after a campaign event, cost price_factor[arm] times the usual order
+ * value and carry a coupon under the discount arm. A converted customer is reactivated and
+ * renews from the end of the window; the others (the deterred too) stay lapsed, or resume
+ * with the remaining part of a gap. With lift(q) = (1 - p0) q, or p0 q when q < 0, a
+ * customer's uplift for arm a is the mean of lift(e[a] m[k]) over the four channels k, the
+ * effect a model that does not see the channel can learn. The truth states, for each group
+ * of assigned customers, true_lift(a) = mean of the uplift (per channel k: the mean over
+ * the customers reached through k of lift(e[a] m[k])) and true_rate(a) = that plus the mean
+ * of p0: the expectation of a difference in means between arm and control. The revenue
+ * truths use E[amount] = mean order value times (1 - 0.15 coupon_p) for natural purchases
+ * and times price_factor for recall purchases.
  *
  * Data layout: customers are generated one at a time. A customer's purchases are planned
  * first (times, engagement, lapse in the following gap), then every event is pushed into a
@@ -115,8 +122,9 @@ static const double cohort_share[N_COHORT] = { 0.25, 0.50, 0.15, 0.10 };
 enum { ARM_CONTROL, ARM_DISCOUNT, ARM_VIP, ARM_CONTENT, N_ARM };
 static const char *const arm_names[N_ARM] = { "control", "discount", "vip", "content" };
 
-enum { OUT_NONE, OUT_NATURAL, OUT_RECALL };
-static const char *const outcome_names[3] = { "none", "natural", "recall" };
+/* deterred: would have come back on their own, but the contact put them off */
+enum { OUT_NONE, OUT_NATURAL, OUT_RECALL, OUT_DETERRED };
+static const char *const outcome_names[4] = { "none", "natural", "recall", "deterred" };
 
 /* ---- the brand ---- */
 
@@ -202,14 +210,27 @@ static const segment_profile profiles[N_SEGMENT] = {
 static const char *const tier_names[4] = { "tier1", "tier2", "tier3", "tier4" };
 static const char *const level_names[4] = { "normal", "silver", "gold", "platinum" };
 
-/* Recall effects (added conversion probability before the channel multiplier): each
- * lever works best on the segment it is designed for, a few points elsewhere. */
-static const double arm_effect[N_ARM][N_SEGMENT] = {
-    { 0.00, 0.00, 0.00, 0.00 }, /* control */
-    { 0.15, 0.02, 0.04, 0.06 }, /* discount */
-    { 0.02, 0.15, 0.03, 0.05 }, /* vip */
-    { 0.03, 0.04, 0.14, 0.04 }, /* content */
-};
+/* Recall effects, per customer, from what their history shows before the campaign day
+ * (recall_effects()): each lever works best on the segment it is designed for, through a
+ * trait of the customer rather than the segment itself, and a few points elsewhere.
+ * - discount: in proportion to price sensitivity, the customer's chance of using a coupon;
+ * - vip: for high spenders, a logistic step in the log of the mean order value;
+ * - content: in proportion to engagement, much more for those who rarely browse (the
+ *   content brings them what they would not look for); but contact annoys those who rarely
+ *   browse and whose engagement has faded, and the effect turns negative: a share |q| of
+ *   those who would have come back on their own do not. */
+#define DISCOUNT_BASE         0.02
+#define DISCOUNT_PER_COUPON_P 0.24
+#define VIP_BASE              0.01
+#define VIP_STEP              0.14
+#define VIP_PIVOT_VALUE       500.0 /* mean order value at half the step */
+#define VIP_LOG_SCALE         0.25
+#define CONTENT_BASE          0.03
+#define CONTENT_QUIET         0.42
+#define CONTENT_QUIET_RATE    0.06 /* visits per day at which the quiet bonus falls to 1/e */
+#define CONTENT_HARM          0.60
+#define CONTENT_ANNOYED_LEVEL 0.50 /* engagement below which contact starts to annoy */
+
 static const double channel_multiplier[N_CAMPAIGN_CHANNEL] = { 0.80, 1.00, 1.10, 0.90 };
 /* A recall purchase costs this times the customer's usual order value. */
 static const double arm_price_factor[N_ARM] = { 1.00, 0.75, 1.00, 1.00 };
@@ -280,15 +301,18 @@ typedef struct customer {
     bool assigned, lapsed_at_campaign;
     int arm, campaign_channel, outcome;
     double p0, q;
+    double level_at_campaign; /* engagement after the last purchase before the campaign */
+    double effect[N_ARM];     /* q of each arm before the channel multiplier */
+    double uplift[N_ARM];     /* P(convert | arm) - P(convert | control), mean over channels */
 } customer;
 
-typedef struct cell {
+enum { T_RATE, T_LIFT, T_REVENUE, T_REVENUE_LIFT, N_TRUTH };
+
+/* Sums of the expected values of a group of assigned customers, for every arm. */
+typedef struct truth_sum {
     size_t n;
-    double s0;   /* sum of p0 */
-    double s1;   /* sum of 1 - p0 */
-    double rnat; /* sum of p0 E[natural amount] */
-    double r1;   /* sum of (1 - p0) E[order value] */
-} cell;
+    double v[N_TRUTH][N_ARM];
+} truth_sum;
 
 typedef struct gen {
     const ck_synth_params *p;
@@ -311,7 +335,9 @@ typedef struct gen {
     char id[32];
     size_t id_len;
     int id_width;
-    cell cells[N_SEGMENT][N_CAMPAIGN_CHANNEL];
+    truth_sum by_segment[N_SEGMENT];          /* each customer's mean over channels */
+    truth_sum by_channel[N_CAMPAIGN_CHANNEL]; /* through the channel each was assigned */
+    double effect_sum[N_ARM][N_SEGMENT];
     size_t n_by_arm[N_ARM];
     ck_synth_stats stats;
 } gen;
@@ -453,6 +479,29 @@ static void plan_launch_buyer(gen *g, customer *c)
         lapse(g, c, last_purchase_ts(g) + days_to_s(20.0 + 40.0 * ck__rng_uniform(&g->rng)), false);
 }
 
+/* Each arm's effect on the customer before the channel multiplier, from traits their
+ * history shows: coupon use, order value, browsing, and `level`, their engagement on the
+ * campaign day (which sets how often they visit). */
+static void recall_effects(const customer *c, double level, double *effect)
+{
+    effect[ARM_CONTROL] = 0.0;
+    effect[ARM_DISCOUNT] = DISCOUNT_BASE + DISCOUNT_PER_COUPON_P * c->coupon_p;
+    double z = (log(c->order_value) - log(VIP_PIVOT_VALUE)) / VIP_LOG_SCALE;
+    effect[ARM_VIP] = VIP_BASE + VIP_STEP / (1.0 + exp(-z));
+    double quiet = exp(-c->visit_rate / CONTENT_QUIET_RATE);
+    double faded = fmax(0.0, 1.0 - level / CONTENT_ANNOYED_LEVEL);
+    effect[ARM_CONTENT] =
+        level * (CONTENT_BASE + CONTENT_QUIET * quiet) - CONTENT_HARM * quiet * faded;
+}
+
+/* P(convert | arm) - p0 for a treatment effect q: a share q of those who would not come
+ * back on their own come back, or, when q < 0, a share |q| of those who would do not
+ * (P(convert) = p0 + (1 - p0) q, or p0 (1 + q)). */
+static double lift_of(double p0, double q)
+{
+    return q >= 0.0 ? (1.0 - p0) * q : p0 * q;
+}
+
 /* The recall campaign: decide whether the customer is at risk on the campaign day, assign
  * them, and replace their own process inside the window by the outcome model. */
 static void run_campaign(gen *g, customer *c)
@@ -479,10 +528,22 @@ static void run_campaign(gen *g, customer *c)
     c->campaign_channel = (int)ck__rng_below(&g->arng, N_CAMPAIGN_CHANNEL);
     c->p0 = lapsed ? LAPSED_RETURN_P
                    : (1.0 - lapse_prob(last->level)) * (1.0 - exp(-w / c->mean_gap_days));
-    c->q = arm_effect[c->arm][c->segment] * channel_multiplier[c->campaign_channel];
+    c->level_at_campaign = last->level;
+    recall_effects(c, last->level, c->effect);
+    /* the channel is drawn uniformly: the uplift a model of the history can learn is the
+     * mean over the channels (exactly 0 for control) */
+    for (int a = 0; a < N_ARM; a++) {
+        double sum = 0.0;
+        for (int k = 0; k < N_CAMPAIGN_CHANNEL; k++)
+            sum += lift_of(c->p0, c->effect[a] * channel_multiplier[k]);
+        c->uplift[a] = sum / N_CAMPAIGN_CHANNEL;
+    }
+    c->q = c->effect[c->arm] * channel_multiplier[c->campaign_channel];
+    /* a negative effect costs one more draw, only for its natural returners; otherwise
+     * the draws are those of the segment-level model this replaced */
     if (ck__rng_bernoulli(&g->arng, c->p0))
-        c->outcome = OUT_NATURAL;
-    else if (ck__rng_bernoulli(&g->arng, c->q))
+        c->outcome = c->q < 0.0 && ck__rng_bernoulli(&g->arng, -c->q) ? OUT_DETERRED : OUT_NATURAL;
+    else if (ck__rng_bernoulli(&g->arng, fmax(c->q, 0.0)))
         c->outcome = OUT_RECALL;
     else
         c->outcome = OUT_NONE;
@@ -495,7 +556,7 @@ static void run_campaign(gen *g, customer *c)
         c->lapsed_at = NEVER;
         c->cancelled_at = NEVER;
     }
-    if (c->outcome == OUT_NONE) {
+    if (c->outcome == OUT_NONE || c->outcome == OUT_DETERRED) {
         if (!lapsed)
             renew(g, c, g->campaign_end, level, true, false);
         return;
@@ -959,45 +1020,38 @@ static void write_truth_customer(const gen *g, const customer *c, bool first, FI
         return;
     }
     fprintf(fp,
-            "{\"arm\":\"%s\",\"channel\":\"%s\",\"lapsed\":%s,\"p0\":%.17g,\"q\":%.17g,"
-            "\"outcome\":\"%s\"}}",
+            "{\"arm\":\"%s\",\"channel\":\"%s\",\"lapsed\":%s,\"engagement\":%.17g,"
+            "\"p0\":%.17g,\"q\":%.17g,\"outcome\":\"%s\"",
             arm_names[c->arm], channel_names[c->campaign_channel],
-            c->lapsed_at_campaign ? "true" : "false", c->p0, c->q, outcome_names[c->outcome]);
+            c->lapsed_at_campaign ? "true" : "false", c->level_at_campaign, c->p0, c->q,
+            outcome_names[c->outcome]);
+    const char *keys[2] = { "effect", "uplift" };
+    const double *values[2] = { c->effect, c->uplift };
+    for (int i = 0; i < 2; i++) {
+        fprintf(fp, ",\"%s\":{", keys[i]);
+        for (int a = 1; a < N_ARM; a++)
+            fprintf(fp, "%s\"%s\":%.17g", a > 1 ? "," : "", arm_names[a], values[i][a]);
+        fputc('}', fp);
+    }
+    fputs("}}", fp);
 }
 
 /* ---- campaign truth ---- */
 
-enum { T_RATE, T_LIFT, T_REVENUE, T_REVENUE_LIFT };
-
 /* The expected value of `what` for arm a, averaged over the assigned customers of segment
- * seg (or all, when -1) reached through channel ch (or all, when -1); NAN when none. */
+ * seg (or all, when -1), or of those reached through channel ch; NAN when none. */
 static double truth_value(const gen *g, int what, int arm, int seg, int ch)
 {
+    if (ch >= 0) {
+        const truth_sum *x = &g->by_channel[ch];
+        return x->n > 0 ? x->v[what][arm] / (double)x->n : NAN;
+    }
     double n = 0.0, sum = 0.0;
     for (int s = 0; s < N_SEGMENT; s++) {
         if (seg >= 0 && s != seg)
             continue;
-        for (int k = 0; k < N_CAMPAIGN_CHANNEL; k++) {
-            if (ch >= 0 && k != ch)
-                continue;
-            const cell *x = &g->cells[s][k];
-            double q = arm_effect[arm][s] * channel_multiplier[k];
-            n += (double)x->n;
-            switch (what) {
-            case T_RATE:
-                sum += x->s0 + q * x->s1;
-                break;
-            case T_LIFT:
-                sum += q * x->s1;
-                break;
-            case T_REVENUE:
-                sum += x->rnat + arm_price_factor[arm] * q * x->r1;
-                break;
-            default:
-                sum += arm_price_factor[arm] * q * x->r1;
-                break;
-            }
-        }
+        n += (double)g->by_segment[s].n;
+        sum += g->by_segment[s].v[what][arm];
     }
     return n > 0.0 ? sum / n : NAN;
 }
@@ -1076,8 +1130,11 @@ static void write_truth_campaign(const gen *g, FILE *fp)
     fputs(",\n\"effect\":{", fp);
     for (int a = 0; a < N_ARM; a++) {
         fprintf(fp, "%s\"%s\":{", a ? "," : "", arm_names[a]);
-        for (int s = 0; s < N_SEGMENT; s++)
-            fprintf(fp, "%s\"%s\":%.17g", s ? "," : "", segment_names[s], arm_effect[a][s]);
+        for (int s = 0; s < N_SEGMENT; s++) {
+            size_t n = g->by_segment[s].n;
+            fprintf(fp, "%s\"%s\":", s ? "," : "", segment_names[s]);
+            json_number(fp, n > 0 ? g->effect_sum[a][s] / (double)n : NAN);
+        }
         fputc('}', fp);
     }
     fputs("},\n\"channel_multiplier\":{", fp);
@@ -1091,19 +1148,11 @@ static void write_truth_campaign(const gen *g, FILE *fp)
     for (int a = 0; a < N_ARM; a++)
         fprintf(fp, "%s\"%s\":%zu", a ? "," : "", arm_names[a], g->n_by_arm[a]);
     fputs("},\"by_channel\":{", fp);
-    for (int k = 0; k < N_CAMPAIGN_CHANNEL; k++) {
-        size_t n = 0;
-        for (int s = 0; s < N_SEGMENT; s++)
-            n += g->cells[s][k].n;
-        fprintf(fp, "%s\"%s\":%zu", k ? "," : "", channel_names[k], n);
-    }
+    for (int k = 0; k < N_CAMPAIGN_CHANNEL; k++)
+        fprintf(fp, "%s\"%s\":%zu", k ? "," : "", channel_names[k], g->by_channel[k].n);
     fputs("},\"by_segment\":{", fp);
-    for (int s = 0; s < N_SEGMENT; s++) {
-        size_t n = 0;
-        for (int k = 0; k < N_CAMPAIGN_CHANNEL; k++)
-            n += g->cells[s][k].n;
-        fprintf(fp, "%s\"%s\":%zu", s ? "," : "", segment_names[s], n);
-    }
+    for (int s = 0; s < N_SEGMENT; s++)
+        fprintf(fp, "%s\"%s\":%zu", s ? "," : "", segment_names[s], g->by_segment[s].n);
     fputs("}},\n\"true_rate\":", fp);
     json_groups(fp, g, T_RATE);
     fputs(",\n\"true_lift\":", fp);
@@ -1115,15 +1164,51 @@ static void write_truth_campaign(const gen *g, FILE *fp)
     fputs("\n}", fp);
 }
 
-static void add_to_cells(gen *g, const customer *c)
+/* The customer's expected rate, lift, revenue and revenue lift under every arm, reached
+ * through channel k: E[amount] is the order value times (1 - 0.15 coupon_p) for a natural
+ * purchase and times price_factor[arm] for a recall purchase. */
+static void expected_values(const customer *c, int k, double v[N_TRUTH][N_ARM])
 {
-    cell *x = &g->cells[c->segment][c->campaign_channel];
     double natural_amount = c->order_value * (1.0 - (1.0 - COUPON_PRICE) * c->coupon_p);
-    x->n++;
-    x->s0 += c->p0;
-    x->s1 += 1.0 - c->p0;
-    x->rnat += c->p0 * natural_amount;
-    x->r1 += (1.0 - c->p0) * c->order_value;
+    for (int a = 0; a < N_ARM; a++) {
+        double q = c->effect[a] * channel_multiplier[k];
+        double lift = lift_of(c->p0, q);
+        /* P(natural) and P(recall) */
+        double natural = q < 0.0 ? c->p0 * (1.0 + q) : c->p0;
+        double recall = q > 0.0 ? (1.0 - c->p0) * q : 0.0;
+        double revenue = natural * natural_amount + recall * arm_price_factor[a] * c->order_value;
+        v[T_RATE][a] = c->p0 + lift;
+        v[T_LIFT][a] = lift;
+        v[T_REVENUE][a] = revenue;
+        v[T_REVENUE_LIFT][a] = revenue - c->p0 * natural_amount;
+    }
+}
+
+static void add_to_truth(gen *g, const customer *c)
+{
+    double v[N_TRUTH][N_ARM], mean[N_TRUTH][N_ARM] = { { 0 } };
+    truth_sum *by_ch = &g->by_channel[c->campaign_channel];
+    for (int k = 0; k < N_CAMPAIGN_CHANNEL; k++) {
+        expected_values(c, k, v);
+        for (int t = 0; t < N_TRUTH; t++)
+            for (int a = 0; a < N_ARM; a++) {
+                mean[t][a] += v[t][a] / N_CAMPAIGN_CHANNEL;
+                if (k == c->campaign_channel)
+                    by_ch->v[t][a] += v[t][a];
+            }
+    }
+    /* the lift is the customer's uplift itself, so that the group truths are exactly the
+     * means of the per-customer truths */
+    for (int a = 0; a < N_ARM; a++)
+        mean[T_LIFT][a] = c->uplift[a];
+    truth_sum *by_seg = &g->by_segment[c->segment];
+    for (int t = 0; t < N_TRUTH; t++)
+        for (int a = 0; a < N_ARM; a++)
+            by_seg->v[t][a] += mean[t][a];
+    by_seg->n++;
+    by_ch->n++;
+    for (int a = 0; a < N_ARM; a++)
+        g->effect_sum[a][c->segment] += c->effect[a];
     g->n_by_arm[c->arm]++;
     g->stats.n_assigned++;
 }
@@ -1301,7 +1386,7 @@ int ck_synth_write(const ck_synth_params *params, FILE *events, FILE *customers,
         if (c.n_purchase_rows > 0)
             g.stats.n_buyers++;
         if (c.assigned)
-            add_to_cells(&g, &c);
+            add_to_truth(&g, &c);
         if (customers != NULL)
             write_customer_row(&g, &c, customers);
         if (assignments != NULL && c.assigned)
