@@ -911,15 +911,15 @@ static double revenue_var(const tally *t)
 
 /* The effects documented in synth.h, written out again from the documentation: discount
  * 0.02 + 0.24 coupon_p; vip 0.01 + 0.14 / (1 + exp(-ln(order_value / 500) / 0.25)); content
- * L (0.03 + 0.42 u) - 0.6 u max(0, 1 - L / 0.5) with u = exp(-visit_rate / 0.06) and L the
- * engagement on the campaign day. */
+ * 0.02 + 0.24 g - 0.2 (1 - g) max(0, 1 - L / 0.5) with g = min(1, max(0, (mean_gap_days -
+ * 40) / 60)) and L the engagement on the campaign day. */
 static void documented_effects(const truth_customer *t, double *effect)
 {
     effect[ARM_CONTROL] = 0.0;
     effect[ARM_DISCOUNT] = 0.02 + 0.24 * t->coupon_p;
     effect[ARM_VIP] = 0.01 + 0.14 / (1.0 + exp(-log(t->order_value / 500.0) / 0.25));
-    double u = exp(-t->visit_rate / 0.06), level = t->engagement;
-    effect[ARM_CONTENT] = level * (0.03 + 0.42 * u) - 0.6 * u * fmax(0.0, 1.0 - level / 0.5);
+    double g = fmin(1.0, fmax(0.0, (t->mean_gap_days - 40.0) / 60.0));
+    effect[ARM_CONTENT] = 0.02 + 0.24 * g - 0.2 * (1.0 - g) * fmax(0.0, 1.0 - t->engagement / 0.5);
 }
 
 /* P(convert | q) - p0: p0 + (1 - p0) q, or p0 (1 + q) when the effect is negative. */
@@ -987,7 +987,7 @@ static void test_synth__campaign_matches_its_truth(void)
     double seg_effect[N_SEGMENT][N_ARM] = { { 0 } };
     double n_ch[N_CAMPAIGN_CHANNEL] = { 0 }, ch_lift[N_CAMPAIGN_CHANNEL][N_ARM] = { { 0 } };
     size_t n_assigned = 0, bad_outcome = 0, bad_q = 0, bad_recall = 0, bad_effect = 0;
-    size_t bad_uplift = 0, negative[N_ARM] = { 0 }, negative_low = 0, n_deterred = 0;
+    size_t bad_uplift = 0, negative[N_ARM] = { 0 }, negative_high = 0, n_deterred = 0;
     double deterred_expected = 0.0;
     for (size_t c = 1; c <= p.n_customers; c++) {
         const truth_customer *t = &tc[c];
@@ -1040,7 +1040,7 @@ static void test_synth__campaign_matches_its_truth(void)
             seg_effect[t->segment][a] += t->effect[a];
             ch_lift[t->channel][a] += lift_at(t->p0, t->effect[a] * mult[t->channel]);
         }
-        negative_low += t->segment == SEG_LOW && t->uplift[ARM_CONTENT] < 0;
+        negative_high += t->segment == SEG_HIGH && t->uplift[ARM_CONTENT] < 0;
         p0_sum += t->p0;
         seg_p0[t->segment] += t->p0;
         n_seg[t->segment]++;
@@ -1060,11 +1060,12 @@ static void test_synth__campaign_matches_its_truth(void)
     CHECK_EQ_INT(bad_uplift, 0);
     CHECK_EQ_INT(n_assigned, stats.n_assigned);
     CHECK(n_assigned > 20000);
-    /* discount and vip never harm; content harms some, the low-interaction most often */
+    /* discount and vip never harm; content harms some, the short-cycle high spenders most
+     * often */
     CHECK_EQ_INT(negative[ARM_DISCOUNT], 0);
     CHECK_EQ_INT(negative[ARM_VIP], 0);
     CHECK(negative[ARM_CONTENT] > n_assigned / 50);
-    CHECK((double)negative_low / n_seg[SEG_LOW] > (double)negative[ARM_CONTENT] / n_assigned);
+    CHECK((double)negative_high / n_seg[SEG_HIGH] > (double)negative[ARM_CONTENT] / n_assigned);
     /* the deterred: a share |q| of the natural returners, p0 |q| each (4 SE of a Poisson) */
     CHECK_NEAR((double)n_deterred, deterred_expected, 4 * sqrt(deterred_expected) + 1);
     printf("assigned %zu; content uplift negative for %zu (%.1f%%); %zu deterred, %.1f expected\n",

@@ -21,10 +21,10 @@
  * history before the campaign day shows (so a model of features can learn it):
  * - discount: e = 0.02 + 0.24 coupon_p (price sensitivity: the chance of using a coupon);
  * - vip: e = 0.01 + 0.14 / (1 + exp(-ln(order_value / 500) / 0.25)) (high spenders);
- * - content: e = L (0.03 + 0.42 u) - 0.6 u max(0, 1 - L / 0.5), with u =
- *   exp(-visit_rate / 0.06) (near 1 for those who rarely browse) and L the engagement after
- *   their last purchase before the campaign (which sets how often they visit): it helps
- *   the engaged, above all those who rarely browse, and harms those who rarely browse and
+ * - content: e = 0.02 + 0.24 g - 0.2 (1 - g) max(0, 1 - L / 0.5), with g = min(1, max(0,
+ *   (mean_gap_days - 40) / 60)) (long-cycle buyers, who forget the brand between
+ *   purchases) and L the engagement after their last purchase before the campaign (which
+ *   their fading visits show): it helps long-cycle buyers, and harms short-cycle buyers
  *   whose engagement has faded, who are annoyed by the contact.
  * With q >= 0 the treatment brings back a share q of those who would not return on their
  * own, P(convert) = p0 + (1 - p0) q; with q < 0 a share |q| of those who would return do

@@ -215,20 +215,21 @@ static const char *const level_names[4] = { "normal", "silver", "gold", "platinu
  * trait of the customer rather than the segment itself, and a few points elsewhere.
  * - discount: in proportion to price sensitivity, the customer's chance of using a coupon;
  * - vip: for high spenders, a logistic step in the log of the mean order value;
- * - content: in proportion to engagement, much more for those who rarely browse (the
- *   content brings them what they would not look for); but contact annoys those who rarely
- *   browse and whose engagement has faded, and the effect turns negative: a share |q| of
- *   those who would have come back on their own do not. */
+ * - content: for long-cycle buyers, who forget the brand between purchases (their mean
+ *   repurchase gap, which their purchase history shows); but contact annoys short-cycle
+ *   buyers whose engagement has faded, and the effect turns negative: a share |q| of those
+ *   who would have come back on their own do not. */
 #define DISCOUNT_BASE         0.02
 #define DISCOUNT_PER_COUPON_P 0.24
 #define VIP_BASE              0.01
 #define VIP_STEP              0.14
 #define VIP_PIVOT_VALUE       500.0 /* mean order value at half the step */
 #define VIP_LOG_SCALE         0.25
-#define CONTENT_BASE          0.03
-#define CONTENT_QUIET         0.42
-#define CONTENT_QUIET_RATE    0.06 /* visits per day at which the quiet bonus falls to 1/e */
-#define CONTENT_HARM          0.60
+#define CONTENT_BASE          0.02
+#define CONTENT_LONG          0.24
+#define CONTENT_LONG_FROM     40.0 /* mean gap (days) where the long-cycle bonus starts ... */
+#define CONTENT_LONG_SPAN     60.0 /* ... and the days over which it grows to its full size */
+#define CONTENT_HARM          0.20
 #define CONTENT_ANNOYED_LEVEL 0.50 /* engagement below which contact starts to annoy */
 
 static const double channel_multiplier[N_CAMPAIGN_CHANNEL] = { 0.80, 1.00, 1.10, 0.90 };
@@ -480,18 +481,19 @@ static void plan_launch_buyer(gen *g, customer *c)
 }
 
 /* Each arm's effect on the customer before the channel multiplier, from traits their
- * history shows: coupon use, order value, browsing, and `level`, their engagement on the
- * campaign day (which sets how often they visit). */
+ * history shows: coupon use, order value, repurchase cycle, and `level`, their engagement
+ * on the campaign day (which their fading visits show). */
 static void recall_effects(const customer *c, double level, double *effect)
 {
     effect[ARM_CONTROL] = 0.0;
     effect[ARM_DISCOUNT] = DISCOUNT_BASE + DISCOUNT_PER_COUPON_P * c->coupon_p;
     double z = (log(c->order_value) - log(VIP_PIVOT_VALUE)) / VIP_LOG_SCALE;
     effect[ARM_VIP] = VIP_BASE + VIP_STEP / (1.0 + exp(-z));
-    double quiet = exp(-c->visit_rate / CONTENT_QUIET_RATE);
+    double span = (c->mean_gap_days - CONTENT_LONG_FROM) / CONTENT_LONG_SPAN;
+    double long_cycle = fmin(1.0, fmax(0.0, span));
     double faded = fmax(0.0, 1.0 - level / CONTENT_ANNOYED_LEVEL);
-    effect[ARM_CONTENT] =
-        level * (CONTENT_BASE + CONTENT_QUIET * quiet) - CONTENT_HARM * quiet * faded;
+    effect[ARM_CONTENT] = CONTENT_BASE + CONTENT_LONG * long_cycle -
+                          CONTENT_HARM * (1.0 - long_cycle) * faded;
 }
 
 /* P(convert | arm) - p0 for a treatment effect q: a share q of those who would not come
