@@ -2,7 +2,9 @@
  * Fuzz harness for the model-file loader (ck_model_load): the input is a model file. When
  * it loads, a churn model scores rows (all missing, all zero, every categorical level and
  * one beyond, large values) with its contributions, a value model scores a few customers
- * (a finite P(alive) in [0, 1] and expected purchases ≥ 0, or a clear refusal); the model
+ * (a finite P(alive) in [0, 1] and expected purchases ≥ 0, or a clear refusal), an uplift
+ * model scores the same rows (each arm's probability in [0, 1], each uplift in [-1, 1], 0
+ * for control, and a best arm that is a treatment or none); the model
  * is saved, and the saved file loads again, saves to the same bytes (model.h: numbers are
  * written so that they read back bit for bit) and scores the same.
  */
@@ -75,6 +77,27 @@ static void score_value(const ck_model *m, double *out)
     }
 }
 
+/* An uplift model's scores of the rows: the first treatment arm's uplift of each. */
+static void score_uplift(const ck_model *m, const float *rows, size_t n, double *out)
+{
+    const ck_uplift *u = ck_model_uplift(m);
+    FUZZ_CHECK(u != NULL && !ck_model_gives_churn(m));
+    size_t arms = ck_uplift_n_arms(u), control = ck_uplift_control(u);
+    FUZZ_CHECK(arms >= 2 && arms <= CK_UPLIFT_MAX_ARMS && control < arms);
+    for (int r = 0; r < N_ROWS; r++) {
+        double p[CK_UPLIFT_MAX_ARMS], uplift[CK_UPLIFT_MAX_ARMS];
+        ck_uplift_score_row(u, rows + (size_t)r * n, p, uplift);
+        for (size_t a = 0; a < arms; a++) {
+            FUZZ_CHECK(p[a] >= 0.0 && p[a] <= 1.0);
+            FUZZ_CHECK(uplift[a] >= -1.0 && uplift[a] <= 1.0);
+        }
+        FUZZ_CHECK(uplift[control] == 0.0);
+        long best = ck_uplift_best_arm(u, uplift, NULL);
+        FUZZ_CHECK(best == -1 || (best >= 0 && (size_t)best < arms && (size_t)best != control));
+        out[r] = uplift[control == 0 ? 1 : 0];
+    }
+}
+
 /* Save to memory; NULL when the model cannot be saved (NaN or memory), else the bytes. */
 static char *save(const ck_model *m, size_t *len)
 {
@@ -133,13 +156,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t n = ck_schema_n_features(schema);
     FUZZ_CHECK(strcmp(ck_model_type_name(m), "gbm_stumps") == 0 ||
                strcmp(ck_model_type_name(m), "logreg") == 0 ||
-               strcmp(ck_model_type_name(m), "bgnbd") == 0);
-    bool churn = ck_model_gives_churn(m);
-    float *rows = churn ? make_rows(schema, n) : NULL;
+               strcmp(ck_model_type_name(m), "bgnbd") == 0 ||
+               strcmp(ck_model_type_name(m), "uplift") == 0);
+    bool churn = ck_model_gives_churn(m), uplift = ck_model_uplift(m) != NULL;
+    bool value = ck_model_bgnbd(m) != NULL;
+    float *rows = churn || uplift ? make_rows(schema, n) : NULL;
     double prob[N_ROWS], again_prob[N_ROWS];
-    if (rows)
+    if (rows && uplift)
+        score_uplift(m, rows, n, prob);
+    else if (rows)
         score(m, rows, n, prob);
-    else if (!churn)
+    else if (value)
         score_value(m, prob);
 
     size_t len = 0;
@@ -152,9 +179,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             FUZZ_CHECK(len2 == len && memcmp(saved, saved2, len) == 0);
             free(saved2);
         }
-        if (rows || !churn) {
+        if (rows || value) {
             FUZZ_CHECK(ck_schema_n_features(ck_model_schema(again)) == n);
-            if (rows)
+            if (rows && uplift)
+                score_uplift(again, rows, n, again_prob);
+            else if (rows)
                 score(again, rows, n, again_prob);
             else
                 score_value(again, again_prob);
