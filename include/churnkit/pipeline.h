@@ -432,6 +432,11 @@ typedef struct ck_uplift_events_opts {
 CK_API int ck_pipeline_uplift_events(ck_uplift_data *out, const ck_events *ev,
                                      const ck_uplift_events_opts *opts, ck_error *err);
 
+/** Add to a trained uplift model's training warnings what its experiment cannot support:
+ *  a treatment arm whose average effect's 95% interval (Newcombe) includes 0, and, for the
+ *  T-learner, an arm whose model and control's both kept no boosting round. */
+CK_API void ck_pipeline_uplift_warnings(ck_model *model);
+
 /** How uplift scores are written. */
 typedef struct ck_uplift_score_opts {
     int n_threads;

@@ -338,3 +338,36 @@ int ck_pipeline_uplift_economics(ck_uplift_economics *out, const ck_config *cfg,
     }
     return CK_OK;
 }
+
+void ck_pipeline_uplift_warnings(ck_model *model)
+{
+    const ck_uplift *u = ck_model_uplift(model);
+    if (u == NULL)
+        return;
+    const ck_uplift_arm *control = ck_uplift_arm_at(u, ck_uplift_control(u));
+    for (size_t a = 0; a < ck_uplift_n_arms(u); a++) {
+        const ck_uplift_arm *arm = ck_uplift_arm_at(u, a);
+        if (a == ck_uplift_control(u))
+            continue;
+        double lo, hi, lift = arm->base_rate - control->base_rate;
+        ck_stats_newcombe(arm->positives, arm->rows, control->positives, control->rows, 0.95, &lo,
+                          &hi);
+        char text[256];
+        if (lo <= 0.0 && hi >= 0.0) {
+            snprintf(text, sizeof text,
+                     "arm \"%s\": its average effect, %+.2f points (95%% CI %+.2f to %+.2f) on %zu "
+                     "treated and %zu control customers, cannot be told from none: its uplifts, "
+                     "and best_arm, are guesses",
+                     arm->name, 100 * lift, 100 * lo, 100 * hi, arm->rows, control->rows);
+            ck_model_add_warning(model, text);
+        }
+        if (arm->rounds_kept == 0 && control->rounds_kept == 0 &&
+            ck_uplift_method_of(u) == CK_UPLIFT_T) {
+            snprintf(text, sizeof text,
+                     "arm \"%s\": neither its model nor control's found anything beyond the "
+                     "average: every customer gets the same uplift",
+                     arm->name);
+            ck_model_add_warning(model, text);
+        }
+    }
+}
