@@ -356,8 +356,8 @@ void ck_pipeline_uplift_warnings(ck_model *model)
         if (lo <= 0.0 && hi >= 0.0) {
             snprintf(text, sizeof text,
                      "arm \"%s\": its average effect, %+.2f points (95%% CI %+.2f to %+.2f) on %zu "
-                     "treated and %zu control customers, cannot be told from none: its uplifts, "
-                     "and best_arm, are guesses",
+                     "treated and %zu control customers, cannot be told from none: check "
+                     "churn-eval's Qini interval before acting on its uplifts",
                      arm->name, 100 * lift, 100 * lo, 100 * hi, arm->rows, control->rows);
             ck_model_add_warning(model, text);
         }
