@@ -1,7 +1,7 @@
 /*
- * Helpers that every learner's part of the model file shares (see learner.h): the
- * tolerance of a stored number against the one computed again from the body, and the
- * feature a body member names.
+ * Helpers that learners share (see learner.h): the metrics of a learner that measures
+ * none, and for their part of the model file the tolerance of a stored number against the
+ * one computed again from the body, and the feature a body member names.
  */
 #include "learn/learner.h"
 
@@ -27,4 +27,11 @@ long ck__learner_read_feature(const ck__json_reader *r, const ck__json *o, const
     if (j < 0)
         ck__json_fail(r, CK_EINVAL, "%s: unknown feature \"%s\"", path, name);
     return j;
+}
+
+void ck__learner_metrics_none(ck__learner_metrics *m)
+{
+    m->rounds_kept = 0;
+    m->train_logloss = m->valid_logloss = NAN;
+    m->train_auc = m->valid_auc = NAN;
 }

@@ -92,7 +92,10 @@ typedef struct ck__learner {
     int (*read_body)(void *fit, const ck__json_reader *r, const ck__json *body, ck_schema **schema);
 } ck__learner;
 
-/* ---- helpers for learners' file code (learner.c) ------------------------------------- */
+/* ---- helpers for learners (learner.c) ------------------------------------------------- */
+
+/* The metrics of a learner that measures none of them (no rounds, no log loss or AUC). */
+void ck__learner_metrics_none(ck__learner_metrics *m);
 
 /* Stored and recomputed numbers agree when |a − b| <= 1e-12 · max(1, |a|, |b|): the same
  * sums in another order differ by a few ulps (~1e-16 relative); a real change to a file is

@@ -10,7 +10,6 @@
  */
 #include "churnkit/pipeline.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,24 +17,13 @@
 #include "base/intern.h"
 #include "base/util.h"
 #include "churnkit/timestamp.h"
+#include "pipeline/flush.h"
 #include "pipeline/select.h"
 #include "pipeline/value_int.h"
-
-/* Rows are written into a buffer, flushed to the file in pieces of this size. */
-#define FLUSH_BYTES (1 << 20)
 
 int64_t ck_pipeline_default_as_of(const ck_events *ev)
 {
     return ck_ts_day_start(ck_events_max_ts(ev)) + CK__DAY_SECONDS;
-}
-
-/* Write (and empty) a buffer. */
-static int flush(FILE *out, const char *out_path, ck_predict_buffer *b, ck_error *err)
-{
-    if (b->len > 0 && fwrite(b->text, 1, b->len, out) != b->len)
-        return ck_error_set(err, CK_EIO, out_path, 0, "cannot write: %s", strerror(errno));
-    b->len = 0;
-    return CK_OK;
 }
 
 /* Row i of d into row. */
@@ -254,12 +242,12 @@ int ck_pipeline_score_events(const ck_events *ev, const ck_pipeline_score_opts *
         row_of(d, i, row);
         ck_predict_extras x = extras_of(w, value, uplift, has_uplift, i);
         rc = ck_predict_write_full_row(w, id, row, &x, eligible[i], contact[i], &buf, err);
-        if (rc == CK_OK && buf.len >= FLUSH_BYTES)
-            rc = flush(out, out_path, &buf, err);
+        if (rc == CK_OK && buf.len >= CK__FLUSH_BYTES)
+            rc = ck__flush_rows(out, out_path, &buf, err);
         ++*rows_out;
     }
     if (rc == CK_OK)
-        rc = flush(out, out_path, &buf, err);
+        rc = ck__flush_rows(out, out_path, &buf, err);
 done:
     ck_predict_buffer_free(&buf);
     free(value);

@@ -5,22 +5,11 @@
  */
 #include "churnkit/pipeline.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/util.h"
-
-/* Rows are written into a buffer, flushed to the file in pieces of this size. */
-#define FLUSH_BYTES (1 << 20)
-
-static int flush(FILE *out, const char *out_path, ck_predict_buffer *b, ck_error *err)
-{
-    if (b->len > 0 && fwrite(b->text, 1, b->len, out) != b->len)
-        return ck_error_set(err, CK_EIO, out_path, 0, "cannot write: %s", strerror(errno));
-    b->len = 0;
-    return CK_OK;
-}
+#include "pipeline/flush.h"
 
 static int uplift_model(const ck_uplift **out, const ck_model *model, ck_error *err)
 {
@@ -73,12 +62,12 @@ int ck_pipeline_uplift_score_events(const ck_events *ev, const ck_customers *cus
             continue;
         rc = ck_uplift_write_row(u, o->jsonl, "customer_id", id, p + i * n_arms,
                                  uplift + i * n_arms, &buf, err);
-        if (rc == CK_OK && buf.len >= FLUSH_BYTES)
-            rc = flush(out, out_path, &buf, err);
+        if (rc == CK_OK && buf.len >= CK__FLUSH_BYTES)
+            rc = ck__flush_rows(out, out_path, &buf, err);
         ++*rows_out;
     }
     if (rc == CK_OK)
-        rc = flush(out, out_path, &buf, err);
+        rc = ck__flush_rows(out, out_path, &buf, err);
     ck_predict_buffer_free(&buf);
     free(p);
     free(uplift);
@@ -117,12 +106,12 @@ int ck_pipeline_uplift_score_table(const char *path, const ck_model *model,
         ck_uplift_score_row(u, row, p, uplift);
         rc = ck_uplift_write_row(u, o->jsonl, ck_table_stream_id_name(s), row_id, p, uplift, &buf,
                                  err);
-        if (rc == CK_OK && buf.len >= FLUSH_BYTES)
-            rc = flush(out, out_path, &buf, err);
+        if (rc == CK_OK && buf.len >= CK__FLUSH_BYTES)
+            rc = ck__flush_rows(out, out_path, &buf, err);
         ++*rows_out;
     }
     if (rc == CK_OK)
-        rc = flush(out, out_path, &buf, err);
+        rc = ck__flush_rows(out, out_path, &buf, err);
     ck_predict_buffer_free(&buf);
     ck_table_stream_free(s);
     free(row);

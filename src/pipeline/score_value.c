@@ -5,16 +5,16 @@
  */
 #include "churnkit/pipeline.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/util.h"
+#include "pipeline/flush.h"
 #include "pipeline/value_int.h"
 
 /* Rows are written into a buffer, flushed to the file in pieces of this size. */
-#define FLUSH_BYTES (1 << 20)
+#define CK__FLUSH_BYTES (1 << 20)
 /* Table rows scored at once: enough for the threads, little memory. */
 #define BATCH_ROWS 65536
 
@@ -22,14 +22,6 @@ ck_clv_options ck_pipeline_clv_options(const ck_bgnbd_model *m, const ck_value_s
 {
     return (ck_clv_options){ o->horizon_days / m->days_per_unit, 365.25 / m->days_per_unit,
                              o->annual_discount };
-}
-
-static int flush(FILE *out, const char *out_path, ck_predict_buffer *b, ck_error *err)
-{
-    if (b->len > 0 && fwrite(b->text, 1, b->len, out) != b->len)
-        return ck_error_set(err, CK_EIO, out_path, 0, "cannot write: %s", strerror(errno));
-    b->len = 0;
-    return CK_OK;
 }
 
 /* A batch of customers: their summaries, ids and scores. */
@@ -131,12 +123,12 @@ int ck_pipeline_value_score_events(const ck_events *ev, const ck_model *model, i
         if (!ck_pipeline_in_shard(id, o->shard, o->n_shards))
             continue;
         rc = write_row(m, o, "customer_id", id, &b, i, &buf, err);
-        if (rc == CK_OK && buf.len >= FLUSH_BYTES)
-            rc = flush(out, out_path, &buf, err);
+        if (rc == CK_OK && buf.len >= CK__FLUSH_BYTES)
+            rc = ck__flush_rows(out, out_path, &buf, err);
         ++*rows_out;
     }
     if (rc == CK_OK)
-        rc = flush(out, out_path, &buf, err);
+        rc = ck__flush_rows(out, out_path, &buf, err);
     ck_predict_buffer_free(&buf);
     batch_free(&b);
     ck_value_summary_free(&s);
@@ -165,11 +157,11 @@ static int write_batch(batch *b, id_list *ids, const ck_bgnbd_model *m,
     int rc = b->n ? score_batch(b, m, o, err) : CK_OK;
     for (size_t i = 0; rc == CK_OK && i < b->n; i++) {
         rc = write_row(m, o, id_name, ids->ids[i], b, i, buf, err);
-        if (rc == CK_OK && buf->len >= FLUSH_BYTES)
-            rc = flush(out, out_path, buf, err);
+        if (rc == CK_OK && buf->len >= CK__FLUSH_BYTES)
+            rc = ck__flush_rows(out, out_path, buf, err);
     }
     if (rc == CK_OK)
-        rc = flush(out, out_path, buf, err);
+        rc = ck__flush_rows(out, out_path, buf, err);
     *rows_out += b->n;
     b->n = 0;
     id_list_clear(ids);

@@ -282,6 +282,24 @@ static const char *base_name(const char *path)
     return slash ? slash + 1 : path;
 }
 
+/* The events (and customers, when given) read the way model @p m reads them. */
+static int read_events(const options *o, const loaded *m, ck_events **ev,
+                       ck_customers **customers, ck_error *err)
+{
+    ck_pipeline_read_opts ropts = { .model_path = m->path,
+                                    .purpose = "evaluate",
+                                    .events_path = o->events,
+                                    .customers_path = o->customers,
+                                    .skip_bad_rows = o->skip_bad_rows,
+                                    .n_threads = o->eval.n_threads,
+                                    .progress = cli_progress,
+                                    .progress_payload = "reading" };
+    int rc = ck_pipeline_read_events(ev, customers, m->model, &ropts, err);
+    if (rc == CK_OK && ck_events_n_rejected(*ev) > 0)
+        cli_warn("skipped %zu bad rows of %s", ck_events_n_rejected(*ev), o->events);
+    return rc;
+}
+
 /* Events mode for one model: its features and labels as of the cutoff (the features
  * table is kept for the baseline). The events are read once, unless the second model
  * reads them another way. */
@@ -294,21 +312,9 @@ static int load_events(const options *o, loaded *m, const loaded *first, ck_even
         *customers = NULL;
         *ev = NULL;
     }
-    if (*ev == NULL) {
-        ck_pipeline_read_opts ropts = { .model_path = m->path,
-                                        .purpose = "evaluate",
-                                        .events_path = o->events,
-                                        .customers_path = o->customers,
-                                        .skip_bad_rows = o->skip_bad_rows,
-                                        .n_threads = o->eval.n_threads,
-                                        .progress = cli_progress,
-                                        .progress_payload = "reading" };
-        int rc = ck_pipeline_read_events(ev, customers, m->model, &ropts, err);
-        if (rc < 0)
-            return rc;
-        if (ck_events_n_rejected(*ev) > 0)
-            cli_warn("skipped %zu bad rows of %s", ck_events_n_rejected(*ev), o->events);
-    }
+    int rc = *ev == NULL ? read_events(o, m, ev, customers, err) : CK_OK;
+    if (rc < 0)
+        return rc;
     return ck_pipeline_eval_set(&m->data, table, m->model, m->path, *ev, *customers, o->cutoff,
                                 o->events, o->eval.n_threads, err);
 }
@@ -366,14 +372,7 @@ static int evaluate_value(const options *o, const loaded *m, ck_error *err)
     ck_customers *customers = NULL;
     ck_value_eval *ve = NULL;
     cli_output out = { 0 };
-    ck_pipeline_read_opts ropts = { .model_path = m->path,
-                                    .purpose = "evaluate",
-                                    .events_path = o->events,
-                                    .skip_bad_rows = o->skip_bad_rows,
-                                    .n_threads = o->eval.n_threads,
-                                    .progress = cli_progress,
-                                    .progress_payload = "reading" };
-    int rc = ck_pipeline_read_events(&ev, &customers, m->model, &ropts, err);
+    int rc = read_events(o, m, &ev, &customers, err);
     if (rc == CK_OK)
         rc = ck_pipeline_value_eval(&ve, ev, m->model, o->cutoff,
                                     o->has_horizon ? o->horizon_days : 365.0, o->eval.n_threads,
@@ -425,15 +424,7 @@ static int uplift_rows(const options *o, const loaded *m, ck_uplift_data *data, 
                             "an uplift model on events needs --assignments and --window");
     ck_events *ev = NULL;
     ck_customers *customers = NULL;
-    ck_pipeline_read_opts ropts = { .model_path = m->path,
-                                    .purpose = "evaluate",
-                                    .events_path = o->events,
-                                    .customers_path = o->customers,
-                                    .skip_bad_rows = o->skip_bad_rows,
-                                    .n_threads = o->eval.n_threads,
-                                    .progress = cli_progress,
-                                    .progress_payload = "reading" };
-    int rc = ck_pipeline_read_events(&ev, &customers, m->model, &ropts, err);
+    int rc = read_events(o, m, &ev, &customers, err);
     ck_uplift_events_opts eopts = { o->assignments, o->window, NULL,
                                     &spec->config,  customers, u,
                                     o->eval.n_threads };

@@ -287,12 +287,10 @@ static void parse_options(options *o, int argc, char **argv)
     cli_check_outputs(inputs, sizeof inputs / sizeof *inputs, &output, 1);
 }
 
-/* Events mode: the events read the model's way, then scored by the library. */
-static int score_events(const options *o, const ck_pipeline_score_opts *so, FILE *out, size_t *rows,
-                        ck_error *err)
+/* The events (and customers, when given) read the way @p model reads them. */
+static int read_events(const options *o, const ck_model *model, ck_events **ev,
+                       ck_customers **customers, ck_error *err)
 {
-    ck_events *ev = NULL;
-    ck_customers *customers = NULL;
     ck_pipeline_read_opts ropts = { .model_path = o->model,
                                     .purpose = "score",
                                     .events_path = o->events,
@@ -301,9 +299,19 @@ static int score_events(const options *o, const ck_pipeline_score_opts *so, FILE
                                     .n_threads = o->threads,
                                     .progress = cli_progress,
                                     .progress_payload = "reading" };
-    int rc = ck_pipeline_read_events(&ev, &customers, so->writer->model, &ropts, err);
-    if (rc == CK_OK && ck_events_n_rejected(ev) > 0)
-        cli_warn("skipped %zu bad rows of %s", ck_events_n_rejected(ev), o->events);
+    int rc = ck_pipeline_read_events(ev, customers, model, &ropts, err);
+    if (rc == CK_OK && ck_events_n_rejected(*ev) > 0)
+        cli_warn("skipped %zu bad rows of %s", ck_events_n_rejected(*ev), o->events);
+    return rc;
+}
+
+/* Events mode: the events read the model's way, then scored by the library. */
+static int score_events(const options *o, const ck_pipeline_score_opts *so, FILE *out, size_t *rows,
+                        ck_error *err)
+{
+    ck_events *ev = NULL;
+    ck_customers *customers = NULL;
+    int rc = read_events(o, so->writer->model, &ev, &customers, err);
     if (rc == CK_OK) {
         ck_pipeline_score_opts events_opts = *so;
         events_opts.customers = customers;
@@ -351,17 +359,7 @@ static int score_uplift(const options *o, const ck_model *model, FILE *out, size
         return ck_pipeline_uplift_score_table(o->table, model, o->id, &uo, out, o->out, rows, err);
     ck_events *ev = NULL;
     ck_customers *customers = NULL;
-    ck_pipeline_read_opts ropts = { .model_path = o->model,
-                                    .purpose = "score",
-                                    .events_path = o->events,
-                                    .customers_path = o->customers,
-                                    .skip_bad_rows = o->skip_bad_rows,
-                                    .n_threads = o->threads,
-                                    .progress = cli_progress,
-                                    .progress_payload = "reading" };
-    int rc = ck_pipeline_read_events(&ev, &customers, model, &ropts, err);
-    if (rc == CK_OK && ck_events_n_rejected(ev) > 0)
-        cli_warn("skipped %zu bad rows of %s", ck_events_n_rejected(ev), o->events);
+    int rc = read_events(o, model, &ev, &customers, err);
     if (rc == CK_OK) {
         int64_t as_of = o->has_as_of ? o->as_of : ck_pipeline_default_as_of(ev);
         rc = ck_pipeline_uplift_score_events(ev, customers, model, as_of, &uo, out, o->out, rows,
@@ -380,16 +378,7 @@ static int score_value(const options *o, const ck_model *model, const ck_value_s
         return ck_pipeline_value_score_table(o->table, model, o->id, vo, out, o->out, rows, err);
     ck_events *ev = NULL;
     ck_customers *customers = NULL; /* none: --customers was refused */
-    ck_pipeline_read_opts ropts = { .model_path = o->model,
-                                    .purpose = "score",
-                                    .events_path = o->events,
-                                    .skip_bad_rows = o->skip_bad_rows,
-                                    .n_threads = o->threads,
-                                    .progress = cli_progress,
-                                    .progress_payload = "reading" };
-    int rc = ck_pipeline_read_events(&ev, &customers, model, &ropts, err);
-    if (rc == CK_OK && ck_events_n_rejected(ev) > 0)
-        cli_warn("skipped %zu bad rows of %s", ck_events_n_rejected(ev), o->events);
+    int rc = read_events(o, model, &ev, &customers, err);
     if (rc == CK_OK) {
         int64_t as_of = o->has_as_of ? o->as_of : ck_pipeline_default_as_of(ev);
         rc = ck_pipeline_value_score_events(ev, model, as_of, vo, out, o->out, rows, err);

@@ -48,9 +48,7 @@ static int train(void **out, const void *params, const ck_dataset *rows, const c
         fit_free(f);
         return rc;
     }
-    metrics->rounds_kept = 0;
-    metrics->train_logloss = metrics->valid_logloss = NAN;
-    metrics->train_auc = metrics->valid_auc = NAN;
+    ck__learner_metrics_none(metrics);
     if (progress)
         progress(1.0, payload);
     *out = f;
