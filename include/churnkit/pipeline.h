@@ -437,6 +437,12 @@ CK_API int ck_pipeline_uplift_events(ck_uplift_data *out, const ck_events *ev,
  *  T-learner, an arm whose model and control's both kept no boosting round. */
 CK_API void ck_pipeline_uplift_warnings(ck_model *model);
 
+/** Add to a trained uplift model's training warnings the numeric features of its training
+ *  rows @p data whose mean differs between a treatment arm and control by more than 5
+ *  standard errors (Welch): randomisation balances whatever was known before assignment,
+ *  so such a column was most likely measured after it — another outcome, leaking. */
+CK_API void ck_pipeline_uplift_balance(ck_model *model, const ck_uplift_data *data);
+
 /** How uplift scores are written. */
 typedef struct ck_uplift_score_opts {
     int n_threads;

@@ -982,8 +982,12 @@ int main(int argc, char **argv)
     size_t n_warned = ck_model_training_of(model)->n_warnings;
     if (o.model == MODEL_BGNBD)
         ck_pipeline_value_warnings(model);
-    else if (o.model == MODEL_UPLIFT)
+    else if (o.model == MODEL_UPLIFT) {
+        experiment.rows = train; /* lent back for the balance check */
+        ck_pipeline_uplift_balance(model, &experiment);
+        experiment.rows = NULL;
         ck_pipeline_uplift_warnings(model);
+    }
     else if ((rc = ck_model_learn_population(model, fit_rows, o.gbm.n_threads, &err)) < 0)
         goto done;
     for (size_t i = n_warned; i < ck_model_training_of(model)->n_warnings; i++)
