@@ -218,10 +218,52 @@ static void test_bad_experiments(void)
     ck_model_free(model);
 }
 
+/* A column the treatment moved (measured after assignment) is named; the features drawn
+ * before it are not. */
+static void test_balance_names_a_leaking_column(void)
+{
+    ck_error err = { 0 };
+    FILE *f = fopen(TABLE, "w");
+    ck__rng rng;
+    ck__rng_seed(&rng, 11, 0);
+    CHECK(f != NULL);
+    if (f == NULL)
+        return;
+    fprintf(f, "id,x0,spend,arm,converted\n");
+    for (int i = 0; i < 4000; i++) {
+        bool treated = i % 2;
+        int y = ck__rng_uniform(&rng) < (treated ? 0.12 : 0.06);
+        /* spend follows the outcome the treatment raised */
+        fprintf(f, "c%d,%.4f,%.2f,%s,%d\n", i, ck__rng_uniform(&rng),
+                y ? 20 + 10 * ck__rng_uniform(&rng) : 0.0, treated ? "mail" : "control", y);
+    }
+    fclose(f);
+    ck_uplift_data data = { 0 };
+    ck_model_training tr = { 0 };
+    ck_model_spec spec = { .source = CK_SOURCE_TABLE };
+    ck_config_init(&spec.config);
+    ck_uplift_table_opts opts = { "converted", "arm", NULL, "id", ',', NULL, NULL, 0 };
+    ck_uplift_params p = ck_uplift_params_default();
+    ck_model *model = NULL;
+    CHECK_OK(ck_pipeline_uplift_table(&data, TABLE, &opts, &tr, &err));
+    p.design = data.design;
+    CHECK_OK(ck_model_train(&model, CK_MODEL_UPLIFT, &p, data.rows, NULL, &spec, &tr, NULL, NULL,
+                            &err));
+    if (model != NULL) {
+        ck_pipeline_uplift_balance(model, &data);
+        const ck_model_training *t = ck_model_training_of(model);
+        CHECK_EQ_INT(t->n_warnings, 1);
+        CHECK(strstr(t->warnings[0], "column \"spend\" differs between arm \"mail\"") != NULL);
+    }
+    ck_model_free(model);
+    ck_uplift_data_free(&data);
+}
+
 int main(void)
 {
     RUN(test_no_split_gives_the_difference_of_rates);
     RUN(test_round_trip_and_threads);
     RUN(test_bad_experiments);
+    RUN(test_balance_names_a_leaking_column);
     return check_summary();
 }
