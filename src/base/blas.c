@@ -19,18 +19,21 @@
  * CHARACTER argument passed after the others as a size_t, as gfortran does (GCC manual,
  * "Argument passing conventions"; LAPACK's own lapack.h does the same under
  * LAPACK_FORTRAN_STRLEN_END). OpenBLAS's native dpotrf ignores the extra length; the
- * Fortran dpotrs expects it.
+ * Fortran dpotrs and dpotri expect it.
  */
 #include "base/blas.h"
 
 #include <assert.h>
 #include <cblas.h>
 #include <limits.h>
+#include <stdlib.h>
 
 void dpotrf_(const char *uplo, const blasint *n, double *a, const blasint *lda, blasint *info,
              size_t uplo_len);
 void dpotrs_(const char *uplo, const blasint *n, const blasint *nrhs, const double *a,
              const blasint *lda, double *b, const blasint *ldb, blasint *info, size_t uplo_len);
+void dpotri_(const char *uplo, const blasint *n, double *a, const blasint *lda, blasint *info,
+             size_t uplo_len);
 
 /* Sizes reach BLAS as 32-bit blasint; callers pass blocks far below the bound. */
 static blasint to_blas(size_t v)
@@ -82,6 +85,74 @@ int ck__blas_cholesky_solve(size_t n, double *a, double *b)
         return info > 0 ? (int)info : -1;
     dpotrs_("L", &nn, &one, a, &nn, b, &nn, &info, 1);
     return info == 0 ? 0 : -1;
+}
+
+int ck__blas_cholesky_solve_many(size_t n, double *a, size_t nrhs, double *b)
+{
+    if (nrhs == 0)
+        return 0;
+    blasint nn = to_blas(n), k = to_blas(nrhs), info = 0;
+    dpotrf_("L", &nn, a, &nn, &info, 1);
+    if (info != 0)
+        return info > 0 ? (int)info : -1;
+    /* B is row-major n × nrhs: column-major it is Bᵀ, nrhs × n; solve Xᵀ A = Bᵀ instead,
+     * which for a symmetric A is A X = B transposed: solve on a column-major copy */
+    double *t = malloc(n * nrhs * sizeof *t + 1);
+    if (t == NULL)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < nrhs; j++)
+            t[j * n + i] = b[i * nrhs + j];
+    dpotrs_("L", &nn, &k, a, &nn, t, &nn, &info, 1);
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < nrhs; j++)
+            b[i * nrhs + j] = t[j * n + i];
+    free(t);
+    return info == 0 ? 0 : -1;
+}
+
+int ck__blas_spd_inverse(size_t n, double *a)
+{
+    blasint nn = to_blas(n), info = 0;
+    dpotrf_("L", &nn, a, &nn, &info, 1);
+    if (info != 0)
+        return info > 0 ? (int)info : -1;
+    dpotri_("L", &nn, a, &nn, &info, 1);
+    if (info != 0)
+        return info > 0 ? (int)info : -1;
+    /* column-major lower is row-major upper: mirror it into the lower triangle */
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < i; j++)
+            a[i * n + j] = a[j * n + i];
+    return 0;
+}
+
+void ck__blas_gemm_nt(size_t m, size_t n, size_t k, double alpha, const double *a, size_t lda,
+                      const double *b, size_t ldb, double beta, double *c, size_t ldc)
+{
+    if (m == 0 || n == 0)
+        return;
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, to_blas(m), to_blas(n), to_blas(k), alpha,
+                a, to_blas(lda), b, to_blas(ldb), beta, c, to_blas(ldc));
+}
+
+void ck__blas_gemm_tn(size_t m, size_t n, size_t k, double alpha, const double *a, size_t lda,
+                      const double *b, size_t ldb, double beta, double *c, size_t ldc)
+{
+    if (m == 0 || n == 0)
+        return;
+    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, to_blas(m), to_blas(n), to_blas(k), alpha,
+                a, to_blas(lda), b, to_blas(ldb), beta, c, to_blas(ldc));
+}
+
+void ck__blas_gram(size_t m, size_t n, const double *a, size_t lda, double *c)
+{
+    for (size_t i = 0; i < n * n; i++)
+        c[i] = 0.0;
+    ck__blas_syrk_t_add(m, n, a, lda, c);
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i + 1; j < n; j++)
+            c[i * n + j] = c[j * n + i];
 }
 
 double ck__blas_dot(size_t n, const double *x, const double *y)
