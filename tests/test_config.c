@@ -64,6 +64,7 @@ static void check_defaults(const ck_config *cfg)
     CHECK_EQ_STR(cfg->column_names[CK_COL_AMOUNT], "amount");
     CHECK_EQ_STR(cfg->column_names[CK_COL_CHANNEL], "channel");
     CHECK_EQ_STR(cfg->column_names[CK_COL_CATEGORY], "category");
+    CHECK_EQ_STR(cfg->column_names[CK_COL_ITEM], "item");
     CHECK_EQ_INT(cfg->n_aliases, 0);
     CHECK_EQ_INT(cfg->lookback_days, 365);
     CHECK_EQ_INT(cfg->horizon_days, 90);
@@ -97,6 +98,7 @@ static void test_config__event_column_names(void)
     CHECK_EQ_STR(ck_event_column_name(CK_COL_AMOUNT), "amount");
     CHECK_EQ_STR(ck_event_column_name(CK_COL_CHANNEL), "channel");
     CHECK_EQ_STR(ck_event_column_name(CK_COL_CATEGORY), "category");
+    CHECK_EQ_STR(ck_event_column_name(CK_COL_ITEM), "item");
     CHECK(ck_event_column_name(-1) == NULL);
     CHECK(ck_event_column_name(CK_COL_COUNT) == NULL);
 }
@@ -325,11 +327,11 @@ static void test_config__unknown_canonical_column(void)
 {
     CHECK_LOAD_FAILS("{\"columns\": {\"member\": \"client\"}}", CK_EINVAL, 0,
                      "\"columns\": unknown column \"client\" (expected customer_id, ts, event, "
-                     "amount, channel or category)");
+                     "amount, channel, category or item)");
     /* the map goes from the file's name to the canonical one, not the other way */
     CHECK_LOAD_FAILS("{\"columns\": {\"customer_id\": \"member\"}}", CK_EINVAL, 0,
                      "\"columns\": unknown column \"member\" (expected customer_id, ts, event, "
-                     "amount, channel or category)");
+                     "amount, channel, category or item)");
 }
 
 static void test_config__alias_to_unknown_event(void)
@@ -480,6 +482,66 @@ static void test_config__columns_conflicts(void)
     CHECK_EQ_STR(cfg.column_names[CK_COL_EVENT], "ts");
 }
 
+/* The item column: renamed like any other; a config from before it that gives another
+ * column the name "item" still loads, and then no column is read as the item. */
+static void test_config__item_column(void)
+{
+    ck_config cfg;
+    ck_error err = { 0 };
+    CHECK_OK(ck_config_load(&cfg, put("item.json", "{\"columns\": {\"sku\": \"item\"}}"), &err));
+    CHECK_EQ_STR(cfg.column_names[CK_COL_ITEM], "sku");
+    CHECK_OK(
+        ck_config_load(&cfg, put("item.json", "{\"columns\": {\"item\": \"category\"}}"), &err));
+    CHECK_EQ_STR(cfg.column_names[CK_COL_CATEGORY], "item");
+    CHECK_EQ_STR(cfg.column_names[CK_COL_ITEM], "");
+    /* both named: the file's "item" is the category, "sku" the item */
+    CHECK_OK(ck_config_load(
+        &cfg, put("item.json", "{\"columns\": {\"item\": \"category\", \"sku\": \"item\"}}"),
+        &err));
+    CHECK_EQ_STR(cfg.column_names[CK_COL_CATEGORY], "item");
+    CHECK_EQ_STR(cfg.column_names[CK_COL_ITEM], "sku");
+    /* naming the item column explicitly makes a clash an error again */
+    CHECK_LOAD_FAILS("{\"columns\": {\"event\": \"item\"}}", CK_EINVAL, 0,
+                     "\"columns\": \"event\" and \"item\" would both read column \"event\"");
+}
+
+/* The "recommend" section: defaults as issue 16 gives them, overrides per named event. */
+static void test_config__recommend(void)
+{
+    ck_config cfg;
+    ck_error err = { 0 };
+    ck_config_init(&cfg);
+    CHECK(cfg.recommend.weights[CK_EV_PURCHASE] == 1.0);
+    CHECK(cfg.recommend.weights[CK_EV_CART] == 0.5);
+    CHECK(cfg.recommend.weights[CK_EV_FAVORITE] == 0.5);
+    CHECK(cfg.recommend.weights[CK_EV_VIEW] == 0.1);
+    CHECK(cfg.recommend.weights[CK_EV_REFUND] == 0.0);
+    CHECK(cfg.recommend.weights[CK_EV_VISIT] == 0.0);
+    CHECK(cfg.recommend.half_life_days == 0.0);
+    CHECK_OK(ck_config_load(&cfg,
+                            put("rec.json", "{\"recommend\": {\"weights\": {\"view\": 0.25, "
+                                            "\"purchase\": 2}, \"half_life_days\": 30}}"),
+                            &err));
+    CHECK(cfg.recommend.weights[CK_EV_PURCHASE] == 2.0);
+    CHECK(cfg.recommend.weights[CK_EV_VIEW] == 0.25);
+    CHECK(cfg.recommend.weights[CK_EV_CART] == 0.5); /* not named: kept */
+    CHECK(cfg.recommend.half_life_days == 30.0);
+    CHECK_LOAD_FAILS("{\"recommend\": {\"decay\": 3}}", CK_EINVAL, 0,
+                     "\"recommend\": unknown key \"decay\"");
+    CHECK_LOAD_FAILS("{\"recommend\": {\"weights\": {\"order\": 1}}}", CK_EINVAL, 0,
+                     "\"recommend.weights\": unknown event \"order\"");
+    CHECK_LOAD_FAILS(
+        "{\"recommend\": {\"weights\": {\"refund\": 1}}}", CK_EINVAL, 0,
+        "\"recommend.weights\": a refund is not an interaction and cannot be weighted");
+    CHECK_LOAD_FAILS("{\"recommend\": {\"weights\": {\"view\": -1}}}", CK_EINVAL, 0,
+                     "\"view\": expected a number from 0 to 1e+06");
+    CHECK_LOAD_FAILS("{\"recommend\": {\"weights\": [1]}}", CK_EINVAL, 0,
+                     "\"recommend.weights\": expected an object {\"event\": weight}");
+    CHECK_LOAD_FAILS("{\"recommend\": {\"half_life_days\": -2}}", CK_EINVAL, 0,
+                     "\"recommend.half_life_days\": expected a number from 0 to 36500");
+    CHECK_LOAD_FAILS("{\"recommend\": 1}", CK_EINVAL, 0, "\"recommend\": expected an object");
+}
+
 static void test_config__missing_file(void)
 {
     ck_config cfg;
@@ -530,6 +592,8 @@ int main(void)
     RUN(test_config__windows_days);
     RUN(test_config__alias_limits);
     RUN(test_config__columns_conflicts);
+    RUN(test_config__item_column);
+    RUN(test_config__recommend);
     RUN(test_config__missing_file);
     RUN(test_config__large_file);
     return check_summary();

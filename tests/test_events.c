@@ -328,6 +328,120 @@ static void test_events__parallel_read_equals_serial(void)
     }
 }
 
+/* The item column: interned in order of first appearance, an empty cell is CK_NO_ITEM,
+ * renamed through the config; a file without it has no item array at all. */
+static void test_events__items(void)
+{
+    const char *path = TMP "items.csv";
+    write_file(path, "customer_id,ts,event,item,category\n"
+                     "a,2024-01-02,view,p2,shoes\n"
+                     "b,2024-01-01,purchase,p1,hats\n"
+                     "a,2024-01-01,purchase,p1,\n"
+                     "a,2024-01-03,visit,,\n"
+                     "b,2024-01-04,cart, p3 ,hats\n");
+    ck_events *ev = read_events(path, NULL);
+    if (ev == NULL)
+        return;
+    CHECK(ck_events_has_item_column(ev));
+    CHECK_EQ_INT(ck_events_n_items(ev), 3);
+    CHECK_EQ_STR(ck_events_item_id(ev, 0), "p2");
+    CHECK_EQ_STR(ck_events_item_id(ev, 1), "p1");
+    CHECK_EQ_STR(ck_events_item_id(ev, 2), "p3"); /* trimmed */
+    CHECK_EQ_STR(ck_events_item_id(ev, 3), "");
+    CHECK_EQ_INT(ck_events_find_item(ev, "p3"), 2);
+    CHECK_EQ_INT(ck_events_find_item(ev, "p9"), -1);
+    ck_event_span a = ck_events_customer(ev, 0), b = ck_events_customer(ev, 1);
+    CHECK(a.item != NULL && b.item != NULL);
+    if (a.item != NULL && b.item != NULL && a.n == 3 && b.n == 2) {
+        CHECK_EQ_INT(a.item[0], 1); /* 2024-01-01 p1 */
+        CHECK_EQ_INT(a.item[1], 0); /* 2024-01-02 p2 */
+        CHECK(a.item[2] == CK_NO_ITEM);
+        CHECK_EQ_INT(b.item[0], 1);
+        CHECK_EQ_INT(b.item[1], 2);
+        CHECK(ck_event_span_before(a, ck_events_max_ts(ev)).item == a.item);
+    } else {
+        CHECK(false);
+    }
+    ck_events_free(ev);
+
+    /* renamed: "sku" is the item, and a column that happens to be called "item" is not */
+    write_file(path, "customer_id,ts,event,sku,item\n"
+                     "a,2024-01-02,view,p2,junk\n");
+    ck_config cfg;
+    ck_config_init(&cfg);
+    snprintf(cfg.column_names[CK_COL_ITEM], CK_NAME_MAX, "sku");
+    ck_events_read_opts opts = CK_EVENTS_READ_OPTS_INIT;
+    opts.config = &cfg;
+    ev = read_events(path, &opts);
+    if (ev != NULL) {
+        CHECK_EQ_INT(ck_events_n_items(ev), 1);
+        CHECK_EQ_STR(ck_events_item_id(ev, 0), "p2");
+    }
+    ck_events_free(ev);
+
+    /* a config that gave the name "item" to another column reads that column as it */
+    snprintf(cfg.column_names[CK_COL_ITEM], CK_NAME_MAX, "%s", "");
+    snprintf(cfg.column_names[CK_COL_CATEGORY], CK_NAME_MAX, "item");
+    ev = read_events(path, &opts);
+    if (ev != NULL) {
+        CHECK(!ck_events_has_item_column(ev));
+        CHECK_EQ_INT(ck_events_n_items(ev), 0);
+        CHECK_EQ_STR(ck_events_category_name(ev, 0), "junk");
+        CHECK(ck_events_customer(ev, 0).item == NULL);
+    }
+    ck_events_free(ev);
+
+    /* no item column: the store is as before, with no item array */
+    write_file(path, "customer_id,ts,event\na,2024-01-02,view\n");
+    ev = read_events(path, NULL);
+    if (ev != NULL) {
+        CHECK(!ck_events_has_item_column(ev));
+        CHECK_EQ_INT(ck_events_n_items(ev), 0);
+        CHECK(ck_events_customer(ev, 0).item == NULL);
+        CHECK_EQ_INT(ck_events_find_item(ev, "p1"), -1);
+    }
+    ck_events_free(ev);
+}
+
+/* Items read in parallel chunks are numbered as in one serial pass. */
+static void test_events__parallel_read_keeps_item_order(void)
+{
+    const char *path = TMP "large_items.csv";
+    FILE *f = fopen(path, "wb");
+    CHECK(f != NULL);
+    if (f == NULL)
+        return;
+    fputs("customer_id,ts,event,amount,item\n", f);
+    for (int i = 1; i <= 300000; i++) {
+        char item[32] = ""; /* every 17th row: no item */
+        if (i % 17)
+            snprintf(item, sizeof item, "sku%lld", (long long)i * 104729 % 50021);
+        fprintf(f, "cust%05lld,%d,%s,%d.5,%s\n", (long long)i * 7919 % 30011, 1700000000 + i * 13,
+                i % 3 ? "view" : "purchase", i % 1000, item);
+    }
+    fclose(f);
+    ck_events_read_opts opts = CK_EVENTS_READ_OPTS_INIT;
+    ck_events *serial = read_events(path, &opts);
+    opts.n_threads = 4;
+    ck_events *parallel = read_events(path, &opts);
+    CHECK(serial && parallel && same_store(serial, parallel));
+    if (serial && parallel) {
+        CHECK_EQ_INT(ck_events_n_items(serial), ck_events_n_items(parallel));
+        size_t bad = 0;
+        for (size_t k = 0; k < ck_events_n_items(serial); k++)
+            bad += strcmp(ck_events_item_id(serial, (uint32_t)k),
+                          ck_events_item_id(parallel, (uint32_t)k)) != 0;
+        for (size_t c = 0; c < ck_events_n_customers(serial); c++) {
+            ck_event_span x = ck_events_customer(serial, c), y = ck_events_customer(parallel, c);
+            for (size_t i = 0; i < x.n; i++)
+                bad += x.item[i] != y.item[i];
+        }
+        CHECK_EQ_INT(bad, 0);
+    }
+    ck_events_free(serial);
+    ck_events_free(parallel);
+}
+
 static void test_events__parallel_read_reports_the_same_line(void)
 {
     const char *path = TMP "large_bad.csv";
@@ -602,6 +716,8 @@ int main(void)
     RUN(test_events__empty_and_header_only);
     RUN(test_events__parallel_read_equals_serial);
     RUN(test_events__parallel_read_reports_the_same_line);
+    RUN(test_events__items);
+    RUN(test_events__parallel_read_keeps_item_order);
     RUN(test_events__negative_amounts_are_bad_rows);
     RUN(test_events__parallel_read_reports_the_first_negative_amount);
     RUN(test_events__nul_bytes_are_bad_rows);

@@ -18,11 +18,16 @@
  *       "windows_days": [30, 90, 180, 365],
  *       "predict": { "risk_bands": { "by": "probability", "high": 0.6, "medium": 0.3 },
  *                    "reasons": 3, "strategy": { ... }, "recall_channels": [...],
- *                    "min_events": 1, "reason_templates": { "feature": "text", ... } }
+ *                    "min_events": 1, "reason_templates": { "feature": "text", ... } },
+ *       "recommend": { "weights": { "purchase": 1, "cart": 0.5, "favorite": 0.5, "view": 0.1 },
+ *                      "half_life_days": 0 }
  *     }
  *
  * `columns` maps a column name in the file to the canonical name it stands for (as
  * pandas' rename does); `event_aliases` maps a name in the file to a canonical event.
+ * The optional `item` column yields its default name: when another column is renamed to
+ * "item" and `item` itself is not renamed, no column is read as the item (column_names
+ * [CK_COL_ITEM] is ""), so a config written before items existed reads as it did.
  */
 #ifndef CHURNKIT_CONFIG_H
 #define CHURNKIT_CONFIG_H
@@ -31,6 +36,7 @@
 #include <stddef.h>
 
 #include "churnkit/error.h"
+#include "churnkit/event_types.h"
 #include "churnkit/export.h"
 
 #ifdef __cplusplus
@@ -50,6 +56,7 @@ typedef enum ck_event_column {
     CK_COL_AMOUNT,
     CK_COL_CHANNEL,
     CK_COL_CATEGORY,
+    CK_COL_ITEM, /**< optional: the product id of a purchase, cart, favorite or view */
     CK_COL_COUNT
 } ck_event_column;
 
@@ -93,6 +100,24 @@ typedef struct ck_predict_rules {
         char text[CK_TEMPLATE_MAX];
     } templates[CK_MAX_TEMPLATES];
 } ck_predict_rules;
+
+/**
+ * Implicit feedback for recommendations (the "recommend" section; interactions.h): how much
+ * one event of each type with an item says about interest in that item, and how fast it
+ * fades. `weights` in the file overrides only the types it names.
+ */
+typedef struct ck_recommend_config {
+    /** weight of one event of each ck_event_type, ≥ 0 (0: not an interaction). Defaults:
+     *  purchase 1, cart 0.5, favorite 0.5, view 0.1, every other type 0; a refund is never
+     *  an interaction (the file may not weight it) */
+    double weights[CK_EV_COUNT];
+    /** 0: no decay; else an event of age a days before the cutoff counts
+     *  weight × 2^(−a / half_life_days) */
+    double half_life_days;
+} ck_recommend_config;
+
+/** Fill @p rc with the documented defaults (those of ck_config_init()). */
+CK_API void ck_recommend_config_init(ck_recommend_config *rc);
 
 /** A whole configuration. Plain data: copy it freely. */
 typedef struct ck_config {
@@ -139,6 +164,9 @@ typedef struct ck_config {
         char arm[CK_NAME_MAX];
         double value, cost; /**< value NaN: uplift_value */
     } uplift_arms[16];
+
+    /** implicit-feedback weights for the recommenders (the "recommend" section) */
+    ck_recommend_config recommend;
 } ck_config;
 
 /** Whether @p cfg's feature windows are the default ones (30, 90, 180, 365 days). */

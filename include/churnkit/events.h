@@ -28,6 +28,9 @@ typedef struct ck_config ck_config;
 /** "No channel" / "no category": the value stored when the cell is empty. */
 #define CK_NO_LEVEL UINT16_MAX
 
+/** "No item": the value stored when the item cell is empty. */
+#define CK_NO_ITEM UINT32_MAX
+
 /** An opaque event store. Free with ck_events_free(). */
 typedef struct ck_events ck_events;
 
@@ -57,7 +60,7 @@ typedef struct ck_events_read_opts {
  * Read an event CSV (plain or gzip) into a store.
  *
  * Columns are found by name (after the config's `columns` renames): customer_id, ts and
- * event are required; amount, channel and category are optional. Each row must have the
+ * event are required; amount, channel, category and item are optional. Each row must have the
  * header's number of fields, a non-empty customer_id, a valid timestamp, a known event
  * (after `event_aliases`) and an amount that is empty or a finite number. A bad row
  * fails the read with its file and line, unless `skip_bad_rows`.
@@ -94,6 +97,9 @@ typedef struct ck_event_span {
     const double *amount;     /**< 0 when the cell was empty */
     const uint16_t *channel;  /**< index into the channel names, or CK_NO_LEVEL */
     const uint16_t *category; /**< index into the category names, or CK_NO_LEVEL */
+    /** index into the item ids, or CK_NO_ITEM; NULL when the file has no item column
+     *  (ck_events_has_item_column()) */
+    const uint32_t *item;
 } ck_event_span;
 
 /** Customer @p c's events (borrowed pointers, valid while the store lives). */
@@ -107,6 +113,24 @@ CK_API size_t ck_events_n_channels(const ck_events *ev);
 CK_API const char *ck_events_channel_name(const ck_events *ev, uint16_t channel);
 CK_API size_t ck_events_n_categories(const ck_events *ev);
 CK_API const char *ck_events_category_name(const ck_events *ev, uint16_t category);
+
+/**
+ * Whether the file had an item column (`item`, or the column the config's `columns` renames
+ * to it). Without one, every span's `item` is NULL and the store holds no item ids.
+ */
+CK_API bool ck_events_has_item_column(const ck_events *ev);
+
+/** Number of distinct non-empty item ids; 0 without an item column or when it is empty. */
+CK_API size_t ck_events_n_items(const ck_events *ev);
+
+/**
+ * Item @p item's id (borrowed, valid while the store lives), or "" when out of range. Items
+ * are numbered in order of first appearance in the file.
+ */
+CK_API const char *ck_events_item_id(const ck_events *ev, uint32_t item);
+
+/** The item with id @p id, or -1. */
+CK_API long ck_events_find_item(const ck_events *ev, const char *id);
 
 /**
  * What a log holds (its data profile): the event types with their counts, which optional

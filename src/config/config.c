@@ -18,7 +18,8 @@
 #include "io/json.h"
 
 static const char *const column_names[CK_COL_COUNT] = { "customer_id", "ts",      "event",
-                                                        "amount",      "channel", "category" };
+                                                        "amount",      "channel", "category",
+                                                        "item" };
 
 static const int default_windows[CK_N_WINDOWS] = { 30, 90, 180, 365 };
 
@@ -132,6 +133,18 @@ static void predict_rules_init(ck_predict_rules *p)
     }
 }
 
+void ck_recommend_config_init(ck_recommend_config *rc)
+{
+    memset(rc, 0, sizeof *rc);
+    /* the usual implicit-feedback scale: a purchase is the strongest signal of interest, a
+     * cart or a favorite half of one, a view a tenth (issue 16) */
+    rc->weights[CK_EV_PURCHASE] = 1.0;
+    rc->weights[CK_EV_CART] = 0.5;
+    rc->weights[CK_EV_FAVORITE] = 0.5;
+    rc->weights[CK_EV_VIEW] = 0.1;
+    rc->half_life_days = 0.0;
+}
+
 const char *ck_event_column_name(int column)
 {
     return column >= 0 && column < CK_COL_COUNT ? column_names[column] : NULL;
@@ -158,6 +171,7 @@ void ck_config_init(ck_config *cfg)
     memcpy(cfg->windows_days, default_windows, sizeof default_windows);
     predict_rules_init(&cfg->predict);
     cfg->uplift_value = 1.0;
+    ck_recommend_config_init(&cfg->recommend);
 }
 
 bool ck_config_default_windows(const ck_config *cfg)
@@ -192,7 +206,10 @@ static int get_days(int *out, const ck__json *item, const char *path, const char
 }
 
 /* {"name in file": "canonical"}: each canonical column renamed at most once, and no two
- * columns left with the same name (both would match one header cell). */
+ * columns left with the same name (both would match one header cell). The item column came
+ * later than the others: a config that renames a file's "item" column to another canonical
+ * column, and says nothing of `item`, was valid before it and still is; the item column
+ * then has no name (is not read) rather than clash. */
 static int load_columns(ck_config *cfg, const ck__json *obj, const char *path, ck_error *err)
 {
     if (!ck__json_is_object(obj))
@@ -208,7 +225,7 @@ static int load_columns(ck_config *cfg, const ck__json *obj, const char *path, c
         if (c == CK_COL_COUNT)
             return ck_error_set(err, CK_EINVAL, path, 0,
                                 "\"columns\": unknown column \"%s\" (expected customer_id, ts, "
-                                "event, amount, channel or category)",
+                                "event, amount, channel, category or item)",
                                 ck__json_string(it));
         if (ck__json_key(it)[0] == '\0' || strlen(ck__json_key(it)) >= CK_NAME_MAX)
             return ck_error_set(err, CK_EINVAL, path, 0,
@@ -220,9 +237,14 @@ static int load_columns(ck_config *cfg, const ck__json *obj, const char *path, c
         renamed[c] = true;
         snprintf(cfg->column_names[c], CK_NAME_MAX, "%s", ck__json_key(it));
     }
+    if (!renamed[CK_COL_ITEM])
+        for (int c = 0; c < CK_COL_ITEM; c++)
+            if (strcmp(cfg->column_names[c], column_names[CK_COL_ITEM]) == 0)
+                cfg->column_names[CK_COL_ITEM][0] = '\0';
     for (int a = 0; a < CK_COL_COUNT; a++)
         for (int b = a + 1; b < CK_COL_COUNT; b++)
-            if (strcmp(cfg->column_names[a], cfg->column_names[b]) == 0)
+            if (cfg->column_names[a][0] != '\0' &&
+                strcmp(cfg->column_names[a], cfg->column_names[b]) == 0)
                 return ck_error_set(err, CK_EINVAL, path, 0,
                                     "\"columns\": \"%s\" and \"%s\" would both read column \"%s\"",
                                     column_names[a], column_names[b], cfg->column_names[a]);
@@ -535,10 +557,48 @@ static int load_uplift(ck_config *cfg, const ck__json *obj, const char *path, ck
             if (k < 0)
                 return k;
             double *field = value ? &cfg->uplift_arms[k].value : &cfg->uplift_arms[k].cost;
-            int rc = get_number(field, a, path, value ? "uplift.value" : "uplift.cost", 0, 1e12,
-                                err);
+            int rc =
+                get_number(field, a, path, value ? "uplift.value" : "uplift.cost", 0, 1e12, err);
             if (rc < 0)
                 return rc;
+        }
+    }
+    return CK_OK;
+}
+
+/* "recommend": {"weights": {"event": w, ...}, "half_life_days": h}. A weight names a
+ * canonical event (not an alias: a config's aliases may follow it); a refund takes interest
+ * back rather than showing it, so it cannot be weighted. */
+static int load_recommend(ck_recommend_config *rc, const ck__json *obj, const char *path,
+                          ck_error *err)
+{
+    if (!ck__json_is_object(obj))
+        return bad(err, path, "recommend", "expected an object");
+    for (const ck__json *it = ck__json_child(obj); it; it = ck__json_next(it)) {
+        const char *key = ck__json_key(it);
+        int r;
+        if (strcmp(key, "half_life_days") == 0) {
+            if ((r = get_number(&rc->half_life_days, it, path, "recommend.half_life_days", 0, 36500,
+                                err)) < 0)
+                return r;
+        } else if (strcmp(key, "weights") == 0) {
+            if (!ck__json_is_object(it))
+                return bad(err, path, "recommend.weights",
+                           "expected an object {\"event\": weight}");
+            for (const ck__json *w = ck__json_child(it); w; w = ck__json_next(w)) {
+                int type = ck_event_type_from_name(ck__json_key(w));
+                if (type < 0)
+                    return ck_error_set(err, CK_EINVAL, path, 0,
+                                        "\"recommend.weights\": unknown event \"%s\"",
+                                        ck__json_key(w));
+                if (type == CK_EV_REFUND)
+                    return bad(err, path, "recommend.weights",
+                               "a refund is not an interaction and cannot be weighted");
+                if ((r = get_number(&rc->weights[type], w, path, ck__json_key(w), 0, 1e6, err)) < 0)
+                    return r;
+            }
+        } else {
+            return ck_error_set(err, CK_EINVAL, path, 0, "\"recommend\": unknown key \"%s\"", key);
         }
     }
     return CK_OK;
@@ -578,6 +638,8 @@ static int load_tree(ck_config *cfg, const ck__json *root, const char *path, ck_
             rc = load_predict(&cfg->predict, it, path, err);
         } else if (strcmp(key, "uplift") == 0) {
             rc = load_uplift(cfg, it, path, err);
+        } else if (strcmp(key, "recommend") == 0) {
+            rc = load_recommend(&cfg->recommend, it, path, err);
         } else {
             return ck_error_set(err, CK_EINVAL, path, 0, "unknown key \"%s\"", key);
         }

@@ -2,7 +2,8 @@
  * The event store (see events.h).
  *
  * Reading appends each good row to build columns in file order (customer index, time,
- * type, amount, channel, category). Finishing groups rows by customer with a counting
+ * type, amount, channel, category, and item when the file has an item column: a log
+ * without one costs no memory for it). Finishing groups rows by customer with a counting
  * sort, which keeps file order within a customer, then sorts each customer's run by time
  * only where it is not already in order (logs are usually time-ordered), with the file
  * position as tie-break so the result is the same whatever the input order of ties.
@@ -23,7 +24,8 @@
 
 /* Columns under construction, in file order. */
 typedef struct batch {
-    ck__intern ids, channels, categories;
+    ck__intern ids, channels, categories, items;
+    bool with_items; /* the file has an item column: `item` is kept */
     size_t n, cap;
     uint32_t *customer;
     int64_t *ts;
@@ -31,6 +33,7 @@ typedef struct batch {
     double *amount;
     uint16_t *channel;
     uint16_t *category;
+    uint32_t *item;
 } batch;
 
 static void batch_free(batch *b)
@@ -38,12 +41,14 @@ static void batch_free(batch *b)
     ck__intern_free(&b->ids);
     ck__intern_free(&b->channels);
     ck__intern_free(&b->categories);
+    ck__intern_free(&b->items);
     free(b->customer);
     free(b->ts);
     free(b->type);
     free(b->amount);
     free(b->channel);
     free(b->category);
+    free(b->item);
     memset(b, 0, sizeof *b);
 }
 
@@ -67,6 +72,8 @@ static bool batch_reserve(batch *b, size_t need)
     GROW(amount);
     GROW(channel);
     GROW(category);
+    if (b->with_items)
+        GROW(item);
 #undef GROW
     b->cap = cap;
     return true;
@@ -109,6 +116,8 @@ static int read_header(reader *rd, const ck_csv_row *row, ck_error *err)
         ck__cell_trim(&name, &len);
         for (int c = 0; c < CK_COL_COUNT; c++) {
             const char *want = rd->cfg->column_names[c];
+            if (want[0] == '\0') /* a column the config left unnamed (config.h) */
+                continue;
             if (strlen(want) != len || memcmp(want, name, len) != 0)
                 continue;
             if (rd->col[c] >= 0)
@@ -148,6 +157,24 @@ static int intern_level(uint16_t *out, ck__intern *dict, const char *s, size_t l
     if (k >= CK_NO_LEVEL)
         return ck_error_set(err, CK_EPARSE, path, line, "more than 65534 distinct %s values", what);
     *out = (uint16_t)k;
+    return CK_OK;
+}
+
+/* An item id: dense like a level, but a catalogue may hold millions of products. */
+static int intern_item(uint32_t *out, ck__intern *dict, const char *s, size_t len, const char *path,
+                       long line, ck_error *err)
+{
+    if (len == 0) {
+        *out = CK_NO_ITEM;
+        return CK_OK;
+    }
+    long k = ck__intern_put(dict, s, len);
+    if (k < 0)
+        return ck_error_set(err, CK_ENOMEM, path, line, "out of memory");
+    if ((unsigned long)k >= CK_NO_ITEM)
+        return ck_error_set(err, CK_EPARSE, path, line, "more than %lu distinct item values",
+                            (unsigned long)CK_NO_ITEM - 1);
+    *out = (uint32_t)k;
     return CK_OK;
 }
 
@@ -230,6 +257,10 @@ static int add_row(batch *b, const reader *rd, const ck_csv_row *row, long *last
         (rc = intern_level(&category, &b->categories, cell[CK_COL_CATEGORY], len[CK_COL_CATEGORY],
                            "category", path, line, err)) < 0)
         return rc;
+    uint32_t item = CK_NO_ITEM;
+    if (b->with_items && (rc = intern_item(&item, &b->items, cell[CK_COL_ITEM], len[CK_COL_ITEM],
+                                           path, line, err)) < 0)
+        return rc;
     const char *id = cell[CK_COL_CUSTOMER_ID];
     size_t id_len = len[CK_COL_CUSTOMER_ID];
     long customer = *last_customer;
@@ -246,6 +277,8 @@ static int add_row(batch *b, const reader *rd, const ck_csv_row *row, long *last
     b->amount[i] = amount;
     b->channel[i] = channel;
     b->category[i] = category;
+    if (b->with_items)
+        b->item[i] = item;
     return CK_OK;
 }
 
@@ -393,16 +426,18 @@ static int merge_chunks(batch *out, chunk *chunks, size_t n, const char *path, c
     for (size_t k = 0; k < n; k++)
         total += chunks[k].b.n;
     memset(out, 0, sizeof *out);
+    out->with_items = chunks[0].b.with_items;
     if (!batch_reserve(out, total ? total : 1))
         goto nomem;
     for (size_t k = 0; k < n; k++) {
         batch *b = &chunks[k].b;
-        ck__intern *dicts[3][2] = { { &b->ids, &out->ids },
+        ck__intern *dicts[4][2] = { { &b->ids, &out->ids },
                                     { &b->channels, &out->channels },
-                                    { &b->categories, &out->categories } };
-        uint32_t *maps[3] = { NULL, NULL, NULL };
+                                    { &b->categories, &out->categories },
+                                    { &b->items, &out->items } };
+        uint32_t *maps[4] = { NULL, NULL, NULL, NULL };
         bool ok = true;
-        for (int d = 0; d < 3 && ok; d++) {
+        for (int d = 0; d < 4 && ok; d++) {
             const ck__intern *from = dicts[d][0];
             maps[d] = ck__alloc_array(from->count, sizeof *maps[d]);
             ok = maps[d] != NULL;
@@ -422,8 +457,10 @@ static int merge_chunks(batch *out, chunk *chunks, size_t n, const char *path, c
                 b->channel[i] == CK_NO_LEVEL ? CK_NO_LEVEL : (uint16_t)maps[1][b->channel[i]];
             out->category[j] =
                 b->category[i] == CK_NO_LEVEL ? CK_NO_LEVEL : (uint16_t)maps[2][b->category[i]];
+            if (out->with_items)
+                out->item[j] = b->item[i] == CK_NO_ITEM ? CK_NO_ITEM : maps[3][b->item[i]];
         }
-        for (int d = 0; d < 3; d++)
+        for (int d = 0; d < 4; d++)
             free(maps[d]);
         batch_free(b);
         if (!ok)
@@ -515,6 +552,8 @@ static int finish(ck_events *ev, const char *path, ck_error *err)
         PERMUTE(b, channel, order, ok);
     if (ok)
         PERMUTE(b, category, order, ok);
+    if (ok && b->with_items)
+        PERMUTE(b, item, order, ok);
     if (!ok)
         goto nomem;
     free(order);
@@ -559,7 +598,8 @@ static int read_rows(ck_events *ev, const reader *rd, const ck_events_read_opts 
                              .opts = opts,
                              .start = starts[k],
                              .stop_at = k + 1 < n ? starts[k + 1] : INT64_MAX,
-                             .reports_progress = k == 0 };
+                             .reports_progress = k == 0,
+                             .b = { .with_items = rd->col[CK_COL_ITEM] >= 0 } };
     ck__parallel_for(n, 1, (int)n, parse_chunks, chunks);
 
     int rc = CK_OK;
@@ -683,8 +723,13 @@ ck_event_span ck_events_customer(const ck_events *ev, size_t c)
 {
     const batch *b = &ev->b;
     size_t lo = ev->offsets[c];
-    return (ck_event_span){ ev->offsets[c + 1] - lo, b->ts + lo,      b->type + lo,
-                            b->amount + lo,          b->channel + lo, b->category + lo };
+    return (ck_event_span){ ev->offsets[c + 1] - lo,
+                            b->ts + lo,
+                            b->type + lo,
+                            b->amount + lo,
+                            b->channel + lo,
+                            b->category + lo,
+                            b->with_items ? b->item + lo : NULL };
 }
 
 ck_event_span ck_event_span_before(ck_event_span span, int64_t t)
@@ -719,4 +764,24 @@ size_t ck_events_n_categories(const ck_events *ev)
 const char *ck_events_category_name(const ck_events *ev, uint16_t category)
 {
     return category < ev->b.categories.count ? ck__intern_str(&ev->b.categories, category) : "";
+}
+
+bool ck_events_has_item_column(const ck_events *ev)
+{
+    return ev->b.with_items;
+}
+
+size_t ck_events_n_items(const ck_events *ev)
+{
+    return ev->b.items.count;
+}
+
+const char *ck_events_item_id(const ck_events *ev, uint32_t item)
+{
+    return item < ev->b.items.count ? ck__intern_str(&ev->b.items, item) : "";
+}
+
+long ck_events_find_item(const ck_events *ev, const char *id)
+{
+    return ck__intern_find(&ev->b.items, id, strlen(id));
 }

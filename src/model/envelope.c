@@ -49,9 +49,16 @@ static void write_config(ck__json_writer *w, ck__json *spec, const ck_config *cf
     ck__json_put(w, c, "delimiter", ck__json_new_string(w, delimiter));
     /* every column, renamed or not: the file says in full what it reads */
     ck__json *columns = ck__json_put(w, c, "columns", ck__json_new_object(w));
-    for (int col = 0; col < CK_COL_COUNT; col++)
+    for (int col = 0; col < CK_COL_COUNT; col++) {
+        /* the item column only when renamed: a file without it reads as "item" (or as no
+         * item column when another column took that name), so a model that does not use
+         * items is written as before it existed and older readers still read it */
+        if (col == CK_COL_ITEM && (cfg->column_names[col][0] == '\0' ||
+                                   strcmp(cfg->column_names[col], ck_event_column_name(col)) == 0))
+            continue;
         ck__json_put(w, columns, cfg->column_names[col],
                      ck__json_new_string(w, ck_event_column_name(col)));
+    }
     ck__json *aliases = ck__json_put(w, c, "event_aliases", ck__json_new_object(w));
     for (size_t i = 0; i < cfg->n_aliases; i++) {
         const char *event = ck_event_type_name(cfg->aliases[i].event);
