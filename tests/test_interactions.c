@@ -411,7 +411,7 @@ static void test_interactions__random_log_against_brute_force(void)
         return;
     }
     /* the items with a cell, by id; the customers with one, by first appearance */
-    char names[R_ITEMS][8];
+    char names[R_ITEMS][16];
     const char *used[R_ITEMS];
     size_t n_used = 0;
     for (int i = 0; i < R_ITEMS; i++) {
@@ -441,7 +441,7 @@ static void test_interactions__random_log_against_brute_force(void)
             bad++;
             continue;
         }
-        char id[8];
+        char id[16];
         snprintf(id, sizeof id, "c%02d", u);
         bad += strcmp(m->user_ids[row], id) != 0;
         size_t lo = m->view.row_start[row], hi = m->view.row_start[row + 1];
