@@ -66,7 +66,7 @@ typedef struct ck_interaction_matrix {
     /** n_items: the item's category, an index into category_names, or CK_NO_LEVEL: the
      *  category of the item's latest event before the cutoff that has one (any event type,
      *  from any time before the cutoff; on a tie in time, the later customer in the store,
-     *  then the later event) */
+     *  then the later event; a catalogue item absent from the log has none) */
     uint16_t *item_category;
     size_t n_categories;
     const char **category_names; /**< the store's category names, copied */
@@ -84,8 +84,7 @@ typedef struct ck_interaction_matrix {
  * and a weight w > 0 for its type adds w · 2^(−age / half_life) to its (customer, item)
  * cell, age = (cutoff_ts − ts) in days (no decay when half_life_days is 0). Sums are taken
  * in double in the store's event order and kept as float; a cell that rounds to 0 is left
- * out. Nothing at or after the cutoff is read, except that an item's category (above)
- * never comes from there either.
+ * out. Nothing at or after the cutoff is read, an item's category included.
  *
  * A log with an item column but no interaction in the window gives an empty matrix
  * (n_users = 0), not an error.
@@ -93,8 +92,8 @@ typedef struct ck_interaction_matrix {
  * @param[out] out  the matrix, or NULL on failure; free with ck_interaction_matrix_free()
  * @return CK_OK; CK_EINVAL when the log has no item column ("this log has no item column")
  *         or its item column is empty everywhere, when start_ts ≥ cutoff_ts, or a weight
- *         or the half-life is negative or not finite, or the catalogue repeats an id;
- *         CK_ENOMEM
+ *         or the half-life is negative or not finite, a half-life without a cutoff
+ *         (cutoff_ts INT64_MAX), or the catalogue repeats an id; CK_ENOMEM
  */
 CK_API int ck_interaction_matrix_build(ck_interaction_matrix **out, const ck_events *ev,
                                        const ck_interaction_opts *opts, ck_error *err);
