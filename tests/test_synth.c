@@ -199,18 +199,18 @@ static bool all_digits(const char *s, size_t n)
 /* Check one events row strictly against the contract; NULL when it is valid. */
 static const char *parse_row(char *line, size_t n_customers, int64_t start, int64_t end, row *r)
 {
-    char *f[6];
+    char *f[7];
     int nf = 0;
     f[nf++] = line;
     for (char *p = line; *p; p++)
         if (*p == ',') {
-            if (nf == 6)
-                return "more than 6 fields";
+            if (nf == 7)
+                return "more than 7 fields";
             *p = '\0';
             f[nf++] = p + 1;
         }
-    if (nf != 6)
-        return "fewer than 6 fields";
+    if (nf != 7)
+        return "fewer than 7 fields";
     size_t id_len = strlen(f[0]);
     if (id_len != 8 || f[0][0] != 'C' || !all_digits(f[0] + 1, 7))
         return "bad customer id";
@@ -258,6 +258,10 @@ static const char *parse_row(char *line, size_t n_customers, int64_t start, int6
     if (has_category != (cat != EMPTY))
         return has_category ? "category missing" : "category on an event that has none";
     r->category = (uint8_t)cat;
+    if (has_category != (f[6][0] != '\0'))
+        return has_category ? "item missing" : "item on an event that has none";
+    if (has_category && (strlen(f[6]) != 6 || f[6][0] != 'P' || !all_digits(f[6] + 1, 5)))
+        return "bad item id";
     return NULL;
 }
 
@@ -276,7 +280,7 @@ static bool load_events(const char *path, size_t n_customers, int64_t start, int
     char *line = NULL;
     size_t line_cap = 0;
     ssize_t len = getline(&line, &line_cap, fp);
-    CHECK(len > 0 && strcmp(line, "customer_id,ts,event,amount,channel,category\n") == 0);
+    CHECK(len > 0 && strcmp(line, "customer_id,ts,event,amount,channel,category,item\n") == 0);
     size_t n_bad = 0, line_no = 1;
     uint32_t prev_cust = 0;
     int64_t prev_ts = 0, last_purchase_ts = -1;

@@ -35,7 +35,22 @@
  * assigned customers, so estimates can be checked against it.
  *
  * Outputs (all CSV with a header row, UTF-8, `\n` line ends; times UTC):
- * - events: `customer_id,ts,event,amount,channel,category`, ts `YYYY-MM-DDTHH:MM:SSZ`
+ * Products: a catalogue of `n_items` items (ids `P` and the 1-based index zero-padded to at
+ * least 5 digits), each in one of the six categories, with a popularity that follows Zipf's
+ * law (the item of popularity rank k gets k^-1, normalised to sum to 1; ranks are shuffled
+ * over the ids) and a position f in 5 latent taste factors (standard normal). Each customer
+ * has latent tastes: a favourite category (the heaviest of the category weights that choose
+ * the category of every purchase, view, cart and favorite), a taste vector t (one of 64
+ * taste types drawn once per catalogue, N(0, 0.6^2) per factor) and a repeat propensity
+ * r, uniform on [0.3, 0.7]. Within the row's category, a view, cart or favorite picks item
+ * j with P(j) ∝ popularity_j · exp(t · f_j); a purchase repeats, with probability r, one of
+ * the customer's earlier purchases in that category (uniformly over those purchase rows, so
+ * favourites grow), and otherwise draws a new item as a view does. The views, favorite and
+ * cart of the session that leads to a purchase show the purchased item; a refund carries
+ * the item of its purchase. The items come from a random stream of their own per customer,
+ * so every other field of every row is what it would be without them.
+ *
+ * - events: `customer_id,ts,event,amount,channel,category,item`, ts `YYYY-MM-DDTHH:MM:SSZ`
  *   inside [start, start + days); each customer's rows are contiguous and in time order
  *   (a coupon row follows the purchase it was used on, with the same ts); customers appear
  *   in id order. Ids are `C` and the 1-based index zero-padded to at least 7 digits.
@@ -59,6 +74,9 @@
  *   own but the contact put them off), `effect` {discount: e, vip: e, content: e} (before
  *   the channel multiplier) and `uplift` {discount: x, vip: x, content: x} (the mean over
  *   channels of P(convert | arm) - P(convert | control), whatever arm they were assigned).
+ *   Then `favourite_category`, `taste_type`, `taste` (the vector t), `repeat_p` (r), and
+ *   with a holdout `holdout_purchases`: the item ids of the customer's purchase rows on or
+ *   after the holdout day, in row order.
  *   `campaign` is null without a campaign, else `date`, `window_days`, `window_end`, `arms`,
  *   `channels`, `segments`, `effect` {arm: {segment: mean e over the segment's assigned
  *   customers}}, `channel_multiplier`, `price_factor`, `lapsed_p0`, `assigned` (counts),
@@ -70,7 +88,10 @@
  *   group, whatever their arm: the quantity a difference in means between arm and control
  *   estimates. `by_arm` and `by_segment` average each customer over the channels (so
  *   `true_lift.by_arm` is the mean of the customers' `uplift`), `by_channel` takes the
- *   customers that channel reached, through it.
+ *   customers that channel reached, through it. After `campaign`: `holdout_from` (a date,
+ *   or null) and `catalogue`: `n_items`, `n_factors`, `popularity_exponent` (a, 1: P(j) ∝
+ *   popularity^a · exp(t · f)), `zipf_exponent`, `taste_types` (one vector per line) and
+ *   `items`, one per line, each `[id, category, popularity, [f...]]`.
  *
  * The same parameters give byte-identical outputs on the same platform; each customer is
  * drawn from its own random stream, so customer i does not depend on how many follow it.
@@ -95,6 +116,8 @@ extern "C" {
 #define CK_SYNTH_MAX_CUSTOMERS 100000000u
 /** The largest `days` accepted (100 years). */
 #define CK_SYNTH_MAX_DAYS 36500
+/** The largest `n_items` accepted. */
+#define CK_SYNTH_MAX_ITEMS 100000u
 /** The largest `campaign_window_days` accepted. */
 #define CK_SYNTH_MAX_WINDOW_DAYS 365
 
@@ -111,13 +134,21 @@ typedef struct ck_synth_params {
                                    the whole window inside the period */
     int campaign_window_days; /**< days in which a conversion counts, 1 to
                                    #CK_SYNTH_MAX_WINDOW_DAYS */
+    size_t n_items;           /**< items in the catalogue, 6 (one per category) to
+                                   #CK_SYNTH_MAX_ITEMS */
+    bool has_holdout;         /**< state each customer's purchases from `holdout_ts` on in the
+                                   truth */
+    int64_t holdout_ts;       /**< the holdout's first day (start of a UTC day), after
+                                   `start_ts` and before the end of the period */
 } ck_synth_params;
 
-/** Defaults: seed 1, 1000 customers, 365 days from 2024-01-01, no campaign, 30-day window. */
+/** Defaults: seed 1, 1000 customers, 365 days from 2024-01-01, no campaign, 30-day window,
+ *  2000 items, no holdout. */
 #define CK_SYNTH_PARAMS_INIT                                                                       \
     {                                                                                              \
         .seed = 1, .n_customers = 1000, .start_ts = 1704067200 /* 2024-01-01 */, .days = 365,      \
-        .has_campaign = false, .campaign_ts = 0, .campaign_window_days = 30                        \
+        .has_campaign = false, .campaign_ts = 0, .campaign_window_days = 30, .n_items = 2000,      \
+        .has_holdout = false, .holdout_ts = 0                                                      \
     }
 
 /** Counts of what ck_synth_write() wrote. */

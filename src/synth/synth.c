@@ -66,6 +66,20 @@
  * truths use E[amount] = mean order value times (1 - 0.15 coupon_p) for natural purchases
  * and times price_factor for recall purchases.
  *
+ * Products (ck_synth_params.n_items): a catalogue drawn once from a stream of its own. Items
+ * are shared out over the categories (item_share), the ranks 1..n of a Zipf popularity
+ * k^-ZIPF_EXPONENT are shuffled over them, and each gets N_FACTORS standard normal taste
+ * factors f. A customer's taste vector t is one of N_TASTE_TYPES types (N(0, TASTE_SD^2) per
+ * factor, drawn with the catalogue), so that P(j) ∝ popularity_j^a exp(t · f_j) within each
+ * category is a cumulative table per (type, category), built once, and an item costs one
+ * uniform and a binary search: the generator keeps its speed. The type, the repeat
+ * propensity and every item choice come from a third stream per customer (irng), and the
+ * categories are those the customer's own stream chose, so adding items changes no other
+ * byte of the events file. A purchase repeats, with the customer's propensity, one of
+ * their earlier purchase rows in the same category (a Polya urn: favourites grow, as the
+ * own-history signal of real retail does); by exchangeability each repeat still has the
+ * marginal P(j) above.
+ *
  * Data layout: customers are generated one at a time. A customer's purchases are planned
  * first (times, engagement, lapse in the following gap), then every event is pushed into a
  * reusable array, sorted by (ts, push order), and formatted by hand into a large buffer
@@ -110,6 +124,19 @@ enum { CAT_SKINCARE, CAT_MAKEUP, CAT_FRAGRANCE };
 static const char *const category_names[N_CATEGORY + 1] = { "skincare", "makeup",   "fragrance",
                                                             "haircare", "bodycare", "accessories",
                                                             "" };
+
+/* Share of the catalogue's items in each category; every category gets at least one. */
+static const double item_share[N_CATEGORY] = { 0.30, 0.22, 0.16, 0.12, 0.12, 0.08 };
+#define N_FACTORS        5
+#define N_TASTE_TYPES    64
+#define TASTE_SD         0.6
+#define ZIPF_EXPONENT    1.0
+#define POP_EXPONENT     1.0 /* a in P(j) ∝ popularity^a exp(t · f) */
+#define REPEAT_P_LOW     0.3
+#define REPEAT_P_SPAN    0.4
+#define ITEM_NONE        UINT32_MAX
+#define CATALOGUE_STREAM UINT64_MAX /* the customers' streams are 2i, 2i + 1 and ITEM_STREAM + i */
+#define ITEM_STREAM      ((uint64_t)1 << 62)
 
 enum { SEG_PRICE, SEG_HIGH, SEG_LOW, SEG_REGULAR, N_SEGMENT };
 static const char *const segment_names[N_SEGMENT] = { "price_sensitive", "high_value",
@@ -273,8 +300,35 @@ typedef struct event {
     int64_t ts;
     int64_t amount; /* cents for money, points for points_*, else unused */
     uint32_t seq;   /* push order: breaks ties so a coupon follows its purchase */
+    uint32_t item;  /* index into the catalogue, or ITEM_NONE */
     uint8_t type, channel, category;
 } event;
+
+/* The products: items of category c are by_cat[cat_first[c] .. cat_first[c + 1]). For taste
+ * type t, the weights popularity^a exp(taste_t · f) within each category are drawn from
+ * with Walker's alias method (Vose's construction, "A linear algorithm for generating
+ * random numbers with a given distribution", IEEE TSE 1991): slot k = t * n_items +
+ * position keeps by_cat[position] with probability slot[k].keep, else gives slot[k].alias
+ * (an item). A slot is 8 bytes (keep in single precision, a relative error below 6e-8 in
+ * each probability), one load per draw: the tables of all types must stay in the cache. */
+typedef struct alias_slot {
+    float keep;
+    uint32_t alias;
+} alias_slot;
+
+typedef struct catalogue {
+    size_t n_items;
+    uint8_t *category;
+    double *popularity; /* sums to 1 */
+    double *factors;    /* n_items x N_FACTORS, row-major */
+    uint32_t *by_cat;
+    size_t cat_first[N_CATEGORY + 1];
+    double taste[N_TASTE_TYPES][N_FACTORS];
+    alias_slot *slot;
+    char *ids; /* item k's id at ids + ID_STRIDE k, NUL-terminated */
+    int id_len;
+} catalogue;
+#define ITEM_ID_STRIDE 16
 
 enum { KIND_NATURAL, KIND_WINDOW_NATURAL, KIND_RECALL };
 
@@ -305,6 +359,9 @@ typedef struct customer {
     double level_at_campaign; /* engagement after the last purchase before the campaign */
     double effect[N_ARM];     /* q of each arm before the channel multiplier */
     double uplift[N_ARM];     /* P(convert | arm) - P(convert | control), mean over channels */
+    int favourite_category;   /* the heaviest category weight */
+    int taste_type;
+    double repeat_p;
 } customer;
 
 enum { T_RATE, T_LIFT, T_REVENUE, T_REVENUE_LIFT, N_TRUTH };
@@ -320,6 +377,14 @@ typedef struct gen {
     int64_t start, end, campaign_end;
     ck__rng rng;  /* the customer's stream */
     ck__rng arng; /* the customer's campaign stream, independent of everything else */
+    ck__rng irng; /* the customer's item stream: taste type, repeat propensity, items */
+    catalogue cat;
+    size_t taste_row; /* the customer's taste type times n_items */
+    double repeat_p;
+    uint32_t *bought; /* the customer's purchased items so far (written rows), in order */
+    size_t n_bought, cap_bought;
+    uint32_t *holdout; /* items of the customer's purchase rows from the holdout day on */
+    size_t n_holdout, cap_holdout;
     event *ev;
     size_t n_ev, cap_ev;
     purchase *pur;
@@ -577,7 +642,8 @@ static void run_campaign(gen *g, customer *c)
 
 /* ---- emitting events ---- */
 
-static void push_event(gen *g, int64_t ts, int type, int channel, int category, int64_t amount)
+static void push_item_event(gen *g, int64_t ts, int type, int channel, int category,
+                            int64_t amount, uint32_t item)
 {
     if (ts < g->start || ts >= g->end || (ts >= g->cancel_ts && type != CK_EV_CANCEL))
         return;
@@ -592,7 +658,53 @@ static void push_event(gen *g, int64_t ts, int type, int channel, int category, 
     e->type = (uint8_t)type;
     e->channel = (uint8_t)channel;
     e->category = (uint8_t)category;
+    e->item = item;
     g->n_ev++;
+}
+
+static void push_event(gen *g, int64_t ts, int type, int channel, int category, int64_t amount)
+{
+    push_item_event(g, ts, type, channel, category, amount, ITEM_NONE);
+}
+
+/* An item of category cat from the customer's taste: P(j) ∝ popularity^a exp(t · f_j). */
+static uint32_t draw_item(gen *g, int cat)
+{
+    /* one alias-table lookup, not a search of a cumulative table: the tables of all taste
+     * types do not stay in the cache, and a search's misses cost a third of the run */
+    size_t lo = g->cat.cat_first[cat], n = g->cat.cat_first[cat + 1] - lo;
+    double u = ck__rng_uniform(&g->irng) * (double)n;
+    size_t k = (size_t)u;
+    if (k >= n)
+        k = n - 1;
+    alias_slot sl = g->cat.slot[g->taste_row + lo + k];
+    return u - (double)k < (double)sl.keep ? g->cat.by_cat[lo + k] : sl.alias;
+}
+
+/* A purchase's item: with the customer's repeat propensity one of their earlier purchase
+ * rows in the category, uniformly (so an item bought twice is twice as likely again);
+ * otherwise, or without such a row, a new draw from their taste. */
+static uint32_t draw_purchase_item(gen *g, int cat)
+{
+    uint32_t item = ITEM_NONE;
+    if (ck__rng_bernoulli(&g->irng, g->repeat_p)) {
+        size_t n = 0;
+        for (size_t k = 0; k < g->n_bought; k++)
+            n += g->cat.category[g->bought[k]] == cat;
+        if (n > 0) {
+            size_t pick_k = (size_t)ck__rng_below(&g->irng, n);
+            for (size_t k = 0; item == ITEM_NONE; k++)
+                if (g->cat.category[g->bought[k]] == cat && pick_k-- == 0)
+                    item = g->bought[k];
+        }
+    }
+    if (item == ITEM_NONE)
+        item = draw_item(g, cat);
+    if (!ck__grow((void **)&g->bought, &g->cap_bought, g->n_bought + 1, sizeof *g->bought))
+        g->oom = true;
+    else
+        g->bought[g->n_bought++] = item;
+    return item;
 }
 
 static int online_channel(gen *g, const customer *c)
@@ -617,15 +729,20 @@ static void emit_visit(gen *g, const customer *c, int64_t ts)
     push_event(g, ts, CK_EV_VISIT, ch, CAT_NONE, 0);
     uint64_t n_views = ck__rng_poisson(&g->rng, sp->views_per_visit);
     int cat = category(g, c);
+    uint32_t item = ITEM_NONE;
     for (uint64_t k = 0; k < n_views; k++) {
         ts += 20 + (int64_t)ck__rng_below(&g->rng, 300);
         cat = k == 0 || ck__rng_bernoulli(&g->rng, 0.5) ? cat : category(g, c);
-        push_event(g, ts, CK_EV_VIEW, ch, cat, 0);
+        item = draw_item(g, cat);
+        push_item_event(g, ts, CK_EV_VIEW, ch, cat, 0, item);
     }
+    /* a favorite or a cart keeps the last item viewed */
     if (n_views > 0 && ck__rng_bernoulli(&g->rng, FAVORITE_P))
-        push_event(g, ts + 10 + (int64_t)ck__rng_below(&g->rng, 60), CK_EV_FAVORITE, ch, cat, 0);
+        push_item_event(g, ts + 10 + (int64_t)ck__rng_below(&g->rng, 60), CK_EV_FAVORITE, ch, cat,
+                        0, item);
     if (n_views > 0 && ck__rng_bernoulli(&g->rng, CART_P))
-        push_event(g, ts + 30 + (int64_t)ck__rng_below(&g->rng, 300), CK_EV_CART, ch, cat, 0);
+        push_item_event(g, ts + 30 + (int64_t)ck__rng_below(&g->rng, 300), CK_EV_CART, ch, cat, 0,
+                        item);
 }
 
 /* Visits at rate r level (floor + (1 - floor) exp(-(t - a) / tau)) over [a, b), clipped to
@@ -685,6 +802,7 @@ static void emit_purchase(gen *g, customer *c, const purchase *pu, int64_t *poin
              : ck__rng_bernoulli(&g->rng, c->store_p) ? CH_STORE
                                                       : online_channel(g, c);
     int cat = category(g, c);
+    uint32_t item = draw_purchase_item(g, cat);
     bool coupon = recall ? c->arm == ARM_DISCOUNT : ck__rng_bernoulli(&g->rng, c->coupon_p);
     double amount = ck__rng_lognormal(&g->rng, c->spend_mu, SPEND_SIGMA);
     if (recall)
@@ -709,16 +827,19 @@ static void emit_purchase(gen *g, customer *c, const purchase *pu, int64_t *poin
             s += 30 + (int64_t)ck__rng_below(&g->rng, 400);
             if (s >= ts - 60)
                 break;
-            push_event(g, s, CK_EV_VIEW, ch, k == 0 ? cat : category(g, c), 0);
+            /* the first view is of the item bought, the others browse */
+            int view_cat = k == 0 ? cat : category(g, c);
+            push_item_event(g, s, CK_EV_VIEW, ch, view_cat, 0,
+                            k == 0 ? item : draw_item(g, view_cat));
         }
         if (ck__rng_bernoulli(&g->rng, 0.25))
-            push_event(g, ts - 90, CK_EV_FAVORITE, ch, cat, 0);
+            push_item_event(g, ts - 90, CK_EV_FAVORITE, ch, cat, 0, item);
         if (ck__rng_bernoulli(&g->rng, 0.85)) {
             int64_t cart = ts - 30 - (int64_t)ck__rng_below(&g->rng, 1800);
-            push_event(g, cart > session ? cart : session + 1, CK_EV_CART, ch, cat, 0);
+            push_item_event(g, cart > session ? cart : session + 1, CK_EV_CART, ch, cat, 0, item);
         }
     }
-    push_event(g, ts, CK_EV_PURCHASE, ch, cat, cents);
+    push_item_event(g, ts, CK_EV_PURCHASE, ch, cat, cents, item);
     c->n_purchase_rows++;
     if (coupon)
         push_event(g, ts, CK_EV_COUPON, ch, CAT_NONE, 0);
@@ -738,7 +859,7 @@ static void emit_purchase(gen *g, customer *c, const purchase *pu, int64_t *poin
         if (back < 1)
             back = 1;
         int64_t when = ts + DAY + (int64_t)ck__rng_below(&g->rng, 13 * (uint64_t)DAY);
-        push_event(g, when, CK_EV_REFUND, ch, cat, back);
+        push_item_event(g, when, CK_EV_REFUND, ch, cat, back, item);
     }
 }
 
@@ -877,6 +998,164 @@ static void draw_customer(gen *g, customer *c)
         c->cancelled_at = c->signup_ts + 1 + days_to_s(ck__rng_exponential(r, 60.0));
 }
 
+/* The customer's latent tastes, from their item stream: a taste type and a repeat
+ * propensity. The favourite category is the heaviest of the weights their own stream drew. */
+static void draw_tastes(gen *g, customer *c)
+{
+    double best = c->category_cdf[0];
+    c->favourite_category = 0;
+    for (int k = 1; k < N_CATEGORY; k++) {
+        double w = c->category_cdf[k] - c->category_cdf[k - 1];
+        if (w > best) {
+            best = w;
+            c->favourite_category = k;
+        }
+    }
+    c->taste_type = (int)ck__rng_below(&g->irng, N_TASTE_TYPES);
+    c->repeat_p = REPEAT_P_LOW + REPEAT_P_SPAN * ck__rng_uniform(&g->irng);
+    g->taste_row = (size_t)c->taste_type * g->cat.n_items;
+    g->repeat_p = c->repeat_p;
+    g->n_bought = 0;
+    g->n_holdout = 0;
+}
+
+/* ---- the catalogue ---- */
+
+static void catalogue_free(catalogue *cat)
+{
+    free(cat->ids);
+    free(cat->slot);
+    free(cat->by_cat);
+    free(cat->factors);
+    free(cat->popularity);
+    free(cat->category);
+}
+
+/* Draw the products from their own stream: categories by item_share (each at least one
+ * item), Zipf popularity over shuffled ranks, standard normal factors, the taste types,
+ * and every type's cumulative weights within each category. */
+static int catalogue_init(catalogue *cat, uint64_t seed, size_t n, ck_error *err)
+{
+    ck__rng r;
+    ck__rng_seed(&r, seed, CATALOGUE_STREAM);
+    memset(cat, 0, sizeof *cat);
+    cat->n_items = n;
+    cat->category = malloc(n);
+    cat->popularity = ck__alloc_array(n, sizeof *cat->popularity);
+    cat->factors = ck__alloc_array(n, N_FACTORS * sizeof *cat->factors);
+    cat->by_cat = ck__alloc_array(n, sizeof *cat->by_cat);
+    cat->slot = ck__alloc_array(n, N_TASTE_TYPES * sizeof *cat->slot);
+    double *keep = ck__alloc_array(n, sizeof *keep);
+    cat->ids = ck__alloc_array(n, ITEM_ID_STRIDE);
+    /* the alias construction's work lists: positions with scaled weight below 1 and above */
+    uint32_t *small = ck__alloc_array(n, sizeof *small), *large = ck__alloc_array(n, sizeof *large);
+    if (cat->category == NULL || cat->popularity == NULL || cat->factors == NULL ||
+        cat->by_cat == NULL || cat->slot == NULL || keep == NULL || cat->ids == NULL ||
+        small == NULL || large == NULL) {
+        free(keep);
+        free(small);
+        free(large);
+        return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
+    }
+
+    /* category counts: one each, the rest by share (largest remainders go to the first) */
+    size_t count[N_CATEGORY], given = 0;
+    for (int c = 0; c < N_CATEGORY; c++) {
+        count[c] = 1 + (size_t)(item_share[c] * (double)(n - N_CATEGORY));
+        given += count[c];
+    }
+    for (int c = 0; given < n; c = (c + 1) % N_CATEGORY, given++)
+        count[c]++;
+    /* shuffle (Fisher-Yates) the categories and, separately, the popularity ranks */
+    size_t j = 0;
+    for (int c = 0; c < N_CATEGORY; c++)
+        for (size_t k = 0; k < count[c]; k++)
+            cat->category[j++] = (uint8_t)c;
+    uint32_t *rank = cat->by_cat; /* scratch until the categories are sorted */
+    for (size_t i = 0; i < n; i++)
+        rank[i] = (uint32_t)i;
+    for (size_t i = n - 1; i > 0; i--) {
+        size_t k = (size_t)ck__rng_below(&r, i + 1);
+        uint8_t tc = cat->category[i];
+        cat->category[i] = cat->category[k];
+        cat->category[k] = tc;
+        k = (size_t)ck__rng_below(&r, i + 1);
+        uint32_t tr = rank[i];
+        rank[i] = rank[k];
+        rank[k] = tr;
+    }
+    double total = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        cat->popularity[i] = pow((double)rank[i] + 1.0, -ZIPF_EXPONENT);
+        total += cat->popularity[i];
+    }
+    for (size_t i = 0; i < n; i++)
+        cat->popularity[i] /= total;
+    for (size_t i = 0; i < n * N_FACTORS; i++)
+        cat->factors[i] = ck__rng_normal(&r);
+    for (int t = 0; t < N_TASTE_TYPES; t++)
+        for (int k = 0; k < N_FACTORS; k++)
+            cat->taste[t][k] = TASTE_SD * ck__rng_normal(&r);
+
+    /* items grouped by category, in id order within each */
+    cat->cat_first[0] = 0;
+    for (int c = 0; c < N_CATEGORY; c++)
+        cat->cat_first[c + 1] = cat->cat_first[c] + count[c];
+    size_t fill[N_CATEGORY];
+    memcpy(fill, cat->cat_first, sizeof fill);
+    for (size_t i = 0; i < n; i++)
+        cat->by_cat[fill[cat->category[i]]++] = (uint32_t)i;
+    for (int t = 0; t < N_TASTE_TYPES; t++) {
+        alias_slot *slot = cat->slot + (size_t)t * n;
+        for (int c = 0; c < N_CATEGORY; c++) {
+            size_t lo = cat->cat_first[c], m = cat->cat_first[c + 1] - lo;
+            double sum = 0.0;
+            for (size_t k = lo; k < lo + m; k++) {
+                const double *f = cat->factors + (size_t)cat->by_cat[k] * N_FACTORS;
+                double s = 0.0;
+                for (int d = 0; d < N_FACTORS; d++)
+                    s += cat->taste[t][d] * f[d];
+                keep[k] = pow(cat->popularity[cat->by_cat[k]], POP_EXPONENT) * exp(s);
+                sum += keep[k];
+            }
+            size_t n_small = 0, n_large = 0;
+            for (size_t k = lo; k < lo + m; k++) {
+                keep[k] *= (double)m / sum; /* mean 1 */
+                slot[k].alias = cat->by_cat[k];
+                if (keep[k] < 1.0)
+                    small[n_small++] = (uint32_t)k;
+                else
+                    large[n_large++] = (uint32_t)k;
+            }
+            while (n_small > 0 && n_large > 0) {
+                uint32_t sm = small[--n_small], lg = large[n_large - 1];
+                slot[sm].alias = cat->by_cat[lg];
+                keep[lg] -= 1.0 - keep[sm];
+                if (keep[lg] < 1.0) {
+                    n_large--;
+                    small[n_small++] = lg;
+                }
+            }
+            /* what is left is 1 up to rounding */
+            while (n_large > 0)
+                keep[large[--n_large]] = 1.0;
+            while (n_small > 0)
+                keep[small[--n_small]] = 1.0;
+            for (size_t k = lo; k < lo + m; k++)
+                slot[k].keep = (float)keep[k];
+        }
+    }
+    free(keep);
+    free(small);
+    free(large);
+    int width = 5;
+    for (size_t m = n; m >= 100000; m /= 10)
+        width++;
+    for (size_t i = 0; i < n; i++)
+        cat->id_len = snprintf(cat->ids + ITEM_ID_STRIDE * i, ITEM_ID_STRIDE, "P%0*zu", width, i + 1);
+    return CK_OK;
+}
+
 /* ---- formatting ---- */
 
 static const char digit_pairs[201] = "00010203040506070809101112131415161718192021222324"
@@ -920,8 +1199,8 @@ static int compare_events(const void *pa, const void *pb)
     return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
-/* The longest row after the id: ts 21, event 14, amount 21, channel 12, category 12, and
- * five separators; 128 leaves room. */
+/* The longest row after the id: ts 21, event 14, amount 21, channel 12, category 12, item
+ * 15, and six separators; 128 leaves room. */
 #define MAX_ROW_TAIL 128
 
 static int write_events(gen *g, FILE *fp, ck_error *err)
@@ -962,6 +1241,17 @@ static int write_events(gen *g, FILE *fp, ck_error *err)
         p = put_str(p, channel_names[e->channel]);
         *p++ = ',';
         p = put_str(p, category_names[e->category]);
+        *p++ = ',';
+        if (e->item != ITEM_NONE) {
+            memcpy(p, g->cat.ids + ITEM_ID_STRIDE * (size_t)e->item, (size_t)g->cat.id_len);
+            p += g->cat.id_len;
+            if (e->type == CK_EV_PURCHASE && g->p->has_holdout && e->ts >= g->p->holdout_ts) {
+                if (!ck__grow((void **)&g->holdout, &g->cap_holdout, g->n_holdout + 1,
+                              sizeof *g->holdout))
+                    return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
+                g->holdout[g->n_holdout++] = e->item;
+            }
+        }
         *p++ = '\n';
         g->out_len = (size_t)(p - g->out);
     }
@@ -1015,8 +1305,19 @@ static void write_truth_customer(const gen *g, const customer *c, bool first, FI
     json_ts_or_null(fp, c->lapsed_at);
     fputs(",\"cancelled_at\":", fp);
     json_ts_or_null(fp, c->cancelled_at);
-    fprintf(fp, ",\"churned_by_end\":%s,\"campaign\":",
-            c->lapsed_at != NEVER || c->cancelled_at != NEVER ? "true" : "false");
+    fprintf(fp, ",\"churned_by_end\":%s,\"favourite_category\":\"%s\",\"taste_type\":%d,\"taste\":[",
+            c->lapsed_at != NEVER || c->cancelled_at != NEVER ? "true" : "false",
+            category_names[c->favourite_category], c->taste_type);
+    for (int k = 0; k < N_FACTORS; k++)
+        fprintf(fp, "%s%.17g", k ? "," : "", g->cat.taste[c->taste_type][k]);
+    fprintf(fp, "],\"repeat_p\":%.17g,", c->repeat_p);
+    if (g->p->has_holdout) {
+        fputs("\"holdout_purchases\":[", fp);
+        for (size_t k = 0; k < g->n_holdout; k++)
+            fprintf(fp, "%s\"%s\"", k ? "," : "", g->cat.ids + ITEM_ID_STRIDE * (size_t)g->holdout[k]);
+        fputs("],", fp);
+    }
+    fputs("\"campaign\":", fp);
     if (!c->assigned) {
         fputs("null}", fp);
         return;
@@ -1036,6 +1337,39 @@ static void write_truth_customer(const gen *g, const customer *c, bool first, FI
         fputc('}', fp);
     }
     fputs("}}", fp);
+}
+
+/* ,"holdout_from":..., "catalogue":{...}: the products, one item per line. */
+static void write_truth_catalogue(const gen *g, FILE *fp)
+{
+    const catalogue *cat = &g->cat;
+    fputs(",\n\"holdout_from\":", fp);
+    if (g->p->has_holdout) {
+        char date[16];
+        ck_ts_format_date(g->p->holdout_ts, date);
+        fprintf(fp, "\"%s\"", date);
+    } else {
+        fputs("null", fp);
+    }
+    fprintf(fp,
+            ",\n\"catalogue\":{\"n_items\":%zu,\"n_factors\":%d,\"popularity_exponent\":%.17g,"
+            "\"zipf_exponent\":%.17g,\n\"taste_types\":[",
+            cat->n_items, N_FACTORS, POP_EXPONENT, ZIPF_EXPONENT);
+    for (int t = 0; t < N_TASTE_TYPES; t++) {
+        fputs(t ? ",\n[" : "\n[", fp);
+        for (int k = 0; k < N_FACTORS; k++)
+            fprintf(fp, "%s%.17g", k ? "," : "", cat->taste[t][k]);
+        fputc(']', fp);
+    }
+    fputs("],\n\"items\":[", fp);
+    for (size_t i = 0; i < cat->n_items; i++) {
+        fprintf(fp, "%s\n[\"%s\",\"%s\",%.17g,[", i ? "," : "", cat->ids + ITEM_ID_STRIDE * i,
+                category_names[cat->category[i]], cat->popularity[i]);
+        for (int k = 0; k < N_FACTORS; k++)
+            fprintf(fp, "%s%.17g", k ? "," : "", cat->factors[i * N_FACTORS + (size_t)k]);
+        fputs("]]", fp);
+    }
+    fputs("\n]}", fp);
 }
 
 /* ---- campaign truth ---- */
@@ -1237,6 +1571,18 @@ int ck_synth_check_params(const ck_synth_params *p, ck_error *err)
         return ck_error_set(err, CK_EINVAL, NULL, 0,
                             "the period must end by 9999-12-31, got %d days from %lld", p->days,
                             (long long)p->start_ts);
+    if (p->n_items < N_CATEGORY || p->n_items > CK_SYNTH_MAX_ITEMS)
+        return ck_error_set(err, CK_EINVAL, NULL, 0, "n_items must be %d to %u, got %zu",
+                            N_CATEGORY, CK_SYNTH_MAX_ITEMS, p->n_items);
+    if (p->has_holdout && (p->holdout_ts % DAY != 0 || p->holdout_ts <= p->start_ts ||
+                           p->holdout_ts >= end)) {
+        char first[16], last[16];
+        ck_ts_format_date(p->start_ts + DAY, first);
+        ck_ts_format_date(end - DAY, last);
+        return ck_error_set(err, CK_EINVAL, NULL, 0,
+                            "holdout_ts must be the start of a day from %s to %s, got %lld", first,
+                            last, (long long)p->holdout_ts);
+    }
     if (!p->has_campaign)
         return CK_OK;
     if (p->campaign_window_days < 1 || p->campaign_window_days > CK_SYNTH_MAX_WINDOW_DAYS)
@@ -1305,11 +1651,14 @@ static int gen_init(gen *g, const ck_synth_params *p, ck_error *err)
     g->id_width = 7;
     for (size_t n = p->n_customers; n >= 10000000; n /= 10)
         g->id_width++;
-    return CK_OK;
+    return catalogue_init(&g->cat, p->seed, p->n_items, err);
 }
 
 static void gen_free(gen *g)
 {
+    catalogue_free(&g->cat);
+    free(g->holdout);
+    free(g->bought);
     free(g->promos);
     free(g->date_table);
     free(g->out);
@@ -1341,7 +1690,7 @@ int ck_synth_write(const ck_synth_params *params, FILE *events, FILE *customers,
     if ((rc = gen_init(&g, params, err)) < 0)
         goto done;
 
-    static const char header[] = "customer_id,ts,event,amount,channel,category\n";
+    static const char header[] = "customer_id,ts,event,amount,channel,category,item\n";
     memcpy(g.out, header, sizeof header - 1);
     g.out_len = sizeof header - 1;
     if (customers != NULL)
@@ -1363,9 +1712,11 @@ int ck_synth_write(const ck_synth_params *params, FILE *events, FILE *customers,
         customer c;
         ck__rng_seed(&g.rng, params->seed, 2 * (uint64_t)i);
         ck__rng_seed(&g.arng, params->seed, 2 * (uint64_t)i + 1);
+        ck__rng_seed(&g.irng, params->seed, ITEM_STREAM + (uint64_t)i);
         int len = snprintf(g.id, sizeof g.id, "C%0*zu,", g.id_width, i + 1);
         g.id_len = (size_t)len;
         draw_customer(&g, &c);
+        draw_tastes(&g, &c);
         g.n_pur = 0;
         if (c.cohort == CO_LAUNCH)
             plan_launch_buyer(&g, &c);
@@ -1406,6 +1757,7 @@ int ck_synth_write(const ck_synth_params *params, FILE *events, FILE *customers,
             write_truth_campaign(&g, truth);
         else
             fputs("null", truth);
+        write_truth_catalogue(&g, truth);
         fputs("\n}\n", truth);
     }
     if ((rc = check_stream(events, "events", err)) < 0 ||

@@ -37,6 +37,8 @@ static const char usage[] =
     "                         period [the last --campaign-window days of the period]\n"
     "  --campaign-window DAYS days in which a conversion counts, 1 to 365 [30]\n"
     "  --truth-out FILE       also write the latent truth as JSON [none]\n"
+    "  --holdout-from DATE    the truth also lists each customer's purchased items from\n"
+    "                         DATE on (inside the period; needs --truth-out) [none]\n"
     "  --btyd                 instead, purchases only, drawn from a known BG/NBD +\n"
     "                         Gamma-Gamma process (CDNOW's estimates, per day, unless\n"
     "                         given below); the truth holds each customer's rate,\n"
@@ -67,6 +69,7 @@ enum {
     OPT_TRUTH_OUT,
     OPT_BTYD,
     OPT_FIRST_WINDOW,
+    OPT_HOLDOUT_FROM,
     OPT_PARAM /* the BTYD parameters: OPT_PARAM + index into param_names */
 };
 
@@ -88,6 +91,7 @@ static const struct option long_options[] = {
     { "truth-out", required_argument, NULL, OPT_TRUTH_OUT },
     { "btyd", no_argument, NULL, OPT_BTYD },
     { "first-window", required_argument, NULL, OPT_FIRST_WINDOW },
+    { "holdout-from", required_argument, NULL, OPT_HOLDOUT_FROM },
     { "r", required_argument, NULL, OPT_PARAM + 0 },
     { "alpha", required_argument, NULL, OPT_PARAM + 1 },
     { "a", required_argument, NULL, OPT_PARAM + 2 },
@@ -107,6 +111,7 @@ typedef struct options {
     const char *btyd_option; /* the first BTYD-only option given, for the error without --btyd */
     const char *path[N_OUT];
     const char *campaign_date;
+    const char *holdout_from;
     const char *config;
     bool has_customers, has_days, has_seed, has_window, has_threads;
 } options;
@@ -165,6 +170,11 @@ static void parse_options(int argc, char **argv, options *o)
         case OPT_TRUTH_OUT:
             o->path[OUT_TRUTH] = optarg;
             break;
+        case OPT_HOLDOUT_FROM:
+            o->holdout_from = optarg;
+            o->params.holdout_ts = cli_parse_date("--holdout-from", optarg);
+            o->params.has_holdout = true;
+            break;
         case CLI_OPT_CONFIG:
             o->config = optarg;
             break;
@@ -218,6 +228,8 @@ static void parse_options(int argc, char **argv, options *o)
     if (o->is_btyd) {
         if (o->path[OUT_CUSTOMERS] != NULL)
             cli_usage_error("--customers-out cannot be used with --btyd");
+        if (o->holdout_from != NULL)
+            cli_usage_error("--holdout-from cannot be used with --btyd");
         if (o->path[OUT_ASSIGNMENTS] != NULL || o->campaign_date != NULL || o->has_window)
             cli_usage_error("the campaign options cannot be used with --btyd");
         if (o->btyd.first_window_days > o->params.days)
@@ -233,6 +245,16 @@ static void parse_options(int argc, char **argv, options *o)
         if (ck_synth_btyd_check_params(&o->btyd, &err) < 0)
             cli_usage_error("%s", err.msg);
         return;
+    }
+    if (o->holdout_from != NULL) {
+        char first_s[16], last_s[16];
+        ck_ts_format_date(o->params.start_ts + 86400, first_s);
+        ck_ts_format_date(end - 86400, last_s);
+        if (o->path[OUT_TRUTH] == NULL)
+            cli_usage_error("--holdout-from needs --truth-out");
+        if (o->params.holdout_ts <= o->params.start_ts || o->params.holdout_ts >= end)
+            cli_usage_error("--holdout-from: expected %s to %s (inside the period), got \"%s\"",
+                            first_s, last_s, o->holdout_from);
     }
     o->params.has_campaign = o->path[OUT_ASSIGNMENTS] != NULL;
     if (!o->params.has_campaign && o->campaign_date != NULL)
