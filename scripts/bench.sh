@@ -17,3 +17,4 @@ benchmarks/run_features.sh build
 benchmarks/run_gbm.sh build
 benchmarks/run_logreg.sh build
 benchmarks/run_predict.sh build
+benchmarks/run_uplift.sh build
