@@ -591,6 +591,9 @@ static void test_als__bad_input(void)
         ck_als_gram(m, gram);
         CHECK_EQ_INT(ck_als_fold_in(m, gram, items, weights, 2, user, &err), CK_EINVAL);
         CHECK_EQ_STR(err.msg, "als: item 20 out of range (20 items)");
+        items[1] = 3;
+        CHECK_EQ_INT(ck_als_fold_in(m, gram, items, weights, 2, user, &err), CK_EINVAL);
+        CHECK_EQ_STR(err.msg, "als: items not ascending at item 3");
         /* a customer with no history gets zero factors */
         CHECK_OK(ck_als_fold_in(m, gram, items, weights, 0, user, &err));
         for (int k = 0; k < K; k++)

@@ -546,6 +546,9 @@ int ck_als_fold_in(const ck_als *m, const double *gram, const uint32_t *items,
         if (items[j] >= m->n_items)
             return ck_error_set(err, CK_EINVAL, NULL, 0, "als: item %u out of range (%zu items)",
                                 (unsigned)items[j], m->n_items);
+        if (j > 0 && items[j] <= items[j - 1])
+            return ck_error_set(err, CK_EINVAL, NULL, 0, "als: items not ascending at item %u",
+                                (unsigned)items[j]);
         if (!(weights[j] > 0) || !isfinite(weights[j]))
             return ck_error_set(err, CK_EINVAL, NULL, 0,
                                 "als: item %u: weight %g not positive and finite",

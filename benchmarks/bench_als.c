@@ -1,0 +1,207 @@
+/*
+ * Implicit ALS speed (run_als.sh): one sweep (a user half-step, then an item half-step)
+ * of ck_als on a synthetic matrix drawn here with the internal generator: each user gets
+ * 1 to 2·per_user − 1 draws (uniform; mean per_user) of items with a popularity skew
+ * (item ⌊n_items r²⌋ for r uniform: density ∝ 1/√i, popular items first), duplicates
+ * merged, weights from {0.1, 0.5, 1, 2} (a view, a cart, a purchase, two purchases).
+ *
+ * Prints the matrix, then per repetition: the whole ck_als_fit() of one iteration
+ * (transpose, start, both half-steps) and the two half-steps timed apart on the fitted
+ * factors (the Gram matrix included, as in the fit), with the process's peak resident
+ * memory. --write DIR also writes the matrix for benchmarks/peers/als_numpy.py:
+ * row_start.i64, items.u32, weights.f32 (native little-endian) and shape.txt.
+ *
+ * Usage: bench_als [--users N] [--items N] [--per-user X] [--factors K] [--threads T]
+ *                  [--reps R] [--seed S] [--write DIR]
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include "base/rng.h"
+#include "churnkit/als.h"
+#include "learn/recommend/als_int.h"
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static double peak_mib(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)ru.ru_maxrss / 1024.0;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+static long parse_long(const char *opt, const char *s)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno != 0 || *end != '\0' || v < 0) {
+        fprintf(stderr, "bench_als: %s: expected a non-negative integer, got \"%s\"\n", opt, s);
+        exit(2);
+    }
+    return v;
+}
+
+static int write_file(const char *dir, const char *name, const void *p, size_t size, size_t n)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "wb");
+    if (f == NULL || fwrite(p, size, n, f) != n || fclose(f) != 0) {
+        fprintf(stderr, "bench_als: %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    size_t n_users = 1000000, n_items = 50000;
+    double per_user = 30.6;
+    int factors = 64, threads = 2, reps = 3;
+    uint64_t seed = 2026;
+    const char *write_dir = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *o = argv[i];
+        if (i + 1 >= argc) {
+            fprintf(stderr, "bench_als: %s: missing value\n", o);
+            return 2;
+        }
+        const char *v = argv[++i];
+        if (strcmp(o, "--users") == 0)
+            n_users = (size_t)parse_long(o, v);
+        else if (strcmp(o, "--items") == 0)
+            n_items = (size_t)parse_long(o, v);
+        else if (strcmp(o, "--per-user") == 0)
+            per_user = strtod(v, NULL);
+        else if (strcmp(o, "--factors") == 0)
+            factors = (int)parse_long(o, v);
+        else if (strcmp(o, "--threads") == 0)
+            threads = (int)parse_long(o, v);
+        else if (strcmp(o, "--reps") == 0)
+            reps = (int)parse_long(o, v);
+        else if (strcmp(o, "--seed") == 0)
+            seed = (uint64_t)parse_long(o, v);
+        else if (strcmp(o, "--write") == 0)
+            write_dir = v;
+        else {
+            fprintf(stderr, "bench_als: unknown option %s\n", o);
+            return 2;
+        }
+    }
+
+    double t0 = now_s();
+    size_t cap = (size_t)((double)n_users * per_user * 1.02) + 1024, nnz = 0;
+    int64_t *row_start = malloc((n_users + 1) * sizeof *row_start);
+    size_t *row_start_z = malloc((n_users + 1) * sizeof *row_start_z);
+    uint32_t *items = malloc(cap * sizeof *items);
+    float *weights = malloc(cap * sizeof *weights);
+    uint32_t draw[4096];
+    static const float W[4] = { 0.1f, 0.5f, 1.0f, 2.0f };
+    if (row_start == NULL || row_start_z == NULL || items == NULL || weights == NULL) {
+        fprintf(stderr, "bench_als: out of memory\n");
+        return 1;
+    }
+    ck__rng rng;
+    ck__rng_seed(&rng, seed, 0);
+    for (size_t u = 0; u < n_users; u++) {
+        row_start[u] = (int64_t)nnz;
+        size_t m = 1 + ck__rng_below(&rng, (uint64_t)(2 * per_user - 1));
+        if (m > 4096)
+            m = 4096;
+        for (size_t j = 0; j < m; j++) {
+            double r = ck__rng_uniform(&rng);
+            draw[j] = (uint32_t)(r * r * (double)n_items);
+        }
+        qsort(draw, m, sizeof *draw, cmp_u32);
+        for (size_t j = 0; j < m && nnz < cap; j++) {
+            if (j > 0 && draw[j] == draw[j - 1])
+                continue;
+            items[nnz] = draw[j];
+            weights[nnz] = W[ck__rng_below(&rng, 4)];
+            nnz++;
+        }
+    }
+    row_start[n_users] = (int64_t)nnz;
+    for (size_t u = 0; u <= n_users; u++)
+        row_start_z[u] = (size_t)row_start[u];
+    ck_interactions x = { n_users, n_items, row_start_z, items, weights };
+    printf("matrix: %zu users x %zu items, %zu interactions (%.2f a user), drawn in %.2f s\n",
+           n_users, n_items, nnz, (double)nnz / (double)n_users, now_s() - t0);
+    if (write_dir != NULL) {
+        char shape[256];
+        int len = snprintf(shape, sizeof shape, "%zu %zu %zu\n", n_users, n_items, nnz);
+        if (write_file(write_dir, "row_start.i64", row_start, sizeof *row_start, n_users + 1) ||
+            write_file(write_dir, "items.u32", items, sizeof *items, nnz) ||
+            write_file(write_dir, "weights.f32", weights, sizeof *weights, nnz) ||
+            write_file(write_dir, "shape.txt", shape, 1, (size_t)len))
+            return 1;
+        printf("written to %s\n", write_dir);
+    }
+    free(row_start);
+
+    ck_als_params p = CK_ALS_PARAMS_INIT;
+    p.factors = factors;
+    p.iterations = 1;
+    p.n_threads = threads;
+    ck_error err = { 0 };
+    for (int r = 0; r < reps; r++) {
+        ck_als *m = NULL;
+        double a = now_s();
+        if (ck_als_fit(&m, &x, &p, NULL, &err) < 0) {
+            fprintf(stderr, "bench_als: %s\n", err.msg);
+            return 1;
+        }
+        double fit_s = now_s() - a;
+        ck_interactions t;
+        size_t *ts;
+        uint32_t *tc;
+        float *tw;
+        if (ck__als_transpose(&x, &t, &ts, &tc, &tw, &err) < 0) {
+            fprintf(stderr, "bench_als: %s\n", err.msg);
+            return 1;
+        }
+        a = now_s();
+        int rc = ck__als_half_step(&x, m->item_factors, n_items, factors, p.regularization,
+                                   p.alpha, threads, m->user_factors, &err);
+        double user_s = now_s() - a;
+        a = now_s();
+        rc |= ck__als_half_step(&t, m->user_factors, n_users, factors, p.regularization,
+                                p.alpha, threads, m->item_factors, &err);
+        double item_s = now_s() - a;
+        if (rc != 0) {
+            fprintf(stderr, "bench_als: %s\n", err.msg);
+            return 1;
+        }
+        printf("rep %d: fit of 1 iteration %.3f s; user half-step %.3f s, item half-step %.3f "
+               "s, sweep %.3f s; peak RSS %.0f MiB\n",
+               r + 1, fit_s, user_s, item_s, user_s + item_s, peak_mib());
+        fflush(stdout);
+        free(ts);
+        free(tc);
+        free(tw);
+        ck_als_free(m);
+    }
+    free(row_start_z);
+    free(items);
+    free(weights);
+    return 0;
+}
