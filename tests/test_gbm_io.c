@@ -233,7 +233,7 @@ static void test_gbm_io__bad_files_refused_with_their_message(void)
     CHECK_EDIT_FAILS("\"format_version\":\t1,", "", CK_EINVAL, "format_version: missing");
     CHECK_EDIT_FAILS("\"gbm_stumps\"", "\"random_forest\"", CK_EINVAL,
                      "model_type: \"random_forest\" is not a model type this churnkit reads "
-                     "(gbm_stumps, logreg, bgnbd, uplift)");
+                     "(gbm_stumps, logreg, bgnbd, uplift, recommend)");
 
     /* each member missing, named by its path */
     static const struct {

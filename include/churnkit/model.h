@@ -29,6 +29,7 @@
 #include "churnkit/gbm.h"
 #include "churnkit/logreg.h"
 #include "churnkit/progress.h"
+#include "churnkit/recommend.h"
 #include "churnkit/stats.h"
 #include "churnkit/uplift.h"
 
@@ -42,12 +43,14 @@ extern "C" {
 /** The model types: each is one learner behind the library's learner interface.
  *  gbm_stumps and logreg give churn probabilities; bgnbd gives a customer's value
  *  (P(alive), expected purchases and spend, clv: ck_model_bgnbd()); uplift the effect of
- *  each arm of an experiment (ck_model_uplift()). */
+ *  each arm of an experiment (ck_model_uplift()); recommend the items to offer a customer
+ *  (ck_model_recommender()). */
 typedef enum ck_model_type {
     CK_MODEL_GBM_STUMPS,
     CK_MODEL_LOGREG,
     CK_MODEL_BGNBD,
-    CK_MODEL_UPLIFT
+    CK_MODEL_UPLIFT,
+    CK_MODEL_RECOMMEND
 } ck_model_type;
 
 /** How the training data was made, so scoring can make its input the same way. */
@@ -280,6 +283,8 @@ CK_API bool ck_model_gives_churn(const ck_model *model);
 CK_API const ck_bgnbd_model *ck_model_bgnbd(const ck_model *model);
 /** An uplift model's body, or NULL for a model of another type. */
 CK_API const ck_uplift *ck_model_uplift(const ck_model *model);
+/** A recommender's body, or NULL for a model of another type. */
+CK_API const ck_recommender *ck_model_recommender(const ck_model *model);
 
 /** 1 / (1 + e^(−logit)), computed without overflow for any finite logit. */
 CK_API double ck_model_logistic(double logit);

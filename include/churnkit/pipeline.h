@@ -26,7 +26,9 @@
 #include "churnkit/predict.h"
 #include "churnkit/progress.h"
 #include "churnkit/uplift_eval.h"
+#include "churnkit/recommend_eval.h"
 #include "churnkit/value_eval.h"
+#include "churnkit/interactions.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -489,6 +491,59 @@ CK_API void ck_pipeline_uplift_evals_free(ck_uplift_eval **evals, size_t n);
  *  @return CK_OK, CK_EINVAL (an arm of the config not in the experiment) */
 CK_API int ck_pipeline_uplift_economics(ck_uplift_economics *out, const ck_config *cfg,
                                         const ck_uplift_design *design, ck_error *err);
+
+/* ---- recommendations (recommendations.c) -------------------------------------------------- */
+
+/** How a recommender is trained from events. */
+typedef struct ck_pipeline_recommend_opts {
+    ck_recommend_params params; /**< method and settings; the data pointers are filled in */
+    int64_t cutoff;             /**< everything before it is the training data */
+    int valid_days;             /**< the blend's validation window before the cutoff [30] */
+    int recent_days;            /**< popularity over this window before the cutoff [90] */
+} ck_pipeline_recommend_opts;
+
+/**
+ * Train a recommender on the interactions of @p ev before the cutoff, weighted by
+ * spec->config.recommend; for the blend, its weights chosen on the purchases of the
+ * validation window by components fit on what came before it.
+ * @return CK_OK, CK_EINVAL (no item column, no interaction before the cutoff, no purchase in
+ *         the validation window for the blend), the learners' codes, CK_ENOMEM
+ */
+CK_API int ck_pipeline_recommend_train(ck_model **out, const ck_events *ev,
+                                       const ck_pipeline_recommend_opts *opts,
+                                       const ck_model_spec *spec,
+                                       const ck_model_training *training, ck_error *err);
+
+/** How recommendations are written. */
+typedef struct ck_recommend_score_opts {
+    int top;                /**< K ≥ 1 */
+    bool exclude_purchased; /**< leave out the items the customer already interacted with */
+    bool jsonl;
+    long shard, n_shards;
+} ck_recommend_score_opts;
+
+/**
+ * Every customer with an interaction before @p as_of, weighted as the model was trained,
+ * scored: customer_id, recommended_items (K ids, best first, ';'-separated) and
+ * recommended_category (the top pick's).
+ * @return CK_OK, CK_EINVAL (not a recommender, no item column), CK_EIO, CK_ENOMEM
+ */
+CK_API int ck_pipeline_recommend_score_events(const ck_events *ev, const ck_model *model,
+                                              int64_t as_of, const ck_recommend_score_opts *o,
+                                              FILE *out, const char *out_path, size_t *rows_out,
+                                              ck_error *err);
+
+/**
+ * Evaluate a recommender out of time (docs/EVAL.md, "Recommendations"): each customer with
+ * interactions before @p cutoff and a purchase in [cutoff, cutoff + horizon_days), the
+ * model's top @p k against those purchases, beside the popularity and repeat-purchase
+ * baselines, all items and items new to the customer.
+ * @return CK_OK, CK_EINVAL (not a recommender, a holdout past the data, nobody to
+ *         evaluate), CK_ENOMEM
+ */
+CK_API int ck_pipeline_recommend_eval(ck_recommend_eval **out, const ck_events *ev,
+                                      const ck_model *model, int64_t cutoff, double horizon_days,
+                                      size_t k, ck_error *err);
 
 #ifdef __cplusplus
 }

@@ -154,6 +154,17 @@ CK_API int ck_uplift_write_row(const ck_uplift *model, bool jsonl, const char *i
                                const char *id, const double *p, const double *uplift,
                                ck_predict_buffer *b, ck_error *err);
 
+/* ---- a recommender's rows (churn-predict --model RECOMMENDER) ------------------------- */
+
+/** Append the header (CSV only): customer_id, recommended_items, recommended_category. */
+CK_API int ck_recommend_write_header(bool jsonl, ck_predict_buffer *b, ck_error *err);
+
+/** Append one customer's row: the @p n items of @p top (indices into the model's catalogue,
+ *  best first) as ids joined by ';', and the top pick's category (empty when unknown). */
+CK_API int ck_recommend_write_row(const ck_recommender *r, bool jsonl, const char *id,
+                                  const uint32_t *top, size_t n, ck_predict_buffer *b,
+                                  ck_error *err);
+
 #ifdef __cplusplus
 }
 #endif

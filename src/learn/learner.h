@@ -35,12 +35,14 @@ typedef struct ck__learner_metrics {
 } ck__learner_metrics;
 
 /* What a learner's model gives per customer: a churn probability (the scoring operations
- * below), a value (bgnbd) or the effect of each arm of an experiment (uplift); the last two
- * score through their own public calls, and their churn scoring operations are NULL. */
+ * below), a value (bgnbd), the effect of each arm of an experiment (uplift) or items to
+ * offer (recommend); the last three score through their own public calls, and their churn
+ * scoring operations are NULL. */
 typedef enum ck__learner_output {
     CK__OUTPUT_CHURN,
     CK__OUTPUT_VALUE,
-    CK__OUTPUT_UPLIFT
+    CK__OUTPUT_UPLIFT,
+    CK__OUTPUT_RECOMMEND
 } ck__learner_output;
 
 typedef struct ck__learner {

@@ -13,6 +13,7 @@
 #include "learn/bgnbd/bgnbd_learner.h"
 #include "learn/gbm/gbm_learner.h"
 #include "learn/logreg/logreg_learner.h"
+#include "learn/recommend/recommend_learner.h"
 #include "learn/gbm/uplift_learner.h"
 #include "model/registry.h"
 
@@ -100,4 +101,12 @@ const ck_uplift *ck_model_uplift(const ck_model *model)
 {
     const void *f = ck__model_fit(model, &ck__uplift_learner);
     return f ? ck__uplift_fit_model(f) : NULL;
+}
+
+/* ---- recommendations ---------------------------------------------------------------- */
+
+const ck_recommender *ck_model_recommender(const ck_model *model)
+{
+    const void *f = ck__model_fit(model, &ck__recommend_learner);
+    return f ? ck__recommend_fit_model(f) : NULL;
 }

@@ -13,7 +13,8 @@
     X(ck__gbm_learner, CK_MODEL_GBM_STUMPS) /* src/learn/gbm/gbm_learner.c */                      \
     X(ck__logreg_learner, CK_MODEL_LOGREG)  /* src/learn/logreg/logreg_learner.c */            \
     X(ck__bgnbd_learner, CK_MODEL_BGNBD)    /* src/learn/bgnbd/bgnbd_learner.c */        \
-    X(ck__uplift_learner, CK_MODEL_UPLIFT)  /* src/learn/gbm/uplift_learner.c */
+    X(ck__uplift_learner, CK_MODEL_UPLIFT)  /* src/learn/gbm/uplift_learner.c */           \
+    X(ck__recommend_learner, CK_MODEL_RECOMMEND) /* src/learn/recommend/recommend_learner.c */
 
 #define DECLARE(table, type) extern const ck__learner table;
 CK__LEARNERS(DECLARE)
