@@ -26,7 +26,9 @@ int ck_recommend_write_row(const ck_recommender *r, bool jsonl, const char *id,
     size_t len = 0;
     for (size_t q = 0; q < n; q++)
         len += strlen(ck_recommender_item_id(r, top[q])) + 1;
-    char *items = malloc(len + 1);
+    /* K ids fit on the stack for any usual K; a heap copy only beyond */
+    char local[1024];
+    char *items = len < sizeof local ? local : malloc(len + 1);
     if (items == NULL)
         return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
     items[0] = '\0';
@@ -36,7 +38,8 @@ int ck_recommend_write_row(const ck_recommender *r, bool jsonl, const char *id,
     ck__row_text_field(&f, "customer_id", id);
     ck__row_text_field(&f, "recommended_items", items);
     ck__row_text_field(&f, "recommended_category", n ? ck_recommender_item_category(r, top[0]) : "");
-    free(items);
+    if (items != local)
+        free(items);
     if (!f.ok || !ck__row_reserve(b, 2))
         return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
     ck__row_put(b, jsonl ? "}\n" : "\n", jsonl ? 2 : 1);
