@@ -11,8 +11,14 @@
  * memory. --write DIR also writes the matrix for benchmarks/peers/als_numpy.py:
  * row_start.i64, items.u32, weights.f32 (native little-endian) and shape.txt.
  *
+ * --solver cg|cholesky [cg] picks ck_als_params.solver, --cg-steps N [3] its steps. The
+ * timed half-steps start from the fitted factors (CG warm-starts from them, as a second
+ * sweep of a fit would). --objective N instead fits N sweeps once and prints the
+ * objective after each (the quality side of the solvers), with the fit's time.
+ *
  * Usage: bench_als [--users N] [--items N] [--per-user X] [--factors K] [--threads T]
- *                  [--reps R] [--seed S] [--write DIR]
+ *                  [--reps R] [--seed S] [--solver cg|cholesky] [--cg-steps N] [--write DIR]
+ *                  [--objective N]
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -28,10 +34,24 @@
 #include "churnkit/als.h"
 #include "learn/recommend/als_int.h"
 
+/* Defined in src/learn/recommend/als.c, which documents it; not (yet) in als_int.h. */
+int ck__als_half_step_cg(const ck_interactions *rows, const double *fixed, size_t n_fixed, int k,
+                         double lambda, double alpha, int steps, int n_threads, double *out,
+                         ck_error *err);
+
 static double now_s(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* CPU seconds of the whole process (all threads): less sensitive than the wall clock to
+ * other jobs on a shared machine. */
+static double cpu_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
@@ -76,7 +96,8 @@ int main(int argc, char **argv)
 {
     size_t n_users = 1000000, n_items = 50000;
     double per_user = 30.6;
-    int factors = 64, threads = 2, reps = 3;
+    int factors = 64, threads = 2, reps = 3, cg_steps = 3, objective_sweeps = 0;
+    ck_als_solver solver = CK_ALS_CG;
     uint64_t seed = 2026;
     const char *write_dir = NULL;
     for (int i = 1; i < argc; i++) {
@@ -102,6 +123,20 @@ int main(int argc, char **argv)
             seed = (uint64_t)parse_long(o, v);
         else if (strcmp(o, "--write") == 0)
             write_dir = v;
+        else if (strcmp(o, "--objective") == 0)
+            objective_sweeps = (int)parse_long(o, v);
+        else if (strcmp(o, "--cg-steps") == 0)
+            cg_steps = (int)parse_long(o, v);
+        else if (strcmp(o, "--solver") == 0) {
+            if (strcmp(v, "cg") == 0)
+                solver = CK_ALS_CG;
+            else if (strcmp(v, "cholesky") == 0)
+                solver = CK_ALS_CHOLESKY;
+            else {
+                fprintf(stderr, "bench_als: --solver: expected cg or cholesky, got \"%s\"\n", v);
+                return 2;
+            }
+        }
         else {
             fprintf(stderr, "bench_als: unknown option %s\n", o);
             return 2;
@@ -162,7 +197,29 @@ int main(int argc, char **argv)
     p.factors = factors;
     p.iterations = 1;
     p.n_threads = threads;
+    p.solver = solver;
+    p.cg_steps = cg_steps;
+    printf("solver: %s\n", solver == CK_ALS_CG ? "cg" : "cholesky");
+    if (solver == CK_ALS_CG)
+        printf("cg steps: %d\n", cg_steps);
     ck_error err = { 0 };
+    if (objective_sweeps > 0) {
+        double *obj = malloc((size_t)objective_sweeps * sizeof *obj);
+        ck_als *m = NULL;
+        p.iterations = objective_sweeps;
+        double a = now_s();
+        if (obj == NULL || ck_als_fit(&m, &x, &p, obj, &err) < 0) {
+            fprintf(stderr, "bench_als: %s\n", obj == NULL ? "out of memory" : err.msg);
+            return 1;
+        }
+        printf("fit of %d sweeps (objective after each included) %.3f s\n", objective_sweeps,
+               now_s() - a);
+        for (int i = 0; i < objective_sweeps; i++)
+            printf("objective after sweep %d: %.17g\n", i + 1, obj[i]);
+        ck_als_free(m);
+        free(obj);
+        reps = 0;
+    }
     for (int r = 0; r < reps; r++) {
         ck_als *m = NULL;
         double a = now_s();
@@ -180,20 +237,33 @@ int main(int argc, char **argv)
             return 1;
         }
         a = now_s();
-        int rc = ck__als_half_step(&x, m->item_factors, n_items, factors, p.regularization,
-                                   p.alpha, threads, m->user_factors, &err);
-        double user_s = now_s() - a;
+        double ca = cpu_s();
+        int rc = solver == CK_ALS_CG
+                     ? ck__als_half_step_cg(&x, m->item_factors, n_items, factors,
+                                            p.regularization, p.alpha, cg_steps, threads,
+                                            m->user_factors, &err)
+                     : ck__als_half_step(&x, m->item_factors, n_items, factors,
+                                         p.regularization, p.alpha, threads, m->user_factors,
+                                         &err);
+        double user_s = now_s() - a, user_cpu = cpu_s() - ca;
         a = now_s();
-        rc |= ck__als_half_step(&t, m->user_factors, n_users, factors, p.regularization,
-                                p.alpha, threads, m->item_factors, &err);
-        double item_s = now_s() - a;
+        ca = cpu_s();
+        if (rc == 0)
+            rc = solver == CK_ALS_CG
+                     ? ck__als_half_step_cg(&t, m->user_factors, n_users, factors,
+                                            p.regularization, p.alpha, cg_steps, threads,
+                                            m->item_factors, &err)
+                     : ck__als_half_step(&t, m->user_factors, n_users, factors,
+                                         p.regularization, p.alpha, threads, m->item_factors,
+                                         &err);
+        double item_s = now_s() - a, item_cpu = cpu_s() - ca;
         if (rc != 0) {
             fprintf(stderr, "bench_als: %s\n", err.msg);
             return 1;
         }
         printf("rep %d: fit of 1 iteration %.3f s; user half-step %.3f s, item half-step %.3f "
-               "s, sweep %.3f s; peak RSS %.0f MiB\n",
-               r + 1, fit_s, user_s, item_s, user_s + item_s, peak_mib());
+               "s, sweep %.3f s; cpu %.3f + %.3f s; peak RSS %.0f MiB\n",
+               r + 1, fit_s, user_s, item_s, user_s + item_s, user_cpu, item_cpu, peak_mib());
         fflush(stdout);
         free(ts);
         free(tc);

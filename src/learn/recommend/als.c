@@ -16,6 +16,20 @@
  * CHUNK rows, so no row allocates; A_u is then solved by Cholesky (dpotrf + dpotrs).
  * Cost per row O(n_u k² + k³). Items are the same with X fixed and the transpose.
  *
+ * The conjugate-gradient half-step (Takács, Pilászy & Tikk, "Applications of the
+ * conjugate gradient method for implicit feedback collaborative filtering", RecSys 2011,
+ * section 3). The same system A_u x_u = b_u, but never formed: each row starts from its
+ * factors of the previous sweep (zero before the first) and takes a fixed number of CG
+ * steps, each needing one product
+ *     A_u p = (YᵀY + λI) p + Σ_{i in u} α w_ui (y_iᵀ p) y_i,
+ * O(k² + n_u k): a k × k dgemv with the shared YᵀY + λI, then t = Z p and Zᵀ (αw ⊙ t) with
+ * Z the row's fixed factors gathered once into per-worker scratch (rows past the scratch's
+ * capacity are gathered again, chunk by chunk, for each product). CG minimises the
+ * quadratic ½ xᵀA_u x − b_uᵀx over a growing Krylov space, so each step can only lower the
+ * objective of the half-step, and k steps give A_u⁻¹ b_u up to rounding. A row stops early
+ * only at an exact zero residual or a non-positive curvature pᵀA_u p (the empty row from
+ * zero, or a converged one). Cost per row O(steps (n_u k + k²)).
+ *
  * Determinism. Every row's solve reads only the shared fixed factors and the Gram matrix
  * and writes only its own output row, and BLAS runs single-threaded on each worker, so a
  * row's bits do not depend on which thread solves it. Rows are visited in a fixed
@@ -215,6 +229,359 @@ int ck__als_half_step(const ck_interactions *rows, const double *fixed, size_t n
                               "als: row %zu: matrix not positive definite (non-finite factors?)",
                               atomic_load(&c.failed_row));
     }
+done:
+    free(gram);
+    return rc;
+}
+
+/* Scratch of one worker for the CG rows: gl = YᵀY + λI (k × k, copied once per worker),
+ * z (cap × k) the gathered fixed rows, cw (cap) their α w, t (cap), and r, p, q (k). */
+typedef struct cg_scratch {
+    double *gl, *z, *cw, *t, *r, *p, *q;
+    const double **src; /* cap: the addresses of a batch's fixed rows */
+    size_t cap;
+} cg_scratch;
+
+/* Fixed rows fetched ahead in a batch's gather (each k doubles). */
+#define GATHER_AHEAD 8
+
+/* Rows of Z kept gathered per worker: 4 MB whatever k, at least CHUNK rows. A longer row
+ * is gathered again, in chunks of cap, for each product (only the most popular items). */
+static size_t cg_capacity(size_t k)
+{
+    size_t cap = ((size_t)1 << 19) / k;
+    return cap < CHUNK ? CHUNK : cap;
+}
+
+static void cg_scratch_free(cg_scratch *s)
+{
+    free(s->gl);
+    free(s->z);
+    free(s->cw);
+    free(s->t);
+    free(s->r);
+    free(s->src);
+}
+
+static int cg_scratch_init(cg_scratch *s, const double *gram, size_t k, double lambda)
+{
+    memset(s, 0, sizeof *s);
+    s->cap = cg_capacity(k);
+    s->gl = alloc_scratch(k * k);
+    s->z = alloc_scratch(s->cap * k);
+    s->cw = alloc_scratch(s->cap);
+    s->t = alloc_scratch(s->cap);
+    s->r = alloc_scratch(3 * k + 16);
+    s->src = ck__alloc_array(s->cap, sizeof *s->src);
+    if (s->gl == NULL || s->z == NULL || s->cw == NULL || s->t == NULL || s->r == NULL ||
+        s->src == NULL) {
+        cg_scratch_free(s);
+        return -1;
+    }
+    /* p and q each on their own cache line, as r */
+    size_t stride = (k + 7) / 8 * 8;
+    s->p = s->r + stride;
+    s->q = s->p + stride;
+    memcpy(s->gl, gram, k * k * sizeof *s->gl);
+    for (size_t d = 0; d < k; d++)
+        s->gl[d * k + d] += lambda;
+    return 0;
+}
+
+/* Gather rows j0 .. j0 + m − 1 of the row's items into s->z and their α w into s->cw, from
+ * scratch row `at` on; when b is not NULL, add Σ (1 + α w) f to it (summed in item order). */
+static void cg_gather(cg_scratch *s, const double *fixed, size_t k, double alpha,
+                      const uint32_t *cols, const float *w, size_t j0, size_t m, size_t n,
+                      size_t at, double *b)
+{
+    for (size_t j = 0; j < m && j0 + j < n && j < PREFETCH; j++)
+        prefetch_row(fixed + (size_t)cols[j0 + j] * k, k);
+    for (size_t j = 0; j < m; j++) {
+        if (j + PREFETCH < m)
+            prefetch_row(fixed + (size_t)cols[j0 + j + PREFETCH] * k, k);
+        const double *f = fixed + (size_t)cols[j0 + j] * k;
+        double *zr = s->z + (at + j) * k;
+        double aw = alpha * (double)w[j0 + j];
+        s->cw[at + j] = aw;
+        memcpy(zr, f, k * sizeof *zr);
+        if (b != NULL) {
+            double c = 1.0 + aw;
+            for (size_t d = 0; d < k; d++)
+                b[d] += c * f[d];
+        }
+    }
+}
+
+/* q += Σ_j cw_j (z_jᵀ v) z_j over the n rows of z (row stride k), t scratch of n: two
+ * dgemv calls (t = Z v, then q += Zᵀ (cw ⊙ t)); faster here, even at a few dozen rows,
+ * than a loop compiled for the baseline instruction set. */
+static void sparse_add(const double *z, const double *cw, size_t n, size_t k, const double *v,
+                       double *t, double *q)
+{
+    if (n == 0)
+        return;
+    ck__blas_gemv(n, k, z, k, v, t);
+    for (size_t j = 0; j < n; j++)
+        t[j] *= cw[j];
+    ck__blas_gemv_t_add(n, k, z, k, t, q);
+}
+
+/* q = A v = (YᵀY + λI) v + Σ_j α w_j (z_jᵀ v) z_j for the row's n items (see the top of the
+ * file). When the row fits the scratch (n ≤ cap) its rows are already in s->z. */
+static void cg_apply(cg_scratch *s, const double *fixed, size_t k, double alpha,
+                     const uint32_t *cols, const float *w, size_t n, const double *v, double *q)
+{
+    ck__blas_gemv(k, k, s->gl, k, v, q);
+    if (alpha == 0)
+        return;
+    for (size_t j0 = 0; j0 < n; j0 += s->cap) {
+        size_t m = n - j0 < s->cap ? n - j0 : s->cap;
+        if (n > s->cap)
+            cg_gather(s, fixed, k, alpha, cols, w, j0, m, n, 0, NULL);
+        sparse_add(s->z, s->cw, m, k, v, s->t, q);
+    }
+}
+
+static double dot(size_t n, const double *a, const double *b)
+{
+    double s = 0.0;
+    for (size_t i = 0; i < n; i++)
+        s += a[i] * b[i];
+    return s;
+}
+
+/* `steps` CG steps on A x = b for one row (see the top of the file), from x as it is. */
+static void cg_row(cg_scratch *s, const double *fixed, size_t k, double alpha,
+                   const uint32_t *cols, const float *w, size_t n, int steps, double *x)
+{
+    double *r = s->r, *p = s->p, *q = s->q;
+    for (size_t d = 0; d < k; d++)
+        r[d] = 0.0;
+    if (n <= s->cap) {
+        cg_gather(s, fixed, k, alpha, cols, w, 0, n, n, 0, r);
+    } else {
+        for (size_t j0 = 0; j0 < n; j0 += s->cap) {
+            size_t m = n - j0 < s->cap ? n - j0 : s->cap;
+            cg_gather(s, fixed, k, alpha, cols, w, j0, m, n, 0, r);
+        }
+    }
+    /* r = b − A x, p = r */
+    cg_apply(s, fixed, k, alpha, cols, w, n, x, q);
+    for (size_t d = 0; d < k; d++) {
+        r[d] -= q[d];
+        p[d] = r[d];
+    }
+    double rs = dot(k, r, r);
+    for (int it = 0; it < steps && rs > 0; it++) {
+        cg_apply(s, fixed, k, alpha, cols, w, n, p, q);
+        double pq = dot(k, p, q);
+        if (!(pq > 0))
+            break;
+        double a = rs / pq;
+        for (size_t d = 0; d < k; d++) {
+            x[d] += a * p[d];
+            r[d] -= a * q[d];
+        }
+        double rs_next = dot(k, r, r), beta = rs_next / rs;
+        for (size_t d = 0; d < k; d++)
+            p[d] = r[d] + beta * p[d];
+        rs = rs_next;
+    }
+}
+
+/* Rows per lockstep batch, and the longest row batched: a batch's products with
+ * YᵀY + λI are one dgemm (up to BATCH × k by k × k) instead of one dgemv per row that
+ * streams the k × k matrix from L2, which dominated the short rows. A batch is the short
+ * rows among BATCH consecutive positions of the visiting order, cut where their gathered
+ * rows would overflow the scratch: fixed by the data, whatever the thread count, so a
+ * row's bits do not depend on it. Longer rows (where the O(n_u k) part dominates anyway)
+ * go one at a time. */
+#define BATCH     32
+#define SHORT_ROW 256
+
+typedef struct cg_batch {
+    double *x, *r, *p, *q; /* BATCH × k each */
+    double rs[BATCH];
+    size_t row[BATCH], n[BATCH], zoff[BATCH];
+    bool active[BATCH];
+} cg_batch;
+
+/* q_i += Σ_j α w_j (z_jᵀ v_i) z_j for the batched row i (its rows gathered at zoff). */
+static void cg_sparse_add(cg_scratch *s, size_t k, size_t n, size_t zoff, const double *v,
+                          double *q)
+{
+    sparse_add(s->z + zoff * k, s->cw + zoff, n, k, v, s->t, q);
+}
+
+/* CG on the short rows of one batch in lockstep: the same steps as cg_row(), row by row,
+ * except that the products with YᵀY + λI of all the batch's rows are one dgemm. */
+static void cg_batch_rows(cg_scratch *s, cg_batch *bt, size_t m, const ck_interactions *x,
+                          const double *fixed, size_t k, double alpha, int steps, double *out)
+{
+    /* the addresses of all the batch's fixed rows first, so that the gather can fetch
+     * GATHER_AHEAD rows ahead across the rows of the batch: these reads all over memory
+     * are most of a short row's cost */
+    size_t zn = 0;
+    for (size_t i = 0; i < m; i++) {
+        size_t b = x->row_start[bt->row[i]];
+        bt->zoff[i] = zn;
+        for (size_t j = 0; j < bt->n[i]; j++) {
+            s->src[zn + j] = fixed + (size_t)x->items[b + j] * k;
+            s->cw[zn + j] = alpha * (double)x->weights[b + j];
+        }
+        zn += bt->n[i];
+    }
+    for (size_t j = 0; j < zn && j < GATHER_AHEAD; j++)
+        prefetch_row(s->src[j], k);
+    for (size_t i = 0; i < m; i++) {
+        double *r = bt->r + i * k;
+        for (size_t d = 0; d < k; d++)
+            r[d] = 0.0;
+        for (size_t j = bt->zoff[i]; j < bt->zoff[i] + bt->n[i]; j++) {
+            if (j + GATHER_AHEAD < zn)
+                prefetch_row(s->src[j + GATHER_AHEAD], k);
+            const double *f = s->src[j];
+            double *zr = s->z + j * k, c = 1.0 + s->cw[j];
+            for (size_t d = 0; d < k; d++) {
+                zr[d] = f[d];
+                r[d] += c * f[d];
+            }
+        }
+        memcpy(bt->x + i * k, out + bt->row[i] * k, k * sizeof *bt->x);
+    }
+    /* r = b − A x, p = r */
+    ck__blas_gemm_nt(m, k, k, 1.0, bt->x, k, s->gl, k, 0.0, bt->q, k);
+    for (size_t i = 0; i < m; i++) {
+        double *r = bt->r + i * k, *p = bt->p + i * k, *q = bt->q + i * k;
+        if (alpha != 0)
+            cg_sparse_add(s, k, bt->n[i], bt->zoff[i], bt->x + i * k, q);
+        for (size_t d = 0; d < k; d++) {
+            r[d] -= q[d];
+            p[d] = r[d];
+        }
+        bt->rs[i] = dot(k, r, r);
+        bt->active[i] = bt->rs[i] > 0;
+    }
+    for (int it = 0; it < steps; it++) {
+        ck__blas_gemm_nt(m, k, k, 1.0, bt->p, k, s->gl, k, 0.0, bt->q, k);
+        bool any = false;
+        for (size_t i = 0; i < m; i++) {
+            if (!bt->active[i])
+                continue;
+            double *xi = bt->x + i * k, *r = bt->r + i * k, *p = bt->p + i * k,
+                   *q = bt->q + i * k;
+            if (alpha != 0)
+                cg_sparse_add(s, k, bt->n[i], bt->zoff[i], p, q);
+            double pq = dot(k, p, q);
+            if (!(pq > 0)) {
+                bt->active[i] = false;
+                continue;
+            }
+            double a = bt->rs[i] / pq;
+            for (size_t d = 0; d < k; d++) {
+                xi[d] += a * p[d];
+                r[d] -= a * q[d];
+            }
+            double rs_next = dot(k, r, r), beta = rs_next / bt->rs[i];
+            for (size_t d = 0; d < k; d++)
+                p[d] = r[d] + beta * p[d];
+            bt->rs[i] = rs_next;
+            bt->active[i] = rs_next > 0;
+            any |= bt->active[i];
+        }
+        if (!any)
+            break;
+    }
+    for (size_t i = 0; i < m; i++)
+        memcpy(out + bt->row[i] * k, bt->x + i * k, k * sizeof *bt->x);
+}
+
+typedef struct cg_ctx {
+    const ck_interactions *rows;
+    const double *fixed, *gram;
+    size_t k, stride;
+    double lambda, alpha;
+    int steps;
+    double *out;
+    atomic_int nomem;
+} cg_ctx;
+
+/* Batches lo .. hi − 1: positions [BATCH b, BATCH (b + 1)) of the visiting order. */
+static int cg_block(size_t lo, size_t hi, void *arg)
+{
+    cg_ctx *c = arg;
+    const ck_interactions *x = c->rows;
+    size_t k = c->k, n = x->n_users;
+    cg_scratch s;
+    cg_batch bt;
+    bt.x = alloc_scratch(4 * BATCH * k);
+    if (bt.x == NULL || cg_scratch_init(&s, c->gram, k, c->lambda) != 0) {
+        free(bt.x);
+        atomic_store(&c->nomem, 1);
+        return 1;
+    }
+    bt.r = bt.x + BATCH * k;
+    bt.p = bt.r + BATCH * k;
+    bt.q = bt.p + BATCH * k;
+    for (size_t b = lo; b < hi; b++) {
+        size_t p1 = (b + 1) * BATCH < n ? (b + 1) * BATCH : n, m = 0, zn = 0;
+        for (size_t p = b * BATCH; p < p1; p++) {
+            size_t r = c->stride == 1 ? p : p * c->stride % n;
+            size_t s0 = x->row_start[r], len = x->row_start[r + 1] - s0;
+            if (len <= SHORT_ROW) {
+                if (zn + len > s.cap) {
+                    cg_batch_rows(&s, &bt, m, x, c->fixed, k, c->alpha, c->steps, c->out);
+                    m = zn = 0;
+                }
+                bt.row[m] = r;
+                bt.n[m++] = len;
+                zn += len;
+            } else {
+                cg_row(&s, c->fixed, k, c->alpha, x->items + s0, x->weights + s0, len, c->steps,
+                       c->out + r * k);
+            }
+        }
+        if (m > 0)
+            cg_batch_rows(&s, &bt, m, x, c->fixed, k, c->alpha, c->steps, c->out);
+    }
+    cg_scratch_free(&s);
+    free(bt.x);
+    return 0;
+}
+
+/* The CG half-step (see the top of the file): like ck__als_half_step() (als_int.h), but
+ * each row of `out` (rows->n_users × k) is read as the warm start and replaced by the
+ * result of `steps` ≥ 1 CG steps on its system. The same bits for any n_threads. Returns
+ * CK_OK or CK_ENOMEM. Not in als_int.h (another change owns it just now): test_als.c and
+ * bench_als.c declare it themselves, with this signature. */
+int ck__als_half_step_cg(const ck_interactions *rows, const double *fixed, size_t n_fixed, int k,
+                         double lambda, double alpha, int steps, int n_threads, double *out,
+                         ck_error *err);
+
+int ck__als_half_step_cg(const ck_interactions *rows, const double *fixed, size_t n_fixed, int k,
+                         double lambda, double alpha, int steps, int n_threads, double *out,
+                         ck_error *err)
+{
+    size_t kk = (size_t)k;
+    double *gram = alloc_scratch(kk * kk);
+    if (gram == NULL)
+        return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
+    int rc = ck__als_gram(n_fixed, k, fixed, n_threads, gram, err);
+    if (rc < 0)
+        goto done;
+    cg_ctx c = { .rows = rows,
+                 .fixed = fixed,
+                 .gram = gram,
+                 .k = kk,
+                 .stride = spread_stride(rows->n_users),
+                 .lambda = lambda,
+                 .alpha = alpha,
+                 .steps = steps,
+                 .out = out };
+    atomic_init(&c.nomem, 0);
+    ck__blas_single_threaded();
+    if (ck__parallel_for((rows->n_users + BATCH - 1) / BATCH, 4, n_threads, cg_block, &c) != 0)
+        rc = ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
 done:
     free(gram);
     return rc;
@@ -438,6 +805,12 @@ static int check_params(const ck_als_params *p, ck_error *err)
         return ck_error_set(err, CK_EINVAL, NULL, 0, "als: iterations %d below 1", p->iterations);
     if (p->n_threads < 1)
         return ck_error_set(err, CK_EINVAL, NULL, 0, "als: threads %d below 1", p->n_threads);
+    if (p->solver != CK_ALS_CHOLESKY && p->solver != CK_ALS_CG)
+        return ck_error_set(err, CK_EINVAL, NULL, 0,
+                            "als: solver %d not CK_ALS_CHOLESKY (0) or CK_ALS_CG (1)",
+                            (int)p->solver);
+    if (p->solver == CK_ALS_CG && p->cg_steps < 1)
+        return ck_error_set(err, CK_EINVAL, NULL, 0, "als: cg_steps %d below 1", p->cg_steps);
     return CK_OK;
 }
 
@@ -479,14 +852,27 @@ int ck_als_fit(ck_als **out, const ck_interactions *x, const ck_als_params *para
     double scale = 0.1 / sqrt((double)k);
     for (size_t i = 0; i < yn; i++)
         m->item_factors[i] = scale * (2.0 * ck__rng_uniform(&rng) - 1.0);
+    /* CG starts each user row from its previous factors: zero before the first sweep */
+    memset(m->user_factors, 0, xn * sizeof *m->user_factors);
     for (int it = 0; it < params->iterations; it++) {
-        if ((rc = ck__als_half_step(x, m->item_factors, x->n_items, params->factors,
-                                    params->regularization, params->alpha, params->n_threads,
-                                    m->user_factors, err)) < 0 ||
-            (rc = ck__als_half_step(&t, m->user_factors, x->n_users, params->factors,
-                                    params->regularization, params->alpha, params->n_threads,
-                                    m->item_factors, err)) < 0)
+        if (params->solver == CK_ALS_CG) {
+            if ((rc = ck__als_half_step_cg(x, m->item_factors, x->n_items, params->factors,
+                                           params->regularization, params->alpha,
+                                           params->cg_steps, params->n_threads,
+                                           m->user_factors, err)) < 0 ||
+                (rc = ck__als_half_step_cg(&t, m->user_factors, x->n_users, params->factors,
+                                           params->regularization, params->alpha,
+                                           params->cg_steps, params->n_threads,
+                                           m->item_factors, err)) < 0)
+                goto fail;
+        } else if ((rc = ck__als_half_step(x, m->item_factors, x->n_items, params->factors,
+                                           params->regularization, params->alpha,
+                                           params->n_threads, m->user_factors, err)) < 0 ||
+                   (rc = ck__als_half_step(&t, m->user_factors, x->n_users, params->factors,
+                                           params->regularization, params->alpha,
+                                           params->n_threads, m->item_factors, err)) < 0) {
             goto fail;
+        }
         if (objective != NULL) {
             objective[it] =
                 ck__als_objective(x, m->user_factors, m->item_factors, params->factors,
