@@ -136,8 +136,7 @@ int main(int argc, char **argv)
                 fprintf(stderr, "bench_als: --solver: expected cg or cholesky, got \"%s\"\n", v);
                 return 2;
             }
-        }
-        else {
+        } else {
             fprintf(stderr, "bench_als: unknown option %s\n", o);
             return 2;
         }
@@ -239,23 +238,19 @@ int main(int argc, char **argv)
         a = now_s();
         double ca = cpu_s();
         int rc = solver == CK_ALS_CG
-                     ? ck__als_half_step_cg(&x, m->item_factors, n_items, factors,
-                                            p.regularization, p.alpha, cg_steps, threads,
-                                            m->user_factors, &err)
-                     : ck__als_half_step(&x, m->item_factors, n_items, factors,
-                                         p.regularization, p.alpha, threads, m->user_factors,
-                                         &err);
+                     ? ck__als_half_step_cg(&x, m->item_factors, n_items, factors, p.regularization,
+                                            p.alpha, cg_steps, threads, m->user_factors, &err)
+                     : ck__als_half_step(&x, m->item_factors, n_items, factors, p.regularization,
+                                         p.alpha, threads, m->user_factors, &err);
         double user_s = now_s() - a, user_cpu = cpu_s() - ca;
         a = now_s();
         ca = cpu_s();
         if (rc == 0)
             rc = solver == CK_ALS_CG
-                     ? ck__als_half_step_cg(&t, m->user_factors, n_users, factors,
-                                            p.regularization, p.alpha, cg_steps, threads,
-                                            m->item_factors, &err)
-                     : ck__als_half_step(&t, m->user_factors, n_users, factors,
-                                         p.regularization, p.alpha, threads, m->item_factors,
-                                         &err);
+                     ? ck__als_half_step_cg(&t, m->user_factors, n_users, factors, p.regularization,
+                                            p.alpha, cg_steps, threads, m->item_factors, &err)
+                     : ck__als_half_step(&t, m->user_factors, n_users, factors, p.regularization,
+                                         p.alpha, threads, m->item_factors, &err);
         double item_s = now_s() - a, item_cpu = cpu_s() - ca;
         if (rc != 0) {
             fprintf(stderr, "bench_als: %s\n", err.msg);

@@ -427,8 +427,7 @@ static void check_decreasing(const double *obj, int n, const char *what)
         if (!(obj[i] <= obj[i - 1] * (1 + 1e-12)))
             bad++;
     CHECK_REPORT_(bad == 0, "%s: objective rose in %d of %d sweeps", what, bad, n - 1);
-    printf("%s: objective %.6g after sweep 1, %.6g after sweep %d\n", what, obj[0], obj[n - 1],
-           n);
+    printf("%s: objective %.6g after sweep 1, %.6g after sweep %d\n", what, obj[0], obj[n - 1], n);
 }
 
 static void test_als__objective_decreases(void)
@@ -540,8 +539,8 @@ static void test_als__fold_in_is_the_next_half_step(void)
     }
     double *next = malloc(300 * 16 * sizeof *next), *gram = malloc(16 * 16 * sizeof *gram);
     double user[16];
-    CHECK_OK(ck__als_half_step(&r.x, m->item_factors, m->n_items, 16, p.regularization, p.alpha,
-                               2, next, &err));
+    CHECK_OK(ck__als_half_step(&r.x, m->item_factors, m->n_items, 16, p.regularization, p.alpha, 2,
+                               next, &err));
     ck_als_gram(m, gram);
     size_t same = 0;
     for (size_t u = 0; u < 300; u++) {
@@ -626,8 +625,8 @@ static void test_als__cg_steps_match_dense_cg(void)
             double x[N_USERS * K], worst = 0.0;
             for (int i = 0; i < N_USERS * K; i++)
                 x[i] = from_zero ? 0.0 : d->x0[i];
-            CHECK_OK(ck__als_half_step_cg(&d->x, d->y0, N_ITEMS, K, LAMBDA, ALPHA, steps, 1, x,
-                                          &err));
+            CHECK_OK(
+                ck__als_half_step_cg(&d->x, d->y0, N_ITEMS, K, LAMBDA, ALPHA, steps, 1, x, &err));
             for (int u = 0; u < N_USERS; u++) {
                 double want[K];
                 for (int e = 0; e < K; e++)

@@ -64,7 +64,7 @@
 #define CHUNK 256
 /* Rows per block of the Gram and objective sums: fixed, so the sums do not depend on the
  * thread count; large enough that a block is worth a task. */
-#define SUM_BLOCK ((size_t)65536)
+#define SUM_BLOCK   ((size_t)65536)
 #define MAX_FACTORS 1024
 
 /* Scratch aligned to a cache line, so that the BLAS kernels see the same alignment on
@@ -99,9 +99,9 @@ static inline void prefetch_row(const double *f, size_t k)
  * and z CHUNK × k scratch. One pass over the row's fixed factors gathers both b and the
  * rows √(α w) f of the rank-n update. Returns 0, or non-zero when A is not positive
  * definite. */
-static int solve_row(const double *gram, const double *fixed, size_t k, double lambda,
-                     double alpha, const uint32_t *cols, const float *w, size_t n, double *a,
-                     double *z, double *x)
+static int solve_row(const double *gram, const double *fixed, size_t k, double lambda, double alpha,
+                     const uint32_t *cols, const float *w, size_t n, double *a, double *z,
+                     double *x)
 {
     memcpy(a, gram, k * k * sizeof *a);
     for (size_t d = 0; d < k; d++) {
@@ -351,8 +351,8 @@ static double dot(size_t n, const double *a, const double *b)
 }
 
 /* `steps` CG steps on A x = b for one row (see the top of the file), from x as it is. */
-static void cg_row(cg_scratch *s, const double *fixed, size_t k, double alpha,
-                   const uint32_t *cols, const float *w, size_t n, int steps, double *x)
+static void cg_row(cg_scratch *s, const double *fixed, size_t k, double alpha, const uint32_t *cols,
+                   const float *w, size_t n, int steps, double *x)
 {
     double *r = s->r, *p = s->p, *q = s->q;
     for (size_t d = 0; d < k; d++)
@@ -468,8 +468,7 @@ static void cg_batch_rows(cg_scratch *s, cg_batch *bt, size_t m, const ck_intera
         for (size_t i = 0; i < m; i++) {
             if (!bt->active[i])
                 continue;
-            double *xi = bt->x + i * k, *r = bt->r + i * k, *p = bt->p + i * k,
-                   *q = bt->q + i * k;
+            double *xi = bt->x + i * k, *r = bt->r + i * k, *p = bt->p + i * k, *q = bt->q + i * k;
             if (alpha != 0)
                 cg_sparse_add(s, k, bt->n[i], bt->zoff[i], p, q);
             double pq = dot(k, p, q);
@@ -694,7 +693,8 @@ static int obj_block(size_t lo, size_t hi, void *arg)
         return 1;
     }
     for (size_t b = lo; b < hi; b++) {
-        size_t u0 = b * SUM_BLOCK, u1 = c->x->n_users - u0 < SUM_BLOCK ? c->x->n_users : u0 + SUM_BLOCK;
+        size_t u0 = b * SUM_BLOCK,
+               u1 = c->x->n_users - u0 < SUM_BLOCK ? c->x->n_users : u0 + SUM_BLOCK;
         double sum = 0.0;
         for (size_t u = u0; u < u1; u++) {
             const double *xu = c->xf + u * k;
@@ -761,10 +761,9 @@ done:
 static int check_matrix(const ck_interactions *x, ck_error *err)
 {
     if (x->n_users == 0 || x->n_items == 0 || x->row_start[x->n_users] == 0)
-        return ck_error_set(err, CK_EINVAL, NULL, 0,
-                            "als: empty matrix (%zu users, %zu items, %zu interactions)",
-                            x->n_users, x->n_items,
-                            x->n_users ? x->row_start[x->n_users] : (size_t)0);
+        return ck_error_set(
+            err, CK_EINVAL, NULL, 0, "als: empty matrix (%zu users, %zu items, %zu interactions)",
+            x->n_users, x->n_items, x->n_users ? x->row_start[x->n_users] : (size_t)0);
     if (x->n_users > UINT32_MAX)
         return ck_error_set(err, CK_EINVAL, NULL, 0, "als: %zu users, more than %u", x->n_users,
                             (unsigned)UINT32_MAX);
@@ -857,20 +856,18 @@ int ck_als_fit(ck_als **out, const ck_interactions *x, const ck_als_params *para
     for (int it = 0; it < params->iterations; it++) {
         if (params->solver == CK_ALS_CG) {
             if ((rc = ck__als_half_step_cg(x, m->item_factors, x->n_items, params->factors,
-                                           params->regularization, params->alpha,
-                                           params->cg_steps, params->n_threads,
-                                           m->user_factors, err)) < 0 ||
+                                           params->regularization, params->alpha, params->cg_steps,
+                                           params->n_threads, m->user_factors, err)) < 0 ||
                 (rc = ck__als_half_step_cg(&t, m->user_factors, x->n_users, params->factors,
-                                           params->regularization, params->alpha,
-                                           params->cg_steps, params->n_threads,
-                                           m->item_factors, err)) < 0)
+                                           params->regularization, params->alpha, params->cg_steps,
+                                           params->n_threads, m->item_factors, err)) < 0)
                 goto fail;
         } else if ((rc = ck__als_half_step(x, m->item_factors, x->n_items, params->factors,
-                                           params->regularization, params->alpha,
-                                           params->n_threads, m->user_factors, err)) < 0 ||
+                                           params->regularization, params->alpha, params->n_threads,
+                                           m->user_factors, err)) < 0 ||
                    (rc = ck__als_half_step(&t, m->user_factors, x->n_users, params->factors,
-                                           params->regularization, params->alpha,
-                                           params->n_threads, m->item_factors, err)) < 0) {
+                                           params->regularization, params->alpha, params->n_threads,
+                                           m->item_factors, err)) < 0) {
             goto fail;
         }
         if (objective != NULL) {
@@ -924,8 +921,8 @@ void ck_als_gram(const ck_als *m, double *gram)
     }
 }
 
-int ck_als_fold_in(const ck_als *m, const double *gram, const uint32_t *items,
-                   const float *weights, size_t n, double *user, ck_error *err)
+int ck_als_fold_in(const ck_als *m, const double *gram, const uint32_t *items, const float *weights,
+                   size_t n, double *user, ck_error *err)
 {
     assert(m != NULL && gram != NULL && user != NULL && (n == 0 || (items && weights)));
     for (size_t j = 0; j < n; j++) {
