@@ -260,7 +260,7 @@ static void check_knn_against_brute(const mat *m, int k)
 {
     ck_error err = { 0 };
     ck_itemknn *knn = NULL;
-    CHECK_OK(ck_itemknn_fit(&knn, &m->x, k, 2, &err));
+    CHECK_OK(ck_itemknn_fit(&knn, &m->x, k, 0.0, 2, &err));
     if (knn == NULL)
         return;
     size_t n = m->n_items;
@@ -340,7 +340,7 @@ static void test_item_models__itemknn_no_cooccurrence(void)
     ck_interactions x = { .n_users = 3, .n_items = 3, .row_start = rs, .items = it, .weights = w };
     ck_error err = { 0 };
     ck_itemknn *knn = NULL;
-    CHECK_OK(ck_itemknn_fit(&knn, &x, 5, 1, &err));
+    CHECK_OK(ck_itemknn_fit(&knn, &x, 5, 0.0, 1, &err));
     if (knn == NULL)
         return;
     CHECK_EQ_INT(knn->start[1] - knn->start[0], 1); /* item 0: item 2 */
@@ -349,6 +349,15 @@ static void test_item_models__itemknn_no_cooccurrence(void)
     CHECK_EQ_INT(knn->neighbour[knn->start[0]], 2);
     CHECK_NEAR(knn->similarity[knn->start[0]], 1 / sqrt(2.0), 1e-15);
     ck_itemknn_free(knn);
+    /* shrunk: co-occurrence 1 over ‖x_0‖ ‖x_2‖ + 3 = √2 + 3 */
+    knn = NULL;
+    CHECK_OK(ck_itemknn_fit(&knn, &x, 5, 3.0, 1, &err));
+    if (knn != NULL)
+        CHECK_NEAR(knn->similarity[knn->start[0]], 1 / (sqrt(2.0) + 3.0), 1e-15);
+    ck_itemknn_free(knn);
+    knn = NULL;
+    CHECK_EQ_INT(ck_itemknn_fit(&knn, &x, 5, -1.0, 1, &err), CK_EINVAL);
+    CHECK(strstr(err.msg, "shrink must be a number >= 0") != NULL);
 }
 
 /* ---- thread counts ------------------------------------------------------------------ */
@@ -362,7 +371,7 @@ static void test_item_models__same_bits_any_thread_count(void)
     ck_itemknn *k[3] = { NULL, NULL, NULL };
     for (int t = 0; t < 3; t++) {
         CHECK_OK(ck_ease_fit(&e[t], &m.x, 2.0, false, t + 1, &err));
-        CHECK_OK(ck_itemknn_fit(&k[t], &m.x, 7, t + 1, &err));
+        CHECK_OK(ck_itemknn_fit(&k[t], &m.x, 7, 0.0, t + 1, &err));
     }
     size_t n = m.n_items;
     for (int t = 1; t < 3; t++) {
@@ -477,8 +486,8 @@ static void test_item_models__errors(void)
     none.n_items = 0;
     CHECK_EQ_INT(ck_ease_fit(&e, &none, 1.0, true, 1, &err), CK_EINVAL);
     ck_itemknn *k = NULL;
-    CHECK_EQ_INT(ck_itemknn_fit(&k, &none, 3, 1, &err), CK_EINVAL);
-    CHECK_EQ_INT(ck_itemknn_fit(&k, &m.x, 0, 1, &err), CK_EINVAL);
+    CHECK_EQ_INT(ck_itemknn_fit(&k, &none, 3, 0.0, 1, &err), CK_EINVAL);
+    CHECK_EQ_INT(ck_itemknn_fit(&k, &m.x, 0, 0.0, 1, &err), CK_EINVAL);
     CHECK(k == NULL);
     CHECK_EQ_STR(err.msg, "itemknn: neighbours per item must be at least 1, got 0");
 
@@ -492,13 +501,13 @@ static void test_item_models__errors(void)
     CHECK_EQ_INT(ck_ease_fit(&e, &bad, 1.0, true, 1, &err), CK_EINVAL);
     CHECK_EQ_STR(err.msg, "ease: customer 0: item index 3 is not below 3");
     it[1] = 0;
-    CHECK_EQ_INT(ck_itemknn_fit(&k, &bad, 2, 1, &err), CK_EINVAL);
+    CHECK_EQ_INT(ck_itemknn_fit(&k, &bad, 2, 0.0, 1, &err), CK_EINVAL);
     CHECK_EQ_STR(err.msg, "itemknn: customer 0: items not ascending at item 0");
     it[1] = 1;
     w[1] = 0;
     CHECK_EQ_INT(ck_ease_fit(&e, &bad, 1.0, true, 1, &err), CK_EINVAL);
     w[1] = NAN;
-    CHECK_EQ_INT(ck_itemknn_fit(&k, &bad, 2, 1, &err), CK_EINVAL);
+    CHECK_EQ_INT(ck_itemknn_fit(&k, &bad, 2, 0.0, 1, &err), CK_EINVAL);
     CHECK(strstr(err.msg, "weight") != NULL);
     CHECK(e == NULL && k == NULL);
     ck_ease_free(NULL);
@@ -602,7 +611,7 @@ static int compare_reference_file(const char *path)
             parse_numbers(line, 1, v, 1);
             ck_itemknn_free(knn);
             knn = NULL;
-            CHECK_OK(ck_itemknn_fit(&knn, &m.x, (int)v[0], 3, &err));
+            CHECK_OK(ck_itemknn_fit(&knn, &m.x, (int)v[0], 0.0, 3, &err));
         } else if (strncmp(line, "N ", 2) == 0 && knn != NULL) {
             size_t c = parse_numbers(line, 1, v, 100000);
             size_t i = (size_t)v[0], cnt = (size_t)v[1];

@@ -54,6 +54,14 @@ static void check_method(const ck_events *ev, ck_recommend_method method)
     ck_recommend_eval *a = NULL, *b = NULL;
     CHECK_OK(ck_pipeline_recommend_eval(&a, ev, m, o.cutoff, 60, 10, &err));
     CHECK_OK(back ? ck_pipeline_recommend_eval(&b, ev, back, o.cutoff, 60, 10, &err) : -1);
+    if (method == CK_RECOMMEND_BLEND) {
+        const ck_recommender *r = ck_model_recommender(m);
+        for (int g = 0; g < 2; g++) {
+            const double *w = ck_recommender_blend(r, g);
+            printf("goal %d: %g %g %g %g %g recall %.4f\n", g, w[0], w[1], w[2], w[3], w[4],
+                   ck_recommender_blend_recall(r, g));
+        }
+    }
     if (a && b) {
         const ck_recommend_metrics *model = &a->methods[0].all, *popular = &a->methods[1].all;
         printf("%-7s recall@10 %.4f (new items %.4f), popular %.4f (%.4f), repeat %.4f (%.4f), "

@@ -156,7 +156,8 @@ static ck_recommend_eval *evaluate_case(fixture *f, size_t k)
     ck_recommend_eval_method methods[N_METHODS];
     for (size_t m = 0; m < N_METHODS; m++)
         methods[m] = (ck_recommend_eval_method){ METHOD[m], f->lists[m],
-                                                 m == 3 ? f->n_listed[m] : NULL, 0.25 * (double)m };
+                                                 m == 3 ? f->n_listed[m] : NULL, 0.25 * (double)m,
+                                                 NULL, NULL };
     ck_error err;
     ck_recommend_eval *re = NULL;
     CHECK_OK(ck_recommend_eval_run(&re, &truth, k, methods, N_METHODS, &err));
@@ -244,7 +245,7 @@ static void test_recommend_eval__worked_example(void)
     size_t ts[2] = { 0, 3 }, ks[2] = { 0, 2 };
     uint32_t t[3] = { 11, 14, 2 }, kn[2] = { 11, 3 }, list[5] = { 10, 11, 12, 13, 14 };
     ck_recommend_eval_truth truth = { 1, 20, ts, t, ks, kn };
-    ck_recommend_eval_method m = { "model", list, NULL, NAN };
+    ck_recommend_eval_method m = { "model", list, NULL, NAN, NULL, NULL };
     ck_error err;
     ck_recommend_eval *re = NULL;
     CHECK_OK(ck_recommend_eval_run(&re, &truth, 5, &m, 1, &err));
@@ -267,6 +268,27 @@ static void test_recommend_eval__worked_example(void)
     CHECK_NEAR(n->coverage, 4.0 / 20.0, 0.0);
     CHECK(isnan(re->methods[0].fit_seconds));
     ck_recommend_eval_free(re);
+
+    /* a list made for new items (the known left out) is measured in their place, refilled:
+     * 2 12 14 10 13 hits 2 at rank 1 and 14 at rank 3; "all" is unchanged */
+    uint32_t fresh[5] = { 2, 12, 14, 10, 13 };
+    m.new_items = fresh;
+    CHECK_OK(ck_recommend_eval_run(&re, &truth, 5, &m, 1, &err));
+    if (re == NULL)
+        return;
+    n = &re->methods[0].new_items;
+    CHECK_NEAR(re->methods[0].all.recall, 2.0 / 3.0, 1e-15);
+    CHECK_NEAR(n->precision, 2.0 / 5.0, 1e-15);
+    CHECK_NEAR(n->recall, 1.0, 1e-15);
+    CHECK_NEAR(n->ndcg, (1.0 + 0.5) / (1.0 + 1.0 / log2(3.0)), 1e-15);
+    CHECK_NEAR(n->map, (1.0 + 2.0 / 3.0) / 2.0, 1e-15);
+    CHECK_NEAR(n->coverage, 5.0 / 20.0, 0.0);
+    ck_recommend_eval_free(re);
+    /* such a list holding an item twice is refused, saying which list */
+    fresh[4] = 2;
+    CHECK(ck_recommend_eval_run(&re, &truth, 5, &m, 1, &err) == CK_EINVAL);
+    CHECK(strstr(err.msg, "item 2 is twice in customer 0's list for new items") != NULL);
+    m.new_items = NULL;
 
     /* a customer whose holdout is all known: evaluated in "all" only; nobody in "new" */
     uint32_t t2[1] = { 11 };
@@ -325,7 +347,7 @@ static void test_recommend_eval__bad_input(void)
     size_t ts[3] = { 0, 1, 2 }, ks[3] = { 0, 0, 0 };
     uint32_t t[2] = { 1, 2 }, list[4] = { 0, 1, 2, 3 };
     ck_recommend_eval_truth truth = { 2, 5, ts, t, ks, t };
-    ck_recommend_eval_method m = { "model", list, NULL, NAN };
+    ck_recommend_eval_method m = { "model", list, NULL, NAN, NULL, NULL };
     expect_einval(&truth, 0, &m, 1, "the list length K must be at least 1");
     expect_einval(&truth, 2, &m, 0, "no recommender to evaluate");
     truth.n_items = 0;

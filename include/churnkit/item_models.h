@@ -69,16 +69,17 @@ typedef struct ck_itemknn {
 } ck_itemknn;
 
 /**
- * Fit the neighbours: sim(i, j) = Σ_u x_ui x_uj / (‖x_·i‖ ‖x_·j‖) over the weights of @p x,
- * each item's @p k largest (ties: the smaller index), only those > 0, never the item itself;
- * an item may keep fewer than k.
+ * Fit the neighbours: sim(i, j) = Σ_u x_ui x_uj / (‖x_·i‖ ‖x_·j‖ + shrink) over the weights
+ * of @p x (shrink 0: the cosine; shrink > 0 pulls the similarities of rarely seen items
+ * toward 0), each item's @p k largest (ties: the smaller index), only those > 0, never the
+ * item itself; an item may keep fewer than k.
  * @param[out] out  the model, free with ck_itemknn_free(); NULL on failure
  * @param n_threads  threads over the items; the same bits for any count
- * @return CK_OK, CK_EINVAL (k < 1, no items, an item index out of range or a row not
- *         ascending, a weight not finite and > 0), CK_ENOMEM
+ * @return CK_OK, CK_EINVAL (k < 1, shrink not finite and ≥ 0, no items, an item index out
+ *         of range or a row not ascending, a weight not finite and > 0), CK_ENOMEM
  */
-CK_API int ck_itemknn_fit(ck_itemknn **out, const ck_interactions *x, int k, int n_threads,
-                          ck_error *err);
+CK_API int ck_itemknn_fit(ck_itemknn **out, const ck_interactions *x, int k, double shrink,
+                          int n_threads, ck_error *err);
 /** Free a model of ck_itemknn_fit(); NULL is fine. */
 CK_API void ck_itemknn_free(ck_itemknn *m);
 /** Scores: s_j = Σ_{i in u's items} w_ui · sim(i, j) over i's kept neighbours j (0 for

@@ -242,6 +242,12 @@ typedef struct ck_pipeline_score_opts {
     /** with an uplift model (writer->uplift is its body): the model, whose features are
      *  built with its own spec (events) or read beside the churn model's (table) */
     const ck_model *uplift_model;
+    /** with a recommender (writer->recommender is its body; events mode only): the model,
+     *  the length of each customer's list, and whether the customer's own items are left
+     *  out (the new-items question) */
+    const ck_model *recommender;
+    size_t recommend_top;
+    bool recommend_new;
 } ck_pipeline_score_opts;
 
 /**

@@ -52,6 +52,10 @@ typedef struct ck_predict_writer {
      *  value (uplift × value − cost), and the budget ranks by the incremental value. Set
      *  after ck_predict_writer_init(). */
     const ck_uplift *uplift;
+    /** a recommender beside the churn model (churn-predict --recommender), or NULL: rows
+     *  then end with recommended_items and recommended_category (ck_predict_extras). Set
+     *  after ck_predict_writer_init(). */
+    const ck_recommender *recommender;
 } ck_predict_writer;
 
 /**
@@ -95,6 +99,8 @@ CK_API int ck_predict_write_row(const ck_predict_writer *w, const char *id, cons
 typedef struct ck_predict_extras {
     double value;         /**< the value model's value; NaN when unknown or without one */
     const double *uplift; /**< the uplift model's uplift per arm; NULL without scores */
+    const uint32_t *recommended; /**< the recommender's picks, best first (catalogue indices) */
+    size_t n_recommended;
 } ck_predict_extras;
 
 /** As ck_predict_write_row(), with what the models beside the churn model say. */

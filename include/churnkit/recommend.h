@@ -8,11 +8,18 @@
  * ck_interaction_matrix_build() makes them), so one not seen at training is scored the
  * same way: ALS folds them in (one small solve), the item models read their items.
  *
- * The blend adds each component's scores divided by their largest value for the customer
- * (so each lies in [0, 1] where positive), with weights chosen out of time: the components
- * are fit on the interactions before a validation window, the weights that give the best
- * recall@K for the purchases inside the window win (a fixed grid), and the components are
- * then fit again on everything before the cutoff.
+ * A recommender answers two questions: what the customer will buy next (any item, their own
+ * favourites included: CK_RECOMMEND_NEXT) and what new item they will want (the items they
+ * have not interacted with: CK_RECOMMEND_NEW). The blend adds each component's scores
+ * divided by their largest value for the customer (so each lies in [0, 1] where positive),
+ * with a set of weights for each question chosen out of time: the components are fit on the
+ * interactions before a validation window, the weights of a fixed grid that give the best
+ * recall@K for the purchases inside the window win (for NEW: of the items new to the
+ * customer, their own left out of the list), and the components are then fit again on
+ * everything before the cutoff. To stay fast on large catalogues the grid ranks, for each
+ * validation customer, the union of every component's best 4K items and the customer's own
+ * (a top K outside that union is possible but rare), over at most 10,000 validation
+ * customers (evenly spaced in the matrix's order).
  */
 #ifndef CHURNKIT_RECOMMEND_H
 #define CHURNKIT_RECOMMEND_H
@@ -43,7 +50,11 @@ typedef enum ck_recommend_method {
 } ck_recommend_method;
 
 /** The components a blend weighs, in this order. */
-enum { CK_BLEND_REPEAT, CK_BLEND_EASE, CK_BLEND_ALS, CK_BLEND_POPULAR, CK_BLEND_N };
+enum { CK_BLEND_REPEAT, CK_BLEND_EASE, CK_BLEND_ALS, CK_BLEND_ITEMKNN, CK_BLEND_POPULAR, CK_BLEND_N };
+
+/** The question a list answers: the next purchase (any item), or a new item (the customer's
+ *  own items left out; the caller leaves them out of the top K, ck_recommend_top()). */
+typedef enum ck_recommend_goal { CK_RECOMMEND_NEXT, CK_RECOMMEND_NEW, CK_RECOMMEND_N_GOALS } ck_recommend_goal;
 
 /** The method's name ("als", "ease", "itemknn", "repeat", "popular", "blend"). */
 CK_API const char *ck_recommend_method_name(ck_recommend_method m);
@@ -55,7 +66,10 @@ typedef struct ck_recommend_params {
     ck_recommend_method method;
     ck_als_params als;
     double ease_lambda; /**< EASE's L2 weight [500] */
+    int ease_items;     /**< EASE is fit on the most interacted items, at most this many (its
+                             dense solve needs ease_items² doubles) [10000] */
     int knn_k;          /**< neighbours per item [100] */
+    double knn_shrink;  /**< item-kNN's shrinkage of similarities (item_models.h) [100] */
     int top_k;          /**< the K whose recall chooses the blend's weights [10] */
     int n_threads;
     /** everything before the cutoff: what the model is fit on */
@@ -76,8 +90,8 @@ typedef struct ck_recommend_params {
     double half_life_days;
 } ck_recommend_params;
 
-/** Defaults: the blend, ALS of 64 factors (λ 0.1, α 10, 15 sweeps), EASE λ 500, 100
- *  neighbours, blend chosen on recall@10. */
+/** Defaults: the blend, ALS of 64 factors (λ 0.1, α 10, 15 sweeps), EASE λ 500 on at most
+ *  10,000 items, 100 neighbours shrunk by 100, blend chosen on recall@10. */
 CK_API ck_recommend_params ck_recommend_params_default(void);
 
 /** A trained recommender (opaque); held by a ck_model (ck_model_recommender()). */
@@ -85,10 +99,14 @@ typedef struct ck_recommender ck_recommender;
 
 CK_API ck_recommend_method ck_recommender_method(const ck_recommender *r);
 CK_API size_t ck_recommender_n_items(const ck_recommender *r);
-/** The blend's weights (CK_BLEND_N values; the others' are 1 for their own component). */
-CK_API const double *ck_recommender_blend(const ck_recommender *r);
-/** The blend's recall@K on its validation window (NaN for another method). */
-CK_API double ck_recommender_blend_recall(const ck_recommender *r);
+/** The blend's weights for a question (CK_BLEND_N values; all 0 for another method). */
+CK_API const double *ck_recommender_blend(const ck_recommender *r, ck_recommend_goal goal);
+/** The blend's recall@K for a question on its validation window (NaN for another method). */
+CK_API double ck_recommender_blend_recall(const ck_recommender *r, ck_recommend_goal goal);
+/** The seconds the fit took (the blend's validation fit included; NaN when unknown). */
+CK_API double ck_recommender_fit_seconds(const ck_recommender *r);
+/** The K whose recall chose the blend. */
+CK_API int ck_recommender_top_k(const ck_recommender *r);
 /** Item @p j's id and category ("" when none); borrowed. */
 CK_API const char *ck_recommender_item_id(const ck_recommender *r, size_t j);
 CK_API const char *ck_recommender_item_category(const ck_recommender *r, size_t j);
@@ -98,12 +116,13 @@ CK_API double ck_recommender_half_life_days(const ck_recommender *r);
 
 /**
  * Scores of every item (n_items values) for a customer with interactions (items
- * ascending, weights > 0, n of them; n may be 0: popularity alone then). Needs a scratch
- * of ck_recommender_scratch_size() doubles. CK_OK, CK_ENOMEM.
+ * ascending, weights > 0, n of them; n may be 0: popularity alone then), for @p goal (the
+ * blend's weights for it; the other methods score the same for both). Needs a scratch of
+ * ck_recommender_scratch_size() doubles. CK_OK, CK_ENOMEM.
  */
-CK_API int ck_recommender_score(const ck_recommender *r, const uint32_t *items,
-                                const float *weights, size_t n, double *scores, double *scratch,
-                                ck_error *err);
+CK_API int ck_recommender_score(const ck_recommender *r, ck_recommend_goal goal,
+                                const uint32_t *items, const float *weights, size_t n,
+                                double *scores, double *scratch, ck_error *err);
 CK_API size_t ck_recommender_scratch_size(const ck_recommender *r);
 
 #ifdef __cplusplus

@@ -14,10 +14,11 @@
  * first. The exact formulas are in docs/EVAL.md, section "Recommendations":
  *
  * - "all": the truth T is the holdout set, the list L its first K items.
- * - "new_items": the known items H are dropped from both: T' = T \ H, and L' is L without
- *   the items of H, the rest keeping their order and moving up (positions close up; the
- *   list is not refilled, so a method that spends slots on known items has fewer chances,
- *   which is what the question "what new product will they want" should charge it).
+ * - "new_items": the known items H are dropped from the truth, T' = T \ H, and the list is
+ *   the method's list for new items when it gives one (made with H left out, as
+ *   churn-predict --exclude-purchased makes it: the question "what new product will they
+ *   want" is asked of the list a campaign would send); without one, L' is L without the
+ *   items of H, the rest moving up, not refilled.
  *
  * In each variant the customers evaluated are those with a non-empty truth; the measures
  * are means over them (NaN when there are none). Every function is reentrant on distinct
@@ -62,6 +63,10 @@ typedef struct ck_recommend_eval_method {
                                  twice in a list */
     const size_t *n_listed; /**< per customer, 0..k; NULL: every list is full (k items) */
     double fit_seconds;     /**< the time the method took to fit; NaN when not measured */
+    /** NULL, or the lists for new items (the customer's known items left out), laid out as
+     *  items and n_listed; they must hold no known item */
+    const uint32_t *new_items;
+    const size_t *new_listed;
 } ck_recommend_eval_method;
 
 /** The measures of one method in one variant, means over the customers evaluated. */

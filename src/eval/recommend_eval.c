@@ -26,8 +26,10 @@
  *   (the truncated average precision of Liang et al. 2018 and of the usual "apk");
  * - hit rate@K: the share of customers with hits ≥ 1;
  * - coverage: the distinct items in the lists of the customers evaluated, over n_items.
- * The "new_items" variant applies the same to T' = T \ H and to L' = L without the items
- * of H, positions closed up (rank r counts the kept items only), not refilled.
+ * The "new_items" variant applies the same to T' = T \ H and to the method's list for new
+ * items when it gives one (made leaving H out, as --exclude-purchased does), else to
+ * L' = L without the items of H, positions closed up (rank r counts the kept items only),
+ * not refilled.
  * Every mean is over the customers with a non-empty truth in that variant.
  */
 #include "churnkit/recommend_eval.h"
@@ -67,6 +69,37 @@ static int check_rows(const size_t *start, const uint32_t *items, size_t n_custo
     return CK_OK;
 }
 
+/* One method's lists: at most K items each, in the catalogue, none twice. */
+static int check_lists(const ck_recommend_eval_truth *t, size_t k, const char *name,
+                       const uint32_t *items, const size_t *n_listed, const char *which,
+                       ck_error *err)
+{
+    for (size_t u = 0; u < t->n_customers; u++) {
+        size_t n = n_listed ? n_listed[u] : k;
+        if (n > k)
+            return ck_error_set(err, CK_EINVAL, NULL, (long)u + 1,
+                                "method \"%s\": customer %zu's list%s has %zu items, more than "
+                                "K = %zu",
+                                name, u, which, n, k);
+        const uint32_t *l = items + u * k;
+        for (size_t r = 0; r < n; r++) {
+            if (l[r] >= t->n_items)
+                return ck_error_set(err, CK_EINVAL, NULL, (long)u + 1,
+                                    "method \"%s\": item %lu in customer %zu's list%s is "
+                                    "outside the catalogue of %zu items",
+                                    name, (unsigned long)l[r], u, which, t->n_items);
+            /* lists are short (K), so a quadratic look for repeats is cheap */
+            for (size_t q = 0; q < r; q++)
+                if (l[q] == l[r])
+                    return ck_error_set(err, CK_EINVAL, NULL, (long)u + 1,
+                                        "method \"%s\": item %lu is twice in customer %zu's "
+                                        "list%s",
+                                        name, (unsigned long)l[r], u, which);
+        }
+    }
+    return CK_OK;
+}
+
 static int check_input(const ck_recommend_eval_truth *t, size_t k,
                        const ck_recommend_eval_method *methods, size_t n_methods, ck_error *err)
 {
@@ -89,29 +122,11 @@ static int check_input(const ck_recommend_eval_truth *t, size_t k,
             return ck_error_set(err, CK_EINVAL, NULL, 0,
                                 "method name must be at most %d bytes, got \"%.40s...\"",
                                 CK_RECOMMEND_EVAL_NAME_LEN - 1, me->name);
-        for (size_t u = 0; u < t->n_customers; u++) {
-            size_t n = me->n_listed ? me->n_listed[u] : k;
-            if (n > k)
-                return ck_error_set(err, CK_EINVAL, NULL, (long)u + 1,
-                                    "method \"%s\": customer %zu's list has %zu items, more "
-                                    "than K = %zu",
-                                    me->name, u, n, k);
-            const uint32_t *l = me->items + u * k;
-            for (size_t r = 0; r < n; r++) {
-                if (l[r] >= t->n_items)
-                    return ck_error_set(err, CK_EINVAL, NULL, (long)u + 1,
-                                        "method \"%s\": item %lu in customer %zu's list is "
-                                        "outside the catalogue of %zu items",
-                                        me->name, (unsigned long)l[r], u, t->n_items);
-                /* lists are short (K), so a quadratic look for repeats is cheap */
-                for (size_t q = 0; q < r; q++)
-                    if (l[q] == l[r])
-                        return ck_error_set(err, CK_EINVAL, NULL, (long)u + 1,
-                                            "method \"%s\": item %lu is twice in customer "
-                                            "%zu's list",
-                                            me->name, (unsigned long)l[r], u);
-            }
-        }
+        rc = check_lists(t, k, me->name, me->items, me->n_listed, "", err);
+        if (rc == CK_OK && me->new_items != NULL)
+            rc = check_lists(t, k, me->name, me->new_items, me->new_listed, " for new items", err);
+        if (rc < 0)
+            return rc;
     }
     return CK_OK;
 }
@@ -224,6 +239,10 @@ int ck_recommend_eval_run(ck_recommend_eval **out, const ck_recommend_eval_truth
             add_list(&s[2 * m], l, n, k, n_truth, truth_mark, known_mark, stamp, false, discount);
             /* T' = T \ H holds the truth marks not marked known; the list skips known
              * items, so a truth mark it meets is always in T' */
+            if (me->new_items != NULL) {
+                l = me->new_items + u * k;
+                n = me->new_listed ? me->new_listed[u] : k;
+            }
             add_list(&s[2 * m + 1], l, n, k, n_new, truth_mark, known_mark, stamp, true, discount);
         }
     }

@@ -15,6 +15,7 @@
 #include "churnkit/recommend_eval.h"
 #include "churnkit/timestamp.h"
 #include "pipeline/flush.h"
+#include "pipeline/recommendations.h"
 
 #define DAY 86400
 
@@ -171,42 +172,80 @@ static int catalogue_of(catalogue *c, const ck_recommender *r, ck_error *err)
     return CK_OK;
 }
 
+/* ---- picks --------------------------------------------------------------------------------- */
+
+int ck__picks_init(ck__picks *p, const ck_events *ev, const ck_model *model, int64_t as_of,
+                   size_t k, bool exclude_own, ck_error *err)
+{
+    memset(p, 0, sizeof *p);
+    const ck_recommender *r = ck_model_recommender(model);
+    if (r == NULL)
+        return ck_error_set(err, CK_EINVAL, NULL, 0, "a %s model recommends nothing",
+                            ck_model_type_name(model));
+    size_t n_items = ck_recommender_n_items(r);
+    ck_recommend_config weighting = weighting_of(r);
+    catalogue cat = { 0 };
+    *p = (ck__picks){ .r = r, .ev = ev, .k = k, .exclude_own = exclude_own };
+    p->scores = ck__alloc_array(n_items + 1, sizeof *p->scores);
+    p->scratch = ck__alloc_array(ck_recommender_scratch_size(r) + 1, sizeof *p->scratch);
+    p->top = ck__alloc_array(k + 1, sizeof *p->top);
+    int rc = p->scores && p->scratch && p->top
+                 ? catalogue_of(&cat, r, err)
+                 : ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
+    p->catalogue = cat.ids;
+    if (rc == CK_OK)
+        rc = build(&p->m, ev, INT64_MIN, as_of, &weighting, &cat.fake, err);
+    return rc;
+}
+
+int ck__picks_row(ck__picks *p, long u, size_t *n, ck_error *err)
+{
+    const ck_interactions *x = &p->m->view;
+    size_t a = u >= 0 ? x->row_start[u] : 0, len = u >= 0 ? x->row_start[u + 1] - a : 0;
+    ck_recommend_goal goal = p->exclude_own ? CK_RECOMMEND_NEW : CK_RECOMMEND_NEXT;
+    int rc = ck_recommender_score(p->r, goal, x->items + a, x->weights + a, len, p->scores,
+                                  p->scratch, err);
+    if (rc < 0)
+        return rc;
+    *n = ck_recommend_top(p->scores, x->n_items, p->k, p->exclude_own ? x->items + a : NULL,
+                          p->exclude_own ? len : 0, p->top);
+    return CK_OK;
+}
+
+int ck__picks_for(ck__picks *p, const char *id, size_t *n, ck_error *err)
+{
+    long c = ck_events_find_customer(p->ev, id);
+    return ck__picks_row(p, c >= 0 ? p->m->row_of_customer[c] : -1, n, err);
+}
+
+void ck__picks_free(ck__picks *p)
+{
+    ck_interaction_matrix_free(p->m);
+    free(p->catalogue);
+    free(p->scores);
+    free(p->scratch);
+    free(p->top);
+    memset(p, 0, sizeof *p);
+}
+
 int ck_pipeline_recommend_score_events(const ck_events *ev, const ck_model *model, int64_t as_of,
                                        const ck_recommend_score_opts *o, FILE *out,
                                        const char *out_path, size_t *rows_out, ck_error *err)
 {
-    const ck_recommender *r = ck_model_recommender(model);
-    *rows_out = 0;
-    if (r == NULL)
-        return ck_error_set(err, CK_EINVAL, NULL, 0, "a %s model recommends nothing",
-                            ck_model_type_name(model));
-    ck_recommend_config weighting = weighting_of(r);
-    catalogue cat = { 0 };
-    ck_interaction_matrix *m = NULL;
+    ck__picks picks;
     ck_predict_buffer buf = { 0 };
-    size_t n_items = ck_recommender_n_items(r);
-    double *scores = ck__alloc_array(n_items + 1, sizeof *scores);
-    double *scratch = ck__alloc_array(ck_recommender_scratch_size(r) + 1, sizeof *scratch);
-    uint32_t *top = ck__alloc_array((size_t)o->top + 1, sizeof *top);
-    int rc = scores && scratch && top ? catalogue_of(&cat, r, err)
-                                      : ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
-    if (rc == CK_OK)
-        rc = build(&m, ev, INT64_MIN, as_of, &weighting, &cat.fake, err);
+    *rows_out = 0;
+    int rc = ck__picks_init(&picks, ev, model, as_of, (size_t)o->top, o->exclude_purchased, err);
     if (rc == CK_OK)
         rc = ck_recommend_write_header(o->jsonl, &buf, err);
-    for (size_t u = 0; rc == CK_OK && u < m->view.n_users; u++) {
-        const char *id = m->user_ids[u];
+    for (size_t u = 0; rc == CK_OK && u < picks.m->view.n_users; u++) {
+        const char *id = picks.m->user_ids[u];
+        size_t n = 0;
         if (!ck_pipeline_in_shard(id, o->shard, o->n_shards))
             continue;
-        size_t a = m->view.row_start[u], n = m->view.row_start[u + 1] - a;
-        rc = ck_recommender_score(r, m->view.items + a, m->view.weights + a, n, scores, scratch,
-                                  err);
-        if (rc < 0)
-            break;
-        size_t got = ck_recommend_top(scores, n_items, (size_t)o->top,
-                                      o->exclude_purchased ? m->view.items + a : NULL,
-                                      o->exclude_purchased ? n : 0, top);
-        rc = ck_recommend_write_row(r, o->jsonl, id, top, got, &buf, err);
+        rc = ck__picks_row(&picks, (long)u, &n, err);
+        if (rc == CK_OK)
+            rc = ck_recommend_write_row(picks.r, o->jsonl, id, picks.top, n, &buf, err);
         if (rc == CK_OK && buf.len >= CK__FLUSH_BYTES)
             rc = ck__flush_rows(out, out_path, &buf, err);
         ++*rows_out;
@@ -214,30 +253,29 @@ int ck_pipeline_recommend_score_events(const ck_events *ev, const ck_model *mode
     if (rc == CK_OK)
         rc = ck__flush_rows(out, out_path, &buf, err);
     ck_predict_buffer_free(&buf);
-    ck_interaction_matrix_free(m);
-    free(cat.ids);
-    free(scores);
-    free(scratch);
-    free(top);
+    ck__picks_free(&picks);
     return rc;
 }
 
 /* ---- evaluation ---------------------------------------------------------------------------- */
 
+/* The model, then the popularity and repeat-purchase baselines. */
+#define N_EVAL_METHODS 3
+
 /* Each evaluated customer's top K by one scorer into rows of `lists` (k slots each). */
-typedef int (*scorer_fn)(void *ctx, const uint32_t *items, const float *weights, size_t n,
-                         double *scores, ck_error *err);
+typedef int (*scorer_fn)(void *ctx, ck_recommend_goal goal, const uint32_t *items,
+                         const float *weights, size_t n, double *scores, ck_error *err);
 
 typedef struct model_scorer {
     const ck_recommender *r;
     double *scratch;
 } model_scorer;
 
-static int score_model(void *ctx, const uint32_t *items, const float *weights, size_t n,
-                       double *scores, ck_error *err)
+static int score_model(void *ctx, ck_recommend_goal goal, const uint32_t *items,
+                       const float *weights, size_t n, double *scores, ck_error *err)
 {
     model_scorer *s = ctx;
-    return ck_recommender_score(s->r, items, weights, n, scores, s->scratch, err);
+    return ck_recommender_score(s->r, goal, items, weights, n, scores, s->scratch, err);
 }
 
 typedef struct baseline_scorer {
@@ -246,10 +284,11 @@ typedef struct baseline_scorer {
     bool repeat;
 } baseline_scorer;
 
-static int score_baseline(void *ctx, const uint32_t *items, const float *weights, size_t n,
-                          double *scores, ck_error *err)
+static int score_baseline(void *ctx, ck_recommend_goal goal, const uint32_t *items,
+                          const float *weights, size_t n, double *scores, ck_error *err)
 {
     (void)err;
+    (void)goal;
     baseline_scorer *s = ctx;
     if (s->repeat)
         ck_repeat_score(items, weights, n, s->popularity, s->n_items, scores);
@@ -258,16 +297,19 @@ static int score_baseline(void *ctx, const uint32_t *items, const float *weights
     return CK_OK;
 }
 
+/* For goal NEW the customer's own items are left out, as --exclude-purchased does. */
 static int lists_of(uint32_t *lists, size_t *listed, const ck_interactions *x,
-                    const size_t *users, size_t n_users, size_t k, scorer_fn fn, void *ctx,
-                    double *scores, ck_error *err)
+                    const size_t *users, size_t n_users, size_t k, ck_recommend_goal goal,
+                    scorer_fn fn, void *ctx, double *scores, ck_error *err)
 {
     for (size_t c = 0; c < n_users; c++) {
         size_t u = users[c], a = x->row_start[u], n = x->row_start[u + 1] - a;
-        int rc = fn(ctx, x->items + a, x->weights + a, n, scores, err);
+        int rc = fn(ctx, goal, x->items + a, x->weights + a, n, scores, err);
         if (rc < 0)
             return rc;
-        listed[c] = ck_recommend_top(scores, x->n_items, k, NULL, 0, lists + c * k);
+        bool own = goal == CK_RECOMMEND_NEW;
+        listed[c] = ck_recommend_top(scores, x->n_items, k, own ? x->items + a : NULL,
+                                     own ? n : 0, lists + c * k);
     }
     return CK_OK;
 }
@@ -318,8 +360,10 @@ int ck_pipeline_recommend_eval(ck_recommend_eval **out, const ck_events *ev,
         rc = ck_error_set(err, CK_EINVAL, NULL, 0,
                           "no customer with history before the cutoff bought an item in the "
                           "holdout");
-    if (rc == CK_OK && ((lists = ck__alloc_array(3 * n_eval * k + 1, sizeof *lists)) == NULL ||
-                        (listed = ck__alloc_array(3 * n_eval + 1, sizeof *listed)) == NULL))
+    size_t n_sets = 2 * N_EVAL_METHODS;
+    if (rc == CK_OK &&
+        ((lists = ck__alloc_array(n_sets * n_eval * k + 1, sizeof *lists)) == NULL ||
+         (listed = ck__alloc_array(n_sets * n_eval + 1, sizeof *listed)) == NULL))
         rc = ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
     /* truth and known items of the evaluated customers, in their compressed rows */
     uint32_t *truth_items = NULL, *known_items = NULL;
@@ -343,28 +387,33 @@ int ck_pipeline_recommend_eval(ck_recommend_eval **out, const ck_events *ev,
         truth_start[n_eval] = nt;
         known_start[n_eval] = nk;
     }
+    /* each method's lists for both questions: list set 2·m + goal */
     model_scorer ms = { r, scratch };
     baseline_scorer pop = { popularity, n_items, false }, rep = { popularity, n_items, true };
-    if (rc == CK_OK) {
+    scorer_fn fns[N_EVAL_METHODS] = { score_model, score_baseline, score_baseline };
+    void *ctxs[N_EVAL_METHODS] = { &ms, &pop, &rep };
+    if (rc == CK_OK)
         ck_popularity(&history->view, popularity);
-        rc = lists_of(lists, listed, &history->view, users, n_eval, k, score_model, &ms, scores,
-                      err);
-    }
-    if (rc == CK_OK)
-        rc = lists_of(lists + n_eval * k, listed + n_eval, &history->view, users, n_eval, k,
-                      score_baseline, &pop, scores, err);
-    if (rc == CK_OK)
-        rc = lists_of(lists + 2 * n_eval * k, listed + 2 * n_eval, &history->view, users, n_eval,
-                      k, score_baseline, &rep, scores, err);
+    for (int set = 0; rc == CK_OK && set < 2 * N_EVAL_METHODS; set++)
+        rc = lists_of(lists + (size_t)set * n_eval * k, listed + (size_t)set * n_eval,
+                      &history->view, users, n_eval, k, (ck_recommend_goal)(set % 2),
+                      fns[set / 2], ctxs[set / 2], scores, err);
     if (rc == CK_OK) {
         ck_recommend_eval_truth t = { n_eval,      n_items,     truth_start,
                                       truth_items, known_start, known_items };
-        ck_recommend_eval_method methods[3] = {
-            { ck_recommend_method_name(ck_recommender_method(r)), lists, listed, NAN },
-            { "popular (baseline)", lists + n_eval * k, listed + n_eval, NAN },
-            { "repeat (baseline)", lists + 2 * n_eval * k, listed + 2 * n_eval, NAN },
-        };
-        rc = ck_recommend_eval_run(out, &t, k, methods, 3, err);
+        const char *names[N_EVAL_METHODS] = { ck_recommend_method_name(ck_recommender_method(r)),
+                                              "popular (baseline)", "repeat (baseline)" };
+        ck_recommend_eval_method methods[N_EVAL_METHODS];
+        for (size_t m = 0; m < N_EVAL_METHODS; m++)
+            methods[m] = (ck_recommend_eval_method){
+                names[m],
+                lists + 2 * m * n_eval * k,
+                listed + 2 * m * n_eval,
+                m == 0 ? ck_recommender_fit_seconds(r) : NAN,
+                lists + (2 * m + 1) * n_eval * k,
+                listed + (2 * m + 1) * n_eval,
+            };
+        rc = ck_recommend_eval_run(out, &t, k, methods, N_EVAL_METHODS, err);
     }
     free(users);
     free(truth_start);

@@ -18,6 +18,7 @@
 #include "base/util.h"
 #include "churnkit/timestamp.h"
 #include "pipeline/flush.h"
+#include "pipeline/recommendations.h"
 #include "pipeline/select.h"
 #include "pipeline/value_int.h"
 
@@ -145,8 +146,8 @@ static ck_predict_extras extras_of(const ck_predict_writer *w, const double *val
                                    const double *uplift, const uint8_t *has_uplift, size_t i)
 {
     size_t n_arms = w->uplift ? ck_uplift_n_arms(w->uplift) : 0;
-    return (ck_predict_extras){ value[i],
-                                w->uplift && has_uplift[i] ? uplift + i * n_arms : NULL };
+    return (ck_predict_extras){ value[i], w->uplift && has_uplift[i] ? uplift + i * n_arms : NULL,
+                                NULL, 0 };
 }
 
 /* The budget: the value at risk (or, with an uplift model, the incremental value) of every
@@ -208,7 +209,12 @@ int ck_pipeline_score_events(const ck_events *ev, const ck_pipeline_score_opts *
     uint8_t *eligible = NULL, *contact = NULL, *has_uplift = NULL;
     double *value = NULL, *uplift = NULL;
     ck_predict_buffer buf = { 0 };
-    int rc = ck_features_build(&table, ev, as_of, &fopts, err);
+    ck__picks picks = { 0 };
+    int rc = w->recommender ? ck__picks_init(&picks, ev, o->recommender, as_of, o->recommend_top,
+                                             o->recommend_new, err)
+                            : CK_OK;
+    if (rc == CK_OK)
+        rc = ck_features_build(&table, ev, as_of, &fopts, err);
     if (rc == CK_OK) {
         const ck_features *tables[1] = { table };
         rc = ck_dataset_from_features(&d, tables, 1, false, ck_model_schema(w->model), err);
@@ -241,6 +247,9 @@ int ck_pipeline_score_events(const ck_events *ev, const ck_pipeline_score_opts *
             continue;
         row_of(d, i, row);
         ck_predict_extras x = extras_of(w, value, uplift, has_uplift, i);
+        if (w->recommender && (rc = ck__picks_for(&picks, id, &x.n_recommended, err)) < 0)
+            break;
+        x.recommended = picks.top;
         rc = ck_predict_write_full_row(w, id, row, &x, eligible[i], contact[i], &buf, err);
         if (rc == CK_OK && buf.len >= CK__FLUSH_BYTES)
             rc = ck__flush_rows(out, out_path, &buf, err);
@@ -249,6 +258,7 @@ int ck_pipeline_score_events(const ck_events *ev, const ck_pipeline_score_opts *
     if (rc == CK_OK)
         rc = ck__flush_rows(out, out_path, &buf, err);
 done:
+    ck__picks_free(&picks);
     ck_predict_buffer_free(&buf);
     free(value);
     free(uplift);

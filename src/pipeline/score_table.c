@@ -159,7 +159,7 @@ static int write_block(void *ctx, const ck_table_block *b, ck_error *err)
             continue;
         bool contact = ck__budget_has(job->contact, job->n_contact, b->keys[i]);
         const float *row = b->rows + i * n;
-        ck_predict_extras x = { NAN, row_uplift(job, p, row) };
+        ck_predict_extras x = { NAN, row_uplift(job, p, row), NULL, 0 };
         int rc = row_value(job, row, b->ids[i], &x.value, err);
         if (rc == CK_OK)
             rc = ck_predict_write_full_row(job->o->writer, b->ids[i], row, &x, true, contact,

@@ -84,6 +84,10 @@ int ck_predict_write_header(const ck_predict_writer *w, const char *id_name, ck_
     }
     if (w->budget)
         ck__row_text_field(&f, "", "contact");
+    if (w->recommender != NULL) {
+        ck__row_text_field(&f, "", "recommended_items");
+        ck__row_text_field(&f, "", "recommended_category");
+    }
     if (!f.ok || !ck__row_reserve(b, 1))
         return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
     b->text[b->len++] = '\n';
@@ -205,7 +209,7 @@ int ck_predict_write_valued_row(const ck_predict_writer *w, const char *id, cons
                                 double value, bool scored, bool contact, ck_predict_buffer *b,
                                 ck_error *err)
 {
-    ck_predict_extras extras = { value, NULL };
+    ck_predict_extras extras = { value, NULL, NULL, 0 };
     return ck_predict_write_full_row(w, id, row, &extras, scored, contact, b, err);
 }
 
@@ -267,6 +271,8 @@ int ck_predict_write_full_row(const ck_predict_writer *w, const char *id, const 
     }
     if (w->budget)
         ck__row_number_field(&f, "contact", contact ? 1 : 0, 0);
+    if (w->recommender != NULL)
+        ck__recommend_fields(&f, w->recommender, extras->recommended, extras->n_recommended);
     if (!f.ok || !ck__row_reserve(b, 2))
         return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
     ck__row_put(b, w->jsonl ? "}\n" : "\n", w->jsonl ? 2 : 1);

@@ -20,8 +20,8 @@ int ck_recommend_write_header(bool jsonl, ck_predict_buffer *b, ck_error *err)
     return CK_OK;
 }
 
-int ck_recommend_write_row(const ck_recommender *r, bool jsonl, const char *id,
-                           const uint32_t *top, size_t n, ck_predict_buffer *b, ck_error *err)
+bool ck__recommend_fields(ck__row_fields *f, const ck_recommender *r, const uint32_t *top,
+                          size_t n)
 {
     size_t len = 0;
     for (size_t q = 0; q < n; q++)
@@ -30,17 +30,23 @@ int ck_recommend_write_row(const ck_recommender *r, bool jsonl, const char *id,
     char local[1024];
     char *items = len < sizeof local ? local : malloc(len + 1);
     if (items == NULL)
-        return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
+        return false;
     items[0] = '\0';
     for (size_t q = 0, at = 0; q < n; q++)
         at += (size_t)sprintf(items + at, "%s%s", q ? ";" : "", ck_recommender_item_id(r, top[q]));
-    ck__row_fields f = { b, jsonl, 0, true };
-    ck__row_text_field(&f, "customer_id", id);
-    ck__row_text_field(&f, "recommended_items", items);
-    ck__row_text_field(&f, "recommended_category", n ? ck_recommender_item_category(r, top[0]) : "");
+    ck__row_text_field(f, "recommended_items", items);
+    ck__row_text_field(f, "recommended_category", n ? ck_recommender_item_category(r, top[0]) : "");
     if (items != local)
         free(items);
-    if (!f.ok || !ck__row_reserve(b, 2))
+    return f->ok;
+}
+
+int ck_recommend_write_row(const ck_recommender *r, bool jsonl, const char *id,
+                           const uint32_t *top, size_t n, ck_predict_buffer *b, ck_error *err)
+{
+    ck__row_fields f = { b, jsonl, 0, true };
+    ck__row_text_field(&f, "customer_id", id);
+    if (!ck__recommend_fields(&f, r, top, n) || !ck__row_reserve(b, 2))
         return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
     ck__row_put(b, jsonl ? "}\n" : "\n", jsonl ? 2 : 1);
     return CK_OK;

@@ -114,4 +114,10 @@ static inline void ck__row_number_field(ck__row_fields *f, const char *key, doub
         ck__row_put(f->b, text, n);
 }
 
+/* A recommender's two fields (recommend_rows.c): the n ids of `top` joined by ';' as
+ * recommended_items, the top pick's category as recommended_category. False when out of
+ * memory. */
+bool ck__recommend_fields(ck__row_fields *f, const ck_recommender *r, const uint32_t *top,
+                          size_t n);
+
 #endif

@@ -19,6 +19,8 @@ static const char usage[] =
     "       churn-eval --model VALUE --events E.csv --cutoff DATE [--horizon-days H] [options]\n"
     "       churn-eval --model UPLIFT (--table T.csv --label COL --treatment COL |\n"
     "                  --events E.csv --assignments A.csv --window DAYS) [options]\n"
+    "       churn-eval --model RECOMMENDER --events E.csv --cutoff DATE [--top K]\n"
+    "                  [--horizon-days H] [options]\n"
     "\n"
     "Evaluate churn models on customers whose outcome is known. Events mode rebuilds each\n"
     "model's features and the churn labels as of --cutoff (out of time: a date after the\n"
@@ -37,7 +39,8 @@ static const char usage[] =
     "  --label COL        table mode: the label column [the model's, else \"label\"]\n"
     "  --id COL           table mode: the id column [the model's]\n"
     "  --threshold P      probability for the confusion matrix [each model's top 10%]\n"
-    "  --top LIST         percentages for precision and recall at the top [5,10,20]\n"
+    "  --top LIST         percentages for precision and recall at the top [5,10,20];\n"
+    "                     a recommender: the list length K [10]\n"
     "  --bootstrap N      resamples for percentile intervals, 0 for none [0]\n"
     "  --seed N           of the bootstrap [42]\n"
     "  --level X          confidence level of every interval [0.95]\n"
@@ -48,6 +51,11 @@ static const char usage[] =
     "  --horizon-days H   value model: the holdout after --cutoff, in days [365]; each\n"
     "                     customer's expected purchases in it against the actual ones,\n"
     "                     beside the naive x / T x H (docs/EVAL.md, Customer value)\n"
+    "                     recommender: the holdout in which purchases are the truth [30];\n"
+    "                     precision, recall, NDCG, MAP and hit rate at K and coverage, for\n"
+    "                     all items and for items new to the customer, beside the\n"
+    "                     popularity and repeat-purchase baselines (docs/EVAL.md,\n"
+    "                     Recommendations)\n"
     "  --treatment COL    uplift model, table mode: the arm column\n"
     "  --control NAME     uplift model: the control arm [the model's]\n"
     "  --assignments FILE uplift model, events mode: churn-ab's assignments file; the\n"
@@ -115,6 +123,7 @@ typedef struct options {
     size_t n_models;
     const char *events, *customers, *table, *label, *id, *json, *report, *title;
     const char *treatment, *control, *assignments; /* an uplift model */
+    const char *top; /* --top as given: percentages, or a recommender's K */
     int window;
     int64_t cutoff;
     bool has_cutoff, skip_bad_rows, has_horizon;
@@ -186,6 +195,7 @@ static void parse_options(options *o, int argc, char **argv)
             o->eval.threshold = cli_parse_double("--threshold", optarg, 0.0, 1.0);
             break;
         case OPT_TOP:
+            o->top = optarg; /* a recommender reads it as K */
             parse_top(o, optarg);
             break;
         case OPT_BOOTSTRAP:
@@ -480,6 +490,49 @@ static int evaluate_uplift(const options *o, const loaded *m, ck_error *err)
     return rc;
 }
 
+/* A recommender: its top K from the history before the cutoff against the purchases of the
+ * holdout after it, beside the popularity and repeat-purchase baselines. */
+static int evaluate_recommender(const options *o, const loaded *m, ck_error *err)
+{
+    if (o->n_models != 1 || !o->events || !o->has_cutoff || o->treatment || o->assignments ||
+        o->customers)
+        return ck_error_set(err, CK_EINVAL, m->path, 0,
+                            "a recommender is evaluated alone, from --events as of --cutoff");
+    size_t k = o->top ? (size_t)cli_parse_long("--top", o->top, 1, 10000) : 10;
+    ck_events *ev = NULL;
+    ck_customers *customers = NULL; /* none: --customers was refused */
+    ck_recommend_eval *re = NULL;
+    cli_output out = { 0 };
+    int rc = read_events(o, m, &ev, &customers, err);
+    if (rc == CK_OK)
+        rc = ck_pipeline_recommend_eval(&re, ev, m->model, o->cutoff,
+                                        o->has_horizon ? o->horizon_days : 30.0, k, err);
+    if (rc == CK_OK && o->json && (rc = cli_output_open(&out, o->json, err)) == CK_OK) {
+        fputs("{\n\"recommend\": ", out.fp);
+        if ((rc = ck_recommend_eval_write_json(re, out.fp, err)) == CK_OK) {
+            fputs("}\n", out.fp);
+            rc = cli_output_commit(&out, err);
+        }
+    }
+    cli_output_abort(&out);
+    char description[512], date[16];
+    ck_ts_format_date(o->cutoff, date);
+    snprintf(description, sizeof description,
+             "%s on %s: the top %zu as of %s against the purchases of the %g days after",
+             base_name(m->path), base_name(o->events), k, date,
+             o->has_horizon ? o->horizon_days : 30.0);
+    ck_recommend_report_info info = { o->title, description };
+    if (rc == CK_OK && o->report && (rc = cli_output_open(&out, o->report, err)) == CK_OK &&
+        (rc = ck_recommend_eval_write_report(re, &info, out.fp, err)) == CK_OK)
+        rc = cli_output_commit(&out, err);
+    cli_output_abort(&out);
+    if (rc == CK_OK && ((rc = ck_recommend_eval_write_text(re, stdout, err)) < 0 || fflush(stdout)))
+        rc = rc < 0 ? rc : ck_error_set(err, CK_EIO, NULL, 0, "cannot write to stdout");
+    ck_recommend_eval_free(re);
+    ck_events_free(ev);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     cli_init("churn-eval", usage);
@@ -502,6 +555,10 @@ int main(int argc, char **argv)
             (rc = ck_model_load(&m[k].model, m[k].path, &err)) < 0)
             goto done;
     }
+    if (ck_model_recommender(m[0].model) != NULL) {
+        rc = evaluate_recommender(&o, &m[0], &err);
+        goto done;
+    }
     if (ck_model_uplift(m[0].model) != NULL) {
         rc = evaluate_uplift(&o, &m[0], &err);
         goto done;
@@ -514,7 +571,7 @@ int main(int argc, char **argv)
         goto done;
     }
     if (o.has_horizon)
-        cli_usage_error("--horizon-days belongs to a value model");
+        cli_usage_error("--horizon-days belongs to a value model or a recommender");
     /* models are shown by file name, or by path when the file names coincide */
     bool same_base = o.n_models == 2 && strcmp(base_name(m[0].path), base_name(m[1].path)) == 0;
     for (size_t k = 0; k < o.n_models; k++)

@@ -26,6 +26,9 @@ static const char usage[] =
     "                     --out U.csv\n"
     "       churn-predict --model M --uplift-model UPLIFT (--events E.csv | --table T.csv)\n"
     "                     --out S.csv\n"
+    "       churn-predict --model RECOMMENDER --events E.csv [--as-of DATE] [--top K]\n"
+    "                     [--exclude-purchased] --out R.csv\n"
+    "       churn-predict --model M --recommender RECOMMENDER --events E.csv --out S.csv\n"
     "\n"
     "Score customers with a model: per customer the churn probability, risk score and\n"
     "band, lifecycle stage, RFM score and segment, a recall strategy and channel, the\n"
@@ -74,6 +77,15 @@ static const char usage[] =
     "risk; rows gain uplift and incremental_value, and --budget picks the N customers with\n"
     "the largest incremental value (never one no arm is worth it for).\n"
     "  --uplift-model UPLIFT an uplift model to decide the strategy with\n"
+    "\n"
+    "Recommendations (a recommend model, docs/RECOMMEND.md): per customer with an item\n"
+    "interaction before --as-of, recommended_items (K item ids, best first, ';'-separated)\n"
+    "and recommended_category (the top pick's). Beside a churn model (--recommender) every\n"
+    "row gains those two columns (popular items for a customer without item history).\n"
+    "  --recommender R    a recommend model whose picks the campaign rows carry\n"
+    "  --top K            items per customer [10]\n"
+    "  --exclude-purchased  only items new to the customer (the blend's weights for new\n"
+    "                     items)\n"
     "  --threads N        worker threads [all cores]\n"
     "  -q, --quiet        no notes on stderr\n"
     "  -h, --help         show this help\n"
@@ -100,6 +112,9 @@ enum {
     OPT_HORIZON_DAYS,
     OPT_DISCOUNT_RATE,
     OPT_UPLIFT_MODEL,
+    OPT_RECOMMENDER,
+    OPT_TOP,
+    OPT_EXCLUDE_PURCHASED,
 };
 
 static const struct option long_options[] = {
@@ -123,12 +138,17 @@ static const struct option long_options[] = {
     { "horizon-days", required_argument, NULL, OPT_HORIZON_DAYS },
     { "discount-rate", required_argument, NULL, OPT_DISCOUNT_RATE },
     { "uplift-model", required_argument, NULL, OPT_UPLIFT_MODEL },
+    { "recommender", required_argument, NULL, OPT_RECOMMENDER },
+    { "top", required_argument, NULL, OPT_TOP },
+    { "exclude-purchased", no_argument, NULL, OPT_EXCLUDE_PURCHASED },
     CLI_COMMON_OPTIONS,
 };
 
 typedef struct options {
     const char *model, *events, *customers, *table, *id, *out, *config, *ab_results;
-    const char *value_model, *uplift_model;
+    const char *value_model, *uplift_model, *recommender;
+    long top; /* -1: not given (10) */
+    bool exclude_purchased;
     double horizon_days, discount_rate;
     bool has_value_options;
     int64_t as_of;
@@ -170,6 +190,7 @@ static void parse_options(options *o, int argc, char **argv)
     *o = (options){ .threads = cli_default_threads(),
                     .reasons = -1,
                     .budget = -1,
+                    .top = -1,
                     .n_shards = 1,
                     .horizon_days = 365,
                     .discount_rate = 0.10 };
@@ -234,6 +255,15 @@ static void parse_options(options *o, int argc, char **argv)
         case OPT_UPLIFT_MODEL:
             o->uplift_model = optarg;
             break;
+        case OPT_RECOMMENDER:
+            o->recommender = optarg;
+            break;
+        case OPT_TOP:
+            o->top = cli_parse_long("--top", optarg, 1, 10000);
+            break;
+        case OPT_EXCLUDE_PURCHASED:
+            o->exclude_purchased = true;
+            break;
         case OPT_HORIZON_DAYS:
             o->horizon_days = cli_parse_double("--horizon-days", optarg, 1e-3, 365.25 * 1000);
             o->has_value_options = true;
@@ -281,7 +311,7 @@ static void parse_options(options *o, int argc, char **argv)
         { "--events", o->events }, { "--customers", o->customers },
         { "--table", o->table },   { "--ab-results", o->ab_results },
         { "--config", o->config }, { "--value-model", o->value_model },
-        { "--uplift-model", o->uplift_model }
+        { "--uplift-model", o->uplift_model }, { "--recommender", o->recommender }
     };
     const cli_file output = { "--out", o->out };
     cli_check_outputs(inputs, sizeof inputs / sizeof *inputs, &output, 1);
@@ -334,19 +364,44 @@ static int load_model(ck_model **model, char *path, size_t size, const char *nam
 static void check_not_churn(const options *o, const ck_model *model)
 {
     bool uplift = ck_model_uplift(model) != NULL;
+    bool recommend = ck_model_recommender(model) != NULL;
+    if (recommend && (o->table || o->customers))
+        cli_usage_error("%s recommends from the items of --events: %s does not apply", o->model,
+                        o->table ? "--table" : "--customers");
+    if (!recommend && (o->top >= 0 || o->exclude_purchased))
+        cli_usage_error("--top and --exclude-purchased belong to a recommender");
     const char *churn_only = o->value_model    ? "--value-model"
                              : o->uplift_model ? "--uplift-model"
+                             : o->recommender  ? "--recommender"
                              : o->ab_results ? "--ab-results"
                              : o->budget >= 0 ? "--budget"
                              : o->reasons >= 0 ? "--reasons"
                              : o->customers && !uplift ? "--customers"
                              : o->all_customers ? "--all-customers"
                              : o->config        ? "--config"
-                             : o->has_value_options && uplift ? "--horizon-days and --discount-rate"
-                                                              : NULL;
+                             : o->has_value_options && (uplift || recommend)
+                                 ? "--horizon-days and --discount-rate"
+                                 : NULL;
     if (churn_only)
         cli_usage_error("%s belongs to a churn model; %s is %s model", churn_only, o->model,
-                        uplift ? "an uplift" : "a value");
+                        uplift ? "an uplift" : recommend ? "a recommend" : "a value");
+}
+
+/* --model RECOMMENDER alone: each customer's top K from events as of a date. */
+static int score_recommend(const options *o, const ck_model *model, FILE *out, size_t *rows,
+                           ck_error *err)
+{
+    ck_recommend_score_opts ro = { (int)(o->top >= 0 ? o->top : 10), o->exclude_purchased,
+                                   o->jsonl, o->shard, o->n_shards };
+    ck_events *ev = NULL;
+    ck_customers *customers = NULL; /* none: --customers was refused */
+    int rc = read_events(o, model, &ev, &customers, err);
+    if (rc == CK_OK) {
+        int64_t as_of = o->has_as_of ? o->as_of : ck_pipeline_default_as_of(ev);
+        rc = ck_pipeline_recommend_score_events(ev, model, as_of, &ro, out, o->out, rows, err);
+    }
+    ck_events_free(ev);
+    return rc;
 }
 
 /* --model UPLIFT alone: each customer's uplift per arm, from events as of a date or a
@@ -413,7 +468,7 @@ int main(int argc, char **argv)
         return emit_sql(&o);
 
     ck_error err = { 0 };
-    ck_model *model = NULL, *value_model = NULL, *uplift_model = NULL;
+    ck_model *model = NULL, *value_model = NULL, *uplift_model = NULL, *recommender = NULL;
     ck_config rules_cfg;
     cli_output out = { 0 };
     char path[1024];
@@ -445,12 +500,34 @@ int main(int argc, char **argv)
         rc = cli_output_open(&out, o.out, &err);
         if (rc == CK_OK && ck_model_uplift(model))
             rc = score_uplift(&o, model, out.fp, &rows, &err);
+        else if (rc == CK_OK && ck_model_recommender(model))
+            rc = score_recommend(&o, model, out.fp, &rows, &err);
         else if (rc == CK_OK)
             rc = score_value(&o, model, &vo, out.fp, &rows, &err);
         goto finish;
     }
     if (rc == CK_OK && o.has_value_options && !o.value_model)
         cli_usage_error("--horizon-days and --discount-rate belong to a value model");
+    if (rc == CK_OK && (o.top >= 0 || o.exclude_purchased) && !o.recommender)
+        cli_usage_error("--top and --exclude-purchased belong to a recommender");
+    if (rc == CK_OK && o.recommender && o.table)
+        cli_usage_error("--recommender picks from the items of --events, not --table");
+    if (rc == CK_OK && o.recommender) {
+        char recommender_path[1024];
+        rc = load_model(&recommender, recommender_path, sizeof recommender_path, o.recommender,
+                        &err);
+        if (rc == CK_OK && ck_model_recommender(recommender) == NULL)
+            rc = ck_error_set(&err, CK_EINVAL, recommender_path, 0,
+                              "--recommender: a %s model, not a recommend model",
+                              ck_model_type_name(recommender));
+        else if (rc == CK_OK && !ck_pipeline_same_reading(model, recommender))
+            rc = ck_error_set(&err, CK_EINVAL, recommender_path, 0,
+                              "--recommender reads events with other columns, aliases or "
+                              "delimiter than the churn model: train both with one config");
+        so.recommender = recommender;
+        so.recommend_top = (size_t)(o.top >= 0 ? o.top : 10);
+        so.recommend_new = o.exclude_purchased;
+    }
     if (rc == CK_OK && o.value_model) {
         char value_path[1024];
         rc = load_model(&value_model, value_path, sizeof value_path, o.value_model, &err);
@@ -488,6 +565,8 @@ int main(int argc, char **argv)
                                     o.jsonl, o.budget >= 0, &err);
     if (rc == CK_OK && uplift_model)
         writer.uplift = ck_model_uplift(uplift_model);
+    if (rc == CK_OK && recommender)
+        writer.recommender = ck_model_recommender(recommender);
     if (rc == CK_OK && value_model) {
         writer.value = ck_model_bgnbd(value_model);
         so.value_columns = ck_model_schema(value_model);
@@ -509,6 +588,7 @@ finish:
     ck_ab_results_free(ab);
     ck_model_free(value_model);
     ck_model_free(uplift_model);
+    ck_model_free(recommender);
     ck_model_free(model);
     return rc < 0 ? CLI_EXIT_DATA : CLI_EXIT_OK;
 }

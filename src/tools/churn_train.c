@@ -24,6 +24,7 @@ static const char usage[] =
     "                   [--monetary COL] --out M\n"
     "       churn-train --model uplift --table T.csv --label COL --treatment COL --out M\n"
     "       churn-train --model uplift --events E.csv --assignments A.csv --window DAYS --out M\n"
+    "       churn-train --model recommend --events E.csv [--cutoff DATE] --out M\n"
     "\n"
     "Train a churn model and save it as a model file. Events mode builds the features and\n"
     "labels as of each cutoff (docs/FEATURES.md) and, with several cutoffs, validates out\n"
@@ -92,9 +93,26 @@ static const char usage[] =
     "  --window DAYS          events: the outcome is a purchase within DAYS of assignment\n"
     "  --uplift-method t|x    T-learner or X-learner [t]\n"
     "\n"
+    "Model (--model recommend: what to offer, docs/RECOMMEND.md): items from the events' item\n"
+    "column, weighted by the config's \"recommend\" section, before --cutoff [the day after\n"
+    "the last event]:\n"
+    "  --method M             als, ease, itemknn, repeat, popular, or blend: the customer's own\n"
+    "                         repeat purchases, EASE, ALS, item-kNN and popularity, weighted by\n"
+    "                         recall@--top on the --valid-days before the cutoff [blend]\n"
+    "  --factors N            ALS factors [64]\n"
+    "  --regularization X     ALS lambda [0.1]\n"
+    "  --alpha X              ALS confidence 1 + alpha * weight [10]\n"
+    "  --iterations N         ALS sweeps [15]\n"
+    "  --ease-lambda X        EASE's L2 weight [500]\n"
+    "  --neighbours N         item-kNN neighbours kept per item [100]\n"
+    "  --top K                the list length whose recall chooses the blend [10]\n"
+    "  --valid-days N         the blend's validation window before the cutoff [30]\n"
+    "  --recent-days N        popularity over this window before the cutoff [90]\n"
+    "\n"
     "Output:\n"
     "  --out FILE | DIR/      the model file, or a new version DIR/<name>-v<N>.json\n"
-    "  --name NAME            model name in DIR/ [churn; value for bgnbd; uplift for uplift]\n"
+    "  --name NAME            model name in DIR/ [churn; value for bgnbd; uplift for uplift;\n"
+    "                         recommend for recommend]\n"
     "  --config FILE          JSON config (columns, aliases, churn definition)\n"
     "  --threads N            worker threads [all cores]; the model does not depend on N\n"
     "  -q, --quiet            no summary on stderr\n"
@@ -144,6 +162,16 @@ enum {
     OPT_ASSIGNMENTS,
     OPT_WINDOW,
     OPT_UPLIFT_METHOD,
+    OPT_METHOD,
+    OPT_FACTORS,
+    OPT_REGULARIZATION,
+    OPT_ALPHA,
+    OPT_ITERATIONS,
+    OPT_EASE_LAMBDA,
+    OPT_NEIGHBOURS,
+    OPT_TOP,
+    OPT_VALID_DAYS,
+    OPT_RECENT_DAYS,
 };
 
 static const struct option long_options[] = {
@@ -189,12 +217,28 @@ static const struct option long_options[] = {
     { "assignments", required_argument, NULL, OPT_ASSIGNMENTS },
     { "window", required_argument, NULL, OPT_WINDOW },
     { "uplift-method", required_argument, NULL, OPT_UPLIFT_METHOD },
+    { "method", required_argument, NULL, OPT_METHOD },
+    { "factors", required_argument, NULL, OPT_FACTORS },
+    { "regularization", required_argument, NULL, OPT_REGULARIZATION },
+    { "alpha", required_argument, NULL, OPT_ALPHA },
+    { "iterations", required_argument, NULL, OPT_ITERATIONS },
+    { "ease-lambda", required_argument, NULL, OPT_EASE_LAMBDA },
+    { "neighbours", required_argument, NULL, OPT_NEIGHBOURS },
+    { "top", required_argument, NULL, OPT_TOP },
+    { "valid-days", required_argument, NULL, OPT_VALID_DAYS },
+    { "recent-days", required_argument, NULL, OPT_RECENT_DAYS },
     CLI_COMMON_OPTIONS,
 };
 
 #define MAX_IGNORE 256
 
-typedef enum model_kind { MODEL_GBM, MODEL_LOGREG, MODEL_BGNBD, MODEL_UPLIFT } model_kind;
+typedef enum model_kind {
+    MODEL_GBM,
+    MODEL_LOGREG,
+    MODEL_BGNBD,
+    MODEL_UPLIFT,
+    MODEL_RECOMMEND
+} model_kind;
 
 typedef struct options {
     const char *events, *customers, *table, *label, *id, *out, *name, *config;
@@ -214,9 +258,10 @@ typedef struct options {
     ck_uplift_params uplift;
     const char *treatment, *control, *assignments; /* --model uplift */
     int window;
+    ck_pipeline_recommend_opts recommend;
     unsigned gbm_given;                 /* bit c - OPT_ROUNDS: the gbm option c was given */
     const char *gbm_only, *logreg_only; /* the first such option given, for messages */
-    const char *bgnbd_only, *uplift_only;
+    const char *bgnbd_only, *uplift_only, *recommend_only;
     bool has_C, has_grid, has_solver;
 } options;
 
@@ -332,6 +377,28 @@ static void check_uplift_options(options *o)
     p->n_threads = given->n_threads;
 }
 
+/* A recommender learns from the events' items before at most one cutoff. */
+static void check_recommend_options(options *o)
+{
+    const char *foreign = o->gbm_only       ? o->gbm_only
+                          : o->logreg_only  ? o->logreg_only
+                          : o->uplift_only  ? o->uplift_only
+                          : o->bgnbd_only   ? o->bgnbd_only
+                          : o->customers    ? "--customers"
+                          : o->valid_cutoff ? "--valid-cutoff"
+                          : o->no_refit     ? "--no-refit"
+                                            : NULL;
+    if (foreign)
+        cli_usage_error("%s does not apply to --model recommend", foreign);
+    if (o->table || o->events == NULL)
+        cli_usage_error("--model recommend learns from --events (with an item column)");
+    if (o->n_cutoffs > 1 || o->valid_fraction > 0)
+        cli_usage_error("--model recommend takes one --cutoff and validates on --valid-days "
+                        "before it");
+    o->recommend.params.n_threads = o->gbm.n_threads;
+    o->recommend.params.als.seed = o->gbm.seed;
+}
+
 static void parse_ignore(options *o, char *list)
 {
     for (char *tok = strtok(list, ","); tok != NULL; tok = strtok(NULL, ",")) {
@@ -348,6 +415,9 @@ static void parse_options(options *o, int argc, char **argv)
                     .logreg = CK_LOGREG_PARAMS_INIT,
                     .bgnbd = CK_BGNBD_TRAIN_PARAMS_INIT,
                     .uplift = ck_uplift_params_default() };
+    o->recommend = (ck_pipeline_recommend_opts){ .params = ck_recommend_params_default(),
+                                                 .valid_days = 30,
+                                                 .recent_days = 90 };
     o->gbm.n_threads = o->logreg.n_threads = o->bgnbd.fit.n_threads = cli_default_threads();
     const char *model = NULL;
     static const char *const solvers[] = { "newton", "lbfgs", "liblinear" };
@@ -524,6 +594,54 @@ static void parse_options(options *o, int argc, char **argv)
             o->uplift.method = choice == 1 ? CK_UPLIFT_X : CK_UPLIFT_T;
             break;
         }
+        case OPT_METHOD: {
+            int m = ck_recommend_method_of(optarg);
+            if (m < 0)
+                cli_usage_error("--method: expected als, ease, itemknn, repeat, popular or blend, "
+                                "got \"%s\"",
+                                optarg);
+            o->recommend.params.method = (ck_recommend_method)m;
+            o->recommend_only = o->recommend_only ? o->recommend_only : "--method";
+            break;
+        }
+        case OPT_FACTORS:
+            o->recommend.params.als.factors = (int)cli_parse_long("--factors", optarg, 1, 1024);
+            o->recommend_only = o->recommend_only ? o->recommend_only : "--factors";
+            break;
+        case OPT_REGULARIZATION:
+            o->recommend.params.als.regularization =
+                cli_parse_double("--regularization", optarg, 1e-12, 1e12);
+            o->recommend_only = o->recommend_only ? o->recommend_only : "--regularization";
+            break;
+        case OPT_ALPHA:
+            o->recommend.params.als.alpha = cli_parse_double("--alpha", optarg, 0.0, 1e9);
+            o->recommend_only = o->recommend_only ? o->recommend_only : "--alpha";
+            break;
+        case OPT_ITERATIONS:
+            o->recommend.params.als.iterations =
+                (int)cli_parse_long("--iterations", optarg, 1, 10000);
+            o->recommend_only = o->recommend_only ? o->recommend_only : "--iterations";
+            break;
+        case OPT_EASE_LAMBDA:
+            o->recommend.params.ease_lambda = cli_parse_double("--ease-lambda", optarg, 1e-9, 1e12);
+            o->recommend_only = o->recommend_only ? o->recommend_only : "--ease-lambda";
+            break;
+        case OPT_NEIGHBOURS:
+            o->recommend.params.knn_k = (int)cli_parse_long("--neighbours", optarg, 1, 100000);
+            o->recommend_only = o->recommend_only ? o->recommend_only : "--neighbours";
+            break;
+        case OPT_TOP:
+            o->recommend.params.top_k = (int)cli_parse_long("--top", optarg, 1, 10000);
+            o->recommend_only = o->recommend_only ? o->recommend_only : "--top";
+            break;
+        case OPT_VALID_DAYS:
+            o->recommend.valid_days = (int)cli_parse_long("--valid-days", optarg, 1, 3650);
+            o->recommend_only = o->recommend_only ? o->recommend_only : "--valid-days";
+            break;
+        case OPT_RECENT_DAYS:
+            o->recommend.recent_days = (int)cli_parse_long("--recent-days", optarg, 1, 36500);
+            o->recommend_only = o->recommend_only ? o->recommend_only : "--recent-days";
+            break;
         case CLI_OPT_CONFIG:
             o->config = optarg;
             break;
@@ -541,16 +659,21 @@ static void parse_options(options *o, int argc, char **argv)
     }
     if (optind < argc)
         cli_usage_error("unexpected argument \"%s\"", argv[optind]);
-    static const char *const models[] = { "gbm", "logreg", "bgnbd", "uplift" };
+    static const char *const models[] = { "gbm", "logreg", "bgnbd", "uplift", "recommend" };
     int kind = -1;
-    for (int k = 0; model && k < 4; k++)
+    for (int k = 0; model && k < 5; k++)
         if (strcmp(model, models[k]) == 0)
             kind = k;
     if (model == NULL)
-        cli_usage_error("--model is required (gbm, logreg, bgnbd or uplift)");
+        cli_usage_error("--model is required (gbm, logreg, bgnbd, uplift or recommend)");
     if (kind < 0)
-        cli_usage_error("--model: expected gbm, logreg, bgnbd or uplift, got \"%s\"", model);
+        cli_usage_error("--model: expected gbm, logreg, bgnbd, uplift or recommend, got \"%s\"",
+                        model);
     o->model = (model_kind)kind;
+    if (o->model == MODEL_RECOMMEND)
+        check_recommend_options(o);
+    else if (o->recommend_only)
+        cli_usage_error("%s belongs to --model recommend", o->recommend_only);
     check_model_options(o);
     if (o->model == MODEL_BGNBD)
         check_value_options(o);
@@ -562,7 +685,8 @@ static void parse_options(options *o, int argc, char **argv)
         cli_usage_error("%s belongs to --model uplift", o->uplift_only);
     if ((o->events == NULL) == (o->table == NULL))
         cli_usage_error("give either --events (with --cutoff) or --table (with --label)");
-    if (o->events && o->n_cutoffs == 0 && o->model != MODEL_UPLIFT)
+    if (o->events && o->n_cutoffs == 0 && o->model != MODEL_UPLIFT &&
+        o->model != MODEL_RECOMMEND)
         cli_usage_error("--events needs at least one --cutoff");
     if (o->table && o->label == NULL && o->model != MODEL_BGNBD)
         cli_usage_error("--table needs --label");
@@ -581,7 +705,10 @@ static void parse_options(options *o, int argc, char **argv)
             cli_usage_error("--valid-cutoff is also a training --cutoff");
     /* the name becomes a file name in DIR/: no path, no version separator */
     if (o->name == NULL)
-        o->name = o->model == MODEL_BGNBD ? "value" : o->model == MODEL_UPLIFT ? "uplift" : "churn";
+        o->name = o->model == MODEL_BGNBD       ? "value"
+                  : o->model == MODEL_UPLIFT    ? "uplift"
+                  : o->model == MODEL_RECOMMEND ? "recommend"
+                                                : "churn";
     if (o->name[0] == '\0' || strchr(o->name, '/') || strchr(o->name, '@') ||
         strcmp(o->name, ".") == 0 || strcmp(o->name, "..") == 0)
         cli_usage_error("--name: expected a file name without '/' or '@', got \"%s\"", o->name);
@@ -890,6 +1017,68 @@ static int write_model(char *path, size_t size, const options *o, const ck_model
     return rc;
 }
 
+static void print_recommend_summary(const ck_model *model)
+{
+    const ck_recommender *r = ck_model_recommender(model);
+    const ck_model_training *tr = ck_model_training_of(model);
+    char cutoff[16];
+    ck_ts_format_date(tr->cutoffs[0], cutoff);
+    cli_note("%s recommender: %zu customers, %zu items, interactions before %s",
+             ck_recommend_method_name(ck_recommender_method(r)), tr->rows,
+             ck_recommender_n_items(r), cutoff);
+    if (ck_recommender_method(r) != CK_RECOMMEND_BLEND)
+        return;
+    static const char *const question[] = { "next purchase", "new items (--exclude-purchased)" };
+    for (int g = 0; g < CK_RECOMMEND_N_GOALS; g++) {
+        const double *w = ck_recommender_blend(r, (ck_recommend_goal)g);
+        cli_note("blend for the %s: repeat %g, ease %g, als %g, itemknn %g, popular %g "
+                 "(validation recall@%d %.4f)",
+                 question[g], w[CK_BLEND_REPEAT], w[CK_BLEND_EASE], w[CK_BLEND_ALS],
+                 w[CK_BLEND_ITEMKNN], w[CK_BLEND_POPULAR], ck_recommender_top_k(r),
+                 ck_recommender_blend_recall(r, (ck_recommend_goal)g));
+    }
+}
+
+/* --model recommend: the interactions before the cutoff (the day after the last event when
+ * none is given), a model, its file. */
+static int run_recommend(options *o, ck_model_spec *spec, ck_error *err)
+{
+    ck_events *ev = NULL;
+    ck_model *model = NULL;
+    ck_model_training tr = { 0 };
+    char path[1024];
+    time_t now = time(NULL);
+    strftime(tr.created_at, sizeof tr.created_at, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+    spec->source = CK_SOURCE_EVENTS;
+    ck_events_read_opts ropts = { &spec->config, o->skip_bad_rows, NULL, NULL, cli_progress,
+                                  "reading",     o->gbm.n_threads };
+    int rc = ck_pipeline_add_input(&tr, "events", o->events, err);
+    if (rc == CK_OK)
+        rc = ck_events_read_csv(&ev, o->events, &ropts, err);
+    if (rc == CK_OK && ck_events_n_rejected(ev) > 0)
+        cli_warn("skipped %zu bad rows of %s", ck_events_n_rejected(ev), o->events);
+    if (rc == CK_OK) {
+        tr.has_profile = true;
+        ck_events_profile(ev, &tr.profile);
+        o->recommend.cutoff = o->n_cutoffs ? o->cutoffs[0]
+                                           : ck_ts_day_start(ck_events_max_ts(ev)) + 86400;
+        tr.n_cutoffs = 1;
+        tr.cutoffs[0] = o->recommend.cutoff;
+        rc = ck_pipeline_recommend_train(&model, ev, &o->recommend, spec, &tr, err);
+        if (rc < 0 && err->file[0] == '\0')
+            snprintf(err->file, sizeof err->file, "%s", o->events);
+    }
+    if (rc == CK_OK)
+        rc = write_model(path, sizeof path, o, model, err);
+    if (rc == CK_OK && !o->quiet)
+        print_recommend_summary(model);
+    if (rc == CK_OK)
+        cli_note("wrote %s", path);
+    ck_model_free(model);
+    ck_events_free(ev);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     cli_init("churn-train", usage);
@@ -910,6 +1099,10 @@ int main(int argc, char **argv)
     ck_config_init(&spec.config);
     if (o.config && (rc = ck_config_load(&spec.config, o.config, &err)) < 0)
         goto done;
+    if (o.model == MODEL_RECOMMEND) {
+        rc = run_recommend(&o, &spec, &err);
+        goto done;
+    }
     ck_dataset **all_out = o.no_refit ? NULL : &all; /* every cutoff's rows, for the refit */
     if (o.model == MODEL_UPLIFT) {
         spec.source = o.events ? CK_SOURCE_EVENTS : CK_SOURCE_TABLE;

@@ -4,7 +4,11 @@
  * columns of X; Deshpande & Karypis, "Item-Based Top-N Recommendation Algorithms", TOIS
  * 2004: keep each item's k most similar, score by the sum over the customer's items).
  *
- *     sim(i, j) = Σ_u x_ui x_uj / (‖x_·i‖ ‖x_·j‖),   ‖x_·i‖² = Σ_u x_ui²
+ *     sim(i, j) = Σ_u x_ui x_uj / (‖x_·i‖ ‖x_·j‖ + h),   ‖x_·i‖² = Σ_u x_ui²
+ *
+ * with a shrinkage h ≥ 0 (Koren, "Factor in the neighbors", TKDD 2010, eq. 2): h = 0 is
+ * the plain cosine; h > 0 pulls the similarity of items seen by few customers toward 0, so
+ * that two rare items bought once together are not each other's best neighbour.
  *
  * Co-occurrence is computed one item at a time from the transpose of X (item_models_int.h):
  * for each customer u of item i, in ascending order, x_ui · (row u of X) is added into a
@@ -36,6 +40,7 @@ typedef struct knn_ctx {
     const ck_interactions *x;
     const ck__item_columns *cols;
     const double *norm;
+    double shrink;
     size_t k;         /* slots per item: min(requested k, n_items − 1) */
     uint32_t *slot_j; /* n_items × k */
     double *slot_sim; /* n_items × k */
@@ -115,7 +120,7 @@ static int knn_items(size_t lo, size_t hi, void *arg)
         size_t kept = 0;
         for (size_t t = 0; t < n_touched; t++) {
             uint32_t j = touched[t];
-            double sim = acc[j] / (c->norm[i] * c->norm[j]);
+            double sim = acc[j] / (c->norm[i] * c->norm[j] + c->shrink);
             acc[j] = 0;
             if (j == i || !(sim > 0) || c->k == 0)
                 continue;
@@ -146,10 +151,13 @@ static int knn_items(size_t lo, size_t hi, void *arg)
     return 0;
 }
 
-int ck_itemknn_fit(ck_itemknn **out, const ck_interactions *x, int k, int n_threads, ck_error *err)
+int ck_itemknn_fit(ck_itemknn **out, const ck_interactions *x, int k, double shrink,
+                   int n_threads, ck_error *err)
 {
     assert(out != NULL && x != NULL);
     *out = NULL;
+    if (!(shrink >= 0) || !isfinite(shrink))
+        return ck_error_set(err, CK_EINVAL, NULL, 0, "itemknn: shrink must be a number >= 0");
     if (k < 1)
         return ck_error_set(err, CK_EINVAL, NULL, 0,
                             "itemknn: neighbours per item must be at least 1, got %d", k);
@@ -188,6 +196,7 @@ int ck_itemknn_fit(ck_itemknn **out, const ck_interactions *x, int k, int n_thre
     knn_ctx kc = { .x = x,
                    .cols = &cols,
                    .norm = norm,
+                   .shrink = shrink,
                    .k = slots_per_item,
                    .slot_j = slot_j,
                    .slot_sim = slot_sim,

@@ -13,7 +13,8 @@
 struct ck_recommender {
     ck_recommend_method method;
     size_t n_items;
-    double blend[CK_BLEND_N]; /* the blend's weights; 0 for components not in the method */
+    /* the blend's weights for each question; 0 for the other methods */
+    double blend[CK_RECOMMEND_N_GOALS][CK_BLEND_N];
     ck_als *als;              /* ALS and the blend: item factors (user factors freed) */
     double *gram;             /* YᵀY of the item factors, for folding customers in */
     /* EASE and the blend: each item's EASE_KEEP largest positive weights B_ij (row i),
@@ -21,9 +22,10 @@ struct ck_recommender {
     size_t *ease_start;  /* n_items + 1 */
     uint32_t *ease_item; /* by weight, largest first; ties: the smaller index */
     double *ease_weight;
-    ck_itemknn *knn;          /* item-kNN */
+    ck_itemknn *knn;          /* item-kNN and the blend */
     double *popularity;       /* n_items: every method (repeat's and the empty rows' order) */
-    double blend_recall;      /* the blend's validation recall@top_k (NaN otherwise) */
+    double blend_recall[CK_RECOMMEND_N_GOALS]; /* the blend's validation recall@top_k */
+    double fit_seconds;                        /* wall time of the fit (NaN: unknown) */
     char **item_ids, **item_categories; /* n_items each ("" for no category) */
     double event_weights[CK_EV_COUNT], half_life_days;
     ck_recommend_params params; /* as trained (its data pointers NULL) */

@@ -16,6 +16,10 @@
 #include "base/util.h"
 #include "learn/recommend/recommend_int.h"
 
+static const char *const GOAL_NAMES[CK_RECOMMEND_N_GOALS] = { "next", "new" };
+static const char *const BLEND_NAMES[CK_BLEND_N] = { "repeat", "ease", "als", "itemknn",
+                                                     "popular" };
+
 typedef struct recommend_fit {
     ck_recommender *model;
     ck_schema *schema; /* empty */
@@ -86,7 +90,9 @@ static void write_params(const void *fit, ck__json_writer *w, ck__json *o)
     ck__json_put(w, o, "iterations", ck__json_new_integer(w, p->als.iterations));
     ck__json_put(w, o, "seed", ck__json_new_string(w, seed));
     ck__json_put(w, o, "ease_lambda", ck__json_new_number(w, p->ease_lambda, "params.ease_lambda"));
+    ck__json_put(w, o, "ease_items", ck__json_new_integer(w, p->ease_items));
     ck__json_put(w, o, "knn_k", ck__json_new_integer(w, p->knn_k));
+    ck__json_put(w, o, "knn_shrink", ck__json_new_number(w, p->knn_shrink, "params.knn_shrink"));
     ck__json_put(w, o, "top_k", ck__json_new_integer(w, p->top_k));
     ck__json *weights = ck__json_put(w, o, "weights", ck__json_new_object(w));
     for (int t = 0; t < CK_EV_COUNT; t++)
@@ -124,13 +130,18 @@ static void write_body(const void *fit, ck__json_writer *w, ck__json *body)
         ck__json_put(w, categories, NULL, ck__json_new_string(w, r->item_categories[j]));
     }
     put_numbers(w, body, "popularity", r->popularity, r->n_items, "body");
+    ck__json_put(w, body, "fit_seconds",
+                 ck__json_new_metric(w, r->fit_seconds, "body.fit_seconds"));
     if (r->method == CK_RECOMMEND_BLEND) {
-        static const char *const names[CK_BLEND_N] = { "repeat", "ease", "als", "popular" };
         ck__json *b = ck__json_put(w, body, "blend", ck__json_new_object(w));
-        for (int c = 0; c < CK_BLEND_N; c++)
-            ck__json_put(w, b, names[c], ck__json_new_number(w, r->blend[c], "body.blend"));
-        ck__json_put(w, b, "validation_recall",
-                     ck__json_new_metric(w, r->blend_recall, "body.blend.validation_recall"));
+        for (int g = 0; g < CK_RECOMMEND_N_GOALS; g++) {
+            ck__json *weights = ck__json_put(w, b, GOAL_NAMES[g], ck__json_new_object(w));
+            for (int c = 0; c < CK_BLEND_N; c++)
+                ck__json_put(w, weights, BLEND_NAMES[c],
+                             ck__json_new_number(w, r->blend[g][c], "body.blend.%s", GOAL_NAMES[g]));
+            ck__json_put(w, weights, "validation_recall",
+                         ck__json_new_metric(w, r->blend_recall[g], "body.blend.%s", GOAL_NAMES[g]));
+        }
     }
     if (r->als) {
         ck__json *a = ck__json_put(w, body, "als", ck__json_new_object(w));
@@ -175,7 +186,9 @@ static int read_params(void *fit, const ck__json_reader *r, const ck__json *o)
         (rc = ck__json_get_int(r, o, at, "iterations", &p.als.iterations)) < 0 ||
         (rc = ck__json_get_u64_string(r, o, at, "seed", &p.als.seed)) < 0 ||
         (rc = ck__json_get_number(r, o, at, "ease_lambda", &p.ease_lambda)) < 0 ||
+        (rc = ck__json_get_int(r, o, at, "ease_items", &p.ease_items)) < 0 ||
         (rc = ck__json_get_int(r, o, at, "knn_k", &p.knn_k)) < 0 ||
+        (rc = ck__json_get_number(r, o, at, "knn_shrink", &p.knn_shrink)) < 0 ||
         (rc = ck__json_get_int(r, o, at, "top_k", &p.top_k)) < 0 ||
         (rc = ck__json_get_object(r, o, at, "weights", &weights, path)) < 0 ||
         (rc = ck__json_get_in_range(r, o, at, "half_life_days", 0, true, HUGE_VAL,
@@ -294,6 +307,30 @@ static int read_catalogue(const ck__json_reader *r, const ck__json *body, ck_rec
     return CK_OK;
 }
 
+/* The blend's weights for each goal. */
+static int read_blend(const ck__json_reader *r, const ck__json *body, ck_recommender *m)
+{
+    char path[CK__JSON_PATH_LEN], gpath[CK__JSON_PATH_LEN];
+    const ck__json *b, *weights;
+    int rc = ck__json_get_object(r, body, "body", "blend", &b, path);
+    for (int g = 0; g < CK_RECOMMEND_N_GOALS && rc == CK_OK; g++) {
+        if ((rc = ck__json_get_object(r, b, path, GOAL_NAMES[g], &weights, gpath)) < 0)
+            return rc;
+        for (int c = 0; c < CK_BLEND_N && rc == CK_OK; c++)
+            rc = ck__json_get_in_range(r, weights, gpath, BLEND_NAMES[c], 0, true, HUGE_VAL,
+                                       "a number >= 0", &m->blend[g][c]);
+        if (rc == CK_OK)
+            rc = ck__json_get_metric(r, weights, gpath, "validation_recall", &m->blend_recall[g]);
+    }
+    return rc;
+}
+
+/* Whether either goal of the blend weighs component c. */
+static bool blended(const ck_recommender *m, int c)
+{
+    return m->blend[CK_RECOMMEND_NEXT][c] > 0 || m->blend[CK_RECOMMEND_NEW][c] > 0;
+}
+
 static int read_parts(const ck__json_reader *r, const ck__json *body, ck_recommender *m)
 {
     double *pop = NULL;
@@ -302,21 +339,13 @@ static int read_parts(const ck__json_reader *r, const ck__json *body, ck_recomme
         return rc;
     memcpy(m->popularity, pop, m->n_items * sizeof *pop);
     free(pop);
-    if (m->method == CK_RECOMMEND_BLEND) {
-        static const char *const names[CK_BLEND_N] = { "repeat", "ease", "als", "popular" };
-        char path[CK__JSON_PATH_LEN];
-        const ck__json *b;
-        if ((rc = ck__json_get_object(r, body, "body", "blend", &b, path)) < 0)
-            return rc;
-        for (int c = 0; c < CK_BLEND_N; c++)
-            if ((rc = ck__json_get_in_range(r, b, path, names[c], 0, true, HUGE_VAL,
-                                            "a number >= 0", &m->blend[c])) < 0)
-                return rc;
-        if ((rc = ck__json_get_metric(r, b, path, "validation_recall", &m->blend_recall)) < 0)
-            return rc;
-    }
-    bool als = m->method == CK_RECOMMEND_ALS || m->blend[CK_BLEND_ALS] > 0;
-    bool ease = m->method == CK_RECOMMEND_EASE || m->blend[CK_BLEND_EASE] > 0;
+    if ((rc = ck__json_get_metric(r, body, "body", "fit_seconds", &m->fit_seconds)) < 0)
+        return rc;
+    if (m->method == CK_RECOMMEND_BLEND && (rc = read_blend(r, body, m)) < 0)
+        return rc;
+    bool als = m->method == CK_RECOMMEND_ALS || blended(m, CK_BLEND_ALS);
+    bool ease = m->method == CK_RECOMMEND_EASE || blended(m, CK_BLEND_EASE);
+    bool knn = m->method == CK_RECOMMEND_ITEMKNN || blended(m, CK_BLEND_ITEMKNN);
     if (als) {
         char path[CK__JSON_PATH_LEN];
         const ck__json *a;
@@ -340,7 +369,7 @@ static int read_parts(const ck__json_reader *r, const ck__json *body, ck_recomme
     if (ease && (rc = get_lists(r, body, "ease", m->n_items, &m->ease_start, &m->ease_item,
                                 &m->ease_weight)) < 0)
         return rc;
-    if (m->method == CK_RECOMMEND_ITEMKNN) {
+    if (knn) {
         ck_itemknn *k = m->knn = calloc(1, sizeof *k);
         if (k == NULL)
             return ck_error_set(r->err, CK_ENOMEM, r->file, 0, "out of memory");
