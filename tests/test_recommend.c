@@ -1,10 +1,12 @@
 /*
  * The recommender model type end to end on churn-synth's products (customers with latent
- * tastes and repeat favourites): trained before a cutoff, its out-of-time recall@10 against
- * the popularity baseline where it beats it (both measured by the evaluation library, itself checked against
- * numpy in test_recommend_eval), and its scores unchanged by a save and load.
+ * tastes and repeat favourites): trained before a cutoff, each method's out-of-time recall@10
+ * against the popularity and repeat-purchase baselines (measured by the evaluation library,
+ * itself checked against numpy in test_recommend_eval and end to end in recommend_check),
+ * and its scores unchanged by a save and load.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "check.h"
 #include "churnkit/churnkit.h"
@@ -56,10 +58,13 @@ static void check_method(const ck_events *ev, ck_recommend_method method)
     CHECK_OK(back ? ck_pipeline_recommend_eval(&b, ev, back, o.cutoff, 60, 10, &err) : -1);
     if (method == CK_RECOMMEND_BLEND) {
         const ck_recommender *r = ck_model_recommender(m);
-        for (int g = 0; g < 2; g++) {
-            const double *w = ck_recommender_blend(r, g);
-            printf("goal %d: %g %g %g %g %g recall %.4f\n", g, w[0], w[1], w[2], w[3], w[4],
-                   ck_recommender_blend_recall(r, g));
+        for (int g = 0; g < CK_RECOMMEND_N_GOALS; g++) {
+            const double *w = ck_recommender_blend(r, (ck_recommend_goal)g);
+            printf("blend for %s: repeat %g ease %g als %g itemknn %g popular %g, validation "
+                   "recall@10 %.4f\n",
+                   g ? "new items" : "the next purchase", w[CK_BLEND_REPEAT], w[CK_BLEND_EASE],
+                   w[CK_BLEND_ALS], w[CK_BLEND_ITEMKNN], w[CK_BLEND_POPULAR],
+                   ck_recommender_blend_recall(r, (ck_recommend_goal)g));
         }
     }
     if (a && b) {
@@ -69,14 +74,22 @@ static void check_method(const ck_events *ev, ck_recommend_method method)
                ck_recommend_method_name(method), model->recall, a->methods[0].new_items.recall,
                popular->recall, a->methods[1].new_items.recall, a->methods[2].all.recall,
                a->methods[2].new_items.recall, model->customers);
-        /* measured at the time of writing (4,000 customers, 641 evaluated): ALS 0.375 and
-         * the blend 0.511 against popularity's 0.219 on all items; EASE 0.171 against 0.146
-         * on items new to the customer, where item-kNN (0.054) does not beat it; the
-         * repeat baseline (0.515) is the one to beat on all items, and nothing does yet */
-        if (method == CK_RECOMMEND_ALS || method == CK_RECOMMEND_BLEND)
-            CHECK(model->recall > popular->recall);
+        /* measured at the time of writing (4,000 customers, 641 evaluated), recall@10 on
+         * all items / on items new to the customer: ALS 0.303 / 0.236, item-kNN 0.515 /
+         * 0.189, EASE 0.196 / 0.213, the blend 0.538 / 0.225; popularity 0.219 / 0.184,
+         * repeat purchases 0.515 / 0.184 */
+        const ck_recommend_metrics *repeat = &a->methods[2].all;
+        const ck_recommend_metrics *model_new = &a->methods[0].new_items;
+        const ck_recommend_metrics *popular_new = &a->methods[1].new_items;
+        if (method == CK_RECOMMEND_ALS || method == CK_RECOMMEND_ITEMKNN)
+            CHECK(model->recall > 1.3 * popular->recall);
         if (method == CK_RECOMMEND_EASE)
-            CHECK(a->methods[0].new_items.recall > a->methods[1].new_items.recall);
+            CHECK(model_new->recall > popular_new->recall);
+        /* the default answers both questions: at least the best baseline on each */
+        if (method == CK_RECOMMEND_BLEND) {
+            CHECK(model->recall >= repeat->recall && model->recall > popular->recall);
+            CHECK(model_new->recall > popular_new->recall);
+        }
         /* the loaded model recommends exactly what the trained one did */
         CHECK(a->methods[0].all.recall == b->methods[0].all.recall);
         CHECK(a->methods[0].new_items.ndcg == b->methods[0].new_items.ndcg);
@@ -85,6 +98,48 @@ static void check_method(const ck_events *ev, ck_recommend_method method)
     ck_recommend_eval_free(b);
     ck_model_free(back);
     ck_model_free(m);
+}
+
+/* The blend (every component, the weights' search) trained on 1 and on 2 threads: the same
+ * weights, and the same scores to the bit. */
+static void check_threads(const ck_events *ev)
+{
+    ck_error err = { 0 };
+    ck_model_spec spec = { .source = CK_SOURCE_EVENTS };
+    ck_model_training tr = { 0 };
+    ck_config_init(&spec.config);
+    ck_model *m[2] = { NULL, NULL };
+    for (int t = 0; t < 2; t++) {
+        ck_pipeline_recommend_opts o = { ck_recommend_params_default(), 0, 30, 90 };
+        o.params.als.factors = 16;
+        o.params.als.iterations = 4;
+        o.params.n_threads = t + 1;
+        o.cutoff = 1704067200 + 640 * 86400LL;
+        CHECK_OK(ck_pipeline_recommend_train(&m[t], ev, &o, &spec, &tr, &err));
+    }
+    if (m[0] && m[1]) {
+        const ck_recommender *r0 = ck_model_recommender(m[0]), *r1 = ck_model_recommender(m[1]);
+        size_t n = ck_recommender_n_items(r0);
+        double *s0 = calloc(n, sizeof *s0), *s1 = calloc(n, sizeof *s1);
+        double *scratch = calloc(ck_recommender_scratch_size(r0), sizeof *scratch);
+        uint32_t items[3] = { 0, 7, 42 };
+        float weights[3] = { 1.0f, 0.5f, 0.1f };
+        for (int g = 0; g < CK_RECOMMEND_N_GOALS && s0 && s1 && scratch; g++) {
+            CHECK(memcmp(ck_recommender_blend(r0, (ck_recommend_goal)g),
+                         ck_recommender_blend(r1, (ck_recommend_goal)g),
+                         CK_BLEND_N * sizeof(double)) == 0);
+            CHECK_OK(ck_recommender_score(r0, (ck_recommend_goal)g, items, weights, 3, s0,
+                                          scratch, &err));
+            CHECK_OK(ck_recommender_score(r1, (ck_recommend_goal)g, items, weights, 3, s1,
+                                          scratch, &err));
+            CHECK(memcmp(s0, s1, n * sizeof *s0) == 0);
+        }
+        free(s0);
+        free(s1);
+        free(scratch);
+    }
+    ck_model_free(m[0]);
+    ck_model_free(m[1]);
 }
 
 int main(void)
@@ -96,6 +151,7 @@ int main(void)
         check_method(ev, CK_RECOMMEND_EASE);
         check_method(ev, CK_RECOMMEND_ITEMKNN);
         check_method(ev, CK_RECOMMEND_BLEND);
+        check_threads(ev);
     }
     ck_events_free(ev);
     return check_summary();

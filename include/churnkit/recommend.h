@@ -90,7 +90,7 @@ typedef struct ck_recommend_params {
     double half_life_days;
 } ck_recommend_params;
 
-/** Defaults: the blend, ALS of 64 factors (λ 0.1, α 10, 15 sweeps), EASE λ 500 on at most
+/** Defaults: the blend, ALS of 64 factors (λ 100, α 10, 15 sweeps), EASE λ 500 on at most
  *  10,000 items, 100 neighbours shrunk by 100, blend chosen on recall@10. */
 CK_API ck_recommend_params ck_recommend_params_default(void);
 

@@ -100,7 +100,7 @@ static const char usage[] =
     "                         repeat purchases, EASE, ALS, item-kNN and popularity, weighted by\n"
     "                         recall@--top on the --valid-days before the cutoff [blend]\n"
     "  --factors N            ALS factors [64]\n"
-    "  --regularization X     ALS lambda [0.1]\n"
+    "  --regularization X     ALS lambda [100]\n"
     "  --alpha X              ALS confidence 1 + alpha * weight [10]\n"
     "  --iterations N         ALS sweeps [15]\n"
     "  --ease-lambda X        EASE's L2 weight [500]\n"
