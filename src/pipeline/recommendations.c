@@ -105,6 +105,15 @@ int ck_pipeline_recommend_train(ck_model **out, const ck_events *ev,
                    err);
     if (rc == CK_OK && blend)
         rc = build(&before, ev, INT64_MIN, valid_from, weights, all, err);
+    if (rc == CK_OK && blend && before->view.n_users == 0) {
+        char from[16];
+        ck_ts_format_date(valid_from, from);
+        rc = ck_error_set(err, CK_EINVAL, NULL, 0,
+                          "the blend chooses its weights on the %d days before the cutoff, but "
+                          "no item interaction comes before them (%s): pick a --method, a later "
+                          "cutoff or fewer --valid-days",
+                          o->valid_days, from);
+    }
     if (rc == CK_OK && blend)
         rc = build(&window, ev, valid_from, o->cutoff, &bought, all, err);
     if (rc == CK_OK && blend)
@@ -323,10 +332,14 @@ int ck_pipeline_recommend_eval(ck_recommend_eval **out, const ck_events *ev,
     if (r == NULL)
         return ck_error_set(err, CK_EINVAL, NULL, 0, "a %s model recommends nothing",
                             ck_model_type_name(model));
-    if (ck_ts_day_start(ck_events_max_ts(ev)) + DAY < cutoff + (int64_t)(horizon_days * DAY))
+    if (ck_ts_day_start(ck_events_max_ts(ev)) + DAY < cutoff + (int64_t)(horizon_days * DAY)) {
+        char last[16];
+        ck_ts_format_date(ck_events_max_ts(ev), last);
         return ck_error_set(err, CK_EINVAL, NULL, 0,
-                            "the holdout [cutoff, cutoff + %g days) runs past the last event",
-                            horizon_days);
+                            "the holdout of %g days after the cutoff runs past the last event "
+                            "(%s): the purchases it would miss would count as misses",
+                            horizon_days, last);
+    }
     ck_recommend_config weighting = weighting_of(r), bought = purchases_only();
     catalogue cat = { 0 };
     ck_interaction_matrix *history = NULL, *holdout = NULL;
