@@ -98,6 +98,35 @@ static void score_uplift(const ck_model *m, const float *rows, size_t n, double 
     }
 }
 
+/* A recommender's scores for customers with no history, with the first item, and with the
+ * first and last items, for each question (the first N_ROWS of those): their sums into
+ * prob, for the saved model to give again. */
+static void score_recommend(const ck_model *m, double *prob)
+{
+    const ck_recommender *r = ck_model_recommender(m);
+    size_t n = ck_recommender_n_items(r);
+    double *scores = calloc(n + 1, sizeof *scores);
+    double *scratch = calloc(ck_recommender_scratch_size(r) + 1, sizeof *scratch);
+    uint32_t items[2] = { 0, (uint32_t)(n - 1) };
+    float weights[2] = { 1.0f, 0.25f };
+    size_t lens[3] = { 0, 1, n > 1 ? 2 : 1 };
+    for (int r_ = 0; r_ < N_ROWS; r_++)
+        prob[r_] = NAN;
+    for (int k = 0; k < N_ROWS && scores && scratch; k++) {
+        ck_error err = { 0 };
+        int rc = ck_recommender_score(r, (ck_recommend_goal)(k % 2), items, weights, lens[k / 2],
+                                      scores, scratch, &err);
+        FUZZ_CHECK(rc == CK_OK || rc == CK_ENOMEM);
+        if (rc < 0)
+            continue;
+        prob[k] = 0.0;
+        for (size_t j = 0; j < n; j++)
+            prob[k] += scores[j];
+    }
+    free(scores);
+    free(scratch);
+}
+
 /* Save to memory; NULL when the model cannot be saved (NaN or memory), else the bytes. */
 static char *save(const ck_model *m, size_t *len)
 {
@@ -157,9 +186,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_CHECK(strcmp(ck_model_type_name(m), "gbm_stumps") == 0 ||
                strcmp(ck_model_type_name(m), "logreg") == 0 ||
                strcmp(ck_model_type_name(m), "bgnbd") == 0 ||
-               strcmp(ck_model_type_name(m), "uplift") == 0);
+               strcmp(ck_model_type_name(m), "uplift") == 0 ||
+               strcmp(ck_model_type_name(m), "recommend") == 0);
     bool churn = ck_model_gives_churn(m), uplift = ck_model_uplift(m) != NULL;
-    bool value = ck_model_bgnbd(m) != NULL;
+    bool value = ck_model_bgnbd(m) != NULL, recommend = ck_model_recommender(m) != NULL;
     float *rows = churn || uplift ? make_rows(schema, n) : NULL;
     double prob[N_ROWS], again_prob[N_ROWS];
     if (rows && uplift)
@@ -168,6 +198,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         score(m, rows, n, prob);
     else if (value)
         score_value(m, prob);
+    else if (recommend)
+        score_recommend(m, prob);
 
     size_t len = 0;
     char *saved = save(m, &len);
@@ -179,14 +211,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             FUZZ_CHECK(len2 == len && memcmp(saved, saved2, len) == 0);
             free(saved2);
         }
-        if (rows || value) {
+        if (rows || value || recommend) {
             FUZZ_CHECK(ck_schema_n_features(ck_model_schema(again)) == n);
             if (rows && uplift)
                 score_uplift(again, rows, n, again_prob);
             else if (rows)
                 score(again, rows, n, again_prob);
-            else
+            else if (value)
                 score_value(again, again_prob);
+            else
+                score_recommend(again, again_prob);
             for (int r = 0; r < N_ROWS; r++)
                 FUZZ_CHECK(prob[r] == again_prob[r] || (isnan(prob[r]) && isnan(again_prob[r])));
         }

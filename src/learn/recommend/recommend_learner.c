@@ -88,6 +88,9 @@ static void write_params(const void *fit, ck__json_writer *w, ck__json *o)
                  ck__json_new_number(w, p->als.regularization, "params.regularization"));
     ck__json_put(w, o, "alpha", ck__json_new_number(w, p->als.alpha, "params.alpha"));
     ck__json_put(w, o, "iterations", ck__json_new_integer(w, p->als.iterations));
+    ck__json_put(w, o, "als_solver",
+                 ck__json_new_string(w, p->als.solver == CK_ALS_CG ? "cg" : "cholesky"));
+    ck__json_put(w, o, "cg_steps", ck__json_new_integer(w, p->als.cg_steps));
     ck__json_put(w, o, "seed", ck__json_new_string(w, seed));
     ck__json_put(w, o, "ease_lambda", ck__json_new_number(w, p->ease_lambda, "params.ease_lambda"));
     ck__json_put(w, o, "ease_items", ck__json_new_integer(w, p->ease_items));
@@ -175,7 +178,7 @@ static int read_params(void *fit, const ck__json_reader *r, const ck__json *o)
     recommend_fit *f = fit;
     const char *at = "params";
     ck_recommend_params p = ck_recommend_params_default();
-    char method[32];
+    char method[32], solver[16];
     const ck__json *weights;
     char path[CK__JSON_PATH_LEN];
     int rc;
@@ -184,6 +187,8 @@ static int read_params(void *fit, const ck__json_reader *r, const ck__json *o)
         (rc = ck__json_get_number(r, o, at, "regularization", &p.als.regularization)) < 0 ||
         (rc = ck__json_get_number(r, o, at, "alpha", &p.als.alpha)) < 0 ||
         (rc = ck__json_get_int(r, o, at, "iterations", &p.als.iterations)) < 0 ||
+        (rc = ck__json_get_string(r, o, at, "als_solver", solver, sizeof solver)) < 0 ||
+        (rc = ck__json_get_int(r, o, at, "cg_steps", &p.als.cg_steps)) < 0 ||
         (rc = ck__json_get_u64_string(r, o, at, "seed", &p.als.seed)) < 0 ||
         (rc = ck__json_get_number(r, o, at, "ease_lambda", &p.ease_lambda)) < 0 ||
         (rc = ck__json_get_int(r, o, at, "ease_items", &p.ease_items)) < 0 ||
@@ -194,6 +199,9 @@ static int read_params(void *fit, const ck__json_reader *r, const ck__json *o)
         (rc = ck__json_get_in_range(r, o, at, "half_life_days", 0, true, HUGE_VAL,
                                     "a number >= 0", &p.half_life_days)) < 0)
         return rc;
+    if (strcmp(solver, "cg") != 0 && strcmp(solver, "cholesky") != 0)
+        return ck__json_fail(r, CK_EINVAL, "params.als_solver: expected \"cg\" or \"cholesky\"");
+    p.als.solver = strcmp(solver, "cg") == 0 ? CK_ALS_CG : CK_ALS_CHOLESKY;
     int m = ck_recommend_method_of(method);
     if (m < 0)
         return ck__json_fail(r, CK_EINVAL, "params.method: unknown method \"%s\"", method);
