@@ -3,8 +3,8 @@
 # behaviour history, its feature matrix (features, label, lifecycle stage, RFM), a
 # boosted-stumps churn model validated out of time, churn scores for today, a champion
 # against challenger evaluation out of time with its HTML report, the recall campaign's A/B
-# read-out, customer value (BG/NBD + Gamma-Gamma), and uplift models that pick each
-# customer's offer.
+# read-out, customer value (BG/NBD + Gamma-Gamma), uplift models that pick each
+# customer's offer, and the products each win-back message offers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -121,3 +121,28 @@ awk -F, 'NR > 1 && $12 ~ /^uplift:/ { a = substr($12, 8); n[a]++; c[a] += $NF }
     END { for (k in n) printf "    %-9s %6d customers, %5d contacted\n", k, n[k], c[k] }' \
     "$out/offers.csv" | sort
 echo "  report with charts: $out/uplift_eval.html"
+
+# what to offer: a recommender of the brand's products, measured out of time (trained on the
+# interactions before 2025-10-02, judged on the purchases of the 60 days after, against the
+# popularity and repeat-purchase baselines), then trained on everything and put into the
+# churn model's campaign rows
+"$bin/churn-train" --model recommend --events "$out/events.csv" --cutoff 2025-10-02 \
+    --out "$out/recommend_oot.json" -q
+"$bin/churn-eval" --model "$out/recommend_oot.json" --events "$out/events.csv" \
+    --cutoff 2025-10-02 --top 10 --horizon-days 60 --json "$out/recommend_eval.json" \
+    --report "$out/recommend_eval.html" -q >"$out/recommend_eval.txt"
+"$bin/churn-train" --model recommend --events "$out/events.csv" --out "$out/recommend.json" -q
+"$bin/churn-predict" --model "$out/models/churn" --recommender "$out/recommend.json" --top 3 \
+    --events "$out/events.csv" --customers "$out/customers.csv" --out "$out/campaign.csv" -q
+echo
+echo "what to offer (all of it in $out/recommend_eval.txt, $out/campaign.csv):"
+sed -n '2,8p' "$out/recommend_eval.txt" | cut -c1-75 | sed 's/^/  /'
+echo "  the campaign rows end with the picks (customer, risk band, strategy, items, category):"
+/usr/bin/env python3 - "$out/campaign.csv" <<'PY' 2>/dev/null || head -4 "$out/campaign.csv" | sed 's/^/    /'
+import csv, sys
+rows = [r for r in csv.DictReader(open(sys.argv[1])) if r["risk_band"] == "high"][:3]
+for r in rows:
+    print("    %s  %-6s %-10s %s  %s" % (r["customer_id"], r["risk_band"], r["recall_strategy"],
+                                       r["recommended_items"], r["recommended_category"]))
+PY
+echo "  report with charts: $out/recommend_eval.html"
