@@ -34,11 +34,6 @@
 #include "churnkit/als.h"
 #include "learn/recommend/als_int.h"
 
-/* Defined in src/learn/recommend/als.c, which documents it; not (yet) in als_int.h. */
-int ck__als_half_step_cg(const ck_interactions *rows, const double *fixed, size_t n_fixed, int k,
-                         double lambda, double alpha, int steps, int n_threads, double *out,
-                         ck_error *err);
-
 static double now_s(void)
 {
     struct timespec ts;

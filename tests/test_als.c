@@ -21,11 +21,6 @@
 #include "churnkit/als.h"
 #include "learn/recommend/als_int.h"
 
-/* Defined in src/learn/recommend/als.c, which documents it; not (yet) in als_int.h. */
-int ck__als_half_step_cg(const ck_interactions *rows, const double *fixed, size_t n_fixed, int k,
-                         double lambda, double alpha, int steps, int n_threads, double *out,
-                         ck_error *err);
-
 /* The data of tests/als_reference.py (its docstring), built with the same integer hash. */
 #define N_USERS    30
 #define N_ITEMS    20

@@ -553,15 +553,6 @@ static int cg_block(size_t lo, size_t hi, void *arg)
     return 0;
 }
 
-/* The CG half-step (see the top of the file): like ck__als_half_step() (als_int.h), but
- * each row of `out` (rows->n_users × k) is read as the warm start and replaced by the
- * result of `steps` ≥ 1 CG steps on its system. The same bits for any n_threads. Returns
- * CK_OK or CK_ENOMEM. Not in als_int.h (another change owns it just now): test_als.c and
- * bench_als.c declare it themselves, with this signature. */
-int ck__als_half_step_cg(const ck_interactions *rows, const double *fixed, size_t n_fixed, int k,
-                         double lambda, double alpha, int steps, int n_threads, double *out,
-                         ck_error *err);
-
 int ck__als_half_step_cg(const ck_interactions *rows, const double *fixed, size_t n_fixed, int k,
                          double lambda, double alpha, int steps, int n_threads, double *out,
                          ck_error *err)

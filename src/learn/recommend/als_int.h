@@ -20,6 +20,13 @@
 int ck__als_half_step(const ck_interactions *rows, const double *fixed, size_t n_fixed, int k,
                       double lambda, double alpha, int n_threads, double *out, ck_error *err);
 
+/* The CG half-step (als.c, see its top): like ck__als_half_step(), but each row of `out`
+ * (rows->n_users × k) is read as the warm start and replaced by the result of `steps` ≥ 1
+ * CG steps on its system. The same bits for any n_threads. CK_OK or CK_ENOMEM. */
+int ck__als_half_step_cg(const ck_interactions *rows, const double *fixed, size_t n_fixed, int k,
+                         double lambda, double alpha, int steps, int n_threads, double *out,
+                         ck_error *err);
+
 /* FᵀF (k × k, both triangles) of the n × k row-major F, summed over fixed blocks of rows
  * on up to n_threads threads and added in block order: the same bits for any n_threads.
  * Returns CK_OK or CK_ENOMEM. */
