@@ -499,6 +499,16 @@ static int evaluate_recommender(const options *o, const loaded *m, ck_error *err
         return ck_error_set(err, CK_EINVAL, m->path, 0,
                             "a recommender is evaluated alone, from --events as of --cutoff");
     size_t k = o->top ? (size_t)cli_parse_long("--top", o->top, 1, 10000) : 10;
+    /* trained on interactions up to its cutoff: one after --cutoff has seen the holdout */
+    int64_t trained_to = ck_pipeline_latest_cutoff(m->model);
+    if (trained_to > o->cutoff) {
+        char a[16], b[16];
+        ck_ts_format_date(trained_to, a);
+        ck_ts_format_date(o->cutoff, b);
+        cli_warn("%s was trained on the interactions before %s, after --cutoff %s: the holdout's "
+                 "purchases were in its training data, so these figures are in-sample",
+                 base_name(m->path), a, b);
+    }
     ck_events *ev = NULL;
     ck_customers *customers = NULL; /* none: --customers was refused */
     ck_recommend_eval *re = NULL;
