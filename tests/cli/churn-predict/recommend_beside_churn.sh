@@ -24,4 +24,4 @@ churn-train --model gbm --events e.csv --cutoff 2025-07-01 --out c.json -q
 churn-predict --model c.json --recommender r.json --top 3 --reasons 0 --events e.csv --out s.csv -q
 head -1 s.csv | tr ',' '\n' | tail -2
 awk -F, 'NR > 1 { n++; k += $(NF - 1) != "" } END { print k " of " n " rows with picks" }' s.csv
-churn-eval --model r.json --events e.csv --cutoff 2025-08-01 --top 10 -q | head -1
+churn-eval --model r.json --events e.csv --cutoff 2025-08-01 --top 10 | head -1
