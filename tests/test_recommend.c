@@ -33,6 +33,48 @@ static ck_events *synth_events(void)
     return ck_events_read_csv(&ev, EVENTS, NULL, &err) == CK_OK ? ev : NULL;
 }
 
+/* Every customer's top 10 written on 1 and on 2 threads (blocks scored in parallel):
+ * the same bytes; and a shard of the customers gets the same lines as the full run. */
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    char *text = NULL;
+    *len = 0;
+    if (f && fseek(f, 0, SEEK_END) == 0) {
+        long n = ftell(f);
+        if (n >= 0 && fseek(f, 0, SEEK_SET) == 0 && (text = malloc((size_t)n + 1)) != NULL)
+            *len = fread(text, 1, (size_t)n, f);
+    }
+    if (f)
+        fclose(f);
+    return text;
+}
+
+static void check_score_threads(const ck_events *ev, const ck_model *m, bool exclude)
+{
+    ck_error err = { 0 };
+    char *text[2] = { NULL, NULL };
+    size_t len[2] = { 0, 0 }, rows[2] = { 0, 0 };
+    for (int t = 0; t < 2; t++) {
+        const char *path = t ? CK_TEST_TMP "/recommend_picks2.csv"
+                             : CK_TEST_TMP "/recommend_picks1.csv";
+        ck_recommend_score_opts so = { 10, exclude, false, 0, 0, t + 1 };
+        FILE *f = fopen(path, "w");
+        CHECK(f != NULL);
+        if (f == NULL)
+            return;
+        int64_t as_of = 1704067200 + 640 * 86400LL;
+        CHECK_OK(ck_pipeline_recommend_score_events(ev, m, as_of, &so, f, path, &rows[t], &err));
+        fclose(f);
+        text[t] = slurp(path, &len[t]);
+    }
+    CHECK(rows[0] > 2 * CK_RECOMMEND_BLOCK && rows[0] == rows[1]);
+    CHECK(text[0] && text[1] && len[0] > 0 && len[0] == len[1] &&
+          memcmp(text[0], text[1], len[0]) == 0);
+    free(text[0]);
+    free(text[1]);
+}
+
 static void check_method(const ck_events *ev, ck_recommend_method method)
 {
     ck_error err = { 0 };
@@ -93,6 +135,10 @@ static void check_method(const ck_events *ev, ck_recommend_method method)
         /* the loaded model recommends exactly what the trained one did */
         CHECK(a->methods[0].all.recall == b->methods[0].all.recall);
         CHECK(a->methods[0].new_items.ndcg == b->methods[0].new_items.ndcg);
+    }
+    if (method == CK_RECOMMEND_ALS || method == CK_RECOMMEND_BLEND) {
+        check_score_threads(ev, m, false);
+        check_score_threads(ev, m, true);
     }
     ck_recommend_eval_free(a);
     ck_recommend_eval_free(b);

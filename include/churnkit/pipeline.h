@@ -526,6 +526,8 @@ typedef struct ck_recommend_score_opts {
     bool exclude_purchased; /**< leave out the items the customer already interacted with */
     bool jsonl;
     long shard, n_shards;
+    int n_threads; /**< threads scoring the customers (0 or 1: one); the output is the same
+                        bytes for any number */
 } ck_recommend_score_opts;
 
 /**

@@ -125,6 +125,37 @@ CK_API int ck_recommender_score(const ck_recommender *r, ck_recommend_goal goal,
                                 double *scores, double *scratch, ck_error *err);
 CK_API size_t ck_recommender_scratch_size(const ck_recommender *r);
 
+/**
+ * Scores of every item for rows [first, first + count) of @p x (a matrix on the model's
+ * catalogue, as ck_interaction_matrix_build() makes them), a block of customers: row i of
+ * @p scores (count × n_items, row-major) is customer first + i's, as ck_recommender_score()
+ * defines them. ALS folds each customer in exactly (ck_als_fold_in()) and then multiplies
+ * the block's factors by the item factors with one matrix product, which reads the item
+ * factors once per block rather than once per customer; the other parts go row by row.
+ *
+ * Bits: a customer's scores depend only on their row and on the block's size and their
+ * place in it, never on the thread that computes it. With ALS (alone or in the blend) a
+ * block of one and a larger block can differ in the last bits (the BLAS kernels chosen by
+ * the product's shape), so a caller that must write the same bytes for any thread count
+ * scores fixed blocks of rows (as churn-predict does: 128 matrix rows, CK_RECOMMEND_BLOCK).
+ * ck_recommender_score() is a block of one.
+ * Reentrant: threads may score blocks of the same recommender at once, each with its own
+ * @p scores and @p scratch.
+ * @param scratch  ck_recommender_batch_scratch_size(r, count) doubles
+ * @return CK_OK, CK_EINVAL (@p x's items are not the model's; an item out of range or a
+ *         bad weight in a row, from the fold-in), CK_ENOMEM
+ */
+CK_API int ck_recommender_score_rows(const ck_recommender *r, ck_recommend_goal goal,
+                                     const ck_interactions *x, size_t first, size_t count,
+                                     double *scores, double *scratch, ck_error *err);
+/** The doubles of scratch ck_recommender_score_rows() needs for a block of @p count
+ *  customers (SIZE_MAX when that does not fit in a size_t). */
+CK_API size_t ck_recommender_batch_scratch_size(const ck_recommender *r, size_t count);
+
+/** The block of customers churn-predict scores at once: fixed blocks of this many matrix
+ *  rows give the same bytes for any thread count (ck_recommender_score_rows()). */
+#define CK_RECOMMEND_BLOCK 128
+
 #ifdef __cplusplus
 }
 #endif

@@ -8,9 +8,11 @@
 #include "churnkit/pipeline.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/parallel.h"
 #include "base/util.h"
 #include "churnkit/recommend_eval.h"
 #include "churnkit/timestamp.h"
@@ -183,8 +185,56 @@ static int catalogue_of(catalogue *c, const ck_recommender *r, ck_error *err)
 
 /* ---- picks --------------------------------------------------------------------------------- */
 
-int ck__picks_init(ck__picks *p, const ck_events *ev, const ck_model *model, int64_t as_of,
-                   size_t k, bool exclude_own, ck_error *err)
+/* listed[u] of a row whose block is not scored yet */
+#define NOT_PICKED SIZE_MAX
+
+/* Matrix rows [b × BLOCK, …) of block b, scored and ranked into p->lists. */
+static int pick_block(ck__picks *p, size_t b, double *scores, double *scratch, ck_error *err)
+{
+    const ck_interactions *x = &p->m->view;
+    size_t first = b * CK_RECOMMEND_BLOCK, m = x->n_items;
+    size_t count = x->n_users - first < CK_RECOMMEND_BLOCK ? x->n_users - first
+                                                            : CK_RECOMMEND_BLOCK;
+    ck_recommend_goal goal = p->exclude_own ? CK_RECOMMEND_NEW : CK_RECOMMEND_NEXT;
+    int rc = ck_recommender_score_rows(p->r, goal, x, first, count, scores, scratch, err);
+    for (size_t i = 0; rc == CK_OK && i < count; i++) {
+        size_t u = first + i, a = x->row_start[u], len = x->row_start[u + 1] - a;
+        p->listed[u] = ck_recommend_top(scores + i * m, m, p->k,
+                                        p->exclude_own ? x->items + a : NULL,
+                                        p->exclude_own ? len : 0, p->lists + u * p->k);
+    }
+    return rc;
+}
+
+typedef struct picks_job {
+    ck__picks *p;
+    const uint8_t *wanted; /* per block: score it (NULL: all) */
+    int *rc;               /* per block */
+    ck_error *err;         /* per block: the first failure is reported, whatever the threads */
+} picks_job;
+
+static int pick_blocks(size_t lo, size_t hi, void *arg)
+{
+    picks_job *job = arg;
+    const ck_recommender *r = job->p->r;
+    size_t size = ck_recommender_batch_scratch_size(r, CK_RECOMMEND_BLOCK);
+    double *scores = ck__alloc_array(
+        (size_t)CK_RECOMMEND_BLOCK * ck_recommender_n_items(r) + 1, sizeof *scores);
+    double *scratch = size == SIZE_MAX ? NULL : ck__alloc_array(size, sizeof *scratch);
+    int rc = CK_OK;
+    if (scores == NULL || scratch == NULL)
+        rc = job->rc[lo] = ck_error_set(&job->err[lo], CK_ENOMEM, NULL, 0, "out of memory");
+    for (size_t b = lo; rc == CK_OK && b < hi; b++)
+        if (job->wanted == NULL || job->wanted[b])
+            rc = job->rc[b] = pick_block(job->p, b, scores, scratch, &job->err[b]);
+    free(scores);
+    free(scratch);
+    return rc < 0 ? -1 : 0;
+}
+
+int ck__picks_init_threads(ck__picks *p, const ck_events *ev, const ck_model *model,
+                           int64_t as_of, size_t k, bool exclude_own, int n_threads, long shard,
+                           long n_shards, ck_error *err)
 {
     memset(p, 0, sizeof *p);
     const ck_recommender *r = ck_model_recommender(model);
@@ -195,29 +245,88 @@ int ck__picks_init(ck__picks *p, const ck_events *ev, const ck_model *model, int
     ck_recommend_config weighting = weighting_of(r);
     catalogue cat = { 0 };
     *p = (ck__picks){ .r = r, .ev = ev, .k = k, .exclude_own = exclude_own };
-    p->scores = ck__alloc_array(n_items + 1, sizeof *p->scores);
-    p->scratch = ck__alloc_array(ck_recommender_scratch_size(r) + 1, sizeof *p->scratch);
-    p->top = ck__alloc_array(k + 1, sizeof *p->top);
-    int rc = p->scores && p->scratch && p->top
+    /* a customer without interactions: popularity (or the blend's empty row) */
+    double *scores = ck__alloc_array(n_items + 1, sizeof *scores);
+    double *scratch = ck__alloc_array(ck_recommender_scratch_size(r) + 1, sizeof *scratch);
+    p->empty = ck__alloc_array(k + 1, sizeof *p->empty);
+    int rc = scores && scratch && p->empty
                  ? catalogue_of(&cat, r, err)
                  : ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
     p->catalogue = cat.ids;
+    ck_recommend_goal goal = exclude_own ? CK_RECOMMEND_NEW : CK_RECOMMEND_NEXT;
+    if (rc == CK_OK)
+        rc = ck_recommender_score(r, goal, NULL, NULL, 0, scores, scratch, err);
+    if (rc == CK_OK)
+        p->n_empty = ck_recommend_top(scores, n_items, k, NULL, 0, p->empty);
+    free(scores);
+    free(scratch);
+    p->top = p->empty;
     if (rc == CK_OK)
         rc = build(&p->m, ev, INT64_MIN, as_of, &weighting, &cat.fake, err);
+    if (rc < 0)
+        return rc;
+    size_t n_users = p->m->view.n_users, cells;
+    size_t n_blocks = (n_users + CK_RECOMMEND_BLOCK - 1) / CK_RECOMMEND_BLOCK;
+    picks_job job = { .p = p };
+    p->lists = ck__mul_size(&cells, n_users, k) ? ck__alloc_array(cells + 1, sizeof *p->lists)
+                                                : NULL;
+    p->listed = ck__alloc_array(n_users + 1, sizeof *p->listed);
+    job.rc = calloc(n_blocks + 1, sizeof *job.rc);
+    job.err = calloc(n_blocks + 1, sizeof *job.err);
+    uint8_t *wanted = n_shards > 1 ? calloc(n_blocks + 1, 1) : NULL;
+    if (!p->lists || !p->listed || !job.rc || !job.err || (n_shards > 1 && !wanted))
+        rc = ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
+    for (size_t u = 0; rc == CK_OK && u < n_users; u++) {
+        p->listed[u] = NOT_PICKED;
+        if (wanted && ck_pipeline_in_shard(p->m->user_ids[u], shard, n_shards))
+            wanted[u / CK_RECOMMEND_BLOCK] = 1;
+    }
+    job.wanted = wanted;
+    if (rc == CK_OK)
+        ck__parallel_for(n_blocks, 1, n_threads, pick_blocks, &job);
+    /* the failure of the first block in row order, as on one thread */
+    for (size_t b = 0; rc == CK_OK && b < n_blocks; b++)
+        if (job.rc[b] < 0) {
+            rc = job.rc[b];
+            if (err)
+                *err = job.err[b];
+        }
+    free(wanted);
+    free(job.rc);
+    free(job.err);
     return rc;
+}
+
+int ck__picks_init(ck__picks *p, const ck_events *ev, const ck_model *model, int64_t as_of,
+                   size_t k, bool exclude_own, ck_error *err)
+{
+    return ck__picks_init_threads(p, ev, model, as_of, k, exclude_own, 1, 0, 0, err);
 }
 
 int ck__picks_row(ck__picks *p, long u, size_t *n, ck_error *err)
 {
-    const ck_interactions *x = &p->m->view;
-    size_t a = u >= 0 ? x->row_start[u] : 0, len = u >= 0 ? x->row_start[u + 1] - a : 0;
-    ck_recommend_goal goal = p->exclude_own ? CK_RECOMMEND_NEW : CK_RECOMMEND_NEXT;
-    int rc = ck_recommender_score(p->r, goal, x->items + a, x->weights + a, len, p->scores,
-                                  p->scratch, err);
-    if (rc < 0)
-        return rc;
-    *n = ck_recommend_top(p->scores, x->n_items, p->k, p->exclude_own ? x->items + a : NULL,
-                          p->exclude_own ? len : 0, p->top);
+    if (u < 0) {
+        p->top = p->empty;
+        *n = p->n_empty;
+        return CK_OK;
+    }
+    size_t row = (size_t)u;
+    if (p->listed[row] == NOT_PICKED) {
+        const ck_recommender *r = p->r;
+        size_t size = ck_recommender_batch_scratch_size(r, CK_RECOMMEND_BLOCK);
+        if (p->scores == NULL)
+            p->scores = ck__alloc_array(
+                (size_t)CK_RECOMMEND_BLOCK * ck_recommender_n_items(r) + 1, sizeof *p->scores);
+        if (p->scratch == NULL && size != SIZE_MAX)
+            p->scratch = ck__alloc_array(size, sizeof *p->scratch);
+        if (p->scores == NULL || p->scratch == NULL)
+            return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
+        int rc = pick_block(p, row / CK_RECOMMEND_BLOCK, p->scores, p->scratch, err);
+        if (rc < 0)
+            return rc;
+    }
+    p->top = p->lists + row * p->k;
+    *n = p->listed[row];
     return CK_OK;
 }
 
@@ -231,9 +340,11 @@ void ck__picks_free(ck__picks *p)
 {
     ck_interaction_matrix_free(p->m);
     free(p->catalogue);
+    free(p->lists);
+    free(p->listed);
+    free(p->empty);
     free(p->scores);
     free(p->scratch);
-    free(p->top);
     memset(p, 0, sizeof *p);
 }
 
@@ -244,7 +355,8 @@ int ck_pipeline_recommend_score_events(const ck_events *ev, const ck_model *mode
     ck__picks picks;
     ck_predict_buffer buf = { 0 };
     *rows_out = 0;
-    int rc = ck__picks_init(&picks, ev, model, as_of, (size_t)o->top, o->exclude_purchased, err);
+    int rc = ck__picks_init_threads(&picks, ev, model, as_of, (size_t)o->top, o->exclude_purchased,
+                                    o->n_threads, o->shard, o->n_shards, err);
     if (rc == CK_OK)
         rc = ck_recommend_write_header(o->jsonl, &buf, err);
     for (size_t u = 0; rc == CK_OK && u < picks.m->view.n_users; u++) {

@@ -392,7 +392,7 @@ static int score_recommend(const options *o, const ck_model *model, FILE *out, s
                            ck_error *err)
 {
     ck_recommend_score_opts ro = { (int)(o->top >= 0 ? o->top : 10), o->exclude_purchased,
-                                   o->jsonl, o->shard, o->n_shards };
+                                   o->jsonl, o->shard, o->n_shards, o->threads };
     ck_events *ev = NULL;
     ck_customers *customers = NULL; /* none: --customers was refused */
     int rc = read_events(o, model, &ev, &customers, err);

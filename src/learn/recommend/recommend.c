@@ -2,6 +2,7 @@
  * The recommender (recommend.h): fitting the components its method needs, choosing the
  * blend's weights out of time, and scoring one customer's row.
  */
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -215,18 +216,43 @@ static void list_scores(const size_t *start, const uint32_t *item, const double 
             scores[item[k]] += weights[q] * weight[k];
 }
 
-/* ALS: the customer folded in, then the item factors times their factors. */
+/* ALS for rows [0, count) of a block (row i: items[start[i] .. start[i + 1])): each customer
+ * folded in exactly (ck_als_fold_in, zero factors for an empty row) into `users` (count ×
+ * factors), then their scores `out` (count × n_items) = users × Yᵀ. A block of one is a dgemv,
+ * a larger block ONE dgemm, which reads the item factors once per block instead of once per
+ * customer (50k × 64 factors: 25 MB). OpenBLAS picks its dgemm kernels by the block's shape,
+ * so a customer's scores can differ in the last bits between block sizes (measured on this
+ * machine: a row alone and the same row in a block of 256 differ); for a given block they
+ * are the same on any thread, as every call runs on the calling thread (base/blas.h). */
+static int als_block(const ck_recommender *r, const size_t *start, const uint32_t *items,
+                     const float *weights, size_t count, double *users, double *out,
+                     ck_error *err)
+{
+    size_t k = (size_t)r->als->factors;
+    for (size_t i = 0; i < count; i++) {
+        size_t a = start[i], n = start[i + 1] - a;
+        double *user = users + i * k;
+        int rc = n ? ck_als_fold_in(r->als, r->gram, items + a, weights + a, n, user, err)
+                   : CK_OK;
+        if (rc < 0)
+            return rc;
+        if (n == 0)
+            memset(user, 0, k * sizeof *user);
+    }
+    if (count == 1)
+        ck__blas_gemv(r->n_items, k, r->als->item_factors, k, users, out);
+    else
+        ck__blas_gemm_nt(count, r->n_items, k, 1.0, users, k, r->als->item_factors, k, 0.0, out,
+                         r->n_items);
+    return CK_OK;
+}
+
+/* ALS for one customer: a block of one. */
 static int als_scores(const ck_recommender *r, const uint32_t *items, const float *weights,
                       size_t n, double *scores, double *user, ck_error *err)
 {
-    size_t k = (size_t)r->als->factors;
-    int rc = n ? ck_als_fold_in(r->als, r->gram, items, weights, n, user, err) : CK_OK;
-    if (rc < 0)
-        return rc;
-    if (n == 0)
-        memset(user, 0, k * sizeof *user);
-    ck__blas_gemv(r->n_items, k, r->als->item_factors, k, user, scores);
-    return CK_OK;
+    size_t start[2] = { 0, n };
+    return als_block(r, start, items, weights, 1, user, scores, err);
 }
 
 /* Item-kNN with each item its own nearest neighbour (similarity 1, its cosine with itself):
@@ -250,9 +276,10 @@ static void normalise(double *s, size_t n)
             s[i] /= top;
 }
 
-/* One component of the blend, normalised, into `out`. */
+/* One component of the blend, normalised, into `out`; ALS from `als_row` (the customer's
+ * unnormalised ALS scores, already computed) when it is not NULL, else folded in here. */
 static int component(const ck_recommender *r, int c, const uint32_t *items, const float *weights,
-                     size_t n, double *out, double *user, ck_error *err)
+                     size_t n, double *out, double *user, const double *als_row, ck_error *err)
 {
     size_t m = r->n_items;
     switch (c) {
@@ -265,7 +292,11 @@ static int component(const ck_recommender *r, int c, const uint32_t *items, cons
         list_scores(r->ease_start, r->ease_item, r->ease_weight, m, items, weights, n, out);
         break;
     case CK_BLEND_ALS: {
-        int rc = als_scores(r, items, weights, n, out, user, err);
+        int rc = CK_OK;
+        if (als_row)
+            memcpy(out, als_row, m * sizeof *out);
+        else
+            rc = als_scores(r, items, weights, n, out, user, err);
         if (rc < 0)
             return rc;
         break;
@@ -280,41 +311,100 @@ static int component(const ck_recommender *r, int c, const uint32_t *items, cons
     return CK_OK;
 }
 
+/* The scratch a block of `count` customers needs: for ALS their factors; for the blend one
+ * component's row, the factors and the ALS scores of the block (when ALS has a weight for a
+ * question). For count 1 this is at most ck_recommender_scratch_size(). */
+size_t ck_recommender_batch_scratch_size(const ck_recommender *r, size_t count)
+{
+    size_t m = r->n_items, k = r->als ? (size_t)r->als->factors : 0, per_row, total;
+    if (r->method == CK_RECOMMEND_ALS)
+        per_row = k;
+    else if (r->method == CK_RECOMMEND_BLEND)
+        per_row = k + (r->als ? m : 0);
+    else
+        return 1;
+    /* SIZE_MAX on overflow: the caller's allocation then fails */
+    if (!ck__mul_size(&total, count, per_row) || total > SIZE_MAX - m - 1)
+        return SIZE_MAX;
+    return total + (r->method == CK_RECOMMEND_BLEND ? m : 0) + 1;
+}
+
+/* Scores of rows [0, count) of a block (row i: items[start[i] .. start[i + 1]), into row i of
+ * `scores`, count × n_items). ALS goes through als_block(); every other part row by row. */
+static int score_block(const ck_recommender *r, ck_recommend_goal goal, const size_t *start,
+                       const uint32_t *items, const float *weights, size_t count, double *scores,
+                       double *scratch, ck_error *err)
+{
+    size_t m = r->n_items, k = r->als ? (size_t)r->als->factors : 0;
+    if (r->method == CK_RECOMMEND_ALS)
+        return als_block(r, start, items, weights, count, scratch, scores, err);
+    if (r->method != CK_RECOMMEND_BLEND) {
+        for (size_t i = 0; i < count; i++) {
+            const uint32_t *it = items + start[i];
+            const float *w = weights + start[i];
+            size_t n = start[i + 1] - start[i];
+            double *s = scores + i * m;
+            switch (r->method) {
+            case CK_RECOMMEND_EASE:
+                list_scores(r->ease_start, r->ease_item, r->ease_weight, m, it, w, n, s);
+                break;
+            case CK_RECOMMEND_ITEMKNN:
+                knn_scores(r, it, w, n, s);
+                break;
+            case CK_RECOMMEND_REPEAT:
+                ck_repeat_score(it, w, n, r->popularity, m, s);
+                break;
+            default:
+                memcpy(s, r->popularity, m * sizeof *s);
+            }
+        }
+        return CK_OK;
+    }
+    const double *w = ck_recommender_blend(r, goal);
+    double *part = scratch, *users = scratch + m, *als = users + count * k;
+    if (w[CK_BLEND_ALS] != 0.0) {
+        int rc = als_block(r, start, items, weights, count, users, als, err);
+        if (rc < 0)
+            return rc;
+    }
+    for (size_t i = 0; i < count; i++) {
+        double *s = scores + i * m;
+        size_t a = start[i], n = start[i + 1] - a;
+        memset(s, 0, m * sizeof *s);
+        for (int c = 0; c < CK_BLEND_N; c++) {
+            if (w[c] == 0.0)
+                continue;
+            int rc = component(r, c, items + a, weights + a, n, part, users,
+                               c == CK_BLEND_ALS ? als + i * m : NULL, err);
+            if (rc < 0)
+                return rc;
+            ck__blas_axpy(m, w[c], part, s);
+        }
+    }
+    return CK_OK;
+}
+
 int ck_recommender_score(const ck_recommender *r, ck_recommend_goal goal, const uint32_t *items,
                          const float *weights, size_t n, double *scores, double *scratch,
                          ck_error *err)
 {
-    size_t m = r->n_items;
-    double *part = scratch, *user = scratch + m;
-    switch (r->method) {
-    case CK_RECOMMEND_ALS:
-        return als_scores(r, items, weights, n, scores, user, err);
-    case CK_RECOMMEND_EASE:
-        list_scores(r->ease_start, r->ease_item, r->ease_weight, m, items, weights, n, scores);
+    size_t start[2] = { 0, n };
+    return score_block(r, goal, start, items, weights, 1, scores, scratch, err);
+}
+
+int ck_recommender_score_rows(const ck_recommender *r, ck_recommend_goal goal,
+                              const ck_interactions *x, size_t first, size_t count,
+                              double *scores, double *scratch, ck_error *err)
+{
+    assert(first <= x->n_users && count <= x->n_users - first);
+    if (x->n_items != r->n_items)
+        return ck_error_set(err, CK_EINVAL, NULL, 0,
+                            "the rows have %zu items, the recommender %zu", x->n_items,
+                            r->n_items);
+    if (count == 0)
         return CK_OK;
-    case CK_RECOMMEND_ITEMKNN:
-        knn_scores(r, items, weights, n, scores);
-        return CK_OK;
-    case CK_RECOMMEND_REPEAT:
-        ck_repeat_score(items, weights, n, r->popularity, m, scores);
-        return CK_OK;
-    case CK_RECOMMEND_POPULAR:
-        memcpy(scores, r->popularity, m * sizeof *scores);
-        return CK_OK;
-    default:
-        break;
-    }
-    const double *w = ck_recommender_blend(r, goal);
-    memset(scores, 0, m * sizeof *scores);
-    for (int c = 0; c < CK_BLEND_N; c++) {
-        if (w[c] == 0.0)
-            continue;
-        int rc = component(r, c, items, weights, n, part, user, err);
-        if (rc < 0)
-            return rc;
-        ck__blas_axpy(m, w[c], part, scores);
-    }
-    return CK_OK;
+    return score_block(r, goal, x->row_start + first, x->items, x->weights, count, scores,
+                       scratch, err);
 }
 
 /* ---- the blend's weights ------------------------------------------------------------------ */
@@ -453,7 +543,7 @@ static int blend_blocks(size_t lo, size_t hi, void *arg)
                 n_new += !contains(x->items, x0, x0 + n, t->items[q]);
             for (int p = 0; p < CK_BLEND_N && rc == CK_OK; p++)
                 rc = component(r, p, x->items + x0, x->weights + x0, n, s.parts + p * m, s.user,
-                               &job->err);
+                               NULL, &job->err);
             if (rc < 0)
                 break;
             size_t nc = candidates(job, &s, (uint32_t)(c + 1), x->items + x0, n);
