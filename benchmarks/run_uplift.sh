@@ -19,6 +19,7 @@
 #   CK_UPLIFT_ROWS (train rows, 1000000), CK_UPLIFT_RUNS (runs per tool, 3), CK_BENCH_DIR
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source benchmarks/lib.sh
 build=${1:-build}
 rows=${CK_UPLIFT_ROWS:-1000000}
 runs=${CK_UPLIFT_RUNS:-3}
@@ -41,47 +42,20 @@ if [ ! -f "$train" ] || [ ! -f "$test" ] || [ ! -f "$data/test_truth.csv" ]; the
         --test-rows $test_rows
 fi
 
-load1() { cut -d' ' -f1 /proc/loadavg; }
 sk_version=$("$python" -c 'import sklearn; print(sklearn.__version__)')
 echo "uplift benchmark: $rows train / $test_rows test rows x 20 features, 3 arms," \
     "$threads threads, $runs interleaved runs per tool"
-echo "machine: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)," \
-    "commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)," \
-    "scikit-learn $sk_version, $(date -u '+%Y-%m-%d %H:%M UTC')"
+machine
+echo "scikit-learn $sk_version"
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
-
-# busy: the CPU ticks all processes have used since boot (/proc/stat: all but idle, iowait)
-busy() { awk '/^cpu /{ print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat; }
-hz=$(getconf CLK_TCK)
-
-# timed OUT ERR CMD...: runs CMD under /usr/bin/time; sets wall_s and peak_kb, and adds
-# its wall seconds to blk_wall and the CPU seconds other processes used meanwhile (all
-# CPU time less CMD's own user + system) to blk_others
-timed() {
-    local out=$1 err=$2 b0 b1 user_s sys_s
-    shift 2
-    b0=$(busy)
-    /usr/bin/time -f "%e %M %U %S" -o "$work/time.txt" "$@" >"$out" 2>"$err"
-    b1=$(busy)
-    read -r wall_s peak_kb user_s sys_s <"$work/time.txt"
-    blk_wall=$(echo "$blk_wall + $wall_s" | bc -l)
-    blk_others=$(echo "$blk_others + ($b1 - $b0) / $hz - $user_s - $sys_s" | bc -l)
-}
-
-# others: the mean number of cores other processes kept busy during the block
-others() {
-    local o
-    o=$(echo "if ($blk_wall > 0) $blk_others / $blk_wall else 0" | bc -l)
-    printf '%.2f' "$(echo "if ($o < 0) 0 else $o" | bc -l)"
-}
 
 results="$work/runs.tsv"
 printf 'run\ttool\tread_s\ttrain_s\tpredict_s\tpeak_mb\tload_before\tload_after\tothers\n' >"$results"
 
 # churnkit RUN METHOD: train on the train table, score the test table; one row of results
 churnkit() {
-    local run=$1 method=$2 before after t_read t_train
-    before=$(load1) blk_wall=0 blk_others=0
+    local run=$1 method=$2 t_read t_train
+    block_begin
     timed "$work/train_$method.out" "$work/train_$method.err" "$build/churn-train" \
         --model uplift --table "$train" --label converted --treatment arm --id id \
         --uplift-method "$method" --threads $threads --out "$work/model_$method.json"
@@ -96,25 +70,22 @@ churnkit() {
     timed "$work/predict_$method.out" "$work/predict_$method.err" "$build/churn-predict" \
         --model "$work/model_$method.json" --table "$test" --out "$work/pred_$method.csv" \
         --threads $threads -q
-    after=$(load1)
-    printf '%s\tchurnkit %s\t%s\t%s\t%s\t%.0f\t%s\t%s\t%s\n' "$run" \
+    printf '%s\tchurnkit %s\t%s\t%s\t%s\t%d\t%s\n' "$run" \
         "$(tr a-z A-Z <<<"$method")" "$t_read" "$t_train" "$wall_s" \
-        "$(echo "$train_kb / 1024" | bc -l)" "$before" "$after" "$(others)" >>"$results"
+        "$((train_kb / 1024))" "$(block_end)" >>"$results"
 }
 
 # sklearn RUN: the peer's JSON line; one row of results
 sklearn() {
-    local run=$1 before after
-    before=$(load1) blk_wall=0 blk_others=0
+    local run=$1
+    block_begin
     timed "$work/sklearn.json" "$work/sklearn.err" "$python" benchmarks/peers/uplift_sklearn.py \
         "$train" "$test" --pred "$work/pred_sklearn.csv" --threads $threads
-    after=$(load1)
-    "$python" - "$work/sklearn.json" "$run" "$peak_kb" "$before" "$after" "$(others)" \
-        >>"$results" <<'PY'
+    "$python" - "$work/sklearn.json" "$run" "$peak_kb" "$(block_end)" >>"$results" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
 print("\t".join([sys.argv[2], "sklearn T", str(d["read_s"]), str(d["train_s"]),
-                 str(d["predict_s"]), "%.0f" % (int(sys.argv[3]) / 1024)] + sys.argv[4:]))
+                 str(d["predict_s"]), "%.0f" % (int(sys.argv[3]) / 1024), sys.argv[4]]))
 PY
 }
 

@@ -1,6 +1,11 @@
 #!/usr/bin/env bash
-# Every benchmark against its peers, in one run on this machine. Results: stdout; keep a
-# copy in benchmarks/results/<date>-<host>.md with the commit.
+# Every benchmark against its peers, in one run on this machine: the machine and commit
+# first, the load average before and after each block, and in each block every tool run
+# several times interleaved with its peers, medians and the min-max of each ratio, blocks
+# run above load 1.5 marked (benchmarks/lib.sh, peers/summarise_runs.py). Results: stdout;
+# keep a copy in benchmarks/results/<date>-<host>.md. Someone else must be able to rerun it
+# on the same kind of machine and get the same figures: run it on a quiet machine.
+# CK_BENCH_BLOCKS: the blocks to run [all: features gbm gbm5m read logreg predict uplift als]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -12,9 +17,26 @@ command -v bc >/dev/null && [ -x /usr/bin/time ] && command -v liblinear-train >
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq bc time python3-pandas \
         python3-sklearn python3-xgboost liblinear-tools >/dev/null
 }
-echo "commit $(git rev-parse --short HEAD), $(date -u +%Y-%m-%d), $(uname -n), $(nproc) cores"
-benchmarks/run_features.sh build
-benchmarks/run_gbm.sh build
-benchmarks/run_logreg.sh build
-benchmarks/run_predict.sh build
-benchmarks/run_uplift.sh build
+source benchmarks/lib.sh
+echo "host $(uname -n)"
+machine
+blocks=${CK_BENCH_BLOCKS:-features gbm gbm5m read logreg predict uplift als}
+for block in $blocks; do
+    echo
+    echo "== $block (load average before: $(cut -d' ' -f1-3 /proc/loadavg))"
+    case $block in
+    features) benchmarks/run_features.sh build ;;
+    gbm) benchmarks/run_gbm.sh build ;;
+    # 5M training rows, churnkit against XGBoost hist only (scikit-learn takes minutes)
+    gbm5m) CK_GBM_ROWS=6250000 CK_GBM_PEERS=xgboost benchmarks/run_gbm.sh build ;;
+    read) benchmarks/run_read.sh build ;;
+    logreg) benchmarks/run_logreg.sh build ;;
+    predict) benchmarks/run_predict.sh build ;;
+    uplift) benchmarks/run_uplift.sh build ;;
+    # ALS needs the benchmark programs (-DCK_BUILD_BENCHMARKS=ON)
+    als) [ -x build/benchmarks/bench_als ] && benchmarks/run_als.sh build ||
+        echo "als: skipped (configure with -DCK_BUILD_BENCHMARKS=ON)" ;;
+    *) echo "bench: unknown block $block" >&2; exit 2 ;;
+    esac
+    echo "== $block done (load average after: $(cut -d' ' -f1-3 /proc/loadavg))"
+done
