@@ -43,3 +43,17 @@ block_end() {
     o=$(echo "if ($blk_wall > 0) $blk_others / $blk_wall else 0" | bc -l)
     printf '%s\t%s\t%.2f' "$blk_load" "$(load1)" "$(echo "if ($o < 0) 0 else $o" | bc -l)"
 }
+
+# gbm_table: the stumps benchmark's table (peers/make_gbm_table.py), CK_GBM_ROWS rows
+# [1000000] of seed CK_GBM_SEED [20241124], made once in $work/data-ROWS-SEED; sets rows,
+# seed, train and test (needs work and python)
+gbm_table() {
+    rows=${CK_GBM_ROWS:-1000000}
+    seed=${CK_GBM_SEED:-20241124}
+    local data="$work/data-$rows-$seed"
+    train="$data/train.csv" test="$data/test.csv"
+    if [ ! -f "$train" ] || [ ! -f "$test" ]; then
+        mkdir -p "$data"
+        "$python" benchmarks/peers/make_gbm_table.py "$data" --rows "$rows" --seed "$seed"
+    fi
+}

@@ -16,21 +16,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source benchmarks/lib.sh
 build=${1:-build}
-rows=${CK_GBM_ROWS:-1000000}
-seed=${CK_GBM_SEED:-20241124}
 runs=${CK_GBM_RUNS:-3}
 peers=${CK_GBM_PEERS:-xgboost sklearn}
 rounds=500
 threads=2
 python=/usr/bin/python3 # Debian's, with python3-pandas, python3-xgboost, python3-sklearn
 work=${CK_BENCH_DIR:-out/bench}/gbm
-data="$work/data-$rows-$seed"
-mkdir -p "$data"
-
-train="$data/train.csv" test="$data/test.csv"
-if [ ! -f "$train" ] || [ ! -f "$test" ]; then
-    "$python" benchmarks/peers/make_gbm_table.py "$data" --rows "$rows" --seed "$seed"
-fi
+gbm_table
 n_train=$(($(wc -l <"$train") - 1))
 n_test=$(($(wc -l <"$test") - 1))
 n_features=$(($(head -1 "$train" | tr ',' '\n' | wc -l) - 2))

@@ -11,18 +11,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source benchmarks/lib.sh
 build=${1:-build}
-rows=${CK_GBM_ROWS:-1000000}
-seed=${CK_GBM_SEED:-20241124}
 runs=${CK_READ_RUNS:-3}
 threads=2
 python=/usr/bin/python3 # Debian's, with python3-pandas, python3-xgboost
 work=${CK_BENCH_DIR:-out/bench}/gbm
-data="$work/data-$rows-$seed"
-mkdir -p "$data"
-train="$data/train.csv"
-if [ ! -f "$train" ]; then
-    "$python" benchmarks/peers/make_gbm_table.py "$data" --rows "$rows" --seed "$seed"
-fi
+gbm_table
 mb=$(echo "$(stat -c %s "$train") / 1000000" | bc -l)
 cat "$train" >/dev/null # page-cached, as the target says
 printf 'read benchmark: %s (%.0f MB, %d rows), %d threads, %d interleaved runs\n' "$train" "$mb" \
