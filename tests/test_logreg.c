@@ -3,7 +3,8 @@
  * solver) for the optimum that newton and lbfgs must reach, naive loops for every BLAS
  * kernel and for the objective, gradient and Hessian, a sort for the clipping quantiles,
  * the KKT conditions for the l1 fit, and separate trainings on each fold for the
- * cross-validation curve.
+ * cross-validation curve; scipy's L-BFGS-B (test_logreg --reference FILE, a fresh run of
+ * tests/lbfgs_reference.py) for the iterations and the gap lbfgs must not exceed.
  *
  * Datasets are written as CSV with a fixed-seed generator and read back: dense, with
  * missing values, with categoricals (missing and unseen levels too), imbalanced (3%
@@ -741,6 +742,62 @@ static void test_logreg__identical_for_any_thread_count(void)
     ck_dataset_free(d);
 }
 
+/* More than 1024 design columns (a categorical of 1100 levels): lbfgs preconditions by
+ * the diagonal of the Hessian at 0 instead of the whole matrix. It converges, its gradient
+ * recomputed at the coefficients it returns is below the tolerance, and its coefficients
+ * are the same bits on 1 and 3 threads. */
+static void test_logreg__lbfgs_wide_table(void)
+{
+    const char *path = TMP "wide.csv";
+    FILE *f = fopen(path, "w");
+    CHECK(f != NULL);
+    if (f == NULL)
+        return;
+    rng_state = 101;
+    fputs("x0,c,y\n", f);
+    for (size_t i = 0; i < 6600; i++) {
+        double x0 = normal();
+        int level = (int)(uniform() * 1100);
+        double logit = -0.5 + 0.8 * x0 + (level % 7 == 0 ? 1.0 : level % 5 == 0 ? -1.0 : 0);
+        fprintf(f, "%.9g,L%04d,%d\n", x0, level, uniform() < 1.0 / (1.0 + exp(-logit)));
+    }
+    fclose(f);
+    ck_error err = { 0 };
+    ck_dataset *d = NULL;
+    ck_table_opts opts = CK_TABLE_OPTS_INIT;
+    opts.label = "y";
+    CHECK_OK(ck_dataset_read_table(&d, path, &opts, &err));
+    if (d == NULL)
+        return;
+    ck_logreg_report r1, r3;
+    ck_logreg *m1 = train_with(d, CK_LOGREG_LBFGS, 1.0, 1e-7, 1, &r1);
+    ck_logreg *m3 = train_with(d, CK_LOGREG_LBFGS, 1.0, 1e-7, 3, &r3);
+    if (m1 != NULL && m3 != NULL) {
+        size_t p = m1->n_columns;
+        CHECK(p > 1024);
+        CHECK(r1.converged && r1.grad_norm <= 1e-7);
+        double *b1 = beta_of(m1), *b3 = beta_of(m3);
+        CHECK(memcmp(b1, b3, p * sizeof *b1) == 0 && r1.iterations == r3.iterations);
+        ck__lr_problem pb;
+        CHECK_OK(ck__lr_problem_init(&pb, m1, d, 1.0, 1.0, 2, &err));
+        double *g = calloc(p, sizeof *g), *zero = calloc(p, sizeof *zero);
+        ck__lr_eval(&pb, zero, g, NULL);
+        double g0 = ck__lr_norm(g, p);
+        ck__lr_eval(&pb, b1, g, NULL);
+        CHECK(ck__lr_norm(g, p) <= 1e-7 * g0);
+        printf("wide table: %zu columns, lbfgs %d iterations, gradient %.2g of its start\n", p,
+               r1.iterations, ck__lr_norm(g, p) / g0);
+        ck__lr_problem_free(&pb);
+        free(g);
+        free(zero);
+        free(b1);
+        free(b3);
+    }
+    ck_logreg_free(m1);
+    ck_logreg_free(m3);
+    ck_dataset_free(d);
+}
+
 /* An iteration limit that is too low: a warning in the report, and the fit kept. */
 static void test_logreg__non_convergence_is_reported(void)
 {
@@ -991,8 +1048,65 @@ static void test_logreg__solvers_agree_on_real_tables(void)
     check_real_table(BANK, "Exited", "CustomerId", bank_ignore, 2);
 }
 
-int main(void)
+/* ---- lbfgs against scipy's L-BFGS-B (test_logreg --reference FILE) -------------------- */
+
+/* FILE is a fresh run of tests/lbfgs_reference.py: a table it wrote, and scipy's L-BFGS-B
+ * run on it as scikit-learn runs it (gtol 1e-4 on f / C, 10 pairs), with the optimum f*
+ * from Newton's method in numpy. churnkit's lbfgs at its default tolerance (1e-7, the
+ * benchmark's) must take no more iterations than scipy and end no farther from f*:
+ * its gap at most scipy's, give or take 1e-12 f* for the rounding of two programs
+ * summing the same objective in different orders. */
+static int compare_lbfgs_reference(const char *path)
 {
+    FILE *f = fopen(path, "r");
+    if (f == NULL) {
+        perror(path);
+        return 1;
+    }
+    char table[512] = "", line[600];
+    double C = 0, scipy_f = 0, optimum = 0;
+    long columns = 0, scipy_it = 0;
+    int found = 0;
+    while (fgets(line, sizeof line, f)) {
+        found += sscanf(line, "table %511s", table) == 1;
+        found += sscanf(line, "C %lf", &C) == 1;
+        found += sscanf(line, "columns %ld", &columns) == 1;
+        found += sscanf(line, "scipy_iterations %ld", &scipy_it) == 1;
+        found += sscanf(line, "scipy_objective %lf", &scipy_f) == 1;
+        found += sscanf(line, "optimum %lf", &optimum) == 1;
+    }
+    fclose(f);
+    CHECK(found == 6);
+    if (found != 6)
+        return check_summary();
+    ck_error err = { 0 };
+    ck_dataset *d = NULL;
+    ck_table_opts opts = CK_TABLE_OPTS_INIT;
+    opts.label = "y";
+    CHECK_OK(ck_dataset_read_table(&d, table, &opts, &err));
+    if (d == NULL)
+        return check_summary();
+    ck_logreg_report r;
+    ck_logreg *m = train_with(d, CK_LOGREG_LBFGS, C, 1e-7, 2, &r);
+    if (m != NULL) {
+        CHECK_EQ_INT((long)m->n_columns, columns);
+        double gap = r.objective - optimum, scipy_gap = scipy_f - optimum;
+        printf("lbfgs %d iterations, gap %.3g (relative %.2g); scipy L-BFGS-B %ld iterations, "
+               "gap %.3g (relative %.2g)\n",
+               r.iterations, gap, gap / optimum, scipy_it, scipy_gap, scipy_gap / optimum);
+        CHECK(r.converged);
+        CHECK(r.iterations <= scipy_it);
+        CHECK(gap <= scipy_gap + 1e-12 * optimum);
+    }
+    ck_logreg_free(m);
+    ck_dataset_free(d);
+    return check_summary();
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 3 && strcmp(argv[1], "--reference") == 0)
+        return compare_lbfgs_reference(argv[2]);
     if (mkdir(CK_TEST_TMP, 0777) != 0 && errno != EEXIST) {
         fprintf(stderr, "cannot create %s: %s\n", CK_TEST_TMP, strerror(errno));
         return 1;
@@ -1008,6 +1122,7 @@ int main(void)
     RUN(test_logreg__contributions_sum_to_the_logit);
     RUN(test_logreg__top_terms_are_the_largest);
     RUN(test_logreg__identical_for_any_thread_count);
+    RUN(test_logreg__lbfgs_wide_table);
     RUN(test_logreg__non_convergence_is_reported);
     RUN(test_logreg__cv_picks_the_lowest_fold_logloss);
     RUN(test_logreg__bad_parameters_refused);
