@@ -145,7 +145,7 @@ static ck_dataset *numbered_table(void)
         fprintf(f, "r%d,%d,%d\n", i, i, i % 2);
     fclose(f);
     ck_dataset *d = NULL;
-    ck_table_opts topts = { "label", "id", NULL, 0, ',', NULL };
+    ck_table_opts topts = { "label", "id", NULL, 0, ',', NULL, 0 };
     CHECK_OK(ck_dataset_read_table(&d, path, &topts, &err));
     return d;
 }
@@ -166,10 +166,10 @@ static void test_pipeline__training_table_without_constant_features(void)
     fclose(f);
     ck_model_training tr = { 0 };
     ck_dataset *d = NULL, *expected = NULL;
-    ck_table_opts topts = { "label", "id", NULL, 0, ',', NULL };
+    ck_table_opts topts = { "label", "id", NULL, 0, ',', NULL, 0 };
     CHECK_OK(ck_pipeline_training_table(&d, path, &topts, &tr, &err));
     const char *const ignore[3] = { "same", "none", "plan" };
-    ck_table_opts by_hand = { "label", "id", ignore, 3, ',', NULL };
+    ck_table_opts by_hand = { "label", "id", ignore, 3, ',', NULL, 0 };
     CHECK_OK(ck_dataset_read_table(&expected, path, &by_hand, &err));
     CHECK_EQ_INT(tr.n_constant_features, 3);
     CHECK_EQ_STR(tr.constant_features[0], "same");
@@ -192,7 +192,7 @@ static void test_pipeline__training_table_without_constant_features(void)
     ck_dataset_free(d);
     /* nothing constant: nothing left out */
     ck_model_training none = { 0 };
-    ck_table_opts kept = { "label", "id", ignore, 3, ',', NULL };
+    ck_table_opts kept = { "label", "id", ignore, 3, ',', NULL, 0 };
     CHECK_OK(ck_pipeline_training_table(&d, path, &kept, &none, &err));
     CHECK_EQ_INT(none.n_constant_features, 0);
     CHECK_EQ_INT(d ? ck_schema_n_features(ck_dataset_schema(d)) : 0, 2);
@@ -437,7 +437,7 @@ static void test_pipeline__evaluation_stages(void)
     if (g != NULL)
         fclose(g);
     ck_dataset *t = NULL, *t_plain = NULL;
-    ck_table_opts topts = { "label", "id", NULL, 0, ',', NULL };
+    ck_table_opts topts = { "label", "id", NULL, 0, ',', NULL, 0 };
     CHECK_OK(ck_dataset_read_table(&t, path, &topts, &err));
     CHECK_OK(ck_dataset_read_table(&t_plain, plain, &topts, &err));
     if (model != NULL && t != NULL && t_plain != NULL) {

@@ -52,18 +52,23 @@ typedef struct ck_table_opts {
                                   one must be a column; other columns are skipped):
                                   numeric cells must be numbers, categorical cells get
                                   the schema's codes, n_levels for an unseen level */
+    int n_threads;           /**< ck_dataset_read_table() reads a plain file of more than
+                                  16 MiB in parts on this many threads; 0 or 1: one thread.
+                                  The dataset and any error are the same for every count */
 } ck_table_opts;
 
 #define CK_TABLE_OPTS_INIT                                                                         \
     {                                                                                              \
-        NULL, NULL, NULL, 0, ',', NULL                                                             \
+        NULL, NULL, NULL, 0, ',', NULL, 0                                                          \
     }
 
 /**
  * Read a whole table. Without a schema every column but the label, the id and the
  * ignored ones is a feature, in header order; a column that turns out categorical after
  * some numbers costs a second pass over the file, to code its levels in order of first
- * appearance.
+ * appearance. With opts->n_threads above 1 a large plain file is read in parts on that
+ * many threads, with the same result, errors included: a file that fails is read again
+ * on one thread, which names its first bad line.
  * @param[out] out  the dataset, NULL on failure; free with ck_dataset_free()
  * @param opts      NULL for CK_TABLE_OPTS_INIT (no label, no id)
  * @return CK_OK; CK_EPARSE with file and line: a bad label (`bad label "maybe" in column

@@ -35,7 +35,9 @@
 #include "churnkit/features.h"
 #include "churnkit/timestamp.h"
 #include "data/dataset_int.h"
+#include "data/parts.h"
 #include "io/cell.h"
+#include "io/csv_scan.h"
 
 struct ck_dataset {
     size_t n_rows, n_features;
@@ -349,7 +351,8 @@ fail:
 
 int ck_dataset_set_labels(ck_dataset *d, const float *labels, ck_error *err)
 {
-    if (d->labels == NULL && (d->labels = ck__alloc_array(d->n_rows + 1, sizeof *d->labels)) == NULL)
+    if (d->labels == NULL &&
+        (d->labels = ck__alloc_array(d->n_rows + 1, sizeof *d->labels)) == NULL)
         return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
     memcpy(d->labels, labels, d->n_rows * sizeof *labels);
     return CK_OK;
@@ -655,13 +658,399 @@ static int inferred_schema(ck_schema **out, const table_reader *rd, ck_error *er
     return rc < 0 ? rc : CK_OK;
 }
 
-int ck_dataset_read_table(ck_dataset **out, const char *path, const ck_table_opts *opts,
-                          ck_error *err)
+/* ---- reading a table in parts ------------------------------------------------------------
+ *
+ * With several threads, a plain file is read in parts (data/parts.h): each part parses
+ * its records into its own column buffers, numbers straight to floats, and infers each
+ * column's kind on its own rows, coding text cells in a per-part dictionary in order of
+ * first appearance. The calling thread appends the parts in file order and replays the
+ * one-thread reader's column states at part granularity:
+ *  - a column numeric in every part is numeric;
+ *  - a column whose first non-number (in file order) comes before any number, and whose
+ *    later parts are text from their first present cell (or empty), is categorical: the
+ *    parts' dictionaries, merged in part order, give the levels in order of first
+ *    appearance in the file;
+ *  - any other column that is not numeric is deferred and read again as the one-thread
+ *    reader does (its numbers' text is needed for the levels).
+ * Whatever could fail depending on a column's state in the whole file (a number beyond
+ * the float range, `inf`, an over-long level), and every other failure, sends the whole
+ * read to the one-thread reader, which names the first bad line of the file with the
+ * same message: errors are rare, and that keeps them identical by construction.
+ */
+
+/* A part of 8 MiB holds about 40k rows of a 50-column table: enough work per hand-over,
+ * and 2 slots per thread stay small. */
+#define PART_BYTES ((int64_t)8 << 20)
+
+typedef enum { LOCAL_NUMERIC, LOCAL_CATEGORICAL, LOCAL_MIXED } local_state;
+
+/* One column of one part. */
+typedef struct part_column {
+    float *values;     /* the part's rows: numbers, local level codes, NaN */
+    local_state state; /* LOCAL_MIXED: values are not kept (the column will be read again) */
+    bool seen_number;  /* a number came before the first non-number */
+    bool number_error; /* the first non-number was a number out of range or spelled like
+                          one: an error if the column is still numeric in the file there */
+    ck__intern levels; /* LOCAL_CATEGORICAL: in order of first appearance in the part */
+    size_t n_values;   /* present cells coded as levels */
+} part_column;
+
+typedef struct table_part {
+    const table_reader *rd;
+    const char *path;
+    char delimiter;
+    int64_t part_bytes;
+    size_t n_rows, cap;
+    part_column *cols;
+    float *labels;
+    char *id_text; /* the part's ids, NUL-terminated one after another */
+    size_t id_len, id_cap;
+    size_t *id_at;
+    ck__part_fields fields;
+} table_part;
+
+static void table_part_free(table_part *p, size_t n_features)
+{
+    if (p->cols != NULL)
+        for (size_t j = 0; j < n_features; j++) {
+            free(p->cols[j].values);
+            ck__intern_free(&p->cols[j].levels);
+        }
+    free(p->cols);
+    free(p->labels);
+    free(p->id_text);
+    free(p->id_at);
+    ck__part_fields_free(&p->fields);
+}
+
+static bool table_part_grow(table_part *p)
+{
+    size_t cap = p->cap ? 2 * p->cap : 4096;
+    const ck__table_layout *t = &p->rd->layout;
+    for (size_t j = 0; j < t->n_features; j++) {
+        float *v = ck__realloc_array(p->cols[j].values, cap, sizeof *v);
+        if (v == NULL)
+            return false;
+        p->cols[j].values = v;
+    }
+    float *l = ck__realloc_array(p->labels, cap, sizeof *l);
+    if (l != NULL)
+        p->labels = l;
+    size_t *at = ck__realloc_array(p->id_at, cap, sizeof *at);
+    if (at != NULL)
+        p->id_at = at;
+    if (l == NULL || at == NULL)
+        return false;
+    p->cap = cap;
+    return true;
+}
+
+/* A cell of a categorical column in the part's dictionary. */
+static int code_local(float *out, table_part *p, part_column *c, const char *s, size_t len,
+                      long line, ck_error *err)
+{
+    if (len > CK__MAX_LEVEL_BYTES)
+        return ck_error_set(err, CK_EPARSE, p->path, line, "a value of %zu bytes", len);
+    long code = ck__intern_put(&c->levels, s, len);
+    if (code < 0)
+        return ck_error_set(err, CK_ENOMEM, p->path, line, "out of memory");
+    if ((size_t)code >= CK__MAX_LEVELS)
+        return ck_error_set(err, CK_EPARSE, p->path, line, "too many distinct values");
+    c->n_values++;
+    *out = (float)code;
+    return CK_OK;
+}
+
+/* Infer on the part's own rows (see above): the one-thread rules, each state local. */
+static int part_infer_cell(float *out, table_part *p, part_column *c, const char *s, size_t len,
+                           long line, ck_error *err)
+{
+    double v;
+    switch (c->state) {
+    case LOCAL_NUMERIC:
+        if (ck__table_number(&v, s, len)) {
+            if (ck__table_to_float(out, v)) {
+                c->seen_number = true;
+                return CK_OK;
+            }
+            c->number_error = true;
+        } else if (ck__cell_is_missing(s, len)) {
+            *out = NAN;
+            return CK_OK;
+        } else if (ck__cell_spells_number(s, len)) {
+            c->number_error = true;
+        } else if (!c->seen_number) {
+            c->state = LOCAL_CATEGORICAL;
+            return code_local(out, p, c, s, len, line, err);
+        }
+        c->state = LOCAL_MIXED;
+        *out = NAN;
+        return CK_OK;
+    case LOCAL_CATEGORICAL:
+        if (ck__cell_is_missing(s, len)) {
+            *out = NAN;
+            return CK_OK;
+        }
+        return code_local(out, p, c, s, len, line, err);
+    case LOCAL_MIXED:
+        break;
+    }
+    *out = NAN;
+    return CK_OK;
+}
+
+static int part_read_row(table_part *p, const ck_csv_row *row, ck_error *err)
+{
+    const table_reader *rd = p->rd;
+    const ck__table_layout *t = &rd->layout;
+    int rc = ck__table_check_fields(t, row, err);
+    if (rc < 0)
+        return rc;
+    if (p->n_rows == p->cap && !table_part_grow(p))
+        return ck_error_set(err, CK_ENOMEM, p->path, row->line, "out of memory");
+    size_t i = p->n_rows;
+    if (t->label_field >= 0 && (rc = ck__table_label(&p->labels[i], t, row, err)) < 0)
+        return rc;
+    const char *s;
+    size_t len;
+    if (t->id_field >= 0) {
+        ck__table_cell(row, (size_t)t->id_field, &s, &len);
+        if (!ck__grow((void **)&p->id_text, &p->id_cap, p->id_len + len + 1, 1))
+            return ck_error_set(err, CK_ENOMEM, p->path, row->line, "out of memory");
+        memcpy(p->id_text + p->id_len, s, len);
+        p->id_text[p->id_len + len] = '\0';
+        p->id_at[i] = p->id_len;
+        p->id_len += len + 1;
+    }
+    for (size_t j = 0; j < t->n_features; j++) {
+        ck__table_cell(row, t->feature_field[j], &s, &len);
+        part_column *c = &p->cols[j];
+        float *out = &c->values[i];
+        rc = rd->schema != NULL ? ck__table_code_cell(out, t, rd->schema, j, s, len, row->line, err)
+                                : part_infer_cell(out, p, c, s, len, row->line, err);
+        if (rc < 0)
+            return rc;
+    }
+    p->n_rows++;
+    return CK_OK;
+}
+
+/* What the calling thread merges the parts with. */
+typedef struct table_merge {
+    table_reader *rd;
+    table_part *slots;
+    float *map; /* a part's level codes to the file's */
+    size_t map_cap;
+} table_merge;
+
+/* ck__parts_fns.read: ctx is the table_merge. */
+static void part_read(void *ctx, size_t slot, int64_t start, int64_t stop_at, bool guessed,
+                      ck__part_result *res)
+{
+    table_part *p = &((table_merge *)ctx)->slots[slot];
+    const ck__table_layout *t = &p->rd->layout;
+    p->n_rows = 0;
+    p->id_len = 0;
+    for (size_t j = 0; j < t->n_features; j++) {
+        part_column *c = &p->cols[j];
+        ck__intern_free(&c->levels);
+        c->state = LOCAL_NUMERIC;
+        c->seen_number = c->number_error = false;
+        c->n_values = 0;
+    }
+    ck_csv *csv = NULL;
+    ck_csv_row row;
+    res->rc = ck__parts_open(&csv, p->path, p->delimiter, start, guessed, p->part_bytes, &res->err);
+    while (res->rc == CK_OK && ck__csv_offset(csv) < stop_at) {
+        int rc = ck__part_next_record(csv, &row, &p->fields, p->delimiter, &res->err);
+        if (rc <= 0) {
+            res->at_end = rc == 0;
+            res->rc = rc < 0 ? rc : CK_OK;
+            break;
+        }
+        res->rc = part_read_row(p, &row, &res->err);
+    }
+    if (csv != NULL) {
+        res->stopped = ck__csv_offset(csv);
+        res->lines = ck__csv_line(csv) - 1;
+        res->over_limit = res->rc < 0 && guessed && ck__csv_over_limit(csv);
+    }
+    ck_csv_free(csv);
+}
+
+/* The part's levels of column j appended to the file's, its codes mapped onto them. */
+static int merge_levels(table_merge *m, infer_column *g, const part_column *c, float *dst, size_t n,
+                        ck_error *err)
+{
+    size_t n_levels = c->levels.count;
+    if (!ck__grow((void **)&m->map, &m->map_cap, n_levels + 1, sizeof *m->map))
+        return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
+    for (size_t k = 0; k < n_levels; k++) {
+        long code = ck__intern_put(&g->levels, ck__intern_str(&c->levels, k), c->levels.lengths[k]);
+        if (code < 0)
+            return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
+        if ((size_t)code >= CK__MAX_LEVELS)
+            return ck_error_set(err, CK_EPARSE, NULL, 0, "too many distinct values");
+        m->map[k] = (float)code;
+    }
+    g->n_values += c->n_values;
+    for (size_t i = 0; i < n; i++)
+        dst[i] = isnan(c->values[i]) ? NAN : m->map[(size_t)c->values[i]];
+    return CK_OK;
+}
+
+/* Defer column g: it is read again after the parts, every row coded from its text. */
+static void defer(table_reader *rd, infer_column *g)
+{
+    ck__intern_free(&g->levels);
+    g->n_values = 0;
+    g->state = INFER_DEFERRED;
+    rd->n_deferred++;
+}
+
+/* Column j of a part, appended at row `at`: the one-thread states, advanced by a part. */
+static int merge_column(table_merge *m, size_t j, const table_part *p, size_t at, ck_error *err)
+{
+    table_reader *rd = m->rd;
+    const part_column *c = &p->cols[j];
+    float *dst = rd->d->columns[j] + at;
+    if (rd->schema != NULL) {
+        memcpy(dst, c->values, p->n_rows * sizeof *dst);
+        return CK_OK;
+    }
+    infer_column *g = &rd->cols[j];
+    switch (g->state) {
+    case INFER_NUMERIC:
+        if (c->state == LOCAL_NUMERIC) {
+            memcpy(dst, c->values, p->n_rows * sizeof *dst);
+            g->seen_number |= c->seen_number;
+            return CK_OK;
+        }
+        /* the one-thread reader fails at this part's first non-number */
+        if (c->number_error)
+            return ck_error_set(err, CK_EPARSE, NULL, 0, "bad number");
+        if (c->state == LOCAL_CATEGORICAL && !g->seen_number) {
+            g->state = INFER_CATEGORICAL;
+            return merge_levels(m, g, c, dst, p->n_rows, err);
+        }
+        defer(rd, g);
+        return CK_OK;
+    case INFER_CATEGORICAL:
+        if (c->state == LOCAL_NUMERIC && !c->seen_number) {
+            memcpy(dst, c->values, p->n_rows * sizeof *dst); /* all missing */
+            return CK_OK;
+        }
+        if (c->state == LOCAL_CATEGORICAL)
+            return merge_levels(m, g, c, dst, p->n_rows, err);
+        defer(rd, g);
+        return CK_OK;
+    case INFER_DEFERRED:
+        break;
+    }
+    return CK_OK;
+}
+
+/* ck__parts_fns.end: a kept part is appended to the dataset. */
+static int part_end(void *ctx, size_t slot, bool keep, ck_error *err)
+{
+    table_merge *m = ctx;
+    const table_part *p = &m->slots[slot];
+    if (!keep || p->n_rows == 0) /* an empty part has no buffers yet */
+        return CK_OK;
+    table_reader *rd = m->rd;
+    ck_dataset *d = rd->d;
+    size_t at = d->n_rows;
+    if (at + p->n_rows > rd->cap) {
+        size_t cap = rd->cap;
+        while (cap < at + p->n_rows)
+            cap *= 2;
+        if (!resize_rows(d, cap))
+            return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
+        rd->cap = cap;
+    }
+    if (d->labels != NULL)
+        memcpy(d->labels + at, p->labels, p->n_rows * sizeof *d->labels);
+    if (rd->layout.id_field >= 0) {
+        if (!ck__grow((void **)&d->id_text, &d->id_text_cap, d->id_text_len + p->id_len, 1))
+            return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
+        memcpy(d->id_text + d->id_text_len, p->id_text, p->id_len);
+        for (size_t i = 0; i < p->n_rows; i++)
+            d->id_offsets[at + i] = d->id_text_len + p->id_at[i];
+        d->id_text_len += p->id_len;
+    } else {
+        for (size_t i = 0; i < p->n_rows; i++) {
+            char number[24];
+            int len = snprintf(number, sizeof number, "%zu", at + i + 1);
+            if (!push_id(d, at + i, number, (size_t)len))
+                return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
+        }
+    }
+    for (size_t j = 0; j < rd->layout.n_features; j++) {
+        int rc = merge_column(m, j, p, at, err);
+        if (rc < 0)
+            return rc;
+    }
+    d->n_rows += p->n_rows;
+    return CK_OK;
+}
+
+/* The records after the header, read in parts on n_threads threads. Any failure means
+ * "read it on one thread": its code and message are not the file's. */
+static int read_parts(table_reader *rd, const ck_csv *csv, const ck_table_opts *opts,
+                      int64_t part_bytes, size_t *parts_out, ck_error *err)
+{
+    const char *path = rd->layout.path;
+    size_t n_parts, n_features = rd->layout.n_features;
+    int64_t *starts = ck__parts_plan(path, ck__csv_offset(csv), part_bytes, &n_parts);
+    size_t n_slots = (size_t)CK_TABLE_SCAN_PARTS(opts->n_threads);
+    table_part *slots = calloc(n_slots, sizeof *slots);
+    table_merge m = { rd, slots, NULL, 0 };
+    int rc = CK_OK;
+    if (starts == NULL || slots == NULL)
+        rc = ck_error_set(err, CK_ENOMEM, path, 0, "out of memory");
+    for (size_t k = 0; rc == CK_OK && k < n_slots; k++) {
+        slots[k] = (table_part){
+            .rd = rd, .path = path, .delimiter = opts->delimiter, .part_bytes = part_bytes
+        };
+        slots[k].cols = calloc(n_features ? n_features : 1, sizeof *slots[k].cols);
+        if (slots[k].cols == NULL || !ck__part_fields_init(&slots[k].fields, rd->layout.n_fields))
+            rc = ck_error_set(err, CK_ENOMEM, path, 0, "out of memory");
+    }
+    if (rc == CK_OK) {
+        ck__parts_fns fns = { part_read, part_end, &m };
+        rc = ck__parts_run(starts, n_parts, n_slots, opts->n_threads, ck__csv_line(csv) - 1, &fns,
+                           err);
+        *parts_out = n_parts;
+    }
+    for (size_t k = 0; slots != NULL && k < n_slots; k++)
+        table_part_free(&slots[k], n_features);
+    free(slots);
+    free(starts);
+    free(m.map);
+    return rc;
+}
+
+/* ---- the whole-table reader --------------------------------------------------------------- */
+
+static void table_reader_free(table_reader *rd)
+{
+    ck_dataset_free(rd->d);
+    if (rd->cols != NULL)
+        for (size_t j = 0; j < rd->layout.n_features; j++)
+            ck__intern_free(&rd->cols[j].levels);
+    free(rd->cols);
+    ck__table_layout_free(&rd->layout);
+    memset(rd, 0, sizeof *rd);
+}
+
+int ck__dataset_read_table_parts(ck_dataset **out, const char *path, const ck_table_opts *opts,
+                                 int64_t part_bytes, size_t *parts_out, ck_error *err)
 {
     static const ck_table_opts default_opts = CK_TABLE_OPTS_INIT;
     if (opts == NULL)
         opts = &default_opts;
     *out = NULL;
+    size_t parts = 0;
     table_reader rd = { .schema = opts->schema, .cap = 4096 };
     ck_csv *csv = NULL;
     ck_csv_row row;
@@ -680,11 +1069,22 @@ int ck_dataset_read_table(ck_dataset **out, const char *path, const ck_table_opt
         rc = ck_error_set(err, CK_ENOMEM, path, 0, "out of memory");
         goto fail;
     }
-    while ((rc = ck_csv_next(csv, &row, err)) == 1)
-        if ((rc = read_row(&rd, &row, err)) < 0)
+    if (opts->n_threads > 1 && ck__csv_is_plain(csv) && ck__csv_file_size(csv) > 2 * part_bytes) {
+        if (read_parts(&rd, csv, opts, part_bytes, &parts, NULL) < 0) {
+            /* the one-thread reader says what is wrong, as it would have */
+            ck_table_opts one = *opts;
+            one.n_threads = 1;
+            ck_csv_free(csv);
+            table_reader_free(&rd);
+            return ck__dataset_read_table_parts(out, path, &one, part_bytes, parts_out, err);
+        }
+    } else {
+        while ((rc = ck_csv_next(csv, &row, err)) == 1)
+            if ((rc = read_row(&rd, &row, err)) < 0)
+                goto fail;
+        if (rc < 0)
             goto fail;
-    if (rc < 0)
-        goto fail;
+    }
     ck_csv_free(csv);
     csv = NULL;
     /* a header alone has nothing to train on or to measure */
@@ -707,16 +1107,19 @@ int ck_dataset_read_table(ck_dataset **out, const char *path, const ck_table_opt
     }
     *out = rd.d;
     rd.d = NULL;
+    if (parts_out != NULL)
+        *parts_out = parts;
     rc = CK_OK;
 fail:
     ck_csv_free(csv);
-    ck_dataset_free(rd.d);
-    if (rd.cols != NULL)
-        for (size_t j = 0; j < rd.layout.n_features; j++)
-            ck__intern_free(&rd.cols[j].levels);
-    free(rd.cols);
-    ck__table_layout_free(&rd.layout);
+    table_reader_free(&rd);
     return rc;
+}
+
+int ck_dataset_read_table(ck_dataset **out, const char *path, const ck_table_opts *opts,
+                          ck_error *err)
+{
+    return ck__dataset_read_table_parts(out, path, opts, PART_BYTES, NULL, err);
 }
 
 /* ---- feature tables ---------------------------------------------------------------------- */

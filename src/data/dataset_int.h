@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "churnkit/csv.h"
 #include "churnkit/dataset.h"
@@ -74,5 +75,15 @@ bool ck__table_to_float(float *out, double v);
  */
 int ck__table_code_cell(float *out, const ck__table_layout *t, const ck_schema *schema, size_t j,
                         const char *s, size_t len, long line, ck_error *err);
+
+/*
+ * ck_dataset_read_table() with parts of about @p part_bytes (a plain file is read in parts
+ * when it is larger than two of them and opts->n_threads > 1): tests make parts tiny so
+ * that small tables have many. On success, *parts_out (when not NULL) is the number of
+ * parts read in parallel: 0 when the file was read on one thread, also after a failure
+ * in parts sent it there.
+ */
+int ck__dataset_read_table_parts(ck_dataset **out, const char *path, const ck_table_opts *opts,
+                                 int64_t part_bytes, size_t *parts_out, ck_error *err);
 
 #endif

@@ -7,15 +7,14 @@
  * schema, through the helpers of dataset_int.h, so a stream yields exactly the rows that
  * reading the whole table would, and fails on the same line with the same message.
  *
- * A scan reads the rest of the table in parts on several threads, with the speculative
- * record starts of the event reader (events.c): a part's rows count once the part before
- * it has stopped exactly where it starts; a wrong guess is read again.
+ * A scan reads the rest of the table in parts on several threads (data/parts.h, the
+ * speculative record starts of the event reader): a part's rows count once the part
+ * before it has stopped exactly where it starts; a wrong guess is read again.
  */
 #include "churnkit/dataset.h"
 
 #include <assert.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +22,7 @@
 #include "base/util.h"
 #include "churnkit/csv.h"
 #include "data/dataset_int.h"
+#include "data/parts.h"
 #include "io/csv_scan.h"
 
 struct ck_table_stream {
@@ -152,18 +152,13 @@ const char *ck_table_stream_id_name(const ck_table_stream *s)
 /* ---- scans ------------------------------------------------------------------------- */
 
 /*
- * A plain file with an id column is planned whole into parts of PART_BYTES, each
- * starting at a guessed record start (the line after a cut). Worker threads claim the
- * parts in order and read each into one of a few slots (part k into slot k mod n_slots);
- * the calling thread commits them in order: a part whose start is where the part before
- * it stopped is kept as read, any other is forgotten and read again from there by the
- * calling thread. A slot is claimed again only once its part is committed, so memory
- * stays at n_slots parts, and the workers read ahead while the calling thread writes.
+ * A plain file with an id column is read in parts on several threads (data/parts.h): each
+ * part's blocks go to the callback as they are read, and the parts are ended in file
+ * order. Anything else is read on the calling thread, part after part, from s->csv.
  */
 
-#define PART_BYTES  ((int64_t)8 << 20)
-#define BLOCK_ROWS  1024
-#define MAX_WORKERS 32
+#define PART_BYTES ((int64_t)8 << 20)
+#define BLOCK_ROWS 1024
 
 typedef struct part {
     ck_table_stream *s;
@@ -179,9 +174,7 @@ typedef struct part {
     size_t *id_at; /* where each id starts in id_text */
     char *id_text;
     size_t id_len, id_cap;
-    /* a plain line's fields: pointers into the line, not NUL-terminated */
-    char **fields;
-    size_t *lengths;
+    ck__part_fields fields; /* a plain line's fields */
     /* what reading the part found */
     int rc; /* the first failure: its line counts from the part's start when own_csv */
     ck_error err;
@@ -190,7 +183,6 @@ typedef struct part {
     size_t n_rows;
     bool at_end;
     bool over_limit; /* a guessed part stopped at a long record: it is read again */
-    bool done;       /* read (the pipeline's lock guards it) */
 } part;
 
 static void part_free(part *p)
@@ -201,8 +193,7 @@ static void part_free(part *p)
     free(p->ids);
     free(p->id_at);
     free(p->id_text);
-    free(p->fields);
-    free(p->lengths);
+    ck__part_fields_free(&p->fields);
 }
 
 static bool part_alloc(part *p, size_t n_features)
@@ -212,10 +203,8 @@ static bool part_alloc(part *p, size_t n_features)
     p->keys = ck__alloc_array(BLOCK_ROWS, sizeof *p->keys);
     p->ids = ck__alloc_array(BLOCK_ROWS, sizeof *p->ids);
     p->id_at = ck__alloc_array(BLOCK_ROWS, sizeof *p->id_at);
-    /* one more field than a record has, to tell a record with too many */
-    p->fields = ck__alloc_array(p->s->layout.n_fields + 1, sizeof *p->fields);
-    p->lengths = ck__alloc_array(p->s->layout.n_fields + 1, sizeof *p->lengths);
-    return p->rows && p->labels && p->keys && p->ids && p->id_at && p->fields && p->lengths;
+    bool fields = ck__part_fields_init(&p->fields, p->s->layout.n_fields);
+    return p->rows && p->labels && p->keys && p->ids && p->id_at && fields;
 }
 
 /* Hand the block's n rows to the callback. */
@@ -228,43 +217,6 @@ static int emit_block(part *p, size_t n)
     return n > 0 ? p->fns->block(p->fns->ctx, &b, &p->err) : CK_OK;
 }
 
-/* Split a plain line (no quotes) at the delimiter into rec's fields, without copying:
- * the fields the layout reads, and the count of all of them. */
-static void split_line(part *p, ck_csv_row *rec)
-{
-    const size_t room = p->s->layout.n_fields + 1;
-    const char delim = p->s->delimiter;
-    const char *s = rec->raw, *end = rec->raw + rec->raw_len;
-    size_t n = 0;
-    for (;;) {
-        const char *stop = s;
-        while (stop < end && *stop != delim)
-            stop++;
-        if (n < room) {
-            p->fields[n] = (char *)s;
-            p->lengths[n] = (size_t)(stop - s);
-        }
-        n++;
-        if (stop == end)
-            break;
-        s = stop + 1;
-    }
-    rec->n_fields = n;
-    rec->fields = p->fields;
-    rec->lengths = p->lengths;
-}
-
-/* The next record: a plain line split in place, or anything else parsed by the reader. */
-static int next_record(part *p, ck_csv *csv, ck_csv_row *rec)
-{
-    int rc = ck__csv_next_plain(csv, rec, &p->err);
-    if (rc == 2)
-        return ck_csv_next(csv, rec, &p->err);
-    if (rc == 1)
-        split_line(p, rec);
-    return rc;
-}
-
 static int read_records(part *p, ck_csv *csv)
 {
     ck_table_stream *s = p->s;
@@ -272,7 +224,7 @@ static int read_records(part *p, ck_csv *csv)
     ck_csv_row rec;
     int rc = CK_OK;
     while (ck__csv_offset(csv) < p->stop_at) {
-        if ((rc = next_record(p, csv, &rec)) <= 0) {
+        if ((rc = ck__part_next_record(csv, &rec, &p->fields, s->delimiter, &p->err)) <= 0) {
             p->at_end = rc == 0;
             break;
         }
@@ -314,113 +266,14 @@ static void read_part(part *p, int64_t start, int64_t stop_at, bool guessed)
     p->at_end = false;
     p->id_len = 0;
     ck_csv *csv = p->s->csv;
-    p->rc = p->own_csv ? ck__csv_open_at(&csv, p->s->path, p->s->delimiter, start, &p->err) : CK_OK;
-    /* a start inside a quoted field flips what is quoted: the rest of the file could be
-     * read as one record */
-    if (p->rc == CK_OK && guessed)
-        ck__csv_limit_record(csv, 2 * PART_BYTES);
+    p->rc = p->own_csv ? ck__parts_open(&csv, p->s->path, p->s->delimiter, start, guessed,
+                                        PART_BYTES, &p->err)
+                       : CK_OK;
     if (p->rc == CK_OK)
         p->rc = read_records(p, csv);
     p->over_limit = p->rc < 0 && guessed && ck__csv_over_limit(csv);
     if (p->own_csv)
         ck_csv_free(csv);
-}
-
-typedef struct pipeline {
-    const int64_t *starts; /* part k: the records that start in [starts[k], starts[k + 1]) */
-    size_t n_parts;
-    part *slots;
-    size_t n_slots;
-    pthread_mutex_t lock;
-    pthread_cond_t changed;
-    size_t claimed, committed; /* parts so far */
-    bool stop;
-} pipeline;
-
-/* Claim the next part if its slot is free (with the lock held); false when none is. */
-static bool claim(pipeline *pl, size_t *k)
-{
-    if (pl->stop || pl->claimed >= pl->n_parts || pl->claimed >= pl->committed + pl->n_slots)
-        return false;
-    *k = pl->claimed++;
-    pl->slots[*k % pl->n_slots].done = false;
-    return true;
-}
-
-/* Read part k into its slot and say so. */
-static void read_claimed(pipeline *pl, size_t k)
-{
-    part *p = &pl->slots[k % pl->n_slots];
-    read_part(p, pl->starts[k], pl->starts[k + 1], k > 0);
-    pthread_mutex_lock(&pl->lock);
-    p->done = true;
-    pthread_cond_broadcast(&pl->changed);
-    pthread_mutex_unlock(&pl->lock);
-}
-
-static void *worker(void *arg)
-{
-    pipeline *pl = arg;
-    pthread_mutex_lock(&pl->lock);
-    while (!pl->stop && pl->claimed < pl->n_parts) {
-        size_t k;
-        if (!claim(pl, &k)) {
-            pthread_cond_wait(&pl->changed, &pl->lock);
-            continue;
-        }
-        pthread_mutex_unlock(&pl->lock);
-        read_claimed(pl, k);
-        pthread_mutex_lock(&pl->lock);
-    }
-    pthread_mutex_unlock(&pl->lock);
-    return NULL;
-}
-
-/* Part k, read: by a worker, or here when no worker has claimed it yet. */
-static part *wait_for(pipeline *pl, size_t k)
-{
-    part *p = &pl->slots[k % pl->n_slots];
-    pthread_mutex_lock(&pl->lock);
-    size_t mine;
-    if (pl->claimed == k && claim(pl, &mine)) {
-        pthread_mutex_unlock(&pl->lock);
-        read_claimed(pl, mine);
-        pthread_mutex_lock(&pl->lock);
-    }
-    while (!p->done)
-        pthread_cond_wait(&pl->changed, &pl->lock);
-    pthread_mutex_unlock(&pl->lock);
-    return p;
-}
-
-/* Part starts: the record start pos, then the line after each further PART_BYTES. */
-static int64_t *plan_parts(const char *path, int64_t pos, size_t *n_parts)
-{
-    FILE *f = fopen(path, "rb");
-    size_t n = 1, cap = 0;
-    int64_t *starts = NULL;
-    if (f == NULL || !ck__grow((void **)&starts, &cap, 2, sizeof *starts))
-        goto fail;
-    starts[0] = pos;
-    for (int64_t cut = pos + PART_BYTES;; cut += PART_BYTES) {
-        int64_t start = ck__csv_line_start_after(f, cut);
-        if (start < 0)
-            break;
-        if (start <= starts[n - 1])
-            continue;
-        if (!ck__grow((void **)&starts, &cap, n + 2, sizeof *starts))
-            goto fail;
-        starts[n++] = start;
-    }
-    starts[n] = INT64_MAX; /* the last part reads to the end */
-    fclose(f);
-    *n_parts = n;
-    return starts;
-fail:
-    if (f)
-        fclose(f);
-    free(starts);
-    return NULL;
 }
 
 /* What the calling thread keeps track of while committing parts in order. */
@@ -431,18 +284,16 @@ typedef struct committer {
     bool at_end;
 } committer;
 
-/* Commit a part read from a true record start: report its failure, or keep its rows. */
+/* Commit a part read in order from s->csv: report its failure, or keep its rows. */
 static int commit(committer *c, part *p, ck_error *err)
 {
     if (p->rc < 0) {
-        if (p->own_csv && p->err.line > 0)
-            p->err.line += c->line_base;
         if (err)
             *err = p->err;
         return p->rc;
     }
     c->s->n_rows += p->n_rows;
-    c->line_base = p->own_csv ? c->line_base + p->lines : p->lines;
+    c->line_base = p->lines;
     c->at_end = p->at_end;
     return c->fns->end_part(c->fns->ctx, p->slot, true, err);
 }
@@ -460,39 +311,26 @@ static int scan_in_order(committer *c, part *p, ck_error *err)
     return rc;
 }
 
-static int scan_pipelined(committer *c, pipeline *pl, int n_workers, ck_error *err)
+/* The parts callbacks: ctx is the slots. */
+static void read_slot(void *ctx, size_t slot, int64_t start, int64_t stop_at, bool guessed,
+                      ck__part_result *res)
 {
-    pthread_t threads[MAX_WORKERS];
-    int started = 0;
-    while (started < n_workers && pthread_create(&threads[started], NULL, worker, pl) == 0)
-        started++;
-    int rc = CK_OK;
-    int64_t true_start = pl->starts[0];
-    size_t k = 0;
-    for (; k < pl->n_parts && rc == CK_OK && !c->at_end; k++) {
-        part *p = wait_for(pl, k);
-        /* a wrong guess, or a record too long to trust a guess with: read it again from
-         * the true start, here */
-        if (p->start != true_start || p->over_limit) {
-            rc = c->fns->end_part(c->fns->ctx, p->slot, false, err);
-            if (rc == CK_OK)
-                read_part(p, true_start, pl->starts[k + 1], false);
-        }
-        if (rc == CK_OK)
-            rc = commit(c, p, err);
-        true_start = p->stopped;
-        pthread_mutex_lock(&pl->lock);
-        pl->committed = k + 1;
-        pl->stop = rc != CK_OK || c->at_end;
-        pthread_cond_broadcast(&pl->changed);
-        pthread_mutex_unlock(&pl->lock);
-    }
-    for (int t = 0; t < started; t++)
-        pthread_join(threads[t], NULL);
-    /* parts read past the end (a wrong guess inside a last quoted field) are forgotten */
-    for (; rc == CK_OK && k < pl->claimed; k++)
-        rc = c->fns->end_part(c->fns->ctx, pl->slots[k % pl->n_slots].slot, false, err);
-    return rc;
+    part *p = &((part *)ctx)[slot];
+    read_part(p, start, stop_at, guessed);
+    res->rc = p->rc;
+    res->err = p->err;
+    res->stopped = p->stopped;
+    res->lines = p->lines;
+    res->at_end = p->at_end;
+    res->over_limit = p->over_limit;
+}
+
+static int end_slot(void *ctx, size_t slot, bool keep, ck_error *err)
+{
+    part *p = &((part *)ctx)[slot];
+    if (keep)
+        p->s->n_rows += p->n_rows;
+    return p->fns->end_part(p->fns->ctx, p->slot, keep, err);
 }
 
 int ck_table_stream_scan(ck_table_stream *s, int n_threads, const ck_table_scan_fns *fns,
@@ -500,36 +338,33 @@ int ck_table_stream_scan(ck_table_stream *s, int n_threads, const ck_table_scan_
 {
     if (s->scanned)
         return CK_OK;
-    int n_workers = n_threads < 1 ? 1 : n_threads > MAX_WORKERS ? MAX_WORKERS : n_threads;
-    pipeline pl = { 0 };
+    int n_workers = n_threads < 1 ? 1 : n_threads;
+    size_t n_parts = 0, n_slots = 1;
     int64_t pos = ck__csv_offset(s->csv);
     int64_t *starts = NULL;
     /* row numbers as ids need every row before a part counted first */
     if (n_workers > 1 && s->layout.id_field >= 0 && ck__csv_is_plain(s->csv) &&
         ck__csv_file_size(s->csv) > 2 * PART_BYTES)
-        starts = plan_parts(s->path, pos, &pl.n_parts);
-    pl.starts = starts;
-    pl.n_slots = starts ? 2 * (size_t)n_workers : 1;
-    pl.slots = calloc(pl.n_slots, sizeof *pl.slots);
-    int rc = pl.slots ? CK_OK : ck_error_set(err, CK_ENOMEM, s->path, 0, "out of memory");
-    for (size_t k = 0; rc == CK_OK && k < pl.n_slots; k++) {
-        pl.slots[k] = (part){ .s = s, .fns = fns, .slot = (int)k, .own_csv = starts != NULL };
-        if (!part_alloc(&pl.slots[k], s->layout.n_features))
+        starts = ck__parts_plan(s->path, pos, PART_BYTES, &n_parts);
+    if (starts != NULL)
+        n_slots = (size_t)CK_TABLE_SCAN_PARTS(n_workers);
+    part *slots = calloc(n_slots, sizeof *slots);
+    int rc = slots ? CK_OK : ck_error_set(err, CK_ENOMEM, s->path, 0, "out of memory");
+    for (size_t k = 0; rc == CK_OK && k < n_slots; k++) {
+        slots[k] = (part){ .s = s, .fns = fns, .slot = (int)k, .own_csv = starts != NULL };
+        if (!part_alloc(&slots[k], s->layout.n_features))
             rc = ck_error_set(err, CK_ENOMEM, s->path, 0, "out of memory");
     }
-    committer c = { s, fns, ck__csv_line(s->csv) - 1, false };
     if (rc == CK_OK && starts == NULL) {
-        rc = scan_in_order(&c, &pl.slots[0], err);
+        committer c = { s, fns, ck__csv_line(s->csv) - 1, false };
+        rc = scan_in_order(&c, &slots[0], err);
     } else if (rc == CK_OK) {
-        pthread_mutex_init(&pl.lock, NULL);
-        pthread_cond_init(&pl.changed, NULL);
-        rc = scan_pipelined(&c, &pl, n_workers, err);
-        pthread_cond_destroy(&pl.changed);
-        pthread_mutex_destroy(&pl.lock);
+        ck__parts_fns pf = { read_slot, end_slot, slots };
+        rc = ck__parts_run(starts, n_parts, n_slots, n_workers, ck__csv_line(s->csv) - 1, &pf, err);
     }
-    for (size_t k = 0; pl.slots && k < pl.n_slots; k++)
-        part_free(&pl.slots[k]);
-    free(pl.slots);
+    for (size_t k = 0; slots && k < n_slots; k++)
+        part_free(&slots[k]);
+    free(slots);
     free(starts);
     s->scanned = true;
     return rc;

@@ -58,7 +58,7 @@ int ck_pipeline_eval_table(ck_dataset **out, const ck_model *model, const char *
         label = from_table && spec->label_column[0] != 0 ? spec->label_column : "label";
     if (id == NULL && from_table && spec->id_column[0] != 0)
         id = spec->id_column;
-    ck_table_opts topts = { label, id, NULL, 0, spec->config.delimiter, ck_model_schema(model) };
+    ck_table_opts topts = { label, id, NULL, 0, spec->config.delimiter, ck_model_schema(model), 0 };
     return ck_dataset_read_table(out, path, &topts, err);
 }
 

@@ -193,7 +193,7 @@ static int open_table(const table_job *job, const char *path, ck_table_stream **
     const char *id = job->o->id_column    ? job->o->id_column
                      : spec->id_column[0] ? spec->id_column
                                           : NULL;
-    ck_table_opts topts = { NULL, id, NULL, 0, spec->config.delimiter, job->schema };
+    ck_table_opts topts = { NULL, id, NULL, 0, spec->config.delimiter, job->schema, 0 };
     return ck_table_stream_open(s, path, &topts, job->schema, err);
 }
 

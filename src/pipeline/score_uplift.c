@@ -89,7 +89,7 @@ int ck_pipeline_uplift_score_table(const char *path, const ck_model *model,
     const ck_model_spec *spec = ck_model_spec_of(model);
     const ck_schema *schema = ck_uplift_schema(u);
     const char *id = id_column ? id_column : spec->id_column[0] ? spec->id_column : NULL;
-    ck_table_opts topts = { NULL, id, NULL, 0, spec->config.delimiter, schema };
+    ck_table_opts topts = { NULL, id, NULL, 0, spec->config.delimiter, schema, 0 };
     ck_table_stream *s = NULL;
     ck_predict_buffer buf = { 0 };
     float *row = ck__alloc_array(ck_schema_n_features(schema) + 1, sizeof *row), label;

@@ -180,7 +180,7 @@ int ck_pipeline_value_score_table(const char *path, const ck_model *model, const
     const ck_model_spec *spec = ck_model_spec_of(model);
     const ck_schema *schema = ck_model_schema(model);
     const char *id = id_column ? id_column : spec->id_column[0] ? spec->id_column : NULL;
-    ck_table_opts topts = { NULL, id, NULL, 0, spec->config.delimiter, schema };
+    ck_table_opts topts = { NULL, id, NULL, 0, spec->config.delimiter, schema, 0 };
     size_t n_columns = ck_schema_n_features(schema);
     ck_table_stream *s = NULL;
     batch b = { 0 };

@@ -273,7 +273,7 @@ int ck_pipeline_value_table(ck_dataset **out, const char *path, const ck_value_c
     size_t n_columns = cols->monetary ? 4 : 3;
     float row[4], label;
     const char *id;
-    ck_table_opts topts = { NULL, cols->id, NULL, 0, cols->delimiter, NULL };
+    ck_table_opts topts = { NULL, cols->id, NULL, 0, cols->delimiter, NULL, 0 };
     int rc = value_schema(&schema, cols, err);
     if (rc == CK_OK)
         rc = ck_table_stream_open(&s, path, &topts, schema, err);

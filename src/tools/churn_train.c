@@ -1129,7 +1129,9 @@ int main(int argc, char **argv)
         spec.source = CK_SOURCE_TABLE;
         snprintf(spec.label_column, sizeof spec.label_column, "%s", o.label);
         snprintf(spec.id_column, sizeof spec.id_column, "%s", o.id ? o.id : "");
-        ck_table_opts topts = { o.label, o.id, o.ignore, o.n_ignore, spec.config.delimiter, NULL };
+        ck_table_opts topts = {
+            o.label, o.id, o.ignore, o.n_ignore, spec.config.delimiter, NULL, o.gbm.n_threads
+        };
         if ((rc = ck_pipeline_add_input(&tr, "table", o.table, &err)) < 0 ||
             (rc = ck_pipeline_training_table(&train, o.table, &topts, &tr, &err)) < 0)
             goto done;
