@@ -16,12 +16,17 @@
  * 100 neighbours fitted on the first N customers, popularity) on the first N customers,
  * and prints the time scaled to all of them (linear in customers: each is scored alone).
  *
+ * --one-by-one N times the path churn-predict took before blocks: ck_recommender_score()
+ * (fold-in and a dgemv over all item factors) and ck_recommend_top() one customer at a time
+ * on one thread, for the first N customers, scaled to all of them.
+ *
  * --write DIR writes the matrix (as bench_als does), the item factors (item_factors.f64,
  * n_items x factors) and the first 1,000 customers' top K (top.u32, K per customer) for
  * benchmarks/peers/recommend_numpy.py, which checks its own lists against them.
  *
  * Usage: bench_recommend [--users N] [--items N] [--per-user X] [--factors K] [--threads T]
- *                        [--top K] [--reps R] [--seed S] [--blend N] [--write DIR]
+ *                        [--top K] [--reps R] [--seed S] [--blend N] [--one-by-one N]
+ *                        [--write DIR]
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -170,7 +175,7 @@ static ck_recommender *make_blend(ck_als *als, const ck_interactions *sample, in
 
 int main(int argc, char **argv)
 {
-    size_t n_users = 1000000, n_items = 50000, top_k = 10, blend_users = 0;
+    size_t n_users = 1000000, n_items = 50000, top_k = 10, blend_users = 0, single_users = 0;
     double per_user = 30.6;
     int factors = 64, threads = 2, reps = 1;
     uint64_t seed = 2026;
@@ -200,6 +205,8 @@ int main(int argc, char **argv)
             seed = (uint64_t)parse_long(o, v);
         else if (strcmp(o, "--blend") == 0)
             blend_users = (size_t)parse_long(o, v);
+        else if (strcmp(o, "--one-by-one") == 0)
+            single_users = (size_t)parse_long(o, v);
         else if (strcmp(o, "--write") == 0)
             write_dir = v;
         else {
@@ -316,6 +323,32 @@ int main(int argc, char **argv)
         printf("written to %s\n", write_dir);
     }
 
+    if (single_users > 0) {
+        /* the path before blocks: ck_recommender_score (a dgemv) a customer at a time */
+        size_t n = single_users < n_users ? single_users : n_users;
+        size_t m = n_items;
+        double *scores = malloc(m * sizeof *scores);
+        double *scratch = malloc(ck_recommender_scratch_size(r) * sizeof *scratch);
+        if (scores == NULL || scratch == NULL)
+            return 1;
+        double a = now_s(), ca = cpu_s();
+        for (size_t u = 0; u < n; u++) {
+            size_t s0 = row_start_z[u], len = row_start_z[u + 1] - s0;
+            if (ck_recommender_score(r, CK_RECOMMEND_NEXT, items + s0, weights + s0, len, scores,
+                                     scratch, &err) < 0) {
+                fprintf(stderr, "bench_recommend: %s\n", err.msg);
+                return 1;
+            }
+            j.listed[u] = ck_recommend_top(scores, m, top_k, NULL, 0, j.lists + u * top_k);
+        }
+        double wall = now_s() - a, cpu = cpu_s() - ca;
+        printf("one by one: top %zu for %zu customers on 1 thread %.3f s (%.2f us a customer), "
+               "scaled to %zu customers %.1f s; cpu %.3f s\n",
+               top_k, n, wall, 1e6 * wall / (double)n, n_users, wall * (double)n_users / (double)n,
+               cpu);
+        free(scores);
+        free(scratch);
+    }
     if (blend_users > 0) {
         size_t n = blend_users < n_users ? blend_users : n_users;
         ck_interactions sample = { n, n_items, row_start_z, items, weights };
