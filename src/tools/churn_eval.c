@@ -528,7 +528,7 @@ static int evaluate_recommender(const options *o, const loaded *m, ck_error *err
     char description[512], date[16];
     ck_ts_format_date(o->cutoff, date);
     snprintf(description, sizeof description,
-             "%s on %s: the top %zu as of %s against the purchases of the %g days after",
+             "%.200s on %.200s: the top %zu as of %s against the purchases of the %g days after",
              base_name(m->path), base_name(o->events), k, date,
              o->has_horizon ? o->horizon_days : 30.0);
     ck_recommend_report_info info = { o->title, description };
