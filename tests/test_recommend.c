@@ -180,6 +180,21 @@ static void check_threads(const ck_events *ev)
                                           scratch, &err));
             CHECK(memcmp(s0, s1, n * sizeof *s0) == 0);
         }
+        /* a customer with no interaction: popularity, whatever the weights (a model of the
+         * popular method, fit on the same window, scores the same) */
+        ck_pipeline_recommend_opts o = { ck_recommend_params_default(), 0, 30, 90 };
+        o.params.method = CK_RECOMMEND_POPULAR;
+        o.cutoff = 1704067200 + 640 * 86400LL;
+        ck_model *pop = NULL;
+        CHECK_OK(ck_pipeline_recommend_train(&pop, ev, &o, &spec, &tr, &err));
+        for (int g = 0; g < CK_RECOMMEND_N_GOALS && pop && s0 && s1 && scratch; g++) {
+            CHECK_OK(ck_recommender_score(r0, (ck_recommend_goal)g, NULL, NULL, 0, s0, scratch,
+                                          &err));
+            CHECK_OK(ck_recommender_score(ck_model_recommender(pop), (ck_recommend_goal)g, NULL,
+                                          NULL, 0, s1, scratch, &err));
+            CHECK(memcmp(s0, s1, n * sizeof *s0) == 0);
+        }
+        ck_model_free(pop);
         free(s0);
         free(s1);
         free(scratch);

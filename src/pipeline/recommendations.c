@@ -297,12 +297,6 @@ int ck__picks_init_threads(ck__picks *p, const ck_events *ev, const ck_model *mo
     return rc;
 }
 
-int ck__picks_init(ck__picks *p, const ck_events *ev, const ck_model *model, int64_t as_of,
-                   size_t k, bool exclude_own, ck_error *err)
-{
-    return ck__picks_init_threads(p, ev, model, as_of, k, exclude_own, 1, 0, 0, err);
-}
-
 int ck__picks_row(ck__picks *p, long u, size_t *n, ck_error *err)
 {
     if (u < 0) {

@@ -24,13 +24,10 @@ typedef struct ck__picks {
 } ck__picks;
 
 /* Ready to pick K items for the customers of `ev` as of `as_of`: every matrix customer's top
- * K computed up front in fixed blocks of CK_RECOMMEND_BLOCK rows on one thread. CK_OK,
- * CK_EINVAL (not a recommender; the log has no item column), CK_ENOMEM. */
-int ck__picks_init(ck__picks *p, const ck_events *ev, const ck_model *model, int64_t as_of,
-                   size_t k, bool exclude_own, ck_error *err);
-/* As ck__picks_init(), on up to n_threads threads, and only the blocks holding a customer of
- * the shard (n_shards ≤ 1: all); a row outside them is scored on demand (its whole block). The
- * picks are the same for any thread count and shard. */
+ * K computed up front in fixed blocks of CK_RECOMMEND_BLOCK rows on up to n_threads threads,
+ * only the blocks holding a customer of the shard (n_shards ≤ 1: all); a row outside them is
+ * scored on demand (its whole block). The picks are the same for any thread count and shard.
+ * CK_OK, CK_EINVAL (not a recommender; the log has no item column), CK_ENOMEM. */
 int ck__picks_init_threads(ck__picks *p, const ck_events *ev, const ck_model *model,
                            int64_t as_of, size_t k, bool exclude_own, int n_threads, long shard,
                            long n_shards, ck_error *err);

@@ -210,8 +210,9 @@ int ck_pipeline_score_events(const ck_events *ev, const ck_pipeline_score_opts *
     double *value = NULL, *uplift = NULL;
     ck_predict_buffer buf = { 0 };
     ck__picks picks = { 0 };
-    int rc = w->recommender ? ck__picks_init(&picks, ev, o->recommender, as_of, o->recommend_top,
-                                             o->recommend_new, err)
+    int rc = w->recommender ? ck__picks_init_threads(&picks, ev, o->recommender, as_of,
+                                                     o->recommend_top, o->recommend_new,
+                                                     o->n_threads, o->shard, o->n_shards, err)
                             : CK_OK;
     if (rc == CK_OK)
         rc = ck_features_build(&table, ev, as_of, &fopts, err);

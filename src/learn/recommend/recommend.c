@@ -331,9 +331,9 @@ size_t ck_recommender_batch_scratch_size(const ck_recommender *r, size_t count)
 
 /* Scores of rows [0, count) of a block (row i: items[start[i] .. start[i + 1]), into row i of
  * `scores`, count × n_items). ALS goes through als_block(); every other part row by row. */
-static int score_block(const ck_recommender *r, ck_recommend_goal goal, const size_t *start,
-                       const uint32_t *items, const float *weights, size_t count, double *scores,
-                       double *scratch, ck_error *err)
+static int score_methods(const ck_recommender *r, ck_recommend_goal goal, const size_t *start,
+                         const uint32_t *items, const float *weights, size_t count,
+                         double *scores, double *scratch, ck_error *err)
 {
     size_t m = r->n_items, k = r->als ? (size_t)r->als->factors : 0;
     if (r->method == CK_RECOMMEND_ALS)
@@ -382,6 +382,19 @@ static int score_block(const ck_recommender *r, ck_recommend_goal goal, const si
         }
     }
     return CK_OK;
+}
+
+/* A block's scores; a customer with no interaction gets popularity, whatever the method:
+ * nothing else is known of them (the learned parts would score every item 0). */
+static int score_block(const ck_recommender *r, ck_recommend_goal goal, const size_t *start,
+                       const uint32_t *items, const float *weights, size_t count, double *scores,
+                       double *scratch, ck_error *err)
+{
+    int rc = score_methods(r, goal, start, items, weights, count, scores, scratch, err);
+    for (size_t i = 0; rc == CK_OK && i < count; i++)
+        if (start[i + 1] == start[i])
+            memcpy(scores + i * r->n_items, r->popularity, r->n_items * sizeof *scores);
+    return rc;
 }
 
 int ck_recommender_score(const ck_recommender *r, ck_recommend_goal goal, const uint32_t *items,
