@@ -1,9 +1,6 @@
 /*
  * Implicit ALS speed (run_als.sh): one sweep (a user half-step, then an item half-step)
- * of ck_als on a synthetic matrix drawn here with the internal generator: each user gets
- * 1 to 2·per_user − 1 draws (uniform; mean per_user) of items with a popularity skew
- * (item ⌊n_items r²⌋ for r uniform: density ∝ 1/√i, popular items first), duplicates
- * merged, weights from {0.1, 0.5, 1, 2} (a view, a cart, a purchase, two purchases).
+ * of ck_als on the synthetic matrix of bench_matrix.h.
  *
  * Prints the matrix, then per repetition: the whole ck_als_fit() of one iteration
  * (transpose, start, both half-steps) and the two half-steps timed apart on the fitted
@@ -30,7 +27,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
-#include "base/rng.h"
+#include "bench_matrix.h"
 #include "churnkit/als.h"
 #include "learn/recommend/als_int.h"
 
@@ -57,12 +54,6 @@ static double peak_mib(void)
     return (double)ru.ru_maxrss / 1024.0;
 }
 
-static int cmp_u32(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return (x > y) - (x < y);
-}
-
 static long parse_long(const char *opt, const char *s)
 {
     char *end;
@@ -73,18 +64,6 @@ static long parse_long(const char *opt, const char *s)
         exit(2);
     }
     return v;
-}
-
-static int write_file(const char *dir, const char *name, const void *p, size_t size, size_t n)
-{
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "wb");
-    if (f == NULL || fwrite(p, size, n, f) != n || fclose(f) != 0) {
-        fprintf(stderr, "bench_als: %s: %s\n", path, strerror(errno));
-        return -1;
-    }
-    return 0;
 }
 
 int main(int argc, char **argv)
@@ -138,54 +117,20 @@ int main(int argc, char **argv)
     }
 
     double t0 = now_s();
-    size_t cap = (size_t)((double)n_users * per_user * 1.02) + 1024, nnz = 0;
-    int64_t *row_start = malloc((n_users + 1) * sizeof *row_start);
-    size_t *row_start_z = malloc((n_users + 1) * sizeof *row_start_z);
-    uint32_t *items = malloc(cap * sizeof *items);
-    float *weights = malloc(cap * sizeof *weights);
-    uint32_t draw[4096];
-    static const float W[4] = { 0.1f, 0.5f, 1.0f, 2.0f };
-    if (row_start == NULL || row_start_z == NULL || items == NULL || weights == NULL) {
+    bench_matrix mat;
+    if (bench_matrix_draw(&mat, n_users, n_items, per_user, seed) < 0) {
         fprintf(stderr, "bench_als: out of memory\n");
         return 1;
     }
-    ck__rng rng;
-    ck__rng_seed(&rng, seed, 0);
-    for (size_t u = 0; u < n_users; u++) {
-        row_start[u] = (int64_t)nnz;
-        size_t m = 1 + ck__rng_below(&rng, (uint64_t)(2 * per_user - 1));
-        if (m > 4096)
-            m = 4096;
-        for (size_t j = 0; j < m; j++) {
-            double r = ck__rng_uniform(&rng);
-            draw[j] = (uint32_t)(r * r * (double)n_items);
-        }
-        qsort(draw, m, sizeof *draw, cmp_u32);
-        for (size_t j = 0; j < m && nnz < cap; j++) {
-            if (j > 0 && draw[j] == draw[j - 1])
-                continue;
-            items[nnz] = draw[j];
-            weights[nnz] = W[ck__rng_below(&rng, 4)];
-            nnz++;
-        }
-    }
-    row_start[n_users] = (int64_t)nnz;
-    for (size_t u = 0; u <= n_users; u++)
-        row_start_z[u] = (size_t)row_start[u];
-    ck_interactions x = { n_users, n_items, row_start_z, items, weights };
+    ck_interactions x = mat.x;
+    size_t nnz = x.row_start[n_users];
     printf("matrix: %zu users x %zu items, %zu interactions (%.2f a user), drawn in %.2f s\n",
            n_users, n_items, nnz, (double)nnz / (double)n_users, now_s() - t0);
     if (write_dir != NULL) {
-        char shape[256];
-        int len = snprintf(shape, sizeof shape, "%zu %zu %zu\n", n_users, n_items, nnz);
-        if (write_file(write_dir, "row_start.i64", row_start, sizeof *row_start, n_users + 1) ||
-            write_file(write_dir, "items.u32", items, sizeof *items, nnz) ||
-            write_file(write_dir, "weights.f32", weights, sizeof *weights, nnz) ||
-            write_file(write_dir, "shape.txt", shape, 1, (size_t)len))
+        if (bench_matrix_write(&mat, write_dir) < 0)
             return 1;
         printf("written to %s\n", write_dir);
     }
-    free(row_start);
 
     ck_als_params p = CK_ALS_PARAMS_INIT;
     p.factors = factors;
@@ -260,8 +205,6 @@ int main(int argc, char **argv)
         free(tw);
         ck_als_free(m);
     }
-    free(row_start_z);
-    free(items);
-    free(weights);
+    bench_matrix_free(&mat);
     return 0;
 }

@@ -40,6 +40,7 @@
 
 #include "base/parallel.h"
 #include "base/rng.h"
+#include "bench_matrix.h"
 #include "churnkit/recommend.h"
 #include "learn/recommend/recommend_int.h"
 
@@ -66,12 +67,6 @@ static double peak_mib(void)
     return (double)ru.ru_maxrss / 1024.0;
 }
 
-static int cmp_u32(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return (x > y) - (x < y);
-}
-
 static long parse_long(const char *opt, const char *s)
 {
     char *end;
@@ -83,18 +78,6 @@ static long parse_long(const char *opt, const char *s)
         exit(2);
     }
     return v;
-}
-
-static int write_file(const char *dir, const char *name, const void *p, size_t size, size_t n)
-{
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "wb");
-    if (f == NULL || fwrite(p, size, n, f) != n || fclose(f) != 0) {
-        fprintf(stderr, "bench_recommend: %s: %s\n", path, strerror(errno));
-        return -1;
-    }
-    return 0;
 }
 
 /* Every customer's top K, in fixed blocks shared among the threads (as ck__picks_init). */
@@ -219,43 +202,15 @@ int main(int argc, char **argv)
         return 2;
     }
 
-    /* the matrix: bench_als's generator, draw for draw */
+    /* the matrix: bench_als's (bench_matrix.h) */
     double t0 = now_s();
-    size_t cap = (size_t)((double)n_users * per_user * 1.02) + 1024, nnz = 0;
-    int64_t *row_start = malloc((n_users + 1) * sizeof *row_start);
-    size_t *row_start_z = malloc((n_users + 1) * sizeof *row_start_z);
-    uint32_t *items = malloc(cap * sizeof *items);
-    float *weights = malloc(cap * sizeof *weights);
-    uint32_t draw[4096];
-    static const float W[4] = { 0.1f, 0.5f, 1.0f, 2.0f };
-    if (row_start == NULL || row_start_z == NULL || items == NULL || weights == NULL) {
+    bench_matrix mat;
+    if (bench_matrix_draw(&mat, n_users, n_items, per_user, seed) < 0) {
         fprintf(stderr, "bench_recommend: out of memory\n");
         return 1;
     }
-    ck__rng rng;
-    ck__rng_seed(&rng, seed, 0);
-    for (size_t u = 0; u < n_users; u++) {
-        row_start[u] = (int64_t)nnz;
-        size_t m = 1 + ck__rng_below(&rng, (uint64_t)(2 * per_user - 1));
-        if (m > 4096)
-            m = 4096;
-        for (size_t j = 0; j < m; j++) {
-            double r = ck__rng_uniform(&rng);
-            draw[j] = (uint32_t)(r * r * (double)n_items);
-        }
-        qsort(draw, m, sizeof *draw, cmp_u32);
-        for (size_t j = 0; j < m && nnz < cap; j++) {
-            if (j > 0 && draw[j] == draw[j - 1])
-                continue;
-            items[nnz] = draw[j];
-            weights[nnz] = W[ck__rng_below(&rng, 4)];
-            nnz++;
-        }
-    }
-    row_start[n_users] = (int64_t)nnz;
-    for (size_t u = 0; u <= n_users; u++)
-        row_start_z[u] = (size_t)row_start[u];
-    ck_interactions x = { n_users, n_items, row_start_z, items, weights };
+    ck_interactions x = mat.x;
+    size_t nnz = x.row_start[n_users];
     printf("matrix: %zu users x %zu items, %zu interactions (%.2f a user), drawn in %.2f s\n",
            n_users, n_items, nnz, (double)nnz / (double)n_users, now_s() - t0);
 
@@ -268,6 +223,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench_recommend: out of memory\n");
         return 1;
     }
+    ck__rng rng;
     ck__rng_seed(&rng, seed, 1);
     for (size_t q = 0; q < n_items * (size_t)factors; q++)
         y[q] = 0.1 * ck__rng_normal(&rng);
@@ -277,17 +233,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench_recommend: %s\n", err.msg);
         return 1;
     }
-    if (write_dir != NULL) {
-        char shape[256];
-        int len = snprintf(shape, sizeof shape, "%zu %zu %zu\n", n_users, n_items, nnz);
-        if (write_file(write_dir, "row_start.i64", row_start, sizeof *row_start, n_users + 1) ||
-            write_file(write_dir, "items.u32", items, sizeof *items, nnz) ||
-            write_file(write_dir, "weights.f32", weights, sizeof *weights, nnz) ||
-            write_file(write_dir, "shape.txt", shape, 1, (size_t)len) ||
-            write_file(write_dir, "item_factors.f64", y, sizeof *y, n_items * (size_t)factors))
-            return 1;
-    }
-    free(row_start);
+    if (write_dir != NULL &&
+        (bench_matrix_write(&mat, write_dir) < 0 ||
+         bench_write_file(write_dir, "item_factors.f64", y, sizeof *y, n_items * (size_t)factors)))
+        return 1;
     printf("recommender: ALS, %d factors, lambda 100, alpha 10; top %zu; %d threads; blocks of "
            "%d customers\n",
            factors, top_k, threads, CK_RECOMMEND_BLOCK);
@@ -318,7 +267,7 @@ int main(int argc, char **argv)
                              top_blocks, &j);
         if (j.rc < 0)
             return 1;
-        if (write_file(write_dir, "top.u32", j.lists, sizeof *j.lists, n * top_k))
+        if (bench_write_file(write_dir, "top.u32", j.lists, sizeof *j.lists, n * top_k))
             return 1;
         printf("written to %s\n", write_dir);
     }
@@ -333,8 +282,8 @@ int main(int argc, char **argv)
             return 1;
         double a = now_s(), ca = cpu_s();
         for (size_t u = 0; u < n; u++) {
-            size_t s0 = row_start_z[u], len = row_start_z[u + 1] - s0;
-            if (ck_recommender_score(r, CK_RECOMMEND_NEXT, items + s0, weights + s0, len, scores,
+            size_t s0 = x.row_start[u], len = x.row_start[u + 1] - s0;
+            if (ck_recommender_score(r, CK_RECOMMEND_NEXT, x.items + s0, x.weights + s0, len, scores,
                                      scratch, &err) < 0) {
                 fprintf(stderr, "bench_recommend: %s\n", err.msg);
                 return 1;
@@ -351,7 +300,7 @@ int main(int argc, char **argv)
     }
     if (blend_users > 0) {
         size_t n = blend_users < n_users ? blend_users : n_users;
-        ck_interactions sample = { n, n_items, row_start_z, items, weights };
+        ck_interactions sample = { n, n_items, x.row_start, x.items, x.weights };
         double a = now_s();
         ck__rng_seed(&rng, seed, 2);
         r->als = NULL; /* the blend borrows it */
@@ -384,8 +333,6 @@ int main(int argc, char **argv)
     ck__recommender_free(r);
     free(j.lists);
     free(j.listed);
-    free(row_start_z);
-    free(items);
-    free(weights);
+    bench_matrix_free(&mat);
     return 0;
 }

@@ -5,7 +5,8 @@
 # run above load 1.5 marked (benchmarks/lib.sh, peers/summarise_runs.py). Results: stdout;
 # keep a copy in benchmarks/results/<date>-<host>.md. Someone else must be able to rerun it
 # on the same kind of machine and get the same figures: run it on a quiet machine.
-# CK_BENCH_BLOCKS: the blocks to run [all: features gbm gbm5m read logreg predict uplift als]
+# CK_BENCH_BLOCKS: the blocks to run [all: features gbm gbm5m read logreg predict uplift bgnbd
+# als recommend]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -20,7 +21,7 @@ command -v bc >/dev/null && [ -x /usr/bin/time ] && command -v liblinear-train >
 source benchmarks/lib.sh
 echo "host $(uname -n)"
 machine
-blocks=${CK_BENCH_BLOCKS:-features gbm gbm5m read logreg predict uplift als}
+blocks=${CK_BENCH_BLOCKS:-features gbm gbm5m read logreg predict uplift bgnbd als recommend}
 for block in $blocks; do
     echo
     echo "== $block (load average before: $(cut -d' ' -f1-3 /proc/loadavg))"
@@ -33,9 +34,14 @@ for block in $blocks; do
     logreg) benchmarks/run_logreg.sh build ;;
     predict) benchmarks/run_predict.sh build ;;
     uplift) benchmarks/run_uplift.sh build ;;
-    # ALS needs the benchmark programs (-DCK_BUILD_BENCHMARKS=ON)
-    als) [ -x build/benchmarks/bench_als ] && benchmarks/run_als.sh build ||
-        echo "als: skipped (configure with -DCK_BUILD_BENCHMARKS=ON)" ;;
+    # these need the benchmark programs (-DCK_BUILD_BENCHMARKS=ON)
+    bgnbd | als | recommend)
+        if [ -x "build/benchmarks/bench_$block" ]; then
+            "benchmarks/run_$block.sh" build
+        else
+            echo "$block: skipped (configure with -DCK_BUILD_BENCHMARKS=ON)"
+        fi
+        ;;
     *) echo "bench: unknown block $block" >&2; exit 2 ;;
     esac
     echo "== $block done (load average after: $(cut -d' ' -f1-3 /proc/loadavg))"
