@@ -44,7 +44,7 @@ static int train(ck_model **out, const char *path, ck_uplift_method method, int 
     ck_model_training tr = { 0 };
     ck_model_spec spec = { .source = CK_SOURCE_TABLE };
     ck_config_init(&spec.config);
-    ck_uplift_table_opts opts = { "converted", "arm", control, "id", ',', NULL, NULL, 0 };
+    ck_uplift_table_opts opts = { "converted", "arm", control, "id", ',', NULL, NULL, 0, 1 };
     ck_uplift_params p = ck_uplift_params_default();
     p.method = method;
     p.gbm.n_threads = threads;
@@ -208,7 +208,7 @@ static void test_bad_experiments(void)
     if (f)
         fclose(f);
     ck_uplift_data data = { 0 };
-    ck_uplift_table_opts opts = { "converted", "t", NULL, "id", ',', NULL, NULL, 0 };
+    ck_uplift_table_opts opts = { "converted", "t", NULL, "id", ',', NULL, NULL, 0, 1 };
     ck_model_training tr = { 0 };
     CHECK_OK(ck_pipeline_uplift_table(&data, TABLE, &opts, &tr, &err));
     CHECK_EQ_STR(data.design.names[data.design.control], "0");
@@ -242,7 +242,7 @@ static void test_balance_names_a_leaking_column(void)
     ck_model_training tr = { 0 };
     ck_model_spec spec = { .source = CK_SOURCE_TABLE };
     ck_config_init(&spec.config);
-    ck_uplift_table_opts opts = { "converted", "arm", NULL, "id", ',', NULL, NULL, 0 };
+    ck_uplift_table_opts opts = { "converted", "arm", NULL, "id", ',', NULL, NULL, 0, 1 };
     ck_uplift_params p = ck_uplift_params_default();
     ck_model *model = NULL;
     CHECK_OK(ck_pipeline_uplift_table(&data, TABLE, &opts, &tr, &err));

@@ -165,12 +165,14 @@ CK_API int ck_pipeline_eval_set(ck_dataset **out, ck_features **table_out, const
                                 const char *events_path, int n_threads, ck_error *err);
 
 /**
- * Table mode evaluation: @p path read against @p model's schema, with labels. The label
- * and id columns default to the model's (table models) or `label` and none.
+ * Table mode evaluation: @p path read against @p model's schema, with labels, on up to
+ * @p n_threads threads (the same dataset for any count). The label and id columns default to
+ * the model's (table models) or `label` and none.
  * @return as ck_dataset_read_table()
  */
 CK_API int ck_pipeline_eval_table(ck_dataset **out, const ck_model *model, const char *path,
-                                  const char *label, const char *id, ck_error *err);
+                                  const char *label, const char *id, int n_threads,
+                                  ck_error *err);
 
 /** The latest cutoff @p model was trained or validated on (0 for a table model), so an
  *  evaluation can tell whether it is out of time. */
@@ -402,6 +404,7 @@ typedef struct ck_uplift_table_opts {
     const char *const *ignore; /**< training: columns to leave out (other outcomes, such as
                                     spend beside conversion, which would leak) */
     size_t n_ignore;
+    int n_threads; /**< threads reading the table (the same rows for any count) */
 } ck_uplift_table_opts;
 
 /**

@@ -50,7 +50,7 @@ int ck_pipeline_eval_set(ck_dataset **out, ck_features **table_out, const ck_mod
 }
 
 int ck_pipeline_eval_table(ck_dataset **out, const ck_model *model, const char *path,
-                           const char *label, const char *id, ck_error *err)
+                           const char *label, const char *id, int n_threads, ck_error *err)
 {
     const ck_model_spec *spec = ck_model_spec_of(model);
     bool from_table = spec->source == CK_SOURCE_TABLE;
@@ -58,7 +58,8 @@ int ck_pipeline_eval_table(ck_dataset **out, const ck_model *model, const char *
         label = from_table && spec->label_column[0] != 0 ? spec->label_column : "label";
     if (id == NULL && from_table && spec->id_column[0] != 0)
         id = spec->id_column;
-    ck_table_opts topts = { label, id, NULL, 0, spec->config.delimiter, ck_model_schema(model), 0 };
+    ck_table_opts topts = { label, id, NULL, 0, spec->config.delimiter, ck_model_schema(model),
+                            n_threads };
     return ck_dataset_read_table(out, path, &topts, err);
 }
 

@@ -178,6 +178,7 @@ int ck_pipeline_uplift_table(ck_uplift_data *out, const char *path,
     t.ignore = ignore;
     t.n_ignore = opts->n_ignore + 1;
     t.schema = opts->model ? ck_uplift_schema(opts->model) : NULL;
+    t.n_threads = opts->n_threads;
     /* the treatment first: without it, there is no experiment to read */
     int rc = read_treatment(&arms, &n_arms_read, path, opts->delimiter, opts->treatment, err);
     if (rc == CK_OK)

@@ -425,7 +425,7 @@ static int uplift_rows(const options *o, const loaded *m, ck_uplift_data *data, 
         ck_uplift_table_opts topts = {
             o->label ? o->label : spec->label_column, o->treatment, NULL,
             o->id ? o->id : spec->id_column[0] ? spec->id_column : NULL, spec->config.delimiter,
-            u, NULL, 0
+            u, NULL, 0, o->eval.n_threads
         };
         return ck_pipeline_uplift_table(data, o->table, &topts, NULL, err);
     }
@@ -595,7 +595,7 @@ int main(int argc, char **argv)
                 goto done;
             check_out_of_time(&o, &m[k]);
         } else if ((rc = ck_pipeline_eval_table(&m[k].data, m[k].model, o.table, o.label, o.id,
-                                                &err)) < 0) {
+                                                o.eval.n_threads, &err)) < 0) {
             goto done;
         }
         size_t n = ck_dataset_n_rows(m[k].data);

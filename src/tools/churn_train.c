@@ -821,7 +821,7 @@ static int load_uplift(const options *o, ck_model_spec *spec, ck_model_training 
         snprintf(spec->id_column, sizeof spec->id_column, "%s", o->id ? o->id : "");
         ck_uplift_table_opts topts = { o->label,   o->treatment,          o->control,
                                        o->id,      spec->config.delimiter, NULL,
-                                       o->ignore, o->n_ignore };
+                                       o->ignore, o->n_ignore, o->gbm.n_threads };
         if ((rc = ck_pipeline_add_input(tr, "table", o->table, err)) == CK_OK &&
             (rc = ck_pipeline_uplift_table(data, o->table, &topts, tr, err)) == CK_OK)
             print_data_notes(tr, o->quiet);
