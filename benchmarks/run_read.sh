@@ -38,7 +38,7 @@ for run in $(seq 1 "$runs"); do
 import json, sys
 d = json.load(open(sys.argv[1]))
 print("%s\tpandas %s float32\t%s\t%s" % (sys.argv[2], d["pandas"], d["read_s"], sys.argv[3]))
-print("%s\tpandas + QuantileDMatrix\t%s\t%s" % (sys.argv[2], d["read_s"] + d["quantile_dmatrix_s"],
+print("%s\tpandas + QuantileDMatrix\t%.3f\t%s" % (sys.argv[2], d["read_s"] + d["quantile_dmatrix_s"],
                                                sys.argv[3]))
 PY
 done

@@ -245,7 +245,7 @@ int ck__picks_init_threads(ck__picks *p, const ck_events *ev, const ck_model *mo
     ck_recommend_config weighting = weighting_of(r);
     catalogue cat = { 0 };
     *p = (ck__picks){ .r = r, .ev = ev, .k = k, .exclude_own = exclude_own };
-    /* a customer without interactions: popularity (or the blend's empty row) */
+    /* a customer without interactions: popularity, whatever the method */
     double *scores = ck__alloc_array(n_items + 1, sizeof *scores);
     double *scratch = ck__alloc_array(ck_recommender_scratch_size(r) + 1, sizeof *scratch);
     p->empty = ck__alloc_array(k + 1, sizeof *p->empty);
