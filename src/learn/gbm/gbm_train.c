@@ -89,6 +89,7 @@ typedef struct trainer {
     double update_by_bin[256];
     double update_factor[256]; /* exp(−value): the odds move by a product, with no exp */
     const split *chosen;
+    double chosen_left[256]; /* 1 for the bins the chosen split sends left, else 0 */
     int round;
 } trainer;
 
@@ -106,20 +107,23 @@ static int gradients(size_t first, size_t last, void *arg)
     for (size_t k = first; k < last; k++) {
         size_t lo, hi;
         worker_range(t, k, &lo, &hi);
+        if (t->has_update) {
+            const uint8_t *bin = t->bins->data + ck__bin_offset(t->bins, t->update_feature, lo);
+            for (size_t i = lo; i < hi; i++, bin += CK__GROUP)
+                t->odds[i] *= t->update_factor[*bin];
+        }
+        /* no branch on the data: the sign of g and the sampling draw would mispredict */
         double g_max = 0, h_max = 0;
         for (size_t i = lo; i < hi; i++) {
-            if (t->has_update)
-                t->odds[i] *= t->update_factor[ck__bin_at(t->bins, t->update_feature, i)];
             double prob = 1.0 / (1.0 + t->odds[i]);
-            bool in =
-                !subsample || uniform_at(t->p->seed, 2 * (uint64_t)t->round, i) < t->p->subsample;
-            double g = in ? t->w[i] * (prob - t->y[i]) : 0.0;
-            double h = in ? t->w[i] * prob * (1.0 - prob) : 0.0;
+            double keep = !subsample || uniform_at(t->p->seed, 2 * (uint64_t)t->round, i) <
+                                            t->p->subsample;
+            double g = keep * t->w[i] * (prob - t->y[i]);
+            double h = keep * t->w[i] * prob * (1.0 - prob);
             t->g[i] = (float)g;
             t->h[i] = (float)h;
-            double g_abs = g < 0 ? -g : g;
-            g_max = g_abs > g_max ? g_abs : g_max;
-            h_max = h > h_max ? h : h_max;
+            g_max = fmax(g_max, fabs(g));
+            h_max = fmax(h_max, h);
         }
         t->g_max[k] = g_max;
         t->h_max[k] = h_max;
@@ -132,9 +136,13 @@ static void quantise(const trainer *t, size_t lo, size_t hi, packed_gh *out)
 {
     uint64_t stream = 2 * (uint64_t)t->round + 1;
     double gs = 1.0 / t->g_scale, hs = 1.0 / t->h_scale;
+    /* floor(x) as a truncation of x + 2 qmax, which is positive: x ≥ −qmax − 1 */
+    double shift = 2.0 * t->qmax;
+    int64_t ishift = 2 * (int64_t)t->qmax;
     for (size_t i = lo; i < hi; i++) {
         double u = uniform_at(t->p->seed, stream, i);
-        int64_t gq = (int64_t)floor(t->g[i] * gs + u), hq = (int64_t)floor(t->h[i] * hs + u);
+        int64_t gq = (int64_t)(t->g[i] * gs + u + shift) - ishift;
+        int64_t hq = (int64_t)(t->h[i] * hs + u + shift) - ishift;
         gq = gq > t->qmax ? t->qmax : gq < -t->qmax ? -t->qmax : gq;
         hq = hq > t->qmax ? t->qmax : hq;
         out[i - lo] = gq * 4294967296LL + hq;
@@ -320,22 +328,20 @@ static bool goes_left(const split *s, bool categorical, uint8_t bin)
 static int side_sums(size_t first, size_t last, void *arg)
 {
     trainer *t = arg;
-    const split *s = t->chosen;
-    bool categorical = t->bins->categorical[s->feature];
     for (size_t blk = first; blk < last; blk++) {
         size_t lo = blk * SUM_BLOCK, hi = lo + SUM_BLOCK < t->n ? lo + SUM_BLOCK : t->n;
-        double gl = 0, hl = 0, gr = 0, hr = 0;
-        for (size_t i = lo; i < hi; i++) {
-            if (goes_left(s, categorical, ck__bin_at(t->bins, s->feature, i))) {
-                gl += t->g[i];
-                hl += t->h[i];
-            } else {
-                gr += t->g[i];
-                hr += t->h[i];
-            }
+        const uint8_t *bin = t->bins->data + ck__bin_offset(t->bins, t->chosen->feature, lo);
+        /* sums of the left side and of all rows, no branch on the side (it would mispredict) */
+        double gl = 0, hl = 0, g = 0, h = 0;
+        for (size_t i = lo; i < hi; i++, bin += CK__GROUP) {
+            double left = t->chosen_left[*bin];
+            gl += left * t->g[i];
+            hl += left * t->h[i];
+            g += t->g[i];
+            h += t->h[i];
         }
         double *out = t->block_sums + 4 * blk;
-        out[0] = gl, out[1] = hl, out[2] = gr, out[3] = hr;
+        out[0] = gl, out[1] = hl, out[2] = g - gl, out[3] = h - hl;
     }
     return 0;
 }
@@ -347,6 +353,8 @@ static int make_stump(ck__stump *out, trainer *t, const split *s, const ck_schem
     bool categorical = t->bins->categorical[j];
     size_t n_blocks = (t->n + SUM_BLOCK - 1) / SUM_BLOCK;
     t->chosen = s;
+    for (int b = 0; b < 256; b++)
+        t->chosen_left[b] = goes_left(s, categorical, (uint8_t)b);
     ck__parallel_for(n_blocks, 1, t->p->n_threads, side_sums, t);
     double gl = 0, hl = 0, gr = 0, hr = 0;
     for (size_t blk = 0; blk < n_blocks; blk++) {
