@@ -122,8 +122,9 @@ static int gradients(size_t first, size_t last, void *arg)
             double h = keep * t->w[i] * prob * (1.0 - prob);
             t->g[i] = (float)g;
             t->h[i] = (float)h;
-            g_max = fmax(g_max, fabs(g));
-            h_max = fmax(h_max, h);
+            double g_abs = fabs(g); /* fmax() would be a call: it must handle NaN */
+            g_max = g_abs > g_max ? g_abs : g_max;
+            h_max = h > h_max ? h : h_max;
         }
         t->g_max[k] = g_max;
         t->h_max[k] = h_max;
