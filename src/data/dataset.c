@@ -841,6 +841,7 @@ typedef struct table_merge {
     table_part *slots;
     float *map; /* a part's level codes to the file's */
     size_t map_cap;
+    size_t n_parts, n_kept; /* parts planned, and kept so far */
 } table_merge;
 
 /* ck__parts_fns.read: ctx is the table_merge. */
@@ -960,8 +961,12 @@ static int part_end(void *ctx, size_t slot, bool keep, ck_error *err)
     table_reader *rd = m->rd;
     ck_dataset *d = rd->d;
     size_t at = d->n_rows;
+    m->n_kept++;
     if (at + p->n_rows > rd->cap) {
-        size_t cap = rd->cap;
+        /* room for the rows the parts so far say the file has (parts are of about equal
+         * bytes), so that the columns are seldom copied to grow; pages never written are
+         * never resident, and the spare room is given back at the end */
+        size_t cap = (at + p->n_rows) / m->n_kept * m->n_parts * 21 / 20 + 1;
         while (cap < at + p->n_rows)
             cap *= 2;
         if (!resize_rows(d, cap))
@@ -1004,7 +1009,7 @@ static int read_parts(table_reader *rd, const ck_csv *csv, const ck_table_opts *
     int64_t *starts = ck__parts_plan(path, ck__csv_offset(csv), part_bytes, &n_parts);
     size_t n_slots = (size_t)CK_TABLE_SCAN_PARTS(opts->n_threads);
     table_part *slots = calloc(n_slots, sizeof *slots);
-    table_merge m = { rd, slots, NULL, 0 };
+    table_merge m = { rd, slots, NULL, 0, n_parts, 0 };
     int rc = CK_OK;
     if (starts == NULL || slots == NULL)
         rc = ck_error_set(err, CK_ENOMEM, path, 0, "out of memory");
