@@ -5,7 +5,8 @@
  * ck_table_stream_scan() against the schema it inferred. The stream must give exactly the
  * dataset's rows, ids and labels (dataset.h: the same rules and messages as the reader
  * given that schema), so any difference between the two readers is a finding, not only a
- * crash.
+ * crash. Each read is also done on two threads in tiny parts (ck__dataset_read_table_parts),
+ * which must give the same dataset bit for bit, or the same error.
  */
 #include <math.h>
 #include <stdbool.h>
@@ -15,6 +16,7 @@
 
 #include "churnkit/dataset.h"
 #include "churnkit/schema.h"
+#include "data/dataset_int.h"
 #include "fuzz_support.h"
 
 /* One part slot's rows since its last end, copied (the block's pointers are borrowed). */
@@ -144,12 +146,103 @@ static void check_stream(const char *path, const ck_table_opts *opts, const ck_d
     ck_table_stream_free(s);
 }
 
-/* Read the table whole; when it reads, check its shape and stream it. */
-static void read_table(const char *path, const ck_table_opts *opts)
+/*
+ * The parallel reads' parts: of 64 bytes, a seed has a few; of 7, most start at a guess
+ * inside a record or a quoted field, which is read again from the true start. Each part
+ * opens the file (zlib's buffers, 768 KB, are mmapped under ASan), so a larger input gets
+ * larger parts, at most max_parts: hundreds of parts would cut the executions tenfold.
+ */
+static const struct {
+    int64_t bytes;
+    int64_t max_parts;
+} part_plans[] = { { 64, 3 }, { 7, 6 } };
+
+/* The same bits, any NaN equal to any NaN (-0 is not 0: memcmp sees the sign). */
+static bool same_bits(float a, float b)
+{
+    return isnan(a) ? isnan(b) : memcmp(&a, &b, sizeof a) == 0;
+}
+
+/* The parallel reader's dataset is the one-thread reader's, bit for bit. */
+static void check_same_datasets(const ck_dataset *got, const ck_dataset *want)
+{
+    size_t n_rows = ck_dataset_n_rows(want), n_features = ck_dataset_n_features(want);
+    FUZZ_CHECK(ck_dataset_n_rows(got) == n_rows);
+    FUZZ_CHECK(ck_dataset_n_features(got) == n_features);
+    FUZZ_CHECK(strcmp(ck_dataset_id_name(got), ck_dataset_id_name(want)) == 0);
+    const ck_schema *a = ck_dataset_schema(got), *b = ck_dataset_schema(want);
+    FUZZ_CHECK(ck_schema_n_features(a) == ck_schema_n_features(b));
+    for (size_t j = 0; j < n_features; j++) {
+        FUZZ_CHECK(strcmp(ck_schema_name(a, j), ck_schema_name(b, j)) == 0);
+        FUZZ_CHECK(ck_schema_kind(a, j) == ck_schema_kind(b, j));
+        FUZZ_CHECK(ck_schema_n_levels(a, j) == ck_schema_n_levels(b, j));
+        /* levels in the same order: the codes below mean the same values */
+        for (size_t k = 0; k < ck_schema_n_levels(b, j); k++)
+            FUZZ_CHECK(strcmp(ck_schema_level(a, j, k), ck_schema_level(b, j, k)) == 0);
+        const float *x = ck_dataset_column(got, j), *y = ck_dataset_column(want, j);
+        for (size_t i = 0; i < n_rows; i++)
+            FUZZ_CHECK(same_bits(x[i], y[i]));
+    }
+    const float *la = ck_dataset_labels(got), *lb = ck_dataset_labels(want);
+    FUZZ_CHECK((la == NULL) == (lb == NULL));
+    for (size_t i = 0; i < n_rows; i++) {
+        FUZZ_CHECK(strcmp(ck_dataset_row_id(got, i), ck_dataset_row_id(want, i)) == 0);
+        if (lb != NULL)
+            FUZZ_CHECK(same_bits(la[i], lb[i]));
+    }
+}
+
+/*
+ * Read the file again on two threads in parts of @p part_bytes: a failed parallel read is
+ * read again on one thread, so the outcome must be the one-thread read's (@p want_rc with
+ * @p want or @p want_err) exactly, messages included. @p plain: the input is not gzip.
+ */
+static void check_parallel(const char *path, const ck_table_opts *opts, size_t size, bool plain,
+                           int64_t part_bytes, int want_rc, const ck_dataset *want,
+                           const ck_error *want_err)
+{
+    ck_table_opts many = *opts;
+    many.n_threads = 2;
+    ck_dataset *got = NULL;
+    ck_error err = { 0 };
+    size_t parts = 0;
+    int rc = ck__dataset_read_table_parts(&got, path, &many, part_bytes, &parts, &err);
+    /* out of memory on either side says nothing about the file */
+    if (rc == CK_ENOMEM || want_rc == CK_ENOMEM) {
+        ck_dataset_free(got);
+        return;
+    }
+    if (rc != want_rc || (rc < 0 && strcmp(err.msg, want_err->msg) != 0))
+        fprintf(stderr, "parts of %lld bytes: %d %s:%ld: %s\none thread: %d %s:%ld: %s\n",
+                (long long)part_bytes, rc, err.file, err.line, err.msg, want_rc, want_err->file,
+                want_err->line, want_err->msg);
+    FUZZ_CHECK(rc == want_rc);
+    if (rc < 0) {
+        FUZZ_CHECK(got == NULL);
+        FUZZ_CHECK(err.code == want_err->code);
+        FUZZ_CHECK(strcmp(err.msg, want_err->msg) == 0);
+        FUZZ_CHECK(strcmp(err.file, want_err->file) == 0);
+        FUZZ_CHECK(err.line == want_err->line);
+        return;
+    }
+    /* a plain file of more than two parts that reads was read in parts: a silent fall back
+       to one thread would hide a file the parallel reader refuses (and test nothing) */
+    FUZZ_CHECK((parts > 0) == (plain && (int64_t)size > 2 * part_bytes));
+    check_same_datasets(got, want);
+    ck_dataset_free(got);
+}
+
+/* Read the table whole, then in parallel; when it reads, check its shape and stream it. */
+static void read_table(const char *path, size_t size, bool plain, const ck_table_opts *opts)
 {
     ck_dataset *d = NULL;
     ck_error err = { 0 };
     int rc = ck_dataset_read_table(&d, path, opts, &err);
+    for (size_t k = 0; k < sizeof part_plans / sizeof *part_plans; k++) {
+        int64_t n = part_plans[k].max_parts, bytes = ((int64_t)size + n - 1) / n;
+        bytes = bytes > part_plans[k].bytes ? bytes : part_plans[k].bytes;
+        check_parallel(path, opts, size, plain, bytes, rc, d, &err);
+    }
     if (rc < 0) {
         FUZZ_CHECK(d == NULL);
         FUZZ_CHECK(err.msg[0] != '\0');
@@ -226,14 +319,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const char *path = fuzz_write_temp(data, size, ".csv");
     if (!path)
         return 0;
+    /* zlib reads a file that starts with the gzip magic as gzip, anything else as it is */
+    bool is_plain = size < 2 || data[0] != 0x1f || data[1] != 0x8b;
     ck_table_opts plain = CK_TABLE_OPTS_INIT;
-    read_table(path, &plain);
+    read_table(path, size, is_plain, &plain);
     char id[128], label[128];
     if (header_names(data, size, id, label, sizeof id) && strcmp(id, label) != 0) {
         ck_table_opts labelled = CK_TABLE_OPTS_INIT;
         labelled.label = label;
         labelled.id = id;
-        read_table(path, &labelled);
+        read_table(path, size, is_plain, &labelled);
     }
     return 0;
 }
