@@ -6,6 +6,8 @@
  * 200,003-byte file (four 64 KiB reads, the last one partial) are checked against
  * digests computed on the machine this test was written on with coreutils `sha256sum`
  * (and Python's hashlib), over the same deterministic byte pattern the test generates.
+ * ctest runs it twice: as the processor chooses (the SHA extensions where it has them),
+ * and as sha256_portable with CK_SHA256_PORTABLE=1.
  */
 #include "churnkit/sha256.h"
 

@@ -8,6 +8,11 @@
  * bits as a big-endian 64-bit number. The constants K are the first 32 bits of the
  * fractional parts of the cube roots of the first 64 primes (section 4.2.2); the initial
  * hash the same for the square roots of the first 8 primes (section 5.3.3).
+ *
+ * On x86-64 processors with the SHA extensions a block is compressed by their
+ * instructions instead (Gulley et al., "Intel SHA Extensions", Intel 2013): about five
+ * times faster, so hashing a training input no longer costs as much as reading it.
+ * CK_SHA256_PORTABLE=1 in the environment keeps to the portable code (its tests use it).
  */
 #include "churnkit/sha256.h"
 
@@ -90,6 +95,79 @@ static void compress(uint32_t h[8], const uint8_t *p)
     h[7] += hh;
 }
 
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <cpuid.h>
+#include <immintrin.h>
+
+#define HAVE_SHA_NI 1
+
+/* n blocks with SHA256RNDS2 (two rounds each, from the state as ABEF and CDGH) and
+ * SHA256MSG1/MSG2 (the message schedule, four words at a time). */
+__attribute__((target("sha,sse4.1"))) static void compress_sha_ni(uint32_t h[8],
+                                                                   const uint8_t *p, size_t n)
+{
+    /* the message words are big-endian */
+    const __m128i big_endian = _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
+    __m128i dcba = _mm_loadu_si128((const __m128i *)h);
+    __m128i hgfe = _mm_loadu_si128((const __m128i *)(h + 4));
+    __m128i badc = _mm_shuffle_epi32(dcba, 0xB1);
+    __m128i efgh = _mm_shuffle_epi32(hgfe, 0x1B);
+    __m128i abef = _mm_alignr_epi8(badc, efgh, 8);
+    __m128i cdgh = _mm_blend_epi16(efgh, badc, 0xF0);
+    for (; n > 0; n--, p += 64) {
+        __m128i abef_in = abef, cdgh_in = cdgh, w[4];
+        for (int g = 0; g < 16; g++) {
+            __m128i *m = &w[g % 4];
+            if (g < 4)
+                *m = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 16 * g)), big_endian);
+            else /* W[t] = σ1(W[t−2]) + W[t−7] + σ0(W[t−15]) + W[t−16], four at a time */
+                *m = _mm_sha256msg2_epu32(
+                    _mm_add_epi32(_mm_sha256msg1_epu32(*m, w[(g + 1) % 4]),
+                                  _mm_alignr_epi8(w[(g + 3) % 4], w[(g + 2) % 4], 4)),
+                    w[(g + 3) % 4]);
+            __m128i wk = _mm_add_epi32(*m, _mm_loadu_si128((const __m128i *)(K + 4 * g)));
+            cdgh = _mm_sha256rnds2_epu32(cdgh, abef, wk);
+            abef = _mm_sha256rnds2_epu32(abef, cdgh, _mm_shuffle_epi32(wk, 0x0E));
+        }
+        abef = _mm_add_epi32(abef, abef_in);
+        cdgh = _mm_add_epi32(cdgh, cdgh_in);
+    }
+    __m128i feba = _mm_shuffle_epi32(abef, 0x1B);
+    __m128i dchg = _mm_shuffle_epi32(cdgh, 0xB1);
+    _mm_storeu_si128((__m128i *)h, _mm_blend_epi16(feba, dchg, 0xF0));
+    _mm_storeu_si128((__m128i *)(h + 4), _mm_alignr_epi8(dchg, feba, 8));
+}
+
+/* The SHA extensions (CPUID leaf 7: EBX bit 29) and SSSE3 and SSE4.1 (leaf 1: ECX bits 9
+ * and 19), unless the environment asks for the portable code. */
+static int sha_ni_wanted(void)
+{
+    unsigned a, b, c, d;
+    const char *portable = getenv("CK_SHA256_PORTABLE");
+    if (portable != NULL && strcmp(portable, "1") == 0)
+        return 0;
+    if (!__get_cpuid(1, &a, &b, &c, &d) || !(c >> 9 & 1) || !(c >> 19 & 1))
+        return 0;
+    return __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b >> 29 & 1);
+}
+#endif
+
+/* Compress n consecutive blocks. */
+static void compress_blocks(uint32_t h[8], const uint8_t *p, size_t n)
+{
+#ifdef HAVE_SHA_NI
+    static int use_sha_ni = -1; /* decided once; a race writes the same value */
+    if (use_sha_ni < 0)
+        use_sha_ni = sha_ni_wanted();
+    if (use_sha_ni) {
+        compress_sha_ni(h, p, n);
+        return;
+    }
+#endif
+    for (; n > 0; n--, p += 64)
+        compress(h, p);
+}
+
 static void ctx_update(sha256_ctx *c, const uint8_t *p, size_t len)
 {
     c->n_bytes += len;
@@ -101,11 +179,12 @@ static void ctx_update(sha256_ctx *c, const uint8_t *p, size_t len)
         len -= take;
         if (c->used < 64)
             return;
-        compress(c->h, c->block);
+        compress_blocks(c->h, c->block, 1);
         c->used = 0;
     }
-    for (; len >= 64; p += 64, len -= 64)
-        compress(c->h, p);
+    compress_blocks(c->h, p, len / 64);
+    p += len / 64 * 64;
+    len %= 64;
     memcpy(c->block, p, len);
     c->used = len;
 }
@@ -116,13 +195,13 @@ static void ctx_final(sha256_ctx *c, uint8_t digest[32])
     c->block[c->used++] = 0x80;
     if (c->used > 56) {
         memset(c->block + c->used, 0, 64 - c->used);
-        compress(c->h, c->block);
+        compress_blocks(c->h, c->block, 1);
         c->used = 0;
     }
     memset(c->block + c->used, 0, 56 - c->used);
     for (int i = 0; i < 8; i++)
         c->block[56 + i] = (uint8_t)(bits >> (56 - 8 * i));
-    compress(c->h, c->block);
+    compress_blocks(c->h, c->block, 1);
     for (int i = 0; i < 8; i++) {
         digest[4 * i] = (uint8_t)(c->h[i] >> 24);
         digest[4 * i + 1] = (uint8_t)(c->h[i] >> 16);
