@@ -98,6 +98,7 @@ static void compress(uint32_t h[8], const uint8_t *p)
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <cpuid.h>
 #include <immintrin.h>
+#include <stdatomic.h>
 
 #define HAVE_SHA_NI 1
 
@@ -156,10 +157,14 @@ static int sha_ni_wanted(void)
 static void compress_blocks(uint32_t h[8], const uint8_t *p, size_t n)
 {
 #ifdef HAVE_SHA_NI
-    static int use_sha_ni = -1; /* decided once; a race writes the same value */
-    if (use_sha_ni < 0)
-        use_sha_ni = sha_ni_wanted();
-    if (use_sha_ni) {
+    /* decided once (CPUID can trap to the hypervisor); threads racing store the same */
+    static atomic_int use_sha_ni = -1;
+    int use = atomic_load_explicit(&use_sha_ni, memory_order_relaxed);
+    if (use < 0) {
+        use = sha_ni_wanted();
+        atomic_store_explicit(&use_sha_ni, use, memory_order_relaxed);
+    }
+    if (use) {
         compress_sha_ni(h, p, n);
         return;
     }

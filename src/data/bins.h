@@ -30,13 +30,13 @@ typedef struct ck__bins {
     double **edges;    /* per numeric feature, ascending */
 } ck__bins;
 
-/* The bin of feature j for row i. */
 /* Where row i's bin of feature j is in data; row i + 1's is CK__GROUP further. */
 static inline size_t ck__bin_offset(const ck__bins *b, size_t j, size_t i)
 {
     return (j / CK__GROUP) * b->n_rows * CK__GROUP + i * CK__GROUP + j % CK__GROUP;
 }
 
+/* The bin of feature j for row i. */
 static inline uint8_t ck__bin_at(const ck__bins *b, size_t j, size_t i)
 {
     return b->data[ck__bin_offset(b, j, i)];
