@@ -23,23 +23,6 @@
 static const int64_t part_sizes[] = { 150, 2000 };
 static const int thread_counts[] = { 2, 4 };
 
-/* Schemas equal: names, kinds, levels in order. */
-static bool same_schemas(const ck_schema *a, const ck_schema *b)
-{
-    if (ck_schema_n_features(a) != ck_schema_n_features(b))
-        return false;
-    for (size_t j = 0; j < ck_schema_n_features(a); j++) {
-        if (strcmp(ck_schema_name(a, j), ck_schema_name(b, j)) != 0 ||
-            ck_schema_kind(a, j) != ck_schema_kind(b, j) ||
-            ck_schema_n_levels(a, j) != ck_schema_n_levels(b, j))
-            return false;
-        for (size_t k = 0; k < ck_schema_n_levels(a, j); k++)
-            if (strcmp(ck_schema_level(a, j, k), ck_schema_level(b, j, k)) != 0)
-                return false;
-    }
-    return true;
-}
-
 /* Bit for bit: every column's bits, NaNs included. */
 static bool same_bits(const ck_dataset *a, const ck_dataset *b)
 {

@@ -1,8 +1,10 @@
 /*
  * Feature binning (see bins.h).
  *
- * Numeric edges come from the sorted non-missing values of an evenly spaced sample of at
- * most SAMPLE_ROWS rows (as LightGBM's bin_construct_sample_cnt): with no more distinct
+ * Numeric edges come from the sorted non-missing values of the rows 0, s, 2s, ... with s
+ * the smallest power of two that leaves at most CK__BIN_SAMPLE_ROWS of them (as LightGBM's
+ * bin_construct_sample_cnt; a power of two so that a reader can keep the sample while it
+ * is still counting the rows, halving it as it grows): with no more distinct
  * values than bins, one bin per value; otherwise greedy equal-frequency bins, cut only
  * between distinct values. An edge lies halfway between the two values it separates, so
  * a value unseen in training falls on the nearer side.
@@ -15,8 +17,6 @@
 
 #include "base/parallel.h"
 #include "base/util.h"
-
-#define SAMPLE_ROWS 200000
 
 void ck__bins_free(ck__bins *b)
 {
@@ -65,10 +65,18 @@ static void radix_sort(uint32_t *keys, uint32_t *tmp, size_t n)
     /* four passes: the sorted keys are back in the first array */
 }
 
+size_t ck__bins_sample_stride(size_t n_rows)
+{
+    size_t stride = 1;
+    while ((n_rows + stride - 1) / stride > CK__BIN_SAMPLE_ROWS)
+        stride *= 2;
+    return stride;
+}
+
 /* Edges of one numeric column; *edges_out may stay NULL when there is one value. */
 static int fit_edges(double **edges_out, size_t *n_out, const float *x, size_t n, int max_bins)
 {
-    size_t step = n > SAMPLE_ROWS ? (n + SAMPLE_ROWS - 1) / SAMPLE_ROWS : 1;
+    size_t step = ck__bins_sample_stride(n);
     size_t cap = n / step + 1;
     uint32_t *keys = ck__alloc_array(2 * cap, sizeof *keys);
     float *v = ck__alloc_array(cap, sizeof *v);
@@ -130,12 +138,47 @@ static uint8_t bin_of(const double *edges, size_t n, double x)
     return (uint8_t)((size_t)(base - edges) + (*base < x));
 }
 
+/* The bin of value v of feature j. */
+static uint8_t bin_value_of(const ck__bins *b, size_t j, float v)
+{
+    if (isnan(v))
+        return CK__BIN_MISSING;
+    if (b->categorical[j])
+        return v < CK__BIN_OTHER ? (uint8_t)v : CK__BIN_OTHER;
+    return bin_of(b->edges[j], b->n_edges[j], v);
+}
+
+void ck__bin_row(const ck__bins *b, const float *row, uint8_t *out)
+{
+    for (size_t j = 0; j < b->n_features; j++)
+        out[j] = bin_value_of(b, j, row[j]);
+}
+
+float ck__bin_value(const ck__bins *b, size_t j, uint8_t bin)
+{
+    if (bin == CK__BIN_MISSING)
+        return NAN;
+    if (b->categorical[j])
+        return (float)bin;
+    size_t n = b->n_edges[j];
+    if (n == 0)
+        return 0.0f;
+    /* every bin holds a sample value, a float: the largest float at or below the bin's
+     * upper edge lies above the edge below; past the last edge, the smallest float above
+     * it */
+    if (bin < n) {
+        float f = (float)b->edges[j][bin];
+        return (double)f > b->edges[j][bin] ? nextafterf(f, -INFINITY) : f;
+    }
+    float f = (float)b->edges[j][n - 1];
+    return (double)f <= b->edges[j][n - 1] ? nextafterf(f, INFINITY) : f;
+}
+
 typedef struct bin_job {
     ck__bins *b;
     const ck_dataset *d;
     int max_bins;
     bool fit;
-    int rc;
 } bin_job;
 
 static int bin_features(size_t lo, size_t hi, void *arg)
@@ -146,38 +189,41 @@ static int bin_features(size_t lo, size_t hi, void *arg)
     for (size_t j = lo; j < hi; j++) {
         const float *x = ck_dataset_column(job->d, j);
         if (job->fit && !b->categorical[j] &&
-            fit_edges(&b->edges[j], &b->n_edges[j], x, n, job->max_bins) != CK_OK)
+            fit_edges(&b->edges[j], &b->n_edges[j], x, ck_dataset_n_rows(job->d), job->max_bins) !=
+                CK_OK)
             return CK_ENOMEM;
+        if (b->data == NULL)
+            continue;
         uint8_t *out = b->data + (j / CK__GROUP) * n * CK__GROUP + j % CK__GROUP;
-        for (size_t i = 0; i < n; i++) {
-            float v = x[i];
-            uint8_t bin;
-            if (isnan(v))
-                bin = CK__BIN_MISSING;
-            else if (b->categorical[j])
-                bin = v < CK__BIN_OTHER ? (uint8_t)v : CK__BIN_OTHER;
-            else
-                bin = bin_of(b->edges[j], b->n_edges[j], v);
-            out[i * CK__GROUP] = bin;
-        }
+        for (size_t i = 0; i < n; i++)
+            out[i * CK__GROUP] = bin_value_of(b, j, x[i]);
     }
     return CK_OK;
 }
 
-static int setup(ck__bins *b, const ck_dataset *d)
+int ck__bins_alloc_rows(ck__bins *b, size_t n_rows)
 {
-    memset(b, 0, sizeof *b);
-    b->n_rows = ck_dataset_n_rows(d);
-    b->n_features = ck_dataset_n_features(d);
-    b->n_groups = (b->n_features + CK__GROUP - 1) / CK__GROUP;
     /* padding lanes of the last group stay 0: no histogram reads them */
     size_t lanes;
+    free(b->data);
+    b->data = NULL;
+    b->n_rows = n_rows;
     if (ck__mul_size(&lanes, b->n_groups, CK__GROUP))
-        b->data = calloc(lanes, b->n_rows ? b->n_rows : 1);
+        b->data = calloc(lanes, n_rows ? n_rows : 1);
+    return b->data != NULL ? CK_OK : CK_ENOMEM;
+}
+
+/* Edges to be learned or copied for the features of d; rows binned when with_rows. */
+static int setup(ck__bins *b, const ck_dataset *d, bool with_rows)
+{
+    memset(b, 0, sizeof *b);
+    b->n_features = ck_dataset_n_features(d);
+    b->n_groups = (b->n_features + CK__GROUP - 1) / CK__GROUP;
     b->categorical = calloc(b->n_features + 1, sizeof *b->categorical);
     b->n_edges = calloc(b->n_features + 1, sizeof *b->n_edges);
     b->edges = calloc(b->n_features + 1, sizeof *b->edges);
-    if (b->data == NULL || b->categorical == NULL || b->n_edges == NULL || b->edges == NULL)
+    if (b->categorical == NULL || b->n_edges == NULL || b->edges == NULL ||
+        (with_rows && ck__bins_alloc_rows(b, ck_dataset_n_rows(d)) != CK_OK))
         return CK_ENOMEM;
     const ck_schema *schema = ck_dataset_schema(d);
     for (size_t j = 0; j < b->n_features; j++)
@@ -185,10 +231,11 @@ static int setup(ck__bins *b, const ck_dataset *d)
     return CK_OK;
 }
 
-int ck__bins_fit(ck__bins *out, const ck_dataset *d, int max_bins, int n_threads, ck_error *err)
+static int fit(ck__bins *out, const ck_dataset *d, int max_bins, int n_threads, bool with_rows,
+               ck_error *err)
 {
-    bin_job job = { out, d, max_bins, true, 0 };
-    if (setup(out, d) != CK_OK ||
+    bin_job job = { out, d, max_bins, true };
+    if (setup(out, d, with_rows) != CK_OK ||
         ck__parallel_for(out->n_features, 1, n_threads, bin_features, &job) != 0) {
         ck__bins_free(out);
         return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
@@ -196,11 +243,22 @@ int ck__bins_fit(ck__bins *out, const ck_dataset *d, int max_bins, int n_threads
     return CK_OK;
 }
 
+int ck__bins_fit(ck__bins *out, const ck_dataset *d, int max_bins, int n_threads, ck_error *err)
+{
+    return fit(out, d, max_bins, n_threads, true, err);
+}
+
+int ck__bins_fit_edges(ck__bins *out, const ck_dataset *sample, int max_bins, int n_threads,
+                       ck_error *err)
+{
+    return fit(out, sample, max_bins, n_threads, false, err);
+}
+
 int ck__bins_apply(ck__bins *out, const ck__bins *like, const ck_dataset *d, int n_threads,
                    ck_error *err)
 {
-    bin_job job = { out, d, 0, false, 0 };
-    int rc = setup(out, d);
+    bin_job job = { out, d, 0, false };
+    int rc = setup(out, d, true);
     for (size_t j = 0; rc == CK_OK && j < out->n_features; j++) {
         if (out->categorical[j] || like->n_edges[j] == 0)
             continue;
@@ -216,4 +274,33 @@ int ck__bins_apply(ck__bins *out, const ck__bins *like, const ck_dataset *d, int
         return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
     }
     return CK_OK;
+}
+
+void ck__bins_drop(ck__bins *b, const bool *drop)
+{
+    size_t n = b->n_rows, kept = 0;
+    for (size_t j = 0; j < b->n_features; j++) {
+        if (drop[j]) {
+            free(b->edges[j]);
+            continue;
+        }
+        /* every byte moves to the same place or an earlier one, and the places are
+         * written in increasing order: no byte is overwritten before it is read */
+        for (size_t i = 0; b->data != NULL && i < n; i++)
+            b->data[ck__bin_offset(b, kept, i)] = b->data[ck__bin_offset(b, j, i)];
+        b->categorical[kept] = b->categorical[j];
+        b->n_edges[kept] = b->n_edges[j];
+        b->edges[kept] = b->edges[j];
+        kept++;
+    }
+    size_t n_groups = (kept + CK__GROUP - 1) / CK__GROUP;
+    for (size_t j = kept; b->data != NULL && j < n_groups * CK__GROUP; j++)
+        for (size_t i = 0; i < n; i++)
+            b->data[ck__bin_offset(b, j, i)] = 0;
+    b->n_features = kept;
+    b->n_groups = n_groups;
+    size_t bytes = (n_groups ? n_groups : 1) * CK__GROUP * (n ? n : 1);
+    uint8_t *smaller = b->data ? realloc(b->data, bytes) : NULL;
+    if (smaller != NULL) /* else the larger block stays: nothing is lost */
+        b->data = smaller;
 }

@@ -22,6 +22,9 @@
 #define CK__BIN_OTHER   254
 #define CK__GROUP       8
 
+/* Numeric edges are learned from at most this many rows (see ck__bins_sample_stride()). */
+#define CK__BIN_SAMPLE_ROWS 200000
+
 typedef struct ck__bins {
     size_t n_rows, n_features, n_groups;
     uint8_t *data;     /* n_groups × n_rows × CK__GROUP bytes */
@@ -42,8 +45,31 @@ static inline uint8_t ck__bin_at(const ck__bins *b, size_t j, size_t i)
     return b->data[ck__bin_offset(b, j, i)];
 }
 
+/* The rows of n that edges are learned from are 0, s, 2s, ...: s is the smallest power of
+ * two that leaves at most CK__BIN_SAMPLE_ROWS of them. */
+size_t ck__bins_sample_stride(size_t n_rows);
+
 /* Learn the bin edges of `d` and bin it. */
 int ck__bins_fit(ck__bins *out, const ck_dataset *d, int max_bins, int n_threads, ck_error *err);
+
+/* Learn the edges ck__bins_fit() would learn on a dataset whose sampled rows (see
+ * ck__bins_sample_stride()) are `sample`, binning no row: data is NULL, n_rows 0. */
+int ck__bins_fit_edges(ck__bins *out, const ck_dataset *sample, int max_bins, int n_threads,
+                       ck_error *err);
+
+/* Room for n_rows rows of bins, all 0 (any rows held before are freed). CK_OK or
+ * CK_ENOMEM. */
+int ck__bins_alloc_rows(ck__bins *b, size_t n_rows);
+
+/* The bins of one row of n_features values, coded as in a dataset, into out[j]. */
+void ck__bin_row(const ck__bins *b, const float *row, uint8_t *out);
+
+/* A value of feature j that falls in `bin` (NaN for the missing bin): a model trained on
+ * these bins treats it as every value of the bin, for its splits lie on the edges. */
+float ck__bin_value(const ck__bins *b, size_t j, uint8_t bin);
+
+/* Leave out the features with drop[j], in place; the others keep their order. */
+void ck__bins_drop(ck__bins *b, const bool *drop);
 
 /* Bin `d` (same schema) with the edges of `like`. */
 int ck__bins_apply(ck__bins *out, const ck__bins *like, const ck_dataset *d, int n_threads,

@@ -34,6 +34,7 @@
 #include "churnkit/csv.h"
 #include "churnkit/features.h"
 #include "churnkit/timestamp.h"
+#include "data/binned_table.h"
 #include "data/dataset_int.h"
 #include "data/parts.h"
 #include "io/cell.h"
@@ -492,7 +493,9 @@ typedef struct table_reader {
     infer_column *cols;      /* inference: one per feature */
     size_t n_deferred;
     ck_dataset *d;
-    size_t cap; /* rows the dataset's arrays can hold */
+    size_t cap;    /* rows the dataset's arrays can hold */
+    size_t n_read; /* rows read from the file */
+    size_t stride; /* 0: every row is kept; else the sample's (see keep_sampled()) */
 } table_reader;
 
 static int code_level(float *out, const table_reader *rd, infer_column *c, size_t j, const char *s,
@@ -549,6 +552,51 @@ static int infer_cell(float *out, table_reader *rd, size_t j, const char *s, siz
     return code_level(out, rd, c, j, s, len, line, err);
 }
 
+/* Of rows [from, n_rows), the first of which is row first_index of the file, keep those
+ * whose index is a multiple of stride (columns, labels and ids move up). */
+static void keep_every(ck_dataset *d, size_t from, size_t first_index, size_t stride)
+{
+    size_t kept = from, text = 0;
+    if (from > 0) {
+        const char *last = d->id_text + d->id_offsets[from - 1];
+        text = d->id_offsets[from - 1] + strlen(last) + 1;
+    }
+    for (size_t i = from; i < d->n_rows; i++) {
+        if ((first_index + i - from) % stride != 0)
+            continue;
+        for (size_t j = 0; j < d->n_features; j++)
+            d->columns[j][kept] = d->columns[j][i];
+        if (d->labels != NULL)
+            d->labels[kept] = d->labels[i];
+        const char *id = d->id_text + d->id_offsets[i];
+        size_t len = strlen(id) + 1;
+        memmove(d->id_text + text, id, len);
+        d->id_offsets[kept] = text;
+        text += len;
+        kept++;
+    }
+    d->n_rows = kept;
+    d->id_text_len = text;
+}
+
+/* The rows from `at` on were just read. Sampling, only those whose index in the file is
+ * a multiple of the stride stay, and the stride doubles (every other row kept leaving)
+ * while more than CK__BIN_SAMPLE_ROWS are kept: the sample of ck__bins_sample_stride(),
+ * kept while the rows are being counted. */
+static void keep_sampled(table_reader *rd, size_t at)
+{
+    ck_dataset *d = rd->d;
+    size_t first_index = rd->n_read;
+    rd->n_read += d->n_rows - at;
+    if (rd->stride == 0)
+        return;
+    keep_every(d, at, first_index, rd->stride);
+    while (d->n_rows > CK__BIN_SAMPLE_ROWS) {
+        keep_every(d, 0, 0, 2);
+        rd->stride *= 2;
+    }
+}
+
 static int read_row(table_reader *rd, const ck_csv_row *row, ck_error *err)
 {
     const ck__table_layout *t = &rd->layout;
@@ -585,6 +633,7 @@ static int read_row(table_reader *rd, const ck_csv_row *row, ck_error *err)
             return rc;
     }
     d->n_rows++;
+    keep_sampled(rd, i);
     return CK_OK;
 }
 
@@ -596,11 +645,11 @@ static int read_deferred(table_reader *rd, const char *path, char delimiter, ck_
     int rc = ck_csv_open(&csv, path, delimiter, err);
     if (rc < 0)
         return rc;
-    size_t i = 0;
+    size_t i = 0, stride = rd->stride ? rd->stride : 1;
     if ((rc = ck_csv_next(csv, &row, err)) < 0) /* the header */
         goto done;
     while ((rc = ck_csv_next(csv, &row, err)) == 1) {
-        if (i == rd->d->n_rows || row.n_fields != rd->layout.n_fields) {
+        if (i == rd->n_read || row.n_fields != rd->layout.n_fields) {
             rc = ck_error_set(err, CK_EIO, path, row.line, "the file changed while being read");
             goto done;
         }
@@ -610,15 +659,17 @@ static int read_deferred(table_reader *rd, const char *path, char delimiter, ck_
             const char *s;
             size_t len;
             ck__table_cell(&row, rd->layout.feature_field[j], &s, &len);
-            float *out = &rd->d->columns[j][i];
-            if (ck__cell_is_missing(s, len))
-                *out = NAN;
-            else if ((rc = code_level(out, rd, &rd->cols[j], j, s, len, row.line, err)) < 0)
+            /* every row's levels count, in order; a sample keeps only its rows' codes */
+            float code = NAN;
+            if (!ck__cell_is_missing(s, len) &&
+                (rc = code_level(&code, rd, &rd->cols[j], j, s, len, row.line, err)) < 0)
                 goto done;
+            if (i % stride == 0)
+                rd->d->columns[j][i / stride] = code;
         }
         i++;
     }
-    if (rc == 0 && i != rd->d->n_rows)
+    if (rc == 0 && i != rd->n_read)
         rc = ck_error_set(err, CK_EIO, path, 0, "the file changed while being read");
 done:
     ck_csv_free(csv);
@@ -966,7 +1017,7 @@ static int part_end(void *ctx, size_t slot, bool keep, ck_error *err)
         /* room for the rows the parts so far say the file has (parts are of about equal
          * bytes), so that the columns are seldom copied to grow; pages never written are
          * never resident, and the spare room is given back at the end */
-        size_t cap = (at + p->n_rows) / m->n_kept * m->n_parts * 21 / 20 + 1;
+        size_t cap = rd->stride ? rd->cap : (at + p->n_rows) / m->n_kept * m->n_parts * 21 / 20 + 1;
         while (cap < at + p->n_rows)
             cap *= 2;
         if (!resize_rows(d, cap))
@@ -996,6 +1047,7 @@ static int part_end(void *ctx, size_t slot, bool keep, ck_error *err)
             return rc;
     }
     d->n_rows += p->n_rows;
+    keep_sampled(rd, at);
     return CK_OK;
 }
 
@@ -1048,15 +1100,17 @@ static void table_reader_free(table_reader *rd)
     memset(rd, 0, sizeof *rd);
 }
 
-int ck__dataset_read_table_parts(ck_dataset **out, const char *path, const ck_table_opts *opts,
-                                 int64_t part_bytes, size_t *parts_out, ck_error *err)
+/* The table, or with `sample` the sample of its rows (*n_read_out: the rows read). */
+static int read_table(ck_dataset **out, size_t *n_read_out, const char *path,
+                      const ck_table_opts *opts, int64_t part_bytes, size_t *parts_out, bool sample,
+                      ck_error *err)
 {
     static const ck_table_opts default_opts = CK_TABLE_OPTS_INIT;
     if (opts == NULL)
         opts = &default_opts;
     *out = NULL;
     size_t parts = 0;
-    table_reader rd = { .schema = opts->schema, .cap = 4096 };
+    table_reader rd = { .schema = opts->schema, .cap = 4096, .stride = sample ? 1 : 0 };
     ck_csv *csv = NULL;
     ck_csv_row row;
     int rc = ck_csv_open(&csv, path, opts->delimiter, err);
@@ -1081,7 +1135,7 @@ int ck__dataset_read_table_parts(ck_dataset **out, const char *path, const ck_ta
             one.n_threads = 1;
             ck_csv_free(csv);
             table_reader_free(&rd);
-            return ck__dataset_read_table_parts(out, path, &one, part_bytes, parts_out, err);
+            return read_table(out, n_read_out, path, &one, part_bytes, parts_out, sample, err);
         }
     } else {
         while ((rc = ck_csv_next(csv, &row, err)) == 1)
@@ -1112,6 +1166,8 @@ int ck__dataset_read_table_parts(ck_dataset **out, const char *path, const ck_ta
     }
     *out = rd.d;
     rd.d = NULL;
+    if (n_read_out != NULL)
+        *n_read_out = rd.n_read;
     if (parts_out != NULL)
         *parts_out = parts;
     rc = CK_OK;
@@ -1121,10 +1177,47 @@ fail:
     return rc;
 }
 
+int ck__dataset_read_table_parts(ck_dataset **out, const char *path, const ck_table_opts *opts,
+                                 int64_t part_bytes, size_t *parts_out, ck_error *err)
+{
+    return read_table(out, NULL, path, opts, part_bytes, parts_out, false, err);
+}
+
 int ck_dataset_read_table(ck_dataset **out, const char *path, const ck_table_opts *opts,
                           ck_error *err)
 {
-    return ck__dataset_read_table_parts(out, path, opts, PART_BYTES, NULL, err);
+    return read_table(out, NULL, path, opts, PART_BYTES, NULL, false, err);
+}
+
+int ck__dataset_read_table_sample(ck_dataset **out, size_t *n_rows, const char *path,
+                                  const ck_table_opts *opts, ck_error *err)
+{
+    return read_table(out, n_rows, path, opts, PART_BYTES, NULL, true, err);
+}
+
+int ck__dataset_from_bins(ck_dataset **out, const ck_schema *schema, const ck__bins *bins,
+                          size_t lo, size_t hi, ck_error *err)
+{
+    size_t n = hi - lo;
+    ck_dataset *d = dataset_new(bins->n_features, n ? n : 1, false, "row");
+    int rc = d != NULL ? ck_schema_copy(&d->schema, schema, err)
+                       : ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
+    for (size_t i = 0; rc == CK_OK && i < n; i++)
+        if (!push_id(d, i, "", 0))
+            rc = ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
+    if (rc < 0) {
+        ck_dataset_free(d);
+        *out = NULL;
+        return rc;
+    }
+    for (size_t j = 0; j < bins->n_features; j++) {
+        const uint8_t *bin = bins->data + ck__bin_offset(bins, j, lo);
+        for (size_t i = 0; i < n; i++, bin += CK__GROUP)
+            d->columns[j][i] = ck__bin_value(bins, j, *bin);
+    }
+    d->n_rows = n;
+    *out = d;
+    return CK_OK;
 }
 
 /* ---- feature tables ---------------------------------------------------------------------- */

@@ -86,4 +86,13 @@ int ck__table_code_cell(float *out, const ck__table_layout *t, const ck_schema *
 int ck__dataset_read_table_parts(ck_dataset **out, const char *path, const ck_table_opts *opts,
                                  int64_t part_bytes, size_t *parts_out, ck_error *err);
 
+/*
+ * ck_dataset_read_table() that keeps only the rows the bin edges are learned from (the
+ * rows 0, s, 2s, ... of ck__bins_sample_stride(*n_rows)), in constant memory: every row
+ * is read and checked, and the schema is the one the whole table gives.
+ * @param[out] n_rows the rows of the table
+ */
+int ck__dataset_read_table_sample(ck_dataset **out, size_t *n_rows, const char *path,
+                                  const ck_table_opts *opts, ck_error *err);
+
 #endif

@@ -25,6 +25,7 @@
 #include "churnkit/dataset.h"
 #include "churnkit/error.h"
 #include "churnkit/progress.h"
+#include "data/bins.h"
 #include "io/json.h"
 
 /* The metrics of the training record that a learner measures or keeps in its part of the
@@ -66,6 +67,12 @@ typedef struct ck__learner {
      * for a learner that takes no validation rows. */
     int (*refit)(void **out, const void *selected, const ck_dataset *all, ck__learner_metrics *m,
                  int *rounds, double *C, ck_progress_fn progress, void *payload, ck_error *err);
+    /* Train, without validation rows, on rows binned already (data/bins.h): `labels` are
+     * 0/1, `schema` describes the bins' features, and the fit splits on the bins' edges.
+     * NULL for a learner that needs the values themselves. */
+    int (*train_bins)(void **out, const void *params, const ck_schema *schema, const ck__bins *bins,
+                      const float *labels, ck__learner_metrics *m, ck_progress_fn progress,
+                      void *payload, ck_error *err);
 
     /* scoring: NULL for a learner whose output is not CK__OUTPUT_CHURN */
     const ck_schema *(*schema)(const void *fit);

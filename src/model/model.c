@@ -17,6 +17,8 @@
 #include <string.h>
 
 #include "base/util.h"
+#include "data/binned_table.h"
+#include "model/model_bins.h"
 #include "model/model_int.h"
 #include "model/registry.h"
 
@@ -43,6 +45,23 @@ const void *ck__model_fit(const ck_model *model, const ck__learner *learner)
     return model->learner == learner ? model->fit : NULL;
 }
 
+/* The model of a fit just trained: the training record with the metrics it measured. */
+static int trained(ck_model **out, const ck__learner *learner, void *fit,
+                   const ck__learner_metrics *m, const ck_model_spec *spec,
+                   const ck_model_training *training, ck_error *err)
+{
+    ck_model_training *t = malloc(sizeof *t); /* too large for the stack */
+    if (t == NULL) {
+        learner->free(fit);
+        return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
+    }
+    *t = *training;
+    ck__model_metrics_to(t, m);
+    int rc = ck__model_wrap(out, learner, fit, spec, t, err);
+    free(t);
+    return rc;
+}
+
 int ck_model_train(ck_model **out, ck_model_type type, const void *params, const ck_dataset *train,
                    const ck_dataset *valid, const ck_model_spec *spec,
                    const ck_model_training *training, ck_progress_fn progress, void *payload,
@@ -53,19 +72,28 @@ int ck_model_train(ck_model **out, ck_model_type type, const void *params, const
     const ck__learner *learner = ck__learner_of_type(type);
     if (learner == NULL)
         return ck_error_set(err, CK_EINVAL, NULL, 0, "no learner for model type %d", (int)type);
-    ck_model_training *t = malloc(sizeof *t);
-    if (t == NULL)
-        return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
-    *t = *training;
     void *fit = NULL;
     ck__learner_metrics m;
-    ck__model_metrics_of(&m, t);
+    ck__model_metrics_of(&m, training);
     int rc = learner->train(&fit, params, train, valid, &m, progress, payload, err);
-    ck__model_metrics_to(t, &m);
-    if (rc == CK_OK)
-        rc = ck__model_wrap(out, learner, fit, spec, t, err);
-    free(t);
-    return rc;
+    return rc < 0 ? rc : trained(out, learner, fit, &m, spec, training, err);
+}
+
+int ck__model_train_bins(ck_model **out, ck_model_type type, const void *params,
+                         const ck_schema *schema, const ck__bins *bins, const float *labels,
+                         const ck_model_spec *spec, const ck_model_training *training,
+                         ck_progress_fn progress, void *payload, ck_error *err)
+{
+    *out = NULL;
+    const ck__learner *learner = ck__learner_of_type(type);
+    if (learner == NULL || learner->train_bins == NULL)
+        return ck_error_set(err, CK_EINVAL, NULL, 0, "model type %d does not train on bins",
+                            (int)type);
+    void *fit = NULL;
+    ck__learner_metrics m;
+    ck__model_metrics_of(&m, training);
+    int rc = learner->train_bins(&fit, params, schema, bins, labels, &m, progress, payload, err);
+    return rc < 0 ? rc : trained(out, learner, fit, &m, spec, training, err);
 }
 
 void ck_model_free(ck_model *model)
@@ -164,54 +192,52 @@ int ck_model_predict(const ck_model *model, const ck_dataset *d, double *prob, i
     return model->learner->predict(model->fit, d, prob, n_threads, err);
 }
 
-/* Each feature's mean contribution to the logit over the training rows. */
-static int learn_contribution_means(ck_model *model, const ck_dataset *train, ck_error *err)
+/* What the population keeps, gathered block by block of its rows. */
+typedef struct population {
+    double *prob;        /* each row's churn probability */
+    float *stage;        /* each row's lifecycle_stage code, when the model reads it */
+    double *contrib_sum; /* per feature, over the rows so far */
+    double *contrib;     /* one row's */
+    float *row;
+} population;
+
+static void population_free(population *p)
 {
-    size_t n = ck_dataset_n_rows(train), n_features = ck_dataset_n_features(train);
-    double *sum = calloc(n_features + 1, sizeof *sum);
-    double *contrib = ck__alloc_array(n_features + 1, sizeof *contrib);
-    float *row = ck__alloc_array(n_features + 1, sizeof *row);
-    if (sum == NULL || contrib == NULL || row == NULL) {
-        free(sum);
-        free(contrib);
-        free(row);
-        return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
-    }
+    free(p->prob);
+    free(p->stage);
+    free(p->contrib_sum);
+    free(p->contrib);
+    free(p->row);
+}
+
+/* Rows [lo, lo + n(block)) of the population, in order. */
+static int gather(population *p, const ck_model *model, const ck_dataset *block, size_t lo,
+                  long stage_j, int n_threads, ck_error *err)
+{
+    size_t n = ck_dataset_n_rows(block), n_features = ck_dataset_n_features(block);
+    int rc = ck_model_predict(model, block, p->prob + lo, n_threads, err);
+    if (rc < 0)
+        return rc;
+    if (stage_j >= 0)
+        memcpy(p->stage + lo, ck_dataset_column(block, (size_t)stage_j), n * sizeof *p->stage);
     for (size_t i = 0; i < n; i++) {
         for (size_t j = 0; j < n_features; j++)
-            row[j] = ck_dataset_column(train, j)[i];
+            p->row[j] = ck_dataset_column(block, j)[i];
         double base;
-        ck_model_contributions(model, row, contrib, &base);
+        ck_model_contributions(model, p->row, p->contrib, &base);
         for (size_t j = 0; j < n_features; j++)
-            sum[j] += contrib[j];
+            p->contrib_sum[j] += p->contrib[j];
     }
-    for (size_t j = 0; j < n_features && n > 0; j++)
-        sum[j] /= (double)n;
-    free(model->contribution_means);
-    model->contribution_means = sum;
-    free(contrib);
-    free(row);
     return CK_OK;
 }
 
-const double *ck_model_contribution_means(const ck_model *model)
+/* Score percentiles (overall and within each lifecycle stage) and each feature's mean
+ * contribution to the logit, from the probabilities and sums gathered. */
+static int learn_from(ck_model *model, population *p, size_t n, const ck_schema *schema,
+                      long stage_j, ck_error *err)
 {
-    return model->contribution_means;
-}
-
-int ck_model_learn_population(ck_model *model, const ck_dataset *train, int n_threads,
-                              ck_error *err)
-{
-    if (!ck_model_gives_churn(model))
-        return not_churn(model, err);
     ck_model_training *t = &model->training;
-    size_t n = ck_dataset_n_rows(train);
-    double *prob = ck__alloc_array(n, sizeof *prob), *part = ck__alloc_array(n, sizeof *part);
-    int rc = prob && part ? CK_OK : ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
-    if (rc == CK_OK)
-        rc = ck_model_predict(model, train, prob, n_threads, err);
-    if (rc == CK_OK)
-        rc = ck_stats_score_quantiles(t->score_percentiles, prob, n, err);
+    int rc = ck_stats_score_quantiles(t->score_percentiles, p->prob, n, err);
     t->has_score_percentiles = rc == CK_OK;
     t->n_stage_percentiles = 0;
     /* a model that gives every training row one probability ranks nobody: say so, so the
@@ -223,26 +249,85 @@ int ck_model_learn_population(ck_model *model, const ck_dataset *train, int n_th
                  "the model learned nothing from its %zu training rows: every customer gets "
                  "the same churn probability (%.4f), so its scores rank nobody",
                  n, t->score_percentiles[0]);
-    /* within each lifecycle stage, when the model reads it */
-    const ck_schema *schema = ck_dataset_schema(train);
-    long j = ck_schema_find(schema, "lifecycle_stage");
-    bool by_stage = j >= 0 && ck_schema_kind(schema, (size_t)j) == CK_FEATURE_CATEGORICAL;
-    size_t n_levels = by_stage ? ck_schema_n_levels(schema, (size_t)j) : 0;
+    size_t n_levels = stage_j >= 0 ? ck_schema_n_levels(schema, (size_t)stage_j) : 0;
+    double *part = n_levels > 0 ? ck__alloc_array(n + 1, sizeof *part) : NULL;
+    if (rc == CK_OK && n_levels > 0 && part == NULL)
+        rc = ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
     for (size_t level = 0; rc == CK_OK && level < n_levels && level < 8; level++) {
-        const float *stage = ck_dataset_column(train, (size_t)j);
         size_t m = 0;
         for (size_t i = 0; i < n; i++)
-            if (stage[i] == (float)level)
-                part[m++] = prob[i];
+            if (p->stage[i] == (float)level)
+                part[m++] = p->prob[i];
         if (m == 0)
             continue;
         size_t s = t->n_stage_percentiles++;
-        snprintf(t->stage_names[s], CK_NAME_MAX, "%s", ck_schema_level(schema, (size_t)j, level));
+        snprintf(t->stage_names[s], CK_NAME_MAX, "%s",
+                 ck_schema_level(schema, (size_t)stage_j, level));
         rc = ck_stats_score_quantiles(t->stage_percentiles[s], part, m, err);
     }
-    free(prob);
     free(part);
+    if (rc < 0)
+        return rc;
+    for (size_t j = 0; j < ck_schema_n_features(schema) && n > 0; j++)
+        p->contrib_sum[j] /= (double)n;
+    free(model->contribution_means);
+    model->contribution_means = p->contrib_sum;
+    p->contrib_sum = NULL;
+    return CK_OK;
+}
+
+/* Rows of values in memory (`rows`) or binned (`bins`, decoded a block at a time). */
+static int learn_population(ck_model *model, const ck_dataset *rows, const ck_schema *schema,
+                            const ck__bins *bins, int n_threads, ck_error *err)
+{
+    if (!ck_model_gives_churn(model))
+        return not_churn(model, err);
+    size_t n = rows ? ck_dataset_n_rows(rows) : bins->n_rows;
+    size_t n_features = ck_schema_n_features(schema);
+    /* within each lifecycle stage, when the model reads it */
+    long stage_j = ck_schema_find(schema, "lifecycle_stage");
+    if (stage_j >= 0 && ck_schema_kind(schema, (size_t)stage_j) != CK_FEATURE_CATEGORICAL)
+        stage_j = -1;
+    population p = {
+        .prob = ck__alloc_array(n + 1, sizeof *p.prob),
+        .stage = stage_j >= 0 ? ck__alloc_array(n + 1, sizeof *p.stage) : NULL,
+        .contrib_sum = calloc(n_features + 1, sizeof *p.contrib_sum),
+        .contrib = ck__alloc_array(n_features + 1, sizeof *p.contrib),
+        .row = ck__alloc_array(n_features + 1, sizeof *p.row),
+    };
+    int rc = CK_OK;
+    if (!p.prob || (stage_j >= 0 && !p.stage) || !p.contrib_sum || !p.contrib || !p.row)
+        rc = ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
+    if (rc == CK_OK && rows != NULL)
+        rc = gather(&p, model, rows, 0, stage_j, n_threads, err);
+    /* a block of 64k rows of values is a few megabytes */
+    for (size_t lo = 0; rc == CK_OK && rows == NULL && lo < n; lo += 65536) {
+        ck_dataset *block = NULL;
+        size_t hi = lo + 65536 < n ? lo + 65536 : n;
+        rc = ck__dataset_from_bins(&block, schema, bins, lo, hi, err);
+        if (rc == CK_OK)
+            rc = gather(&p, model, block, lo, stage_j, n_threads, err);
+        ck_dataset_free(block);
+    }
     if (rc == CK_OK)
-        rc = learn_contribution_means(model, train, err);
+        rc = learn_from(model, &p, n, schema, stage_j, err);
+    population_free(&p);
     return rc;
+}
+
+const double *ck_model_contribution_means(const ck_model *model)
+{
+    return model->contribution_means;
+}
+
+int ck_model_learn_population(ck_model *model, const ck_dataset *train, int n_threads,
+                              ck_error *err)
+{
+    return learn_population(model, train, ck_dataset_schema(train), NULL, n_threads, err);
+}
+
+int ck__model_learn_population_bins(ck_model *model, const ck_schema *schema, const ck__bins *bins,
+                                    int n_threads, ck_error *err)
+{
+    return learn_population(model, NULL, schema, bins, n_threads, err);
 }

@@ -21,6 +21,7 @@
 #include "base/util.h"
 #include "churnkit/sha256.h"
 #include "churnkit/timestamp.h"
+#include "pipeline/training_int.h"
 
 int ck_pipeline_feature_tables(ck_features **tables, const ck_events *ev, const int64_t *cutoffs,
                                size_t n_cutoffs, const ck_features_opts *opts, ck_error *err)
@@ -141,26 +142,21 @@ static bool is_constant(const ck_dataset *d, size_t j)
     return true;
 }
 
-/* The schema of the features of d that are not constant, recording the others in the
- * training record; *kept_out NULL when nothing is left out: no feature is constant,
- * every one is (a model needs something to read), or more are than the record can
- * list. */
-static int constant_features(ck_schema **kept_out, const ck_dataset *d, ck_model_training *t,
-                             ck_error *err)
+int ck__pipeline_constant_features(ck_schema **kept_out, const ck_schema *full,
+                                   const bool *constant, ck_model_training *t, ck_error *err)
 {
-    const ck_schema *full = ck_dataset_schema(d);
     size_t n = ck_schema_n_features(full), n_constant = 0;
     *kept_out = NULL;
     t->n_constant_features = 0;
     for (size_t j = 0; j < n; j++)
-        n_constant += is_constant(d, j);
+        n_constant += constant[j];
     if (n_constant == 0 || n_constant == n || n_constant > CK_MODEL_MAX_CONSTANT)
         return CK_OK;
     ck_schema *kept = NULL;
     int rc = ck_schema_new(&kept, err);
     for (size_t j = 0; rc >= 0 && j < n; j++) {
         const char *name = ck_schema_name(full, j);
-        if (is_constant(d, j)) {
+        if (constant[j]) {
             snprintf(t->constant_features[t->n_constant_features++], sizeof t->constant_features[0],
                      "%s", name);
             continue;
@@ -179,6 +175,21 @@ static int constant_features(ck_schema **kept_out, const ck_dataset *d, ck_model
     }
     *kept_out = kept;
     return CK_OK;
+}
+
+/* ck__pipeline_constant_features() of the features of d. */
+static int constant_features(ck_schema **kept_out, const ck_dataset *d, ck_model_training *t,
+                             ck_error *err)
+{
+    size_t n = ck_dataset_n_features(d);
+    bool *constant = calloc(n + 1, sizeof *constant);
+    if (constant == NULL)
+        return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
+    for (size_t j = 0; j < n; j++)
+        constant[j] = is_constant(d, j);
+    int rc = ck__pipeline_constant_features(kept_out, ck_dataset_schema(d), constant, t, err);
+    free(constant);
+    return rc;
 }
 
 /* Leave the features constant in *train out of it (rebuilt from the tables against the

@@ -44,6 +44,10 @@ static const char usage[] =
     "  --valid-fraction F     validate on a random fraction of rows instead [0]\n"
     "  --skip-bad-rows        skip bad event rows (see churn-features --help)\n"
     "  --no-refit             keep the model trained on the training rows only\n"
+    "  --memory auto|low|high table mode, --model gbm, no validation rows: low reads the\n"
+    "                         table straight into bins (a second pass over the file, about\n"
+    "                         a fifth of the memory), high keeps its values; the model is\n"
+    "                         the same byte for byte [auto: low for a file over 512 MiB]\n"
     "\n"
     "Model (--model gbm: gradient-boosted stumps):\n"
     "  --rounds N             boosting rounds [300]\n"
@@ -131,6 +135,7 @@ enum {
     OPT_VALID_FRACTION,
     OPT_SKIP_BAD_ROWS,
     OPT_NO_REFIT,
+    OPT_MEMORY,
     OPT_MODEL,
     OPT_ROUNDS,
     OPT_LEARNING_RATE,
@@ -186,6 +191,7 @@ static const struct option long_options[] = {
     { "valid-fraction", required_argument, NULL, OPT_VALID_FRACTION },
     { "skip-bad-rows", no_argument, NULL, OPT_SKIP_BAD_ROWS },
     { "no-refit", no_argument, NULL, OPT_NO_REFIT },
+    { "memory", required_argument, NULL, OPT_MEMORY },
     { "model", required_argument, NULL, OPT_MODEL },
     { "rounds", required_argument, NULL, OPT_ROUNDS },
     { "learning-rate", required_argument, NULL, OPT_LEARNING_RATE },
@@ -240,6 +246,8 @@ typedef enum model_kind {
     MODEL_RECOMMEND
 } model_kind;
 
+enum { MEMORY_AUTO, MEMORY_LOW, MEMORY_HIGH };
+
 typedef struct options {
     const char *events, *customers, *table, *label, *id, *out, *name, *config;
     int64_t cutoffs[CK_MODEL_MAX_CUTOFFS];
@@ -250,6 +258,7 @@ typedef struct options {
     size_t n_ignore;
     double valid_fraction;
     bool skip_bad_rows, no_refit, quiet;
+    int memory; /* MEMORY_* */
     model_kind model;
     ck_gbm_params gbm;
     ck_logreg_params logreg;
@@ -291,6 +300,22 @@ static void parse_choice(const char *option, const char *arg, const char *const 
         cli_usage_error("%s: expected %s or %s, got \"%s\"", option, names[0], names[1], arg);
     cli_usage_error("%s: expected %s, %s or %s, got \"%s\"", option, names[0], names[1], names[2],
                     arg);
+}
+
+/* Whether the run can train on the table read straight into bins. */
+static bool binned_ok(const options *o)
+{
+    return o->table && o->model == MODEL_GBM && o->valid_fraction == 0;
+}
+
+/* --memory: bins for a table whose values would take more memory than a modest machine
+ * has to spare; the model is the same either way. */
+static bool use_bins(const options *o)
+{
+    struct stat st;
+    if (!binned_ok(o) || o->memory == MEMORY_HIGH)
+        return false;
+    return o->memory == MEMORY_LOW || (stat(o->table, &st) == 0 && st.st_size > (512L << 20));
 }
 
 /* What belongs to one model family only, checked once --model is known. */
@@ -463,6 +488,11 @@ static void parse_options(options *o, int argc, char **argv)
         case OPT_NO_REFIT:
             o->no_refit = true;
             break;
+        case OPT_MEMORY: {
+            static const char *const names[] = { "auto", "low", "high" };
+            parse_choice("--memory", optarg, names, 3, &o->memory);
+            break;
+        }
         case OPT_MODEL:
             model = optarg;
             break;
@@ -698,6 +728,8 @@ static void parse_options(options *o, int argc, char **argv)
                         "belong to table mode");
     if (o->valid_fraction > 0 && o->valid_cutoff)
         cli_usage_error("give --valid-cutoff or --valid-fraction, not both");
+    if (o->memory != MEMORY_AUTO && !binned_ok(o))
+        cli_usage_error("--memory belongs to table mode with --model gbm and no --valid-fraction");
     if (o->out == NULL)
         cli_usage_error("--out is required");
     for (size_t i = 0; i < o->n_cutoffs; i++)
@@ -1089,6 +1121,7 @@ int main(int argc, char **argv)
     ck_model_spec spec = { 0 };
     ck_model_training tr = { 0 };
     ck_dataset *train = NULL, *valid = NULL, *all = NULL;
+    ck_pipeline_bins *binned = NULL; /* the table as bins, instead of train */
     ck_uplift_data experiment = { 0 };
     ck_model *model = NULL;
     char path[1024];
@@ -1132,8 +1165,12 @@ int main(int argc, char **argv)
         ck_table_opts topts = {
             o.label, o.id, o.ignore, o.n_ignore, spec.config.delimiter, NULL, o.gbm.n_threads
         };
-        if ((rc = ck_pipeline_add_input(&tr, "table", o.table, &err)) < 0 ||
-            (rc = ck_pipeline_training_table(&train, o.table, &topts, &tr, &err)) < 0)
+        if ((rc = ck_pipeline_add_input(&tr, "table", o.table, &err)) < 0)
+            goto done;
+        rc = use_bins(&o) ? ck_pipeline_training_table_bins(&binned, o.table, &topts,
+                                                            o.gbm.max_bins, &tr, &err)
+                          : ck_pipeline_training_table(&train, o.table, &topts, &tr, &err);
+        if (rc < 0)
             goto done;
         print_data_notes(&tr, o.quiet);
     }
@@ -1149,7 +1186,7 @@ int main(int argc, char **argv)
     }
     if (rc < 0)
         goto done;
-    if (o.model != MODEL_BGNBD)
+    if (o.model != MODEL_BGNBD && binned == NULL)
         ck_pipeline_count_rows(&tr, train, valid);
 
     clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -1159,8 +1196,11 @@ int main(int argc, char **argv)
                                            CK_MODEL_UPLIFT };
     const void *params[] = { &o.gbm, &o.logreg, &o.bgnbd, &o.uplift };
     ck_model_type type = types[o.model];
-    if ((rc = ck_model_train_refit(&model, type, params[o.model], train, valid, all, &spec, &tr,
-                                   cli_progress, "training", &err)) < 0) {
+    rc = binned ? ck_pipeline_train_bins(&model, type, params[o.model], binned, &spec, &tr,
+                                         cli_progress, "training", &err)
+                : ck_model_train_refit(&model, type, params[o.model], train, valid, all, &spec,
+                                       &tr, cli_progress, "training", &err);
+    if (rc < 0) {
         /* what the data could not support: name the data */
         if (err.file[0] == '\0' && rc == CK_EINVAL)
             snprintf(err.file, sizeof err.file, "%s",
@@ -1183,7 +1223,8 @@ int main(int argc, char **argv)
         experiment.rows = NULL;
         ck_pipeline_uplift_warnings(model);
     }
-    else if ((rc = ck_model_learn_population(model, fit_rows, o.gbm.n_threads, &err)) < 0)
+    else if ((rc = binned ? ck_pipeline_learn_population_bins(model, binned, o.gbm.n_threads, &err)
+                          : ck_model_learn_population(model, fit_rows, o.gbm.n_threads, &err)) < 0)
         goto done;
     for (size_t i = n_warned; i < ck_model_training_of(model)->n_warnings; i++)
         cli_warn("%s", ck_model_training_of(model)->warnings[i]);
@@ -1209,6 +1250,7 @@ done:
     ck_dataset_free(train);
     ck_dataset_free(valid);
     ck_dataset_free(all);
+    ck_pipeline_bins_free(binned);
     ck_uplift_data_free(&experiment);
     return rc < 0 ? CLI_EXIT_DATA : CLI_EXIT_OK;
 }

@@ -29,6 +29,23 @@ static inline bool same_float(float a, float b)
 }
 
 /* Write @p text to CK_TEST_TMP/name and return the path (valid until the next call). */
+/* Schemas equal: names, kinds, levels in order. */
+static inline bool same_schemas(const ck_schema *a, const ck_schema *b)
+{
+    if (ck_schema_n_features(a) != ck_schema_n_features(b))
+        return false;
+    for (size_t j = 0; j < ck_schema_n_features(a); j++) {
+        if (strcmp(ck_schema_name(a, j), ck_schema_name(b, j)) != 0 ||
+            ck_schema_kind(a, j) != ck_schema_kind(b, j) ||
+            ck_schema_n_levels(a, j) != ck_schema_n_levels(b, j))
+            return false;
+        for (size_t k = 0; k < ck_schema_n_levels(a, j); k++)
+            if (strcmp(ck_schema_level(a, j, k), ck_schema_level(b, j, k)) != 0)
+                return false;
+    }
+    return true;
+}
+
 static inline const char *tmp_file(const char *name, const char *text)
 {
     static char path[512];

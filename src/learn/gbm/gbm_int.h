@@ -66,6 +66,32 @@ int ck__gbm_train_like(ck_gbm **out, const ck_dataset *train, const ck_dataset *
                        const ck__bins *like, const ck_gbm_params *params, ck_gbm_report *report,
                        ck_progress_fn progress, void *payload, ck_error *err);
 
+/* Rows as the trainer reads them: their bins, labels (0/1) and weights (NULL: all 1); and
+ * when held, their values (ck__gbm_measure() then scores those). */
+typedef struct ck__gbm_rows {
+    const ck__bins *bins;
+    const float *labels;
+    const float *weights;
+    const ck_dataset *values;
+} ck__gbm_rows;
+
+/* ck_gbm_train() on rows binned already, whose features `schema` describes: the model
+ * splits on the bins' edges. valid (binned with the same edges) may be NULL. The report's
+ * metrics are left NaN: ck__gbm_measure() gives them. */
+int ck__gbm_train_bins(ck_gbm **out, const ck_schema *schema, const ck__gbm_rows *train,
+                       const ck__gbm_rows *valid, const ck_gbm_params *params,
+                       ck_gbm_report *report, ck_progress_fn progress, void *payload,
+                       ck_error *err);
+
+/* The log loss and AUC of the training rows and of the validation rows (NaN without
+ * them) under the model, weighted as in training. CK_OK or CK_ENOMEM. */
+int ck__gbm_measure(ck_gbm_report *r, const ck_gbm *m, const ck__gbm_rows *train,
+                    const ck__gbm_rows *valid, double pos_weight, int n_threads, ck_error *err);
+
+/* The probabilities of binned rows: exactly ck_gbm_predict() of their values, for a model
+ * whose splits lie on the bins' edges. CK_OK or CK_ENOMEM. */
+int ck__gbm_predict_bins(const ck_gbm *m, const ck__bins *bins, double *prob, int n_threads);
+
 /* A model of no stumps: every row scores `base_score` (what early stopping keeps when no
  * round helped). */
 int ck__gbm_new_constant(ck_gbm **out, const ck_schema *schema, double base_score, ck_error *err);

@@ -8,6 +8,7 @@
 
 #include <stdlib.h>
 
+#include "learn/gbm/gbm_int.h"
 #include "learn/gbm/gbm_io.h"
 
 void ck__gbm_fit_free(void *fit)
@@ -34,6 +35,18 @@ int ck__gbm_fit_new(void **out, ck_gbm *gbm, const ck_gbm_params *params,
     return CK_OK;
 }
 
+/* The fit of a model just trained, its metrics recorded in *t. */
+static int trained(void **out, ck_gbm *gbm, const ck_gbm_params *p, const ck_gbm_report *report,
+                   ck__learner_metrics *t, ck_error *err)
+{
+    t->rounds_kept = report->rounds_kept;
+    t->train_logloss = report->train_logloss;
+    t->valid_logloss = report->valid_logloss;
+    t->train_auc = report->train_auc;
+    t->valid_auc = report->valid_auc;
+    return ck__gbm_fit_new(out, gbm, p, report, err);
+}
+
 /* Without validation rows there is nothing to stop on: patience is recorded as 0, which is
  * what training did with it. */
 static int train(void **out, const void *params, const ck_dataset *train_rows,
@@ -47,17 +60,24 @@ static int train(void **out, const void *params, const ck_dataset *train_rows,
     ck_gbm_report report;
     *out = NULL;
     int rc = ck_gbm_train(&gbm, train_rows, valid, &p, &report, progress, payload, err);
-    if (rc < 0)
-        return rc;
-    t->rounds_kept = report.rounds_kept;
-    t->train_logloss = report.train_logloss;
-    t->valid_logloss = report.valid_logloss;
-    t->train_auc = report.train_auc;
-    t->valid_auc = report.valid_auc;
-    void *f;
-    rc = ck__gbm_fit_new(&f, gbm, &p, &report, err);
-    *out = f;
-    return rc;
+    return rc < 0 ? rc : trained(out, gbm, &p, &report, t, err);
+}
+
+static int train_bins(void **out, const void *params, const ck_schema *schema, const ck__bins *bins,
+                      const float *labels, ck__learner_metrics *t, ck_progress_fn progress,
+                      void *payload, ck_error *err)
+{
+    ck_gbm_params p = *(const ck_gbm_params *)params;
+    p.patience = 0; /* as train() without validation rows */
+    ck__gbm_rows rows = { bins, labels, NULL, NULL };
+    ck_gbm *gbm = NULL;
+    ck_gbm_report report;
+    *out = NULL;
+    int rc = ck__gbm_train_bins(&gbm, schema, &rows, NULL, &p, &report, progress, payload, err);
+    if (rc == CK_OK &&
+        (rc = ck__gbm_measure(&report, gbm, &rows, NULL, p.pos_weight, p.n_threads, err)) < 0)
+        ck_gbm_free(gbm);
+    return rc < 0 ? rc : trained(out, gbm, &p, &report, t, err);
 }
 
 /* The same params with rounds the selection kept and no early stopping: without validation
@@ -114,6 +134,7 @@ const ck__learner ck__gbm_learner = {
     .train = train,
     .free = ck__gbm_fit_free,
     .refit = refit,
+    .train_bins = train_bins,
     .schema = schema,
     .logit_row = logit_row,
     .contributions = contributions,

@@ -116,8 +116,8 @@ static int gradients(size_t first, size_t last, void *arg)
         double g_max = 0, h_max = 0;
         for (size_t i = lo; i < hi; i++) {
             double prob = 1.0 / (1.0 + t->odds[i]);
-            double keep = !subsample || uniform_at(t->p->seed, 2 * (uint64_t)t->round, i) <
-                                            t->p->subsample;
+            double keep =
+                !subsample || uniform_at(t->p->seed, 2 * (uint64_t)t->round, i) < t->p->subsample;
             double g = keep * t->w[i] * (prob - t->y[i]);
             double h = keep * t->w[i] * prob * (1.0 - prob);
             t->g[i] = (float)g;
@@ -428,10 +428,10 @@ static int valid_update(size_t first, size_t last, void *arg)
     return 0;
 }
 
-static int row_weights(double **out, const ck_dataset *d, double pos_weight)
+static int row_weights(double **out, const ck__gbm_rows *rows, double pos_weight)
 {
-    size_t n = ck_dataset_n_rows(d);
-    const float *y = ck_dataset_labels(d), *w = ck_dataset_weights(d);
+    size_t n = rows->bins->n_rows;
+    const float *y = rows->labels, *w = rows->weights;
     *out = ck__alloc_array(n, sizeof **out);
     if (*out == NULL)
         return CK_ENOMEM;
@@ -440,7 +440,7 @@ static int row_weights(double **out, const ck_dataset *d, double pos_weight)
     return CK_OK;
 }
 
-static int check_params(const ck_gbm_params *p, const ck_dataset *train, ck_error *err)
+static int check_params(const ck_gbm_params *p, ck_error *err)
 {
     const char *bad = NULL;
     if (p->rounds < 1)
@@ -455,40 +455,36 @@ static int check_params(const ck_gbm_params *p, const ck_dataset *train, ck_erro
         bad = "pos_weight must be > 0 and subsample in (0, 1]";
     else if (p->patience < 0 || p->n_threads < 1)
         bad = "patience must be >= 0 and n_threads >= 1";
-    if (bad != NULL)
-        return ck_error_set(err, CK_EINVAL, NULL, 0, "%s", bad);
-    if (ck_dataset_labels(train) == NULL || ck_dataset_n_rows(train) == 0)
-        return ck_error_set(err, CK_EINVAL, NULL, 0, "no labelled rows to train on");
-    return CK_OK;
+    return bad != NULL ? ck_error_set(err, CK_EINVAL, NULL, 0, "%s", bad) : CK_OK;
 }
 
-/* The log loss and AUC of the training rows and of the validation rows (NaN without
- * them) under the compiled model, weighted as in training. CK_OK or CK_ENOMEM. */
-static int evaluate(ck_gbm_report *r, const ck_gbm *m, const ck_dataset *train,
-                    const ck_dataset *valid, const double *train_w, const double *valid_w,
-                    int n_threads, ck_error *err)
+int ck__gbm_measure(ck_gbm_report *r, const ck_gbm *m, const ck__gbm_rows *train,
+                    const ck__gbm_rows *valid, double pos_weight, int n_threads, ck_error *err)
 {
-    const ck_dataset *sets[2] = { train, valid };
-    const double *weights[2] = { train_w, valid_w };
+    const ck__gbm_rows *sets[2] = { train, valid };
     double *loss[2] = { &r->train_logloss, &r->valid_logloss };
     double *auc[2] = { &r->train_auc, &r->valid_auc };
     int rc = CK_OK;
     for (int k = 0; k < 2 && rc == CK_OK; k++) {
         *loss[k] = *auc[k] = NAN;
-        if (sets[k] == NULL)
+        const ck__gbm_rows *rows = sets[k];
+        if (rows == NULL)
             continue;
-        size_t n = ck_dataset_n_rows(sets[k]);
+        size_t n = rows->values ? ck_dataset_n_rows(rows->values) : rows->bins->n_rows;
         double *prob = ck__alloc_array(n, sizeof *prob);
         float *fw = ck__alloc_array(n, sizeof *fw);
         if (prob == NULL || fw == NULL)
             rc = ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
-        else
-            rc = ck_gbm_predict(m, sets[k], prob, n_threads, err);
+        else if (rows->values != NULL)
+            rc = ck_gbm_predict(m, rows->values, prob, n_threads, err);
+        else if (ck__gbm_predict_bins(m, rows->bins, prob, n_threads) != CK_OK)
+            rc = ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
         if (rc == CK_OK) {
             for (size_t i = 0; i < n; i++)
-                fw[i] = (float)weights[k][i];
-            *loss[k] = ck_metrics_logloss(prob, ck_dataset_labels(sets[k]), fw, n);
-            rc = ck_metrics_auc(auc[k], prob, ck_dataset_labels(sets[k]), fw, n, err);
+                fw[i] = (float)((rows->weights ? rows->weights[i] : 1.0) *
+                                (rows->labels[i] > 0.5 ? pos_weight : 1.0));
+            *loss[k] = ck_metrics_logloss(prob, rows->labels, fw, n);
+            rc = ck_metrics_auc(auc[k], prob, rows->labels, fw, n, err);
         }
         free(prob);
         free(fw);
@@ -508,32 +504,66 @@ int ck__gbm_train_like(ck_gbm **out, const ck_dataset *train, const ck_dataset *
                        ck_progress_fn progress, void *payload, ck_error *err)
 {
     *out = NULL;
-    int rc = check_params(params, train, err);
+    int rc = check_params(params, err);
     if (rc < 0)
         return rc;
+    if (ck_dataset_labels(train) == NULL || ck_dataset_n_rows(train) == 0)
+        return ck_error_set(err, CK_EINVAL, NULL, 0, "no labelled rows to train on");
     if (valid != NULL && ck_dataset_labels(valid) == NULL)
         return ck_error_set(err, CK_EINVAL, NULL, 0, "the validation rows have no labels");
-    size_t n = ck_dataset_n_rows(train), n_features = ck_dataset_n_features(train);
-    size_t nv = valid ? ck_dataset_n_rows(valid) : 0;
     int threads = params->n_threads;
-    trainer t = { .p = params, .n = n, .n_features = n_features, .y = ck_dataset_labels(train) };
+    ck__bins bins = { 0 }, vbins = { 0 };
+    ck__gbm_rows rows = { &bins, ck_dataset_labels(train), ck_dataset_weights(train), NULL };
+    ck__gbm_rows vrows = { &vbins, valid ? ck_dataset_labels(valid) : NULL,
+                           valid ? ck_dataset_weights(valid) : NULL, NULL };
+    if ((rc = like ? ck__bins_apply(&bins, like, train, threads, err)
+                   : ck__bins_fit(&bins, train, params->max_bins, threads, err)) == CK_OK &&
+        (valid == NULL || (rc = ck__bins_apply(&vbins, &bins, valid, threads, err)) == CK_OK))
+        rc = ck__gbm_train_bins(out, ck_dataset_schema(train), &rows, valid ? &vrows : NULL, params,
+                                report, progress, payload, err);
+    /* the bins go before the rows are scored, from their values: memory peaks at the values
+     * and their bins, not at the bins and the scoring's sort */
+    ck__bins_free(&bins);
+    ck__bins_free(&vbins);
+    rows.bins = vrows.bins = NULL;
+    rows.values = train;
+    vrows.values = valid;
+    if (rc == CK_OK && report != NULL &&
+        (rc = ck__gbm_measure(report, *out, &rows, valid ? &vrows : NULL, params->pos_weight,
+                              threads, err)) < 0) {
+        ck_gbm_free(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
+int ck__gbm_train_bins(ck_gbm **out, const ck_schema *schema, const ck__gbm_rows *train,
+                       const ck__gbm_rows *valid, const ck_gbm_params *params,
+                       ck_gbm_report *report, ck_progress_fn progress, void *payload, ck_error *err)
+{
+    *out = NULL;
+    int rc = check_params(params, err);
+    if (rc < 0)
+        return rc;
+    if (train->labels == NULL || train->bins->n_rows == 0)
+        return ck_error_set(err, CK_EINVAL, NULL, 0, "no labelled rows to train on");
+    const ck__bins *bins = train->bins;
+    size_t n = bins->n_rows, n_features = bins->n_features;
+    size_t nv = valid ? valid->bins->n_rows : 0;
+    int threads = params->n_threads;
+    trainer t = { .p = params, .n = n, .n_features = n_features, .y = train->labels };
     /* one worker per thread, but never rows so few that a thread is not worth it */
     t.n_workers = n / threads >= 16384 ? threads : (int)(n / 16384) + 1;
-    ck__bins bins = { 0 }, vbins = { 0 };
     double *vscore = NULL, *vw = NULL, *vsums = NULL;
     ck_gbm *m = calloc(1, sizeof *m);
     size_t stump_cap = 0, n_blocks = (n + SUM_BLOCK - 1) / SUM_BLOCK;
     size_t nv_blocks = (nv + SUM_BLOCK - 1) / SUM_BLOCK;
     if (m == NULL)
         goto nomem;
-    if ((rc = ck_schema_copy(&m->schema, ck_dataset_schema(train), err)) < 0)
+    if ((rc = ck_schema_copy(&m->schema, schema, err)) < 0)
         goto fail;
-    if ((rc = like ? ck__bins_apply(&bins, like, train, threads, err)
-                   : ck__bins_fit(&bins, train, params->max_bins, threads, err)) < 0 ||
-        (valid && (rc = ck__bins_apply(&vbins, &bins, valid, threads, err)) < 0))
-        goto fail;
-    t.bins = &bins;
-    t.hist_stride = bins.n_groups * CK__GROUP;
+    t.bins = bins;
+    t.hist_stride = bins->n_groups * CK__GROUP;
     if (row_weights(&t.w, train, params->pos_weight) != CK_OK ||
         (valid && row_weights(&vw, valid, params->pos_weight) != CK_OK))
         goto nomem;
@@ -571,7 +601,7 @@ int ck__gbm_train_like(ck_gbm **out, const ck_dataset *train, const ck_dataset *
         vscore[i] = m->base_score;
     for (size_t j = 0; j < n_features; j++)
         for (size_t i = 0; i < n; i++)
-            t.counts[j][ck__bin_at(&bins, j, i)]++;
+            t.counts[j][ck__bin_at(bins, j, i)]++;
     /* quanta: the largest |g| and h map to qmax, small enough that Σ over n rows fits */
     int64_t fit = (int64_t)(2147483647 / (n ? n : 1));
     t.qmax = (int)(fit < 127 ? (fit < 1 ? 1 : fit) : 127);
@@ -608,14 +638,14 @@ int ck__gbm_train_like(ck_gbm **out, const ck_dataset *train, const ck_dataset *
             goto nomem;
         m->n_stumps++;
         /* the training scores move at the start of the next round's gradient pass */
-        stump_by_bin(t.update_by_bin, &bins, st, chosen);
+        stump_by_bin(t.update_by_bin, bins, st, chosen);
         for (int b = 0; b < 256; b++)
             t.update_factor[b] = exp(-t.update_by_bin[b]);
         t.update_feature = st->feature;
         t.has_update = true;
         if (valid) {
-            valid_job v = { &vbins, st->feature, t.update_by_bin, vscore, ck_dataset_labels(valid),
-                            vw,     vsums };
+            valid_job v = { valid->bins, st->feature, t.update_by_bin, vscore, valid->labels,
+                            vw,          vsums };
             ck__parallel_for(nv_blocks, 1, threads, valid_update, &v);
             double loss = 0, weight = 0;
             for (size_t blk = 0; blk < nv_blocks; blk++) {
@@ -643,8 +673,6 @@ int ck__gbm_train_like(ck_gbm **out, const ck_dataset *train, const ck_dataset *
     }
     if ((rc = ck__gbm_compile(m, err)) < 0)
         goto fail;
-    /* the per-row training state is no longer needed: free it before scoring the data,
-     * so the peak stays at the matrix, its bins and one row of gradients */
     free(t.g);
     free(t.h);
     free(t.odds);
@@ -653,9 +681,8 @@ int ck__gbm_train_like(ck_gbm **out, const ck_dataset *train, const ck_dataset *
     if (report != NULL) {
         report->rounds_run = rounds_run;
         report->rounds_kept = (int)m->n_stumps;
-        ck__bins_free(&bins);
-        if ((rc = evaluate(report, m, train, valid, t.w, vw, threads, err)) < 0)
-            goto fail;
+        report->train_logloss = report->valid_logloss = NAN;
+        report->train_auc = report->valid_auc = NAN;
     }
     if (progress)
         progress(1.0, payload);
@@ -667,8 +694,6 @@ nomem:
 fail:
     ck_gbm_free(m);
 done:
-    ck__bins_free(&bins);
-    ck__bins_free(&vbins);
     free(t.w);
     free(t.odds);
     free(t.g);

@@ -1,0 +1,52 @@
+/*
+ * A table read straight into bins, for training boosted stumps in a fraction of the
+ * memory its floats would take: the floats of a few parts at a time, never the whole
+ * matrix.
+ *
+ * Two passes over the file: the first reads and checks every row as
+ * ck_dataset_read_table() does, infers the schema and keeps only the rows the bin edges
+ * are learned from (ck__dataset_read_table_sample()); the second reads the rows again
+ * against that schema on every thread and bins each part as it arrives. The bins are
+ * those ck__bins_fit() gives the dataset ck_dataset_read_table() reads, byte for byte.
+ */
+#ifndef CK_BINNED_TABLE_H
+#define CK_BINNED_TABLE_H
+
+#include <stdbool.h>
+
+#include "churnkit/dataset.h"
+#include "data/bins.h"
+
+typedef struct ck__binned_table {
+    ck_schema *schema; /* as ck_dataset_read_table() infers it */
+    ck__bins bins;
+    float *labels;  /* 0 or 1 per row */
+    bool *constant; /* per feature: one value in every row (NaN counting as a value) */
+} ck__binned_table;
+
+/*
+ * Read the labelled table at path (opts as for ck_dataset_read_table(), opts->label
+ * given, opts->schema NULL) into bins of at most max_bins per numeric feature.
+ * Returns CK_OK or what ck_dataset_read_table() would return, with the same message;
+ * CK_EIO when the file changes between the passes. On failure *out holds nothing.
+ */
+int ck__binned_table_read(ck__binned_table *out, const char *path, const ck_table_opts *opts,
+                          int max_bins, ck_error *err);
+
+/* Keep only the features of `kept` (a subset of the schema's, in its order), in place,
+ * taking `kept` over. CK_OK, or CK_ENOMEM with nothing changed (kept still the
+ * caller's). */
+int ck__binned_table_keep(ck__binned_table *t, ck_schema *kept, ck_error *err);
+
+void ck__binned_table_free(ck__binned_table *t);
+
+/*
+ * Rows [lo, hi) of `bins` as a dataset of `schema` (the bins' features), each value one
+ * that falls in its bin (ck__bin_value()): what a model trained on the bins scores as it
+ * would the rows themselves. No labels; ids empty. (In dataset.c, which owns the
+ * dataset's insides.)
+ */
+int ck__dataset_from_bins(ck_dataset **out, const ck_schema *schema, const ck__bins *bins,
+                          size_t lo, size_t hi, ck_error *err);
+
+#endif

@@ -1,0 +1,43 @@
+# --memory low reads a table straight into bins (two passes over the file) instead of
+# keeping its values: the model file is the same byte for byte (but for its creation
+# time), constant features left out, lifecycle-stage percentiles and contribution means
+# included; a bad cell fails with the same message; --memory belongs to --model gbm
+# without validation rows.
+set -e
+same_model() {
+    grep -v created_at "$1" >a.txt
+    grep -v created_at "$2" >b.txt
+    if cmp -s a.txt b.txt; then
+        echo "$3: the same model"
+    else
+        echo "$3: the models differ"
+    fi
+}
+log="$TESTS/data/invoice/invoices.csv"
+churn-features --events "$log" --cutoff 2024-03-01 --cutoff 2024-06-01 --out f.csv -q
+for m in low high; do
+    churn-train --table f.csv --label label --id customer_id --ignore cutoff --model gbm \
+        --rounds 30 --memory $m --out invoice-$m.json -q
+done
+same_model invoice-low.json invoice-high.json "invoice log features"
+grep -c '"stage_score_percentiles"' invoice-low.json
+telco="$TESTS/data/telco/WA_Fn-UseC_-Telco-Customer-Churn.csv.gz"
+for m in low high; do
+    churn-train --table "$telco" --label Churn --id customerID --model gbm --rounds 50 \
+        --memory $m --threads 2 --out telco-$m.json -q
+done
+same_model telco-low.json telco-high.json "telco, gzip"
+# a bad label on the last line: the values reader's message
+cp f.csv bad.csv
+tail -n 1 f.csv | sed 's/,[01]$/,maybe/' >>bad.csv
+set +e
+churn-train --table bad.csv --label label --id customer_id --ignore cutoff --model gbm \
+    --memory low --out bad.json -q
+echo "exit $?"
+test -e bad.json && echo "bad.json written"
+churn-train --table f.csv --label label --model gbm --memory low --valid-fraction 0.2 \
+    --out v.json -q
+echo "exit $?"
+churn-train --table f.csv --label label --model logreg --memory low --out v.json -q
+echo "exit $?"
+exit 0
