@@ -12,12 +12,15 @@
 #   CK_GBM_SEED   its seed [20241124; another gives a table the results were never tuned on]
 #   CK_GBM_RUNS   runs per tool [3]
 #   CK_GBM_PEERS  the peers to run ["xgboost sklearn"]
+#   CK_GBM_MEMORY churn-train's --memory: auto, low (the table held as bins) or high [auto:
+#                 low for a train.csv over 512 MiB, so at 5M rows]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source benchmarks/lib.sh
 build=${1:-build}
 runs=${CK_GBM_RUNS:-3}
 peers=${CK_GBM_PEERS:-xgboost sklearn}
+memory=${CK_GBM_MEMORY:-auto}
 rounds=500
 threads=2
 python=/usr/bin/python3 # Debian's, with python3-pandas, python3-xgboost, python3-sklearn
@@ -27,7 +30,8 @@ n_train=$(($(wc -l <"$train") - 1))
 n_test=$(($(wc -l <"$test") - 1))
 n_features=$(($(head -1 "$train" | tr ',' '\n' | wc -l) - 2))
 echo "gbm benchmark: $n_train train / $n_test test rows x $n_features features (seed $seed)," \
-    "$rounds stumps, learning rate 0.1, 255 bins, $threads threads, $runs interleaved runs"
+    "$rounds stumps, learning rate 0.1, 255 bins, $threads threads, $runs interleaved runs," \
+    "churn-train --memory $memory"
 machine
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 
@@ -43,7 +47,8 @@ churnkit() {
     timed "$work/train.out" "$work/train.err" "$build/churn-train" --table "$train" \
         --label churned --id customer_id --model gbm --rounds $rounds --learning-rate 0.1 \
         --max-bins 255 --lambda 1 --min-child-weight 0.001 --min-samples-leaf 20 --patience 0 \
-        --valid-fraction 0 --subsample 1 --seed 42 --threads $threads --out "$work/model.json"
+        --valid-fraction 0 --subsample 1 --seed 42 --threads $threads --memory "$memory" \
+        --out "$work/model.json"
     train_kb=$peak_kb
     read -r t_read t_train <<<"$(sed -n \
         's/^churn-train: timing: read \([0-9.]*\) s, train \([0-9.]*\) s.*/\1 \2/p' "$work/train.err")"
