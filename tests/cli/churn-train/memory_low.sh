@@ -1,8 +1,9 @@
 # --memory low reads a table straight into bins (two passes over the file) instead of
 # keeping its values: the model file is the same byte for byte (but for its creation
 # time), constant features left out, lifecycle-stage percentiles and contribution means
-# included; a bad cell fails with the same message; --memory belongs to --model gbm
-# without validation rows.
+# included, on a gzip file, on a categorical of more levels than bins, without an id
+# column; a bad cell fails with the same message; --memory belongs to --model gbm without
+# validation rows.
 set -e
 same_model() {
     grep -v created_at "$1" >a.txt
@@ -27,6 +28,19 @@ for m in low high; do
         --memory $m --threads 2 --out telco-$m.json -q
 done
 same_model telco-low.json telco-high.json "telco, gzip"
+# more levels than bins (300 cities: codes from 254 on share a bin), missing values, no id
+# column (rows numbered)
+awk 'BEGIN { print "city,spend,visits,churned"
+             for (i = 0; i < 6000; i++) {
+                 c = (i * 7919) % 300; s = (i * 104729) % 1000 / 10
+                 printf "c%03d,%s,%d,%d\n", c, (i % 11 == 0 ? "" : s), i % 13,
+                        ((c * 31 + i) % 100 < 20 + c / 10) }
+           }' >cities.csv
+for m in low high; do
+    churn-train --table cities.csv --label churned --model gbm --rounds 60 --memory $m \
+        --out cities-$m.json -q
+done
+same_model cities-low.json cities-high.json "300 levels, no id"
 # a bad label on the last line: the values reader's message
 cp f.csv bad.csv
 tail -n 1 f.csv | sed 's/,[01]$/,maybe/' >>bad.csv
