@@ -45,7 +45,7 @@ static const char *const default_templates[][2] = {
     { "recency_gap_ratio",
       "no purchase for {recency_days:0} days, {recency_gap_ratio:1}x their usual gap" },
     { "recency_gap_ratio:missing", "no purchase for {recency_days:0} days, after a single one" },
-    { "days_since_last_activity", "no visit or interaction for {days_since_last_activity:0} days" },
+    { "days_since_last_activity", "no activity of any kind for {days_since_last_activity:0} days" },
     { "interactions_trend", "interactions {interactions_trend_change} on the previous 60 days" },
     { "views_trend", "views {views_trend_change} on the previous 60 days" },
     { "visits_trend", "visits {visits_trend_change} on the previous 60 days" },
