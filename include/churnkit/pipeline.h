@@ -124,7 +124,7 @@ CK_API int ck_pipeline_training_table(ck_dataset **out, const char *path, const 
 
 /**
  * A training table held as bins (one byte per row and feature) instead of values: what
- * boosted stumps are trained on, in about a fifth of the memory.
+ * boosted stumps are trained on, in a third to a half of the memory (docs/TABLES.md).
  */
 typedef struct ck_pipeline_bins ck_pipeline_bins;
 
