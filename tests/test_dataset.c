@@ -16,9 +16,11 @@
 
 #include "base/rng.h"
 #include "check.h"
+#include "churnkit/csv.h"
 #include "churnkit/dataset.h"
 #include "churnkit/schema.h"
 #include "data/dataset_int.h"
+#include "data/parts.h"
 #include "io/cell.h"
 #include "support/dataset_fixtures.h"
 
@@ -252,6 +254,32 @@ static uint64_t next_random(void)
     return ck__splitmix64(&rng_state);
 }
 
+/* A random decimal in the shapes tables hold (`decimal`), or a random string of number
+ * characters, into s (80 bytes). */
+static void random_number_text(char *s, bool decimal)
+{
+    size_t len = 0;
+    if (decimal) {
+        if (next_random() % 4 == 0)
+            s[len++] = next_random() % 2 ? '-' : '+';
+        int int_digits = (int)(next_random() % 12), frac_digits = (int)(next_random() % 12);
+        for (int i = 0; i < int_digits; i++)
+            s[len++] = (char)('0' + next_random() % 10);
+        if (next_random() % 3)
+            s[len++] = '.';
+        for (int i = 0; i < frac_digits; i++)
+            s[len++] = (char)('0' + next_random() % 10);
+        if (next_random() % 4 == 0)
+            len += (size_t)snprintf(s + len, 8, "e%d", (int)(next_random() % 80) - 40);
+    } else {
+        static const char alphabet[] = "0123456789+-.eE";
+        size_t n = next_random() % 70;
+        for (size_t i = 0; i < n; i++)
+            s[len++] = alphabet[next_random() % (sizeof alphabet - 1)];
+    }
+    s[len] = '\0';
+}
+
 static bool same_parse(const char *s)
 {
     double a = 0.0, b = 0.0;
@@ -326,32 +354,58 @@ static void test_dataset__numbers_match_strtod(void)
     bool ok = true;
     for (size_t k = 0; k < sizeof cases / sizeof *cases; k++)
         ok &= same_parse(cases[k]);
-    /* random decimals in the shapes tables hold, and random strings of number characters */
     char s[80];
     for (int t = 0; t < 200000 && ok; t++) {
-        size_t len = 0;
-        if (t % 2) {
-            if (next_random() % 4 == 0)
-                s[len++] = next_random() % 2 ? '-' : '+';
-            int int_digits = (int)(next_random() % 12), frac_digits = (int)(next_random() % 12);
-            for (int i = 0; i < int_digits; i++)
-                s[len++] = (char)('0' + next_random() % 10);
-            if (next_random() % 3)
-                s[len++] = '.';
-            for (int i = 0; i < frac_digits; i++)
-                s[len++] = (char)('0' + next_random() % 10);
-            if (next_random() % 4 == 0)
-                len += (size_t)snprintf(s + len, 8, "e%d", (int)(next_random() % 80) - 40);
-        } else {
-            static const char alphabet[] = "0123456789+-.eE";
-            size_t n = next_random() % 70;
-            for (size_t i = 0; i < n; i++)
-                s[len++] = alphabet[next_random() % (sizeof alphabet - 1)];
-        }
-        s[len] = '\0';
+        random_number_text(s, t % 2);
         ok &= same_parse(s);
     }
     CHECK(ok);
+}
+
+static void test_dataset__numbers_read_while_split(void)
+{
+    /* a plain line's fields that ck__part_next_record() reads as numbers while splitting
+     * have the double ck__table_number() gives them; the rest are NaN and left to it. The
+     * random cells are mostly plain decimals, so most must be read ahead. */
+    enum { ROWS = 20000, FIELDS = 8 };
+    char cell[80];
+    size_t cap = (size_t)ROWS * FIELDS * sizeof cell, len = 0;
+    char *text = malloc(cap);
+    CHECK(text != NULL);
+    if (text == NULL)
+        return;
+    for (int i = 0; i < ROWS; i++)
+        for (int f = 0; f < FIELDS; f++) {
+            random_number_text(cell, (i + f) % 4 != 0);
+            len +=
+                (size_t)snprintf(text + len, cap - len, "%s%c", cell, f + 1 < FIELDS ? ',' : '\n');
+        }
+    const char *path = tmp_file("split_numbers.csv", text);
+    free(text);
+    ck_csv *csv = NULL;
+    ck_error err = { 0 };
+    ck__part_fields fields;
+    CHECK(ck__part_fields_init(&fields, FIELDS));
+    CHECK_OK(ck_csv_open(&csv, path, ',', &err));
+    ck_csv_row row;
+    size_t n_cells = 0, n_read_ahead = 0, n_wrong = 0;
+    while (csv != NULL && ck__part_next_record(csv, &row, &fields, ',', &err) == 1)
+        for (size_t f = 0; f < row.n_fields && f < FIELDS; f++, n_cells++) {
+            double want, got = fields.numbers[f];
+            if (isnan(got))
+                continue;
+            n_read_ahead++;
+            bool same = ck__table_number(&want, row.fields[f], row.lengths[f]) &&
+                        memcmp(&want, &got, sizeof want) == 0;
+            if (!same && n_wrong++ < 5)
+                fprintf(stderr, "\"%.*s\": read ahead as %.17g\n", (int)row.lengths[f],
+                        row.fields[f], got);
+        }
+    CHECK_EQ_INT(n_cells, ROWS * FIELDS);
+    CHECK_EQ_INT(n_wrong, 0);
+    CHECK(n_read_ahead > n_cells / 3);
+    ck_csv_free(csv);
+    ck__part_fields_free(&fields);
 }
 
 static void test_dataset__number_beyond_float_range(void)
@@ -705,6 +759,7 @@ int main(void)
     RUN(test_dataset__delimiter);
     RUN(test_dataset__growth_and_deferred_column);
     RUN(test_dataset__numbers_match_strtod);
+    RUN(test_dataset__numbers_read_while_split);
     RUN(test_dataset__number_beyond_float_range);
     RUN(test_dataset__spells_number);
     RUN(test_dataset__out_of_range_numbers_refused);

@@ -18,6 +18,13 @@
 void *ck__alloc_array(size_t n, size_t size);
 void *ck__realloc_array(void *ptr, size_t n, size_t size);
 
+/* n items on whole huge pages (from 2 MiB: aligned to 2 MiB and rounded up to whole ones),
+ * for an array about to be written through at once; free() and realloc() it as any. The
+ * move keeps the first n_kept items of ptr and frees it; NULL (ptr kept) when out of
+ * memory. */
+void *ck__alloc_huge_array(size_t n, size_t size);
+void *ck__move_to_huge_array(void *ptr, size_t n_kept, size_t n, size_t size);
+
 /* *out = a * b; false (and *out untouched) when the product would not fit in a size_t.
  * Products of sizes are computed here before an allocator sees them. */
 static inline bool ck__mul_size(size_t *out, size_t a, size_t b)

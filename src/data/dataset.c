@@ -139,12 +139,12 @@ static int out_of_range(const char *path, long line, const char *column, const c
 }
 
 int ck__table_code_cell(float *out, const ck__table_layout *t, const ck_schema *schema, size_t j,
-                        const char *s, size_t len, long line, ck_error *err)
+                        const char *s, size_t len, double number, long line, ck_error *err)
 {
-    double v;
+    double v = number;
     if (ck_schema_kind(schema, j) == CK_FEATURE_NUMERIC) {
         /* numbers first: no missing-value token is a number, and most cells are numbers */
-        if (ck__table_number(&v, s, len)) {
+        if (!isnan(v) || ck__table_number(&v, s, len)) {
             if (!ck__table_to_float(out, v))
                 return out_of_range(t->path, line, t->feature_names[j], s, len, err);
             return CK_OK;
@@ -410,6 +410,29 @@ static bool push_id(ck_dataset *d, size_t i, const char *s, size_t len)
     return true;
 }
 
+/* Move every per-row array of the first n_kept rows onto huge pages with room for cap
+ * rows: the parts' reader fills them at once (ck__alloc_huge_array). */
+static bool move_rows_to_huge(ck_dataset *d, size_t n_kept, size_t cap)
+{
+    for (size_t j = 0; j < d->n_features; j++) {
+        float *p = ck__move_to_huge_array(d->columns[j], n_kept, cap, sizeof(float));
+        if (p == NULL)
+            return false;
+        d->columns[j] = p;
+    }
+    if (d->labels != NULL) {
+        float *p = ck__move_to_huge_array(d->labels, n_kept, cap, sizeof(float));
+        if (p == NULL)
+            return false;
+        d->labels = p;
+    }
+    size_t *p = ck__move_to_huge_array(d->id_offsets, n_kept, cap, sizeof *d->id_offsets);
+    if (p == NULL)
+        return false;
+    d->id_offsets = p;
+    return true;
+}
+
 /* Resize every per-row array to @p cap rows. */
 static bool resize_rows(ck_dataset *d, size_t cap)
 {
@@ -518,14 +541,15 @@ static int code_level(float *out, const table_reader *rd, infer_column *c, size_
     return CK_OK;
 }
 
-/* Code one cell of a column whose kind is being inferred. */
-static int infer_cell(float *out, table_reader *rd, size_t j, const char *s, size_t len, long line,
-                      ck_error *err)
+/* Code one cell of a column whose kind is being inferred; `number`: the cell as read
+ * while it was split, or NaN. */
+static int infer_cell(float *out, table_reader *rd, size_t j, const char *s, size_t len,
+                      double number, long line, ck_error *err)
 {
     infer_column *c = &rd->cols[j];
     if (c->state == INFER_NUMERIC) {
-        double v;
-        if (ck__table_number(&v, s, len)) {
+        double v = number;
+        if (!isnan(v) || ck__table_number(&v, s, len)) {
             if (!ck__table_to_float(out, v))
                 return out_of_range(rd->layout.path, line, rd->layout.feature_names[j], s, len,
                                     err);
@@ -597,7 +621,8 @@ static void keep_sampled(table_reader *rd, size_t at)
     }
 }
 
-static int read_row(table_reader *rd, const ck_csv_row *row, ck_error *err)
+/* A record; `numbers`: its fields as read while it was split (ck__part_fields). */
+static int read_row(table_reader *rd, const ck_csv_row *row, const double *numbers, ck_error *err)
 {
     const ck__table_layout *t = &rd->layout;
     ck_dataset *d = rd->d;
@@ -625,10 +650,12 @@ static int read_row(table_reader *rd, const ck_csv_row *row, ck_error *err)
     if (!push_id(d, i, s, len))
         return ck_error_set(err, CK_ENOMEM, t->path, row->line, "out of memory");
     for (size_t j = 0; j < t->n_features; j++) {
-        ck__table_cell(row, t->feature_field[j], &s, &len);
+        size_t f = t->feature_field[j];
+        ck__table_cell(row, f, &s, &len);
         float *out = &d->columns[j][i];
-        rc = rd->schema != NULL ? ck__table_code_cell(out, t, rd->schema, j, s, len, row->line, err)
-                                : infer_cell(out, rd, j, s, len, row->line, err);
+        rc = rd->schema != NULL
+                 ? ck__table_code_cell(out, t, rd->schema, j, s, len, numbers[f], row->line, err)
+                 : infer_cell(out, rd, j, s, len, numbers[f], row->line, err);
         if (rc < 0)
             return rc;
     }
@@ -812,14 +839,15 @@ static int code_local(float *out, table_part *p, part_column *c, const char *s, 
     return CK_OK;
 }
 
-/* Infer on the part's own rows (see above): the one-thread rules, each state local. */
+/* Infer on the part's own rows (see above): the one-thread rules, each state local;
+ * `number`: the cell as read while it was split, or NaN. */
 static int part_infer_cell(float *out, table_part *p, part_column *c, const char *s, size_t len,
-                           long line, ck_error *err)
+                           double number, long line, ck_error *err)
 {
-    double v;
+    double v = number;
     switch (c->state) {
     case LOCAL_NUMERIC:
-        if (ck__table_number(&v, s, len)) {
+        if (!isnan(v) || ck__table_number(&v, s, len)) {
             if (ck__table_to_float(out, v)) {
                 c->seen_number = true;
                 return CK_OK;
@@ -874,11 +902,19 @@ static int part_read_row(table_part *p, const ck_csv_row *row, ck_error *err)
         p->id_len += len + 1;
     }
     for (size_t j = 0; j < t->n_features; j++) {
-        ck__table_cell(row, t->feature_field[j], &s, &len);
+        size_t f = t->feature_field[j];
+        double number = p->fields.numbers[f];
         part_column *c = &p->cols[j];
         float *out = &c->values[i];
-        rc = rd->schema != NULL ? ck__table_code_cell(out, t, rd->schema, j, s, len, row->line, err)
-                                : part_infer_cell(out, p, c, s, len, row->line, err);
+        if (!isnan(number) && rd->schema == NULL && c->state == LOCAL_NUMERIC) {
+            *out = (float)number; /* a plain decimal is well within the float range */
+            c->seen_number = true;
+            continue;
+        }
+        ck__table_cell(row, f, &s, &len);
+        rc = rd->schema != NULL
+                 ? ck__table_code_cell(out, t, rd->schema, j, s, len, number, row->line, err)
+                 : part_infer_cell(out, p, c, s, len, number, row->line, err);
         if (rc < 0)
             return rc;
     }
@@ -1020,7 +1056,7 @@ static int part_end(void *ctx, size_t slot, bool keep, ck_error *err)
         size_t cap = rd->stride ? rd->cap : (at + p->n_rows) / m->n_kept * m->n_parts * 21 / 20 + 1;
         while (cap < at + p->n_rows)
             cap *= 2;
-        if (!resize_rows(d, cap))
+        if (!move_rows_to_huge(d, at, cap))
             return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
         rd->cap = cap;
     }
@@ -1138,9 +1174,14 @@ static int read_table(ck_dataset **out, size_t *n_read_out, const char *path,
             return read_table(out, n_read_out, path, &one, part_bytes, parts_out, sample, err);
         }
     } else {
-        while ((rc = ck_csv_next(csv, &row, err)) == 1)
-            if ((rc = read_row(&rd, &row, err)) < 0)
-                goto fail;
+        ck__part_fields fields;
+        if (!ck__part_fields_init(&fields, rd.layout.n_fields))
+            rc = ck_error_set(err, CK_ENOMEM, path, 0, "out of memory");
+        else
+            while ((rc = ck__part_next_record(csv, &row, &fields, opts->delimiter, err)) == 1)
+                if ((rc = read_row(&rd, &row, fields.numbers, err)) < 0)
+                    break;
+        ck__part_fields_free(&fields);
         if (rc < 0)
             goto fail;
     }

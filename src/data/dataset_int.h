@@ -70,11 +70,12 @@ bool ck__table_to_float(float *out, double v);
 /*
  * Feature j's cell (trimmed) coded against a schema: NaN when missing, the number for a
  * numeric feature, the level code (n_levels when unseen) for a categorical one.
+ * `number`: the cell already read as a number (ck__part_fields), or NaN.
  * Returns CK_OK or CK_EPARSE (`bad number "abc" in column "tenure"`, a number beyond the
  * float range).
  */
 int ck__table_code_cell(float *out, const ck__table_layout *t, const ck_schema *schema, size_t j,
-                        const char *s, size_t len, long line, ck_error *err);
+                        const char *s, size_t len, double number, long line, ck_error *err);
 
 /*
  * ck_dataset_read_table() with parts of about @p part_bytes (a plain file is read in parts

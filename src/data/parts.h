@@ -55,10 +55,14 @@ int ck__parts_run(const int64_t *starts, size_t n_parts, size_t n_slots, int n_w
 int ck__parts_open(ck_csv **out, const char *path, char delimiter, int64_t start, bool guessed,
                    int64_t part_bytes, ck_error *err);
 
-/* Room for one record's fields, split without copying. */
+/* Room for one record's fields, split without copying. A plain line's fields that are
+ * plain decimals (-?digits[.digits], at most 19 digits, a mantissa within 2^53) are read
+ * as numbers while they are split: numbers[f] is then what ck__table_number() gives the
+ * field, else NaN (a quoted record's fields are never read ahead). */
 typedef struct ck__part_fields {
     char **fields;
     size_t *lengths;
+    double *numbers;
     size_t room; /* one more than a record should have, to tell a record with too many */
 } ck__part_fields;
 

@@ -83,9 +83,10 @@ fail:
     return rc;
 }
 
-/* A record's label and features; its id is the caller's. */
-static int code_record(const ck_table_stream *s, const ck_csv_row *rec, float *row, float *label,
-                       ck_error *err)
+/* A record's label and features; its id is the caller's. `numbers`: its fields as read
+ * while it was split (ck__part_fields), or NULL. */
+static int code_record(const ck_table_stream *s, const ck_csv_row *rec, const double *numbers,
+                       float *row, float *label, ck_error *err)
 {
     const ck__table_layout *t = &s->layout;
     int rc = ck__table_check_fields(t, rec, err);
@@ -97,8 +98,11 @@ static int code_record(const ck_table_stream *s, const ck_csv_row *rec, float *r
     for (size_t j = 0; j < t->n_features; j++) {
         const char *cell;
         size_t len;
-        ck__table_cell(rec, t->feature_field[j], &cell, &len);
-        if ((rc = ck__table_code_cell(&row[j], t, s->schema, j, cell, len, rec->line, err)) < 0)
+        size_t f = t->feature_field[j];
+        ck__table_cell(rec, f, &cell, &len);
+        double number = numbers ? numbers[f] : NAN;
+        if ((rc = ck__table_code_cell(&row[j], t, s->schema, j, cell, len, number, rec->line,
+                                      err)) < 0)
             return rc;
     }
     return CK_OK;
@@ -123,7 +127,7 @@ int ck_table_stream_next(ck_table_stream *s, float *row, const char **id, float 
     int rc = s->scanned ? 0 : ck_csv_next(s->csv, &rec, err);
     if (rc <= 0)
         return rc;
-    if ((rc = code_record(s, &rec, row, label, err)) < 0)
+    if ((rc = code_record(s, &rec, NULL, row, label, err)) < 0)
         return rc;
     const char *cell;
     size_t len;
@@ -228,7 +232,8 @@ static int read_records(part *p, ck_csv *csv)
             p->at_end = rc == 0;
             break;
         }
-        if ((rc = code_record(s, &rec, p->rows + n * n_features, &p->labels[n], &p->err)) < 0)
+        if ((rc = code_record(s, &rec, p->fields.numbers, p->rows + n * n_features, &p->labels[n],
+                              &p->err)) < 0)
             break;
         const char *id;
         size_t len;
