@@ -16,6 +16,7 @@
 #include "churnkit/gbm.h"
 #include "churnkit/lifecycle.h"
 #include "churnkit/pipeline.h"
+#include "churnkit/sha256.h"
 #include "churnkit/timestamp.h"
 #include "pipeline/select.h"
 
@@ -172,6 +173,19 @@ static void test_pipeline__training_table_without_constant_features(void)
     ck_table_opts by_hand = { "label", "id", ignore, 3, ',', NULL, 0 };
     CHECK_OK(ck_dataset_read_table(&expected, path, &by_hand, &err));
     CHECK_EQ_INT(tr.n_constant_features, 3);
+    /* the table is an input, hashed while it was read (ck_sha256_file: see test_sha256) */
+    char want_hash[65] = "";
+    CHECK_OK(ck_sha256_file(want_hash, path, &err));
+    CHECK_EQ_INT(tr.n_inputs, 1);
+    CHECK_EQ_STR(tr.inputs[0].role, "table");
+    CHECK_EQ_STR(tr.inputs[0].path, path);
+    CHECK_EQ_STR(tr.inputs[0].sha256, want_hash);
+    ck_pipeline_bins *bins = NULL;
+    ck_model_training tr_bins = { 0 };
+    CHECK_OK(ck_pipeline_training_table_bins(&bins, path, &topts, 255, &tr_bins, &err));
+    CHECK_EQ_INT(tr_bins.n_inputs, 1);
+    CHECK_EQ_STR(tr_bins.inputs[0].sha256, want_hash);
+    ck_pipeline_bins_free(bins);
     CHECK_EQ_STR(tr.constant_features[0], "same");
     CHECK_EQ_STR(tr.constant_features[1], "none");
     CHECK_EQ_STR(tr.constant_features[2], "plan");

@@ -115,9 +115,11 @@ CK_API int ck_pipeline_refit_sets(ck_dataset **train_out, ck_dataset **valid_out
 /**
  * Table mode: read a training table (ck_dataset_read_table()) and leave out the features
  * constant (or missing) in every row, listing them in @p training->constant_features, as
- * events mode does; nothing is left out when every feature is constant.
+ * events mode does; nothing is left out when every feature is constant. The table is
+ * added to @p training's inputs as "table" (ck_pipeline_add_input()), hashed on a thread
+ * of its own while it is read.
  * @param[out] out  free with ck_dataset_free()
- * @return the codes of ck_dataset_read_table(), CK_ENOMEM
+ * @return the codes of ck_dataset_read_table() and ck_pipeline_add_input(), CK_ENOMEM
  */
 CK_API int ck_pipeline_training_table(ck_dataset **out, const char *path, const ck_table_opts *opts,
                                       ck_model_training *training, ck_error *err);
@@ -133,7 +135,8 @@ typedef struct ck_pipeline_bins ck_pipeline_bins;
  * into bins of at most @p max_bins per numeric feature: two passes over the file (the
  * first checks every row, infers the schema and keeps the rows the bin edges are learned
  * from; the second bins the rows part by part on opts->n_threads threads), never holding
- * the table's values. Rows and positives are counted into @p training. Trained with
+ * the table's values. Rows and positives are counted into @p training, and the table is
+ * added to its inputs as ck_pipeline_training_table() adds it. Trained with
  * ck_pipeline_train_bins() and ck_pipeline_learn_population_bins(), the model and its file
  * are those of ck_pipeline_training_table(), ck_model_train() and
  * ck_model_learn_population() on the same table, byte for byte.
@@ -449,7 +452,8 @@ typedef struct ck_uplift_table_opts {
 
 /**
  * An experiment from a table. Training (@p training given): the features constant in every
- * row are left out and listed there; the arms are control first, then the others in order
+ * row are left out and listed there, and the table is added to its inputs
+ * (ck_pipeline_training_table()); the arms are control first, then the others in order
  * of first appearance. With a model (@p opts->model): its features and its arm indices.
  * @return CK_OK; the codes and messages of ck_dataset_read_table(); CK_EPARSE (a missing
  *         treatment cell, with file and line); CK_EINVAL (no treatment column, one arm only,

@@ -21,6 +21,7 @@
 #include "base/util.h"
 #include "churnkit/sha256.h"
 #include "churnkit/timestamp.h"
+#include "pipeline/input_hash.h"
 #include "pipeline/training_int.h"
 
 int ck_pipeline_feature_tables(ck_features **tables, const ck_events *ev, const int64_t *cutoffs,
@@ -214,7 +215,7 @@ static int drop_constant(ck_dataset **train, ck_features *const *tables, size_t 
     return CK_OK;
 }
 
-int ck_pipeline_training_table(ck_dataset **out, const char *path, const ck_table_opts *opts,
+static int read_training_table(ck_dataset **out, const char *path, const ck_table_opts *opts,
                                ck_model_training *training, ck_error *err)
 {
     ck_schema *kept = NULL;
@@ -236,6 +237,21 @@ int ck_pipeline_training_table(ck_dataset **out, const char *path, const ck_tabl
     ck_dataset_free(*out);
     *out = rebuilt;
     return CK_OK;
+}
+
+int ck_pipeline_training_table(ck_dataset **out, const char *path, const ck_table_opts *opts,
+                               ck_model_training *training, ck_error *err)
+{
+    ck__input_hash hash;
+    ck__input_hash_start(&hash, path);
+    int rc = read_training_table(out, path, opts, training, err);
+    int hashed = ck__input_hash_finish(&hash, rc == CK_OK, training, "table", err);
+    if (rc == CK_OK && hashed < 0) {
+        ck_dataset_free(*out);
+        *out = NULL;
+        rc = hashed;
+    }
+    return rc;
 }
 
 /* Both calls: all_out, when asked for, gets every cutoff's rows (the training cutoffs',
@@ -396,16 +412,23 @@ void ck_pipeline_count_rows(ck_model_training *training, const ck_dataset *train
     count_labels(valid, &training->valid_rows, &training->valid_positives);
 }
 
-int ck_pipeline_add_input(ck_model_training *training, const char *role, const char *path,
-                          ck_error *err)
+int ck__pipeline_add_input_hex(ck_model_training *training, const char *role, const char *path,
+                               const char *hex, ck_error *err)
 {
     if (training->n_inputs >= CK_MODEL_MAX_INPUTS)
         return ck_error_set(err, CK_EINVAL, path, 0, "more than %d input files",
                             CK_MODEL_MAX_INPUTS);
-    ck_model_input *in = &training->inputs[training->n_inputs];
+    ck_model_input *in = &training->inputs[training->n_inputs++];
     snprintf(in->role, sizeof in->role, "%s", role);
     snprintf(in->path, sizeof in->path, "%s", path);
-    int rc = ck_sha256_file(in->sha256, path, err);
-    training->n_inputs += rc == CK_OK;
-    return rc;
+    snprintf(in->sha256, sizeof in->sha256, "%s", hex);
+    return CK_OK;
+}
+
+int ck_pipeline_add_input(ck_model_training *training, const char *role, const char *path,
+                          ck_error *err)
+{
+    char hex[65];
+    int rc = ck_sha256_file(hex, path, err);
+    return rc < 0 ? rc : ck__pipeline_add_input_hex(training, role, path, hex, err);
 }

@@ -10,15 +10,15 @@
 
 #include "data/binned_table.h"
 #include "model/model_bins.h"
+#include "pipeline/input_hash.h"
 #include "pipeline/training_int.h"
 
 struct ck_pipeline_bins {
     ck__binned_table table;
 };
 
-int ck_pipeline_training_table_bins(ck_pipeline_bins **out, const char *path,
-                                    const ck_table_opts *opts, int max_bins,
-                                    ck_model_training *training, ck_error *err)
+static int read_training_bins(ck_pipeline_bins **out, const char *path, const ck_table_opts *opts,
+                              int max_bins, ck_model_training *training, ck_error *err)
 {
     *out = calloc(1, sizeof **out);
     if (*out == NULL)
@@ -43,6 +43,22 @@ int ck_pipeline_training_table_bins(ck_pipeline_bins **out, const char *path,
         training->positives += t->labels[i] > 0.5f;
     training->valid_rows = training->valid_positives = 0;
     return CK_OK;
+}
+
+int ck_pipeline_training_table_bins(ck_pipeline_bins **out, const char *path,
+                                    const ck_table_opts *opts, int max_bins,
+                                    ck_model_training *training, ck_error *err)
+{
+    ck__input_hash hash;
+    ck__input_hash_start(&hash, path);
+    int rc = read_training_bins(out, path, opts, max_bins, training, err);
+    int hashed = ck__input_hash_finish(&hash, rc == CK_OK, training, "table", err);
+    if (rc == CK_OK && hashed < 0) {
+        ck_pipeline_bins_free(*out);
+        *out = NULL;
+        rc = hashed;
+    }
+    return rc;
 }
 
 int ck_pipeline_train_bins(ck_model **out, ck_model_type type, const void *params,

@@ -18,4 +18,8 @@
 int ck__pipeline_constant_features(ck_schema **kept_out, const ck_schema *full,
                                    const bool *constant, ck_model_training *t, ck_error *err);
 
+/* ck_pipeline_add_input() with the file's SHA-256 already computed, as 64 hex digits. */
+int ck__pipeline_add_input_hex(ck_model_training *training, const char *role, const char *path,
+                               const char *hex, ck_error *err);
+
 #endif

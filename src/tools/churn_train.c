@@ -854,8 +854,7 @@ static int load_uplift(const options *o, ck_model_spec *spec, ck_model_training 
         ck_uplift_table_opts topts = { o->label,   o->treatment,          o->control,
                                        o->id,      spec->config.delimiter, NULL,
                                        o->ignore, o->n_ignore, o->gbm.n_threads };
-        if ((rc = ck_pipeline_add_input(tr, "table", o->table, err)) == CK_OK &&
-            (rc = ck_pipeline_uplift_table(data, o->table, &topts, tr, err)) == CK_OK)
+        if ((rc = ck_pipeline_uplift_table(data, o->table, &topts, tr, err)) == CK_OK)
             print_data_notes(tr, o->quiet);
         return rc;
     }
@@ -1165,8 +1164,6 @@ int main(int argc, char **argv)
         ck_table_opts topts = {
             o.label, o.id, o.ignore, o.n_ignore, spec.config.delimiter, NULL, o.gbm.n_threads
         };
-        if ((rc = ck_pipeline_add_input(&tr, "table", o.table, &err)) < 0)
-            goto done;
         rc = use_bins(&o) ? ck_pipeline_training_table_bins(&binned, o.table, &topts,
                                                             o.gbm.max_bins, &tr, &err)
                           : ck_pipeline_training_table(&train, o.table, &topts, &tr, &err);
