@@ -17,8 +17,8 @@ void ck__input_hash_start(ck__input_hash *h, const char *path)
     h->on_thread = pthread_create(&h->thread, NULL, hash_file, h) == 0;
 }
 
-int ck__input_hash_finish(ck__input_hash *h, bool ok, ck_model_training *training,
-                          const char *role, ck_error *err)
+int ck__input_hash_finish(ck__input_hash *h, bool ok, ck_model_training *training, const char *role,
+                          ck_error *err)
 {
     if (h->on_thread)
         pthread_join(h->thread, NULL);

@@ -29,7 +29,7 @@ void ck__input_hash_start(ck__input_hash *h, const char *path);
  * `training`'s inputs under `role` as ck_pipeline_add_input() does. Returns CK_OK, or
  * when `ok` the codes of ck_pipeline_add_input() with err set.
  */
-int ck__input_hash_finish(ck__input_hash *h, bool ok, ck_model_training *training,
-                          const char *role, ck_error *err);
+int ck__input_hash_finish(ck__input_hash *h, bool ok, ck_model_training *training, const char *role,
+                          ck_error *err);
 
 #endif
