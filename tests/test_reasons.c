@@ -143,6 +143,47 @@ static void test_reasons__missing_values_and_repeats(void)
     ck_schema_free(s);
 }
 
+/* Days since any activity that are the days since the last purchase say one fact with
+ * any reason of the recency family: the larger weight gives the reason; different days
+ * are two facts. */
+static void test_reasons__one_reason_a_fact(void)
+{
+    ck_error err = { 0 };
+    ck_config cfg;
+    ck_config_init(&cfg);
+    ck_schema *s = NULL;
+    CHECK_OK(ck_schema_new(&s, &err));
+    ck_schema_add_feature(s, "recency_days", CK_FEATURE_NUMERIC, &err);
+    ck_schema_add_feature(s, "days_since_last_activity", CK_FEATURE_NUMERIC, &err);
+    ck_schema_add_feature(s, "recency_gap_ratio", CK_FEATURE_NUMERIC, &err);
+    ck_reasons *reasons = NULL;
+    CHECK_OK(ck_reasons_new(&reasons, &cfg.predict, s, &err));
+    if (reasons == NULL) {
+        ck_schema_free(s);
+        return;
+    }
+    char out[2][256];
+    /* the gap ratio 4.5: 89 days against a usual gap of about 20 */
+    const float last_was_a_purchase[3] = { 89.0f, 89.0f, 4.5f };
+    const double activity_first[3] = { 0.5, 0.9, 0 }, recency_first[3] = { 0.9, 0.5, 0 },
+                 ratio_first[3] = { 0, 0.5, 0.9 };
+    CHECK_EQ_INT(ck_enrich_reasons(reasons, last_was_a_purchase, activity_first, 2, out), 1);
+    CHECK_EQ_STR(out[0], "no activity of any kind for 89 days");
+    CHECK_EQ_STR(out[1], "");
+    CHECK_EQ_INT(ck_enrich_reasons(reasons, last_was_a_purchase, recency_first, 2, out), 1);
+    CHECK_EQ_STR(out[0], "no purchase for 89 days");
+    CHECK_EQ_INT(ck_enrich_reasons(reasons, last_was_a_purchase, ratio_first, 2, out), 1);
+    CHECK_EQ_STR(out[0], "no purchase for 89 days, 4.5x their usual gap");
+    const float visited_since[3] = { 89.0f, 30.0f, 4.5f };
+    CHECK_EQ_INT(ck_enrich_reasons(reasons, visited_since, recency_first, 2, out), 2);
+    CHECK_EQ_STR(out[0], "no purchase for 89 days");
+    CHECK_EQ_STR(out[1], "no activity of any kind for 30 days");
+    CHECK_EQ_INT(ck_enrich_reasons(reasons, visited_since, ratio_first, 2, out), 2);
+    CHECK_EQ_STR(out[0], "no purchase for 89 days, 4.5x their usual gap");
+    ck_reasons_free(reasons);
+    ck_schema_free(s);
+}
+
 /* Templates that cannot apply to the schema are dropped once, for the plain wording. */
 static void test_reasons__templates_that_cannot_apply(void)
 {
@@ -537,6 +578,7 @@ int main(void)
 {
     RUN(test_reasons__the_top_contributions_in_words);
     RUN(test_reasons__missing_values_and_repeats);
+    RUN(test_reasons__one_reason_a_fact);
     RUN(test_reasons__templates_that_cannot_apply);
     RUN(test_reasons__families_and_window_patterns);
     RUN(test_reasons__score_codes_without_their_quantity);

@@ -1051,8 +1051,8 @@ static int part_end(void *ctx, size_t slot, bool keep, ck_error *err)
     m->n_kept++;
     if (at + p->n_rows > rd->cap) {
         /* room for the rows the parts so far say the file has (parts are of about equal
-         * bytes), so that the columns are seldom copied to grow; pages never written are
-         * never resident, and the spare room is given back at the end */
+         * bytes), so that the columns are seldom copied to grow, on whole huge pages since
+         * they are filled at once; the spare room is given back at the end */
         size_t cap = rd->stride ? rd->cap : (at + p->n_rows) / m->n_kept * m->n_parts * 21 / 20 + 1;
         while (cap < at + p->n_rows)
             cap *= 2;

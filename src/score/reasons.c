@@ -8,7 +8,10 @@
  * family_of()) and a family gives at most one reason, its largest. Outputs of churn-predict
  * (lifecycle_stage, rfm_segment) are never reasons; a score code (r_score, f_score,
  * m_score) is worded as the quantity it codes (recency_days, frequency, monetary), or left
- * out when the model lacks that quantity and no template words the code itself.
+ * out when the model lacks that quantity and no template words the code itself. When a
+ * customer's last activity of any kind was a purchase, days_since_last_activity holds
+ * recency_days's days, and its reason says what the recency family's says ("no purchase
+ * for 89 days"): only the larger of the two gives a reason.
  *
  * A template key is a feature's name, or a pattern with one "*" for a window's days
  * ("revenue_*d" words revenue_7d and revenue_365d; a "*" in its text becomes those days),
@@ -76,6 +79,7 @@ struct ck_reasons {
     size_t n_pieces, cap_pieces;
     char *text; /* the templates' literal text and the names in words, copied */
     size_t text_len, text_cap;
+    long recency, activity; /* recency_days, days_since_last_activity; -1 when absent */
 };
 
 void ck_reasons_free(ck_reasons *r)
@@ -403,6 +407,8 @@ int ck_reasons_new(ck_reasons **out, const ck_predict_rules *rules, const ck_sch
             }
     }
     free(families);
+    r->recency = ck_schema_find(schema, "recency_days");
+    r->activity = ck_schema_find(schema, "days_since_last_activity");
     *out = r;
     return CK_OK;
 oom:
@@ -509,6 +515,18 @@ static void render_reason(const ck_reasons *r, const float *row, size_t j, char 
     append(&a, "missing", 7);
 }
 
+/* Reason a (worded as feature a_as, of family a_family) and reason b say one fact: days
+ * since any activity that are the days since the last purchase. */
+static bool same_fact(const ck_reasons *r, const float *row, long a_as, size_t a_family, long b_as,
+                      size_t b_family)
+{
+    if (r->recency < 0 || r->activity < 0 || row[r->recency] != row[r->activity])
+        return false;
+    size_t recency_family = r->words[r->recency].family;
+    return (a_as == r->activity && b_family == recency_family) ||
+           (b_as == r->activity && a_family == recency_family);
+}
+
 size_t ck_enrich_reasons(const ck_reasons *r, const float *row, const double *contrib, size_t k,
                          char (*out)[256])
 {
@@ -528,18 +546,22 @@ size_t ck_enrich_reasons(const ck_reasons *r, const float *row, const double *co
         chosen[at] = j;
     }
     size_t written = 0, families[ROOM];
+    long given_as[ROOM]; /* the feature each reason given is worded as */
     for (size_t c = 0; c < n_chosen && written < k; c++) {
         const wording *w = &r->words[chosen[c]];
         bool repeated = false;
         for (size_t q = 0; q < written && !repeated; q++)
-            repeated = families[q] == w->family;
-        if (repeated) /* a smaller contribution of a family already given */
+            repeated = families[q] == w->family ||
+                       same_fact(r, row, given_as[q], families[q], w->words_as, w->family);
+        if (repeated) /* a smaller contribution of a family, or of a fact, already given */
             continue;
         render_reason(r, row, (size_t)w->words_as, out[written]);
         for (size_t q = 0; q < written && !repeated; q++)
             repeated = strcmp(out[q], out[written]) == 0;
-        if (!repeated)
+        if (!repeated) {
+            given_as[written] = w->words_as;
             families[written++] = w->family;
+        }
     }
     for (size_t q = written; q < k; q++)
         out[q][0] = '\0';
