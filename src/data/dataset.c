@@ -63,54 +63,31 @@ void ck__table_cell(const ck_csv_row *row, size_t f, const char **s, size_t *len
 
 bool ck__table_number(double *out, const char *s, size_t len)
 {
-    static const double pow10[] = { 1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                    1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-                                    1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22 };
-    size_t i = 0;
-    bool negative = false;
     /* ck__cell_parse_number refuses cells of 64 bytes or more: so must we */
     if (len == 0 || len >= 64)
         return ck__cell_parse_number(out, s, len);
-    if (s[0] == '-' || s[0] == '+') {
-        negative = s[0] == '-';
-        i++;
-    }
-    uint64_t mantissa = 0;
-    int n_digits = 0, significant = 0, exponent = 0;
-    for (; i < len && s[i] >= '0' && s[i] <= '9'; i++, n_digits++) {
-        significant += mantissa != 0 || s[i] != '0';
-        mantissa = mantissa * 10 + (uint64_t)(s[i] - '0');
-    }
-    if (i < len && s[i] == '.') {
-        for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++, n_digits++, exponent--) {
-            significant += mantissa != 0 || s[i] != '0';
-            mantissa = mantissa * 10 + (uint64_t)(s[i] - '0');
-        }
-    }
-    if (n_digits == 0)
-        return ck__cell_parse_number(out, s, len);
-    if (i < len && (s[i] == 'e' || s[i] == 'E')) {
-        size_t k = i + 1;
+    const char *p = s, *end = s + len;
+    bool negative = *p == '-';
+    p += *p == '-' || *p == '+';
+    ck__digits d;
+    p = ck__scan_digits(p, end, &d);
+    int exponent = -d.n_fraction;
+    if (d.n_digits > 0 && p < end && (*p == 'e' || *p == 'E')) {
+        const char *k = p + 1;
         bool exp_negative = false;
-        if (k < len && (s[k] == '-' || s[k] == '+'))
-            exp_negative = s[k++] == '-';
+        if (k < end && (*k == '-' || *k == '+'))
+            exp_negative = *k++ == '-';
         int e = 0;
-        size_t first = k;
-        for (; k < len && s[k] >= '0' && s[k] <= '9' && e < 1000; k++)
-            e = e * 10 + (s[k] - '0');
+        const char *first = k;
+        for (; k < end && *k >= '0' && *k <= '9' && e < 1000; k++)
+            e = e * 10 + (*k - '0');
         if (k == first)
             return ck__cell_parse_number(out, s, len);
         exponent += exp_negative ? -e : e;
-        i = k;
+        p = k;
     }
-    /* 19 significant digits always fit in 64 bits; 2^53 bounds the exact doubles; with
-     * excess precision (x87) one operation could round twice */
-    if (FLT_EVAL_METHOD != 0 || i != len || significant > 19 || mantissa > ((uint64_t)1 << 53) ||
-        exponent < -22 || exponent > 22)
+    if (p != end || !ck__table_decimal(out, negative, &d, exponent))
         return ck__cell_parse_number(out, s, len);
-    double v = (double)mantissa;
-    v = exponent < 0 ? v / pow10[-exponent] : v * pow10[exponent];
-    *out = negative ? -v : v;
     return true;
 }
 

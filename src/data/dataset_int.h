@@ -6,6 +6,7 @@
 #ifndef CK_DATASET_INT_H
 #define CK_DATASET_INT_H
 
+#include <float.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -63,6 +64,56 @@ void ck__table_cell(const ck_csv_row *row, size_t f, const char **s, size_t *len
  * same value, but the common short decimals without a detour through strtod.
  */
 bool ck__table_number(double *out, const char *s, size_t len);
+
+/* The digits of "digits[.digits]" read as one integer. */
+typedef struct ck__digits {
+    uint64_t mantissa; /* exact while significant <= 19 */
+    int n_digits;      /* digits read, both sides of the point */
+    int significant;   /* digits from the first non-zero one */
+    int n_fraction;    /* digits after the point */
+} ck__digits;
+
+/* Read "digits[.digits]" from p (either part may be empty) into *d; returns where the
+ * reading stopped. Inline: the table reader calls it on every cell. */
+static inline const char *ck__scan_digits(const char *p, const char *end, ck__digits *d)
+{
+    const char *start = p;
+    *d = (ck__digits){ 0 };
+    for (; p < end && (unsigned char)(*p - '0') < 10; p++)
+        d->mantissa = d->mantissa * 10 + (uint64_t)(*p - '0');
+    d->n_digits = (int)(p - start);
+    if (p < end && *p == '.') {
+        const char *point = p++;
+        for (; p < end && (unsigned char)(*p - '0') < 10; p++)
+            d->mantissa = d->mantissa * 10 + (uint64_t)(*p - '0');
+        d->n_fraction = (int)(p - point - 1);
+        d->n_digits += d->n_fraction;
+    }
+    /* leading zeros are not significant: counted only when they could matter */
+    d->significant = d->n_digits;
+    for (const char *z = start; d->significant > 19 && z < p && (*z == '0' || *z == '.'); z++)
+        d->significant -= *z == '0';
+    return p;
+}
+
+/* The value mantissa * 10^exponent, negated when `negative`, when it is computed exactly
+ * rounded with one operation (at least one digit, at most 19 significant, a mantissa
+ * within 2^53, |exponent| <= 22); false otherwise, and the caller asks strtod. */
+static inline bool ck__table_decimal(double *out, bool negative, const ck__digits *d, int exponent)
+{
+    static const double pow10[] = { 1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                    1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                    1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22 };
+    /* 19 significant digits always fit in 64 bits; 2^53 bounds the exact doubles; with
+     * excess precision (x87) one operation could round twice */
+    if (FLT_EVAL_METHOD != 0 || d->n_digits == 0 || d->significant > 19 ||
+        d->mantissa > ((uint64_t)1 << 53) || exponent < -22 || exponent > 22)
+        return false;
+    double v = (double)d->mantissa;
+    v = exponent < 0 ? v / pow10[-exponent] : v * pow10[exponent];
+    *out = negative ? -v : v;
+    return true;
+}
 
 /* A number as a dataset float; false when it lies beyond the float range. */
 bool ck__table_to_float(float *out, double v);

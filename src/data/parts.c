@@ -13,7 +13,6 @@
  */
 #include "data/parts.h"
 
-#include <float.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -21,6 +20,7 @@
 #include <string.h>
 
 #include "base/util.h"
+#include "data/dataset_int.h"
 #include "io/csv_scan.h"
 
 #define MAX_WORKERS 32
@@ -224,38 +224,19 @@ void ck__part_fields_free(ck__part_fields *f)
 }
 
 /*
- * Read a field from s as a plain decimal: *stop is where the reading stopped. True (and
- * *out the value) when the field ends there, at the delimiter or the line's end, and its
- * digits fit a double exactly: then mantissa / 10^fraction digits is correctly rounded,
- * as in ck__table_number(). Reading the digits while looking for the delimiter touches
- * each byte of a numeric table once.
+ * Read a field from s as a plain decimal, -?digits[.digits]: *stop is where the reading
+ * stopped. True (and *out the value ck__table_number() gives it) when the field ends
+ * there, at the delimiter or the line's end, and ck__table_decimal() computes it exactly.
+ * Reading the digits while looking for the delimiter touches each byte of a numeric table
+ * once.
  */
 static bool plain_decimal(const char *s, const char *end, char delim, const char **stop,
                           double *out)
 {
-    static const double pow10[] = { 1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,
-                                    1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19 };
-    const char *p = s;
-    bool negative = p < end && *p == '-';
-    p += negative;
-    uint64_t mantissa = 0;
-    const char *first = p;
-    for (; p < end && (unsigned char)(*p - '0') < 10; p++)
-        mantissa = mantissa * 10 + (uint64_t)(*p - '0');
-    const char *point = p;
-    if (p < end && *p == '.')
-        for (p++; p < end && (unsigned char)(*p - '0') < 10; p++)
-            mantissa = mantissa * 10 + (uint64_t)(*p - '0');
-    *stop = p;
-    size_t n_fraction = p > point ? (size_t)(p - point - 1) : 0;
-    size_t n_digits = (size_t)(point - first) + n_fraction;
-    /* FLT_EVAL_METHOD: with excess precision (x87) the division could round twice */
-    if ((p < end && *p != delim) || n_digits == 0 || n_digits > 19 ||
-        mantissa > ((uint64_t)1 << 53) || FLT_EVAL_METHOD != 0)
-        return false;
-    double v = (double)mantissa / pow10[n_fraction];
-    *out = negative ? -v : v;
-    return true;
+    bool negative = s < end && *s == '-';
+    ck__digits d;
+    *stop = ck__scan_digits(s + negative, end, &d);
+    return (*stop == end || **stop == delim) && ck__table_decimal(out, negative, &d, -d.n_fraction);
 }
 
 /* Split a plain line (no quotes) at the delimiter into f's fields, without copying. */

@@ -56,8 +56,8 @@ int ck__parts_open(ck_csv **out, const char *path, char delimiter, int64_t start
                    int64_t part_bytes, ck_error *err);
 
 /* Room for one record's fields, split without copying. A plain line's fields that are
- * plain decimals (-?digits[.digits], at most 19 digits, a mantissa within 2^53) are read
- * as numbers while they are split: numbers[f] is then what ck__table_number() gives the
+ * plain decimals (-?digits[.digits], computed exactly by ck__table_decimal()) are read as
+ * numbers while they are split: numbers[f] is then what ck__table_number() gives the
  * field, else NaN (a quoted record's fields are never read ahead). */
 typedef struct ck__part_fields {
     char **fields;
