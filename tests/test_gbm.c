@@ -15,6 +15,7 @@
 #include "churnkit/dataset.h"
 #include "churnkit/gbm.h"
 #include "learn/gbm/gbm_int.h"
+#include "support/gbm_fixtures.h"
 
 #define TMP CK_TEST_TMP "/gbm_"
 
@@ -260,23 +261,6 @@ static void test_gbm__training_loss_decreases(void)
         ck_gbm_free(m);
     }
     ck_dataset_free(d);
-}
-
-static bool same_models(const ck_gbm *a, const ck_gbm *b)
-{
-    if (a->n_stumps != b->n_stumps || a->base_score != b->base_score)
-        return false;
-    for (size_t s = 0; s < a->n_stumps; s++) {
-        const ck__stump *x = &a->stumps[s], *y = &b->stumps[s];
-        if (x->feature != y->feature || x->threshold != y->threshold ||
-            x->left_value != y->left_value || x->right_value != y->right_value ||
-            x->gain != y->gain || x->missing_left != y->missing_left ||
-            x->n_left_levels != y->n_left_levels ||
-            (x->n_left_levels &&
-             memcmp(x->left_levels, y->left_levels, x->n_left_levels * sizeof *x->left_levels)))
-            return false;
-    }
-    return true;
 }
 
 static void test_gbm__identical_for_any_thread_count(void)

@@ -2,8 +2,8 @@
  * A table read straight into bins (see binned_table.h).
  *
  * The second pass is a table scan (ck_table_stream_scan()): workers bin each block of
- * rows into their part's slot, row by row, as it is parsed; the calling thread copies the
- * slots, in file order, into the bins' column groups. Memory is the bins, the labels, and
+ * rows into their part's buffer, row by row, as it is parsed; the calling thread copies
+ * the buffers, in file order, into the bins' column groups. Memory is the bins, the labels, and
  * a few parts' worth of floats and bins.
  */
 #include "data/binned_table.h"
@@ -16,18 +16,18 @@
 #include "data/dataset_int.h"
 
 /* One part's rows, binned row after row. */
-typedef struct binned_slot {
-    uint8_t *bins; /* n_rows × n_features */
+typedef struct binned_part {
+    uint8_t *bins; /* n_rows × n_slots (ck__bin_row()) */
     float *labels;
     size_t n_rows, cap;
     float *first; /* the part's first row */
     bool *varies; /* per feature: a row of the part differs from its first */
-} binned_slot;
+} binned_part;
 
 typedef struct binned_scan {
     ck__binned_table *t;
     const char *path;
-    binned_slot *slots;
+    binned_part *parts;
     size_t n_rows; /* rows copied into the bins so far */
     bool seen_first;
     float *first; /* the table's first row */
@@ -38,14 +38,14 @@ static bool same_value(float a, float b)
     return a == b || (isnan(a) && isnan(b));
 }
 
-static bool slot_grow(binned_slot *s, size_t n_rows, size_t n_features)
+static bool part_grow(binned_part *s, size_t n_rows, size_t n_slots)
 {
     if (n_rows <= s->cap)
         return true;
     size_t cap = s->cap ? s->cap : 4096;
     while (cap < n_rows)
         cap *= 2;
-    uint8_t *bins = ck__realloc_array(s->bins, cap, n_features ? n_features : 1);
+    uint8_t *bins = ck__realloc_array(s->bins, cap, n_slots ? n_slots : 1);
     if (bins != NULL)
         s->bins = bins;
     float *labels = ck__realloc_array(s->labels, cap, sizeof *labels);
@@ -63,8 +63,8 @@ static int bin_block(void *ctx, const ck_table_block *block, ck_error *err)
     binned_scan *scan = ctx;
     const ck__bins *b = &scan->t->bins;
     size_t nf = b->n_features;
-    binned_slot *s = &scan->slots[block->part];
-    if (!slot_grow(s, s->n_rows + block->n_rows, nf))
+    binned_part *s = &scan->parts[block->part];
+    if (!part_grow(s, s->n_rows + block->n_rows, b->n_slots))
         return ck_error_set(err, CK_ENOMEM, scan->path, 0, "out of memory");
     for (size_t i = 0; i < block->n_rows; i++) {
         const float *row = block->rows + i * nf;
@@ -72,7 +72,7 @@ static int bin_block(void *ctx, const ck_table_block *block, ck_error *err)
             memcpy(s->first, row, nf * sizeof *row);
         for (size_t j = 0; j < nf; j++)
             s->varies[j] |= !same_value(row[j], s->first[j]);
-        ck__bin_row(b, row, s->bins + s->n_rows * nf);
+        ck__bin_row(b, row, s->bins + s->n_rows * b->n_slots);
         s->labels[s->n_rows++] = block->labels[i];
     }
     return CK_OK;
@@ -84,8 +84,8 @@ static int end_part(void *ctx, int part, bool keep, ck_error *err)
     binned_scan *scan = ctx;
     ck__binned_table *t = scan->t;
     ck__bins *b = &t->bins;
-    size_t nf = b->n_features, at = scan->n_rows;
-    binned_slot *s = &scan->slots[part];
+    size_t nf = b->n_features, ns = b->n_slots, at = scan->n_rows;
+    binned_part *s = &scan->parts[part];
     size_t n = s->n_rows;
     s->n_rows = 0;
     if (!keep || n == 0)
@@ -93,10 +93,10 @@ static int end_part(void *ctx, int part, bool keep, ck_error *err)
     if (n > b->n_rows - at)
         return ck_error_set(err, CK_EIO, scan->path, 0, "the file changed while being read");
     for (size_t g = 0; g < b->n_groups; g++) {
-        size_t lanes = nf - g * CK__GROUP < CK__GROUP ? nf - g * CK__GROUP : CK__GROUP;
-        uint8_t *dst = b->data + ck__bin_offset(b, g * CK__GROUP, at);
+        size_t lanes = ns - g * CK__GROUP < CK__GROUP ? ns - g * CK__GROUP : CK__GROUP;
+        uint8_t *dst = b->data + ck__slot_offset(b, g * CK__GROUP, at);
         const uint8_t *src = s->bins + g * CK__GROUP;
-        for (size_t i = 0; i < n; i++, dst += CK__GROUP, src += nf)
+        for (size_t i = 0; i < n; i++, dst += CK__GROUP, src += ns)
             memcpy(dst, src, lanes);
     }
     memcpy(t->labels + at, s->labels, n * sizeof *t->labels);
@@ -114,15 +114,15 @@ reset:
 /* The second pass: every row binned with the edges of t->bins. */
 static int bin_rows(ck__binned_table *t, const char *path, const ck_table_opts *opts, ck_error *err)
 {
-    size_t nf = t->bins.n_features, n_slots = CK_TABLE_SCAN_PARTS(opts->n_threads);
+    size_t nf = t->bins.n_features, n_parts = CK_TABLE_SCAN_PARTS(opts->n_threads);
     binned_scan scan = { .t = t, .path = path };
-    scan.slots = calloc(n_slots, sizeof *scan.slots);
+    scan.parts = calloc(n_parts, sizeof *scan.parts);
     scan.first = ck__alloc_array(nf + 1, sizeof *scan.first);
-    int rc = scan.slots && scan.first ? CK_OK : CK_ENOMEM;
-    for (size_t k = 0; rc == CK_OK && k < n_slots; k++) {
-        scan.slots[k].first = ck__alloc_array(nf + 1, sizeof *scan.slots[k].first);
-        scan.slots[k].varies = calloc(nf + 1, sizeof *scan.slots[k].varies);
-        if (scan.slots[k].first == NULL || scan.slots[k].varies == NULL)
+    int rc = scan.parts && scan.first ? CK_OK : CK_ENOMEM;
+    for (size_t k = 0; rc == CK_OK && k < n_parts; k++) {
+        scan.parts[k].first = ck__alloc_array(nf + 1, sizeof *scan.parts[k].first);
+        scan.parts[k].varies = calloc(nf + 1, sizeof *scan.parts[k].varies);
+        if (scan.parts[k].first == NULL || scan.parts[k].varies == NULL)
             rc = CK_ENOMEM;
     }
     ck_table_stream *stream = NULL;
@@ -135,13 +135,13 @@ static int bin_rows(ck__binned_table *t, const char *path, const ck_table_opts *
     if (rc == CK_OK && scan.n_rows != t->bins.n_rows)
         rc = ck_error_set(err, CK_EIO, path, 0, "the file changed while being read");
     ck_table_stream_free(stream);
-    for (size_t k = 0; scan.slots != NULL && k < n_slots; k++) {
-        free(scan.slots[k].bins);
-        free(scan.slots[k].labels);
-        free(scan.slots[k].first);
-        free(scan.slots[k].varies);
+    for (size_t k = 0; scan.parts != NULL && k < n_parts; k++) {
+        free(scan.parts[k].bins);
+        free(scan.parts[k].labels);
+        free(scan.parts[k].first);
+        free(scan.parts[k].varies);
     }
-    free(scan.slots);
+    free(scan.parts);
     free(scan.first);
     return rc;
 }
@@ -181,16 +181,19 @@ int ck__binned_table_keep(ck__binned_table *t, ck_schema *kept, ck_error *err)
 {
     size_t nf = t->bins.n_features, k = 0;
     bool *drop = calloc(nf + 1, sizeof *drop);
-    if (drop == NULL)
-        return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
-    for (size_t j = 0; j < nf; j++) {
-        bool keep = k < ck_schema_n_features(kept) &&
-                    strcmp(ck_schema_name(kept, k), ck_schema_name(t->schema, j)) == 0;
-        drop[j] = !keep;
-        if (keep)
-            t->constant[k++] = t->constant[j];
+    for (size_t j = 0; drop != NULL && j < nf; j++) {
+        drop[j] = !(k < ck_schema_n_features(kept) &&
+                    strcmp(ck_schema_name(kept, k), ck_schema_name(t->schema, j)) == 0);
+        k += !drop[j];
     }
-    ck__bins_drop(&t->bins, drop);
+    if (drop == NULL || ck__bins_drop(&t->bins, drop) != CK_OK) {
+        free(drop);
+        return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
+    }
+    k = 0;
+    for (size_t j = 0; j < nf; j++)
+        if (!drop[j])
+            t->constant[k++] = t->constant[j];
     free(drop);
     ck_schema_free(t->schema);
     t->schema = kept;

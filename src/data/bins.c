@@ -8,6 +8,12 @@
  * values than bins, one bin per value; otherwise greedy equal-frequency bins, cut only
  * between distinct values. An edge lies halfway between the two values it separates, so
  * a value unseen in training falls on the nearer side.
+ *
+ * Slots (see bins.h) pair numeric features by the number of their bins alone, so bins
+ * with the same edges have the same slots. Of the features sorted by that number, the
+ * fewest is paired with the most that still fits in a byte, as long as any does: this
+ * pairs as many as any pairing can (the product of two counts fits when the sum of their
+ * logarithms does, and the greedy is optimal for pairs under a bound on their sum).
  */
 #include "data/bins.h"
 
@@ -26,6 +32,9 @@ void ck__bins_free(ck__bins *b)
     free(b->edges);
     free(b->n_edges);
     free(b->categorical);
+    free(b->slot);
+    free(b->encode);
+    free(b->decode);
     free(b->data);
     memset(b, 0, sizeof *b);
 }
@@ -150,8 +159,9 @@ static uint8_t bin_value_of(const ck__bins *b, size_t j, float v)
 
 void ck__bin_row(const ck__bins *b, const float *row, uint8_t *out)
 {
+    memset(out, 0, b->n_slots);
     for (size_t j = 0; j < b->n_features; j++)
-        out[j] = bin_value_of(b, j, row[j]);
+        out[b->slot[j]] += b->encode[j][bin_value_of(b, j, row[j])];
 }
 
 float ck__bin_value(const ck__bins *b, size_t j, uint8_t bin)
@@ -174,29 +184,125 @@ float ck__bin_value(const ck__bins *b, size_t j, uint8_t bin)
     return (double)f <= b->edges[j][n - 1] ? nextafterf(f, INFINITY) : f;
 }
 
+/* The bins a numeric feature of n edges can take, the missing bin with them. */
+static size_t n_codes(size_t n_edges)
+{
+    return n_edges + 2;
+}
+
+typedef struct by_codes {
+    size_t n_codes, feature;
+} by_codes;
+
+static int compare_codes(const void *pa, const void *pb)
+{
+    const by_codes *a = pa, *b = pb;
+    if (a->n_codes != b->n_codes)
+        return a->n_codes < b->n_codes ? -1 : 1;
+    return a->feature < b->feature ? -1 : a->feature > b->feature;
+}
+
+/* Feature j's bin as a number below n_codes(): the missing bin last. */
+static size_t code_of_bin(size_t n_edges, int bin)
+{
+    return bin == CK__BIN_MISSING ? n_edges + 1 : (size_t)bin <= n_edges ? (size_t)bin : 0;
+}
+
+static uint8_t bin_of_code(size_t n_edges, size_t code)
+{
+    return code == n_edges + 1 ? CK__BIN_MISSING : code <= n_edges ? (uint8_t)code : 0;
+}
+
+/* Feature j alone in its slot, or sharing it with the byte's low part `unit` codes wide
+ * (unit 1: the low part itself) and `width` codes the high part. */
+static void set_coding(ck__bins *b, size_t j, size_t unit, size_t width)
+{
+    for (int c = 0; c < 256; c++) {
+        if (unit == 0) { /* alone: the bin is the byte */
+            b->encode[j][c] = b->decode[j][c] = (uint8_t)c;
+            continue;
+        }
+        b->encode[j][c] = (uint8_t)(code_of_bin(b->n_edges[j], c) * unit);
+        size_t code = (size_t)c / unit % width;
+        b->decode[j][c] = bin_of_code(b->n_edges[j], code);
+    }
+}
+
+/* Slots for the features, from their kinds and numbers of edges (see the top). */
+static int assign_slots(ck__bins *b)
+{
+    size_t nf = b->n_features, m = 0;
+    by_codes *order = ck__alloc_array(nf + 1, sizeof *order);
+    size_t *partner = ck__alloc_array(nf + 1, sizeof *partner);
+    if (order == NULL || partner == NULL) {
+        free(order);
+        free(partner);
+        return CK_ENOMEM;
+    }
+    for (size_t j = 0; j < nf; j++) {
+        partner[j] = j;
+        if (!b->categorical[j])
+            order[m++] = (by_codes){ n_codes(b->n_edges[j]), j };
+    }
+    qsort(order, m, sizeof *order, compare_codes);
+    for (size_t lo = 0, hi = m; hi > lo + 1;) {
+        if (order[lo].n_codes * order[hi - 1].n_codes <= 256) {
+            partner[order[lo].feature] = order[hi - 1].feature;
+            partner[order[hi - 1].feature] = order[lo].feature;
+            lo++;
+        }
+        hi--;
+    }
+    /* a slot takes the place of its first feature */
+    b->n_slots = 0;
+    for (size_t j = 0; j < nf; j++) {
+        size_t k = partner[j];
+        if (k < j)
+            continue;
+        b->slot[j] = b->slot[k] = b->n_slots++;
+        if (k == j) {
+            set_coding(b, j, 0, 0);
+            continue;
+        }
+        size_t low = n_codes(b->n_edges[j]), high = n_codes(b->n_edges[k]);
+        set_coding(b, j, 1, low);
+        set_coding(b, k, low, high);
+    }
+    b->n_groups = (b->n_slots + CK__GROUP - 1) / CK__GROUP;
+    free(order);
+    free(partner);
+    return CK_OK;
+}
+
 typedef struct bin_job {
     ck__bins *b;
     const ck_dataset *d;
     int max_bins;
-    bool fit;
 } bin_job;
 
-static int bin_features(size_t lo, size_t hi, void *arg)
+static int fit_features(size_t lo, size_t hi, void *arg)
 {
     bin_job *job = arg;
     ck__bins *b = job->b;
-    size_t n = b->n_rows;
-    for (size_t j = lo; j < hi; j++) {
-        const float *x = ck_dataset_column(job->d, j);
-        if (job->fit && !b->categorical[j] &&
-            fit_edges(&b->edges[j], &b->n_edges[j], x, ck_dataset_n_rows(job->d), job->max_bins) !=
-                CK_OK)
+    for (size_t j = lo; j < hi; j++)
+        if (!b->categorical[j] &&
+            fit_edges(&b->edges[j], &b->n_edges[j], ck_dataset_column(job->d, j),
+                      ck_dataset_n_rows(job->d), job->max_bins) != CK_OK)
             return CK_ENOMEM;
-        if (b->data == NULL)
-            continue;
-        uint8_t *out = b->data + (j / CK__GROUP) * n * CK__GROUP + j % CK__GROUP;
-        for (size_t i = 0; i < n; i++)
-            out[i * CK__GROUP] = bin_value_of(b, j, x[i]);
+    return CK_OK;
+}
+
+/* Rows [lo, hi) of every feature; the two features of a slot add their shares to it. */
+static int bin_rows(size_t lo, size_t hi, void *arg)
+{
+    bin_job *job = arg;
+    ck__bins *b = job->b;
+    for (size_t j = 0; j < b->n_features; j++) {
+        const float *x = ck_dataset_column(job->d, j);
+        const uint8_t *encode = b->encode[j];
+        uint8_t *out = b->data + ck__bin_offset(b, j, lo);
+        for (size_t i = lo; i < hi; i++, out += CK__GROUP)
+            *out += encode[bin_value_of(b, j, x[i])];
     }
     return CK_OK;
 }
@@ -213,30 +319,45 @@ int ck__bins_alloc_rows(ck__bins *b, size_t n_rows)
     return b->data != NULL ? CK_OK : CK_ENOMEM;
 }
 
-/* Edges to be learned or copied for the features of d; rows binned when with_rows. */
-static int setup(ck__bins *b, const ck_dataset *d, bool with_rows)
+/* Room for the features of d, their edges not yet learned. */
+static int setup(ck__bins *b, const ck_dataset *d)
 {
     memset(b, 0, sizeof *b);
-    b->n_features = ck_dataset_n_features(d);
-    b->n_groups = (b->n_features + CK__GROUP - 1) / CK__GROUP;
-    b->categorical = calloc(b->n_features + 1, sizeof *b->categorical);
-    b->n_edges = calloc(b->n_features + 1, sizeof *b->n_edges);
-    b->edges = calloc(b->n_features + 1, sizeof *b->edges);
-    if (b->categorical == NULL || b->n_edges == NULL || b->edges == NULL ||
-        (with_rows && ck__bins_alloc_rows(b, ck_dataset_n_rows(d)) != CK_OK))
+    size_t nf = b->n_features = ck_dataset_n_features(d);
+    b->categorical = calloc(nf + 1, sizeof *b->categorical);
+    b->n_edges = calloc(nf + 1, sizeof *b->n_edges);
+    b->edges = calloc(nf + 1, sizeof *b->edges);
+    b->slot = calloc(nf + 1, sizeof *b->slot);
+    b->encode = calloc(nf + 1, sizeof *b->encode);
+    b->decode = calloc(nf + 1, sizeof *b->decode);
+    if (!b->categorical || !b->n_edges || !b->edges || !b->slot || !b->encode || !b->decode)
         return CK_ENOMEM;
     const ck_schema *schema = ck_dataset_schema(d);
-    for (size_t j = 0; j < b->n_features; j++)
+    for (size_t j = 0; j < nf; j++)
         b->categorical[j] = ck_schema_kind(schema, j) == CK_FEATURE_CATEGORICAL;
     return CK_OK;
+}
+
+/* With the edges in place: the slots, and the rows of d binned when with_rows. */
+static int finish(ck__bins *b, const ck_dataset *d, bool with_rows, int n_threads)
+{
+    bin_job job = { b, d, 0 };
+    if (assign_slots(b) != CK_OK)
+        return CK_ENOMEM;
+    if (!with_rows)
+        return CK_OK;
+    if (ck__bins_alloc_rows(b, ck_dataset_n_rows(d)) != CK_OK)
+        return CK_ENOMEM;
+    return ck__parallel_for(b->n_rows, 65536, n_threads, bin_rows, &job) == 0 ? CK_OK : CK_ENOMEM;
 }
 
 static int fit(ck__bins *out, const ck_dataset *d, int max_bins, int n_threads, bool with_rows,
                ck_error *err)
 {
-    bin_job job = { out, d, max_bins, true };
-    if (setup(out, d, with_rows) != CK_OK ||
-        ck__parallel_for(out->n_features, 1, n_threads, bin_features, &job) != 0) {
+    bin_job job = { out, d, max_bins };
+    if (setup(out, d) != CK_OK ||
+        ck__parallel_for(out->n_features, 1, n_threads, fit_features, &job) != 0 ||
+        finish(out, d, with_rows, n_threads) != CK_OK) {
         ck__bins_free(out);
         return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
     }
@@ -257,8 +378,7 @@ int ck__bins_fit_edges(ck__bins *out, const ck_dataset *sample, int max_bins, in
 int ck__bins_apply(ck__bins *out, const ck__bins *like, const ck_dataset *d, int n_threads,
                    ck_error *err)
 {
-    bin_job job = { out, d, 0, false };
-    int rc = setup(out, d, true);
+    int rc = setup(out, d);
     for (size_t j = 0; rc == CK_OK && j < out->n_features; j++) {
         if (out->categorical[j] || like->n_edges[j] == 0)
             continue;
@@ -269,38 +389,59 @@ int ck__bins_apply(ck__bins *out, const ck__bins *like, const ck_dataset *d, int
             memcpy(out->edges[j], like->edges[j], like->n_edges[j] * sizeof *out->edges[j]);
         out->n_edges[j] = like->n_edges[j];
     }
-    if (rc != CK_OK || ck__parallel_for(out->n_features, 1, n_threads, bin_features, &job) != 0) {
+    if (rc != CK_OK || finish(out, d, true, n_threads) != CK_OK) {
         ck__bins_free(out);
         return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
     }
     return CK_OK;
 }
 
-void ck__bins_drop(ck__bins *b, const bool *drop)
+int ck__bins_drop(ck__bins *b, const bool *drop)
 {
-    size_t n = b->n_rows, kept = 0;
+    size_t n = b->n_rows, kept = 0, n_slots = 0;
+    /* a slot's new place, in the order of the slots; SIZE_MAX when no feature kept holds
+     * it */
+    size_t *moved = ck__alloc_array(b->n_slots + 1, sizeof *moved);
+    if (moved == NULL)
+        return CK_ENOMEM;
+    for (size_t s = 0; s < b->n_slots; s++)
+        moved[s] = SIZE_MAX;
+    for (size_t j = 0; j < b->n_features; j++)
+        if (!drop[j])
+            moved[b->slot[j]] = 0;
+    for (size_t s = 0; s < b->n_slots; s++)
+        if (moved[s] != SIZE_MAX)
+            moved[s] = n_slots++;
     for (size_t j = 0; j < b->n_features; j++) {
         if (drop[j]) {
             free(b->edges[j]);
             continue;
         }
-        /* every byte moves to the same place or an earlier one, and the places are
-         * written in increasing order: no byte is overwritten before it is read */
-        for (size_t i = 0; b->data != NULL && i < n; i++)
-            b->data[ck__bin_offset(b, kept, i)] = b->data[ck__bin_offset(b, j, i)];
+        b->slot[kept] = moved[b->slot[j]];
+        memcpy(b->encode[kept], b->encode[j], sizeof b->encode[j]);
+        memcpy(b->decode[kept], b->decode[j], sizeof b->decode[j]);
         b->categorical[kept] = b->categorical[j];
         b->n_edges[kept] = b->n_edges[j];
         b->edges[kept] = b->edges[j];
         kept++;
     }
-    size_t n_groups = (kept + CK__GROUP - 1) / CK__GROUP;
-    for (size_t j = kept; b->data != NULL && j < n_groups * CK__GROUP; j++)
+    /* every byte moves to the same place or an earlier one, and the places are written in
+     * increasing order: no byte is overwritten before it is read */
+    for (size_t s = 0; b->data != NULL && s < b->n_slots; s++)
+        if (moved[s] != SIZE_MAX)
+            for (size_t i = 0; i < n; i++)
+                b->data[ck__slot_offset(b, moved[s], i)] = b->data[ck__slot_offset(b, s, i)];
+    size_t n_groups = (n_slots + CK__GROUP - 1) / CK__GROUP;
+    for (size_t s = n_slots; b->data != NULL && s < n_groups * CK__GROUP; s++)
         for (size_t i = 0; i < n; i++)
-            b->data[ck__bin_offset(b, j, i)] = 0;
+            b->data[ck__slot_offset(b, s, i)] = 0;
+    free(moved);
     b->n_features = kept;
+    b->n_slots = n_slots;
     b->n_groups = n_groups;
     size_t bytes = (n_groups ? n_groups : 1) * CK__GROUP * (n ? n : 1);
     uint8_t *smaller = b->data ? realloc(b->data, bytes) : NULL;
     if (smaller != NULL) /* else the larger block stays: nothing is lost */
         b->data = smaller;
+    return CK_OK;
 }

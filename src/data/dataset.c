@@ -1229,9 +1229,12 @@ int ck__dataset_from_bins(ck_dataset **out, const ck_schema *schema, const ck__b
         return rc;
     }
     for (size_t j = 0; j < bins->n_features; j++) {
-        const uint8_t *bin = bins->data + ck__bin_offset(bins, j, lo);
-        for (size_t i = 0; i < n; i++, bin += CK__GROUP)
-            d->columns[j][i] = ck__bin_value(bins, j, *bin);
+        float value_of_byte[256];
+        for (int c = 0; c < 256; c++)
+            value_of_byte[c] = ck__bin_value(bins, j, bins->decode[j][c]);
+        const uint8_t *byte = bins->data + ck__bin_offset(bins, j, lo);
+        for (size_t i = 0; i < n; i++, byte += CK__GROUP)
+            d->columns[j][i] = value_of_byte[*byte];
     }
     d->n_rows = n;
     *out = d;

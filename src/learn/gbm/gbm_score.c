@@ -141,7 +141,7 @@ static bool same_schema(const ck_schema *a, const ck_schema *b)
 typedef struct bins_job {
     const ck_gbm *m;
     const ck__bins *bins;
-    const double (*by_bin)[256]; /* each feature's value at each of its bins */
+    const double (*by_byte)[256]; /* each feature's value by each byte of its slot */
     double *out;
 } bins_job;
 
@@ -155,10 +155,10 @@ static int predict_bin_rows(size_t lo, size_t hi, void *arg)
     for (size_t j = 0; j < b->n_features; j++) {
         if (job->m->tables[j].constant_zero)
             continue;
-        const double *by_bin = job->by_bin[j];
-        const uint8_t *bin = b->data + ck__bin_offset(b, j, lo);
-        for (size_t i = lo; i < hi; i++, bin += CK__GROUP)
-            job->out[i] += by_bin[*bin];
+        const double *by_byte = job->by_byte[j];
+        const uint8_t *byte = b->data + ck__bin_offset(b, j, lo);
+        for (size_t i = lo; i < hi; i++, byte += CK__GROUP)
+            job->out[i] += by_byte[*byte];
     }
     for (size_t i = lo; i < hi; i++)
         job->out[i] = ck__logistic(job->out[i]);
@@ -168,18 +168,18 @@ static int predict_bin_rows(size_t lo, size_t hi, void *arg)
 int ck__gbm_predict_bins(const ck_gbm *m, const ck__bins *bins, double *prob, int n_threads)
 {
     size_t n_features = ck_schema_n_features(m->schema);
-    double(*by_bin)[256] = ck__alloc_array(n_features + 1, sizeof *by_bin);
-    if (by_bin == NULL)
+    double(*by_byte)[256] = ck__alloc_array(n_features + 1, sizeof *by_byte);
+    if (by_byte == NULL)
         return CK_ENOMEM;
     for (size_t j = 0; j < n_features; j++) {
         bool categorical = ck_schema_kind(m->schema, j) == CK_FEATURE_CATEGORICAL;
         for (int k = 0; k < 256; k++)
-            by_bin[j][k] =
-                table_value(&m->tables[j], categorical, ck__bin_value(bins, j, (uint8_t)k));
+            by_byte[j][k] =
+                table_value(&m->tables[j], categorical, ck__bin_value(bins, j, bins->decode[j][k]));
     }
-    bins_job job = { m, bins, (const double(*)[256])by_bin, prob };
+    bins_job job = { m, bins, (const double(*)[256])by_byte, prob };
     ck__parallel_for(bins->n_rows, 4096, n_threads, predict_bin_rows, &job);
-    free(by_bin);
+    free(by_byte);
     return CK_OK;
 }
 

@@ -16,6 +16,10 @@
  * only chooses the split: the leaf values of the chosen split are then computed from the
  * exact gradients. Categorical levels are ordered by G/(H + λ) and split as a prefix of
  * that order against the rest (Fisher 1958; LightGBM's many-vs-many split).
+ *
+ * Histograms are kept per slot of the bins (bins.h): a byte holding the bins of two
+ * features is counted once, and its histogram is then summed by each feature's bin into
+ * that feature's own, exactly (integers), so pairing changes the cost, never the model.
  */
 #include "churnkit/gbm.h"
 
@@ -78,18 +82,20 @@ typedef struct trainer {
     double *g_max, *h_max;   /* per worker */
     double g_scale, h_scale; /* real value of one quantum */
     int qmax;
-    uint32_t (*counts)[256]; /* rows per bin per feature (all training rows) */
-    packed_gh (*hist)[256];  /* n_workers × 2 × (n_groups × 8) histograms */
-    size_t hist_stride;      /* histograms per worker */
-    split *best;             /* per feature */
-    double *block_sums;      /* 4 per SUM_BLOCK */
+    uint32_t (*counts)[256];        /* rows per bin per feature (all training rows) */
+    packed_gh (*hist)[256];         /* n_workers × 2 × (n_groups × 8) slot histograms */
+    size_t hist_stride;             /* histograms per worker */
+    packed_gh (*feature_hist)[256]; /* per feature, from the slots' */
+    split *best;                    /* per feature */
+    double *block_sums;             /* 4 per SUM_BLOCK */
     /* the stump of the previous round, applied while computing this round's gradients */
     bool has_update;
     size_t update_feature;
     double update_by_bin[256];
-    double update_factor[256]; /* exp(−value): the odds move by a product, with no exp */
+    double update_factor[256]; /* exp(−value) by the byte of the feature's slot: the odds
+                                  move by a product, with no exp */
     const split *chosen;
-    double chosen_left[256]; /* 1 for the bins the chosen split sends left, else 0 */
+    double chosen_left[256]; /* by the byte: 1 where the chosen split sends it left, else 0 */
     int round;
 } trainer;
 
@@ -170,9 +176,9 @@ static inline void group_histograms(packed_gh (*h0)[256], packed_gh (*h1)[256], 
             h0[lane][r[lane]] += v[i];
 }
 
-/* Pass two: each worker's histograms of every feature over its rows. Integer sums, so
- * adding the workers' histograms gives the same totals for any split of the rows. A last
- * group of fewer than CK__GROUP features skips its empty lanes (6 of 56 at 50 features). */
+/* Pass two: each worker's histograms of every slot over its rows. Integer sums, so adding
+ * the workers' histograms gives the same totals for any split of the rows. A last group
+ * of fewer than CK__GROUP slots skips its empty lanes. */
 static int histograms(size_t first, size_t last, void *arg)
 {
     trainer *t = arg;
@@ -189,7 +195,7 @@ static int histograms(size_t first, size_t last, void *arg)
             quantise(t, start, end, packed);
             for (size_t grp = 0; grp < b->n_groups; grp++) {
                 const uint8_t *r = b->data + (grp * b->n_rows + start) * CK__GROUP;
-                size_t n_lanes = b->n_features - grp * CK__GROUP;
+                size_t n_lanes = b->n_slots - grp * CK__GROUP;
                 if (n_lanes >= CK__GROUP)
                     group_histograms(even + grp * CK__GROUP, odd + grp * CK__GROUP, r, packed,
                                      end - start, CK__GROUP);
@@ -246,7 +252,7 @@ static void best_split_of(trainer *t, size_t j)
     split *best = &t->best[j];
     memset(best, 0, sizeof *best);
     best->feature = j;
-    const packed_gh *hist = t->hist[j];
+    const packed_gh *hist = t->feature_hist[j];
     const uint32_t *count = t->counts[j];
     double g[256], h[256];
     double gt = 0, ht = 0;
@@ -366,8 +372,10 @@ static int make_stump(ck__stump *out, trainer *t, const split *s, const ck_schem
     bool categorical = t->bins->categorical[j];
     size_t n_blocks = (t->n + SUM_BLOCK - 1) / SUM_BLOCK;
     t->chosen = s;
+    double left_by_bin[256];
     for (int b = 0; b < 256; b++)
-        t->chosen_left[b] = goes_left(s, categorical, (uint8_t)b);
+        left_by_bin[b] = goes_left(s, categorical, (uint8_t)b);
+    ck__bins_by_byte(t->bins, j, left_by_bin, t->chosen_left);
     ck__parallel_for(n_blocks, 1, t->p->n_threads, side_sums, t);
     double gl = 0, hl = 0, gr = 0, hr = 0;
     for (size_t blk = 0; blk < n_blocks; blk++) {
@@ -412,7 +420,7 @@ static void stump_by_bin(double by_bin[256], const ck__bins *bins, const ck__stu
 typedef struct valid_job {
     const ck__bins *bins;
     size_t feature;
-    const double *by_bin;
+    double by_byte[256]; /* the stump's value by the byte of the feature's slot */
     double *score;
     const float *y;
     const double *w;
@@ -427,8 +435,9 @@ static int valid_update(size_t first, size_t last, void *arg)
         if (hi > v->bins->n_rows)
             hi = v->bins->n_rows;
         double loss = 0, weight = 0;
-        for (size_t i = lo; i < hi; i++) {
-            double z = v->score[i] += v->by_bin[ck__bin_at(v->bins, v->feature, i)];
+        const uint8_t *byte = v->bins->data + ck__bin_offset(v->bins, v->feature, lo);
+        for (size_t i = lo; i < hi; i++, byte += CK__GROUP) {
+            double z = v->score[i] += v->by_byte[*byte];
             /* log(1 + e^z) − y z, stable for large |z| */
             double softplus = z > 0 ? z + log1p(exp(-z)) : log1p(exp(z));
             loss += v->w[i] * (softplus - v->y[i] * z);
@@ -438,6 +447,24 @@ static int valid_update(size_t first, size_t last, void *arg)
         v->block_sums[2 * blk + 1] = weight;
     }
     return 0;
+}
+
+/* Rows per bin of every feature: per byte of every slot, then by the bin of each feature
+ * that the byte holds. */
+static void count_bins(uint32_t (*counts)[256], const ck__bins *b)
+{
+    uint32_t by_byte[CK__GROUP][256];
+    for (size_t grp = 0; grp < b->n_groups; grp++) {
+        memset(by_byte, 0, sizeof by_byte);
+        const uint8_t *r = b->data + grp * b->n_rows * CK__GROUP;
+        for (size_t i = 0; i < b->n_rows; i++, r += CK__GROUP)
+            for (int lane = 0; lane < CK__GROUP; lane++)
+                by_byte[lane][r[lane]]++;
+        for (size_t j = 0; j < b->n_features; j++)
+            if (b->slot[j] / CK__GROUP == grp)
+                for (int c = 0; c < 256; c++)
+                    counts[j][b->decode[j][c]] += by_byte[b->slot[j] % CK__GROUP][c];
+    }
 }
 
 static int row_weights(double **out, const ck__gbm_rows *rows, double pos_weight)
@@ -586,12 +613,13 @@ int ck__gbm_train_bins(ck_gbm **out, const ck_schema *schema, const ck__gbm_rows
     t.h_max = calloc((size_t)t.n_workers, sizeof *t.h_max);
     t.counts = calloc(n_features + 1, sizeof *t.counts);
     t.hist = calloc(2 * t.hist_stride * (size_t)t.n_workers + 1, sizeof *t.hist);
+    t.feature_hist = calloc(n_features + 1, sizeof *t.feature_hist);
     t.best = calloc(n_features + 1, sizeof *t.best);
     t.block_sums = calloc(4 * n_blocks + 4, sizeof *t.block_sums);
     vscore = valid ? ck__alloc_array(nv, sizeof *vscore) : NULL;
     vsums = valid ? calloc(2 * nv_blocks + 2, sizeof *vsums) : NULL;
-    if (!t.odds || !t.g || !t.h || !t.g_max || !t.h_max || !t.counts || !t.hist || !t.best ||
-        !t.block_sums || (valid && (!vscore || !vsums)))
+    if (!t.odds || !t.g || !t.h || !t.g_max || !t.h_max || !t.counts || !t.hist ||
+        !t.feature_hist || !t.best || !t.block_sums || (valid && (!vscore || !vsums)))
         goto nomem;
 
     /* the base score: the logit of the weighted positive rate */
@@ -611,9 +639,7 @@ int ck__gbm_train_bins(ck_gbm **out, const ck_schema *schema, const ck__gbm_rows
         t.odds[i] = exp(-m->base_score);
     for (size_t i = 0; i < nv; i++)
         vscore[i] = m->base_score;
-    for (size_t j = 0; j < n_features; j++)
-        for (size_t i = 0; i < n; i++)
-            t.counts[j][ck__bin_at(bins, j, i)]++;
+    count_bins(t.counts, bins);
     /* quanta: the largest |g| and h map to qmax, small enough that Σ over n rows fits */
     int64_t fit = (int64_t)(2147483647 / (n ? n : 1));
     t.qmax = (int)(fit < 127 ? (fit < 1 ? 1 : fit) : 127);
@@ -636,6 +662,11 @@ int ck__gbm_train_bins(ck_gbm **out, const ck_schema *schema, const ck__gbm_rows
             for (size_t j = 0; j < t.hist_stride; j++)
                 for (int b = 0; b < 256; b++)
                     t.hist[j][b] += t.hist[2 * (size_t)k * t.hist_stride + j][b];
+        for (size_t j = 0; j < n_features; j++) {
+            memset(t.feature_hist[j], 0, sizeof t.feature_hist[j]);
+            for (int c = 0; c < 256; c++)
+                t.feature_hist[j][bins->decode[j][c]] += t.hist[bins->slot[j]][c];
+        }
         ck__parallel_for(n_features, 1, threads, find_splits, &t);
         const split *chosen = NULL;
         for (size_t j = 0; j < n_features; j++)
@@ -651,13 +682,20 @@ int ck__gbm_train_bins(ck_gbm **out, const ck_schema *schema, const ck__gbm_rows
         m->n_stumps++;
         /* the training scores move at the start of the next round's gradient pass */
         stump_by_bin(t.update_by_bin, bins, st, chosen);
+        double factor[256];
         for (int b = 0; b < 256; b++)
-            t.update_factor[b] = exp(-t.update_by_bin[b]);
+            factor[b] = exp(-t.update_by_bin[b]);
+        ck__bins_by_byte(bins, st->feature, factor, t.update_factor);
         t.update_feature = st->feature;
         t.has_update = true;
         if (valid) {
-            valid_job v = { valid->bins, st->feature, t.update_by_bin, vscore, valid->labels,
-                            vw,          vsums };
+            valid_job v = { .bins = valid->bins,
+                            .feature = st->feature,
+                            .score = vscore,
+                            .y = valid->labels,
+                            .w = vw,
+                            .block_sums = vsums };
+            ck__bins_by_byte(valid->bins, st->feature, t.update_by_bin, v.by_byte);
             ck__parallel_for(nv_blocks, 1, threads, valid_update, &v);
             double loss = 0, weight = 0;
             for (size_t blk = 0; blk < nv_blocks; blk++) {
@@ -714,6 +752,7 @@ done:
     free(t.h_max);
     free(t.counts);
     free(t.hist);
+    free(t.feature_hist);
     free(t.best);
     free(t.block_sums);
     free(vscore);
