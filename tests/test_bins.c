@@ -32,10 +32,10 @@ static uint32_t rnd(uint64_t *state)
 static ck_dataset *with_distinct(const size_t *d, size_t nf)
 {
     enum { N = 300 };
-    static char names[16][8];
+    static char names[16][24];
     const char *name[16], *ids[N];
     double *cols[16];
-    static char id_text[N][8];
+    static char id_text[N][24];
     for (size_t j = 0; j < nf; j++) {
         snprintf(names[j], sizeof names[j], "f%zu", j);
         name[j] = names[j];
