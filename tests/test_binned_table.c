@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/rng.h"
 #include "check.h"
 #include "churnkit/dataset.h"
 #include "churnkit/gbm.h"
@@ -171,6 +172,25 @@ static void test_binned_table__stride(void)
     CHECK_EQ_INT((long)ck__bins_sample_stride(5000000), 32);
 }
 
+/* The features of t that are not constant, with their levels. */
+static ck_schema *not_constant(const ck__binned_table *t)
+{
+    ck_error err = { 0 };
+    ck_schema *kept = NULL;
+    CHECK_OK(ck_schema_new(&kept, &err));
+    for (size_t j = 0; kept != NULL && j < ck_schema_n_features(t->schema); j++) {
+        if (t->constant[j])
+            continue;
+        int at = ck_schema_add_feature(kept, ck_schema_name(t->schema, j),
+                                       ck_schema_kind(t->schema, j), &err);
+        for (size_t k = 0; k < ck_schema_n_levels(t->schema, j); k++) {
+            const char *level = ck_schema_level(t->schema, j, k);
+            CHECK(ck_schema_add_level(kept, (size_t)at, level, strlen(level), &err) >= 0);
+        }
+    }
+    return kept;
+}
+
 static void test_binned_table__keep(void)
 {
     ck_table_opts o = table_opts(2);
@@ -178,19 +198,7 @@ static void test_binned_table__keep(void)
     ck__binned_table full, t;
     CHECK_OK(ck__binned_table_read(&full, path, &o, 255, &err));
     CHECK_OK(ck__binned_table_read(&t, path, &o, 255, &err));
-    ck_schema *kept = NULL;
-    CHECK_OK(ck_schema_new(&kept, &err));
-    for (size_t j = 0; j < ck_schema_n_features(full.schema); j++) {
-        if (full.constant[j])
-            continue;
-        int at = ck_schema_add_feature(kept, ck_schema_name(full.schema, j),
-                                       ck_schema_kind(full.schema, j), &err);
-        for (size_t k = 0; k < ck_schema_n_levels(full.schema, j); k++) {
-            const char *level = ck_schema_level(full.schema, j, k);
-            CHECK(ck_schema_add_level(kept, (size_t)at, level, strlen(level), &err) >= 0);
-        }
-    }
-    CHECK_OK(ck__binned_table_keep(&t, kept, &err));
+    CHECK_OK(ck__binned_table_keep(&t, not_constant(&full), &err));
     CHECK_EQ_INT((long)t.bins.n_features, 7);
     CHECK_EQ_INT((long)t.bins.n_groups, 1);
     bool same = true;
@@ -209,6 +217,60 @@ static void test_binned_table__keep(void)
     CHECK(same);
     ck__binned_table_free(&t);
     ck__binned_table_free(&full);
+}
+
+/* Rows held out as the dataset's split holds them out: the training rows' bins are
+ * ck__bins_fit() of the training rows (their edges from a sample of those rows alone, at
+ * a stride of 2 here), the held-out rows' bins those edges applied to them; constant means
+ * constant in the whole table; dropping features drops them from both. */
+static void test_binned_table__split(void)
+{
+    ck_table_opts one = table_opts(1);
+    ck_dataset *d = read_ok(path, &one), *train = NULL, *valid = NULL;
+    ck_error err = { 0 };
+    uint8_t *mask = ck__held_out_mask(ROWS, 0.2, 42);
+    CHECK_OK(ck_dataset_split(d, mask, &train, &valid, &err));
+    free(mask);
+    size_t n_train = ck_dataset_n_rows(train), n_valid = ck_dataset_n_rows(valid);
+    CHECK(n_train > CK__BIN_SAMPLE_ROWS && n_valid > 60000);
+    ck__bins want = { 0 }, want_valid = { 0 }, all = { 0 };
+    CHECK_OK(ck__bins_fit(&want, train, 255, 1, &err));
+    CHECK_OK(ck__bins_apply(&want_valid, &want, valid, 1, &err));
+    CHECK_OK(ck__bins_fit(&all, d, 255, 1, &err));
+    CHECK(!same_edges(&want, &all)); /* the held-out rows' values move the edges */
+    for (int threads = 1; threads <= 2; threads++) {
+        ck_table_opts o = table_opts(threads);
+        ck__binned_table t;
+        CHECK_OK(ck__binned_table_read_split(&t, path, &o, 255, 0.2, 42, &err));
+        CHECK(same_schemas(t.schema, ck_dataset_schema(d)));
+        CHECK(same_bins(&t.bins, &want));
+        CHECK(same_bins(&t.held_out, &want_valid));
+        CHECK(memcmp(t.labels, ck_dataset_labels(train), n_train * sizeof(float)) == 0);
+        CHECK(memcmp(t.held_out_labels, ck_dataset_labels(valid), n_valid * sizeof(float)) == 0);
+        for (size_t j = 0; j < ck_dataset_n_features(d); j++)
+            CHECK(t.constant[j] == is_constant(d, j));
+        ck__binned_table kept;
+        CHECK_OK(ck__binned_table_read_split(&kept, path, &o, 255, 0.2, 42, &err));
+        CHECK_OK(ck__binned_table_keep(&kept, not_constant(&kept), &err));
+        CHECK_EQ_INT((long)kept.held_out.n_features, 7);
+        bool same = true;
+        for (size_t j = 0, k = 0; j < t.bins.n_features; j++) {
+            if (t.constant[j])
+                continue;
+            for (size_t i = 0; i < n_valid; i++)
+                same &= ck__bin_at(&kept.held_out, k, i) == ck__bin_at(&t.held_out, j, i);
+            k++;
+        }
+        CHECK(same);
+        ck__binned_table_free(&kept);
+        ck__binned_table_free(&t);
+    }
+    ck__bins_free(&want);
+    ck__bins_free(&want_valid);
+    ck__bins_free(&all);
+    ck_dataset_free(train);
+    ck_dataset_free(valid);
+    ck_dataset_free(d);
 }
 
 /* Every bin's decoded value falls back in it; a model scores the binned rows, and the
@@ -290,6 +352,7 @@ int main(void)
     RUN(test_binned_table__same_as_values);
     RUN(test_binned_table__sample);
     RUN(test_binned_table__keep);
+    RUN(test_binned_table__split);
     RUN(test_binned_table__decode_and_score);
     RUN(test_binned_table__bad_cell);
     return check_summary();

@@ -182,7 +182,7 @@ static void test_pipeline__training_table_without_constant_features(void)
     CHECK_EQ_STR(tr.inputs[0].sha256, want_hash);
     ck_pipeline_bins *bins = NULL;
     ck_model_training tr_bins = { 0 };
-    CHECK_OK(ck_pipeline_training_table_bins(&bins, path, &topts, 255, &tr_bins, &err));
+    CHECK_OK(ck_pipeline_training_table_bins(&bins, path, &topts, 255, NULL, &tr_bins, &err));
     CHECK_EQ_INT(tr_bins.n_inputs, 1);
     CHECK_EQ_STR(tr_bins.inputs[0].sha256, want_hash);
     ck_pipeline_bins_free(bins);

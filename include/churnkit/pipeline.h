@@ -130,31 +130,46 @@ CK_API int ck_pipeline_training_table(ck_dataset **out, const char *path, const 
  */
 typedef struct ck_pipeline_bins ck_pipeline_bins;
 
+/** How ck_pipeline_training_table_bins() holds rows out for validation. */
+typedef struct ck_pipeline_holdout {
+    double fraction; /**< held out as ck_pipeline_split_random() draws them; 0: none */
+    uint64_t seed;
+    bool refit; /**< after the selection, refit on every row (ck_model_train_refit()) */
+} ck_pipeline_holdout;
+
 /**
- * ck_pipeline_training_table() for boosted stumps with no validation rows, read straight
- * into bins of at most @p max_bins per numeric feature: two passes over the file (the
- * first checks every row, infers the schema and keeps the rows the bin edges are learned
- * from; the second bins the rows part by part on opts->n_threads threads), never holding
- * the table's values. Rows and positives are counted into @p training, and the table is
- * added to its inputs as ck_pipeline_training_table() adds it. Trained with
+ * ck_pipeline_training_table() for boosted stumps, read straight into bins of at most
+ * @p max_bins per numeric feature, never holding the table's values: two passes over the
+ * file (the first checks every row, infers the schema and keeps the rows the bin edges are
+ * learned from; the second bins the rows part by part on opts->n_threads threads). With
+ * @p holdout (NULL: none) a random fraction of the rows is held out for validation, in
+ * bins of the training rows' edges, and one more pass between the two keeps the sample of
+ * the training rows those edges are learned from; a refit reads the table once more.
+ * Rows and positives (training and validation) are counted into @p training, and the
+ * table is added to its inputs as ck_pipeline_training_table() adds it. Trained with
  * ck_pipeline_train_bins() and ck_pipeline_learn_population_bins(), the model and its file
- * are those of ck_pipeline_training_table(), ck_model_train() and
- * ck_model_learn_population() on the same table, byte for byte.
+ * are byte for byte those of ck_pipeline_training_table(), ck_pipeline_split_random() or
+ * ck_pipeline_split_random_copy() by @p holdout, ck_model_train_refit() and
+ * ck_model_learn_population() on the same table.
+ * @param path, opts  kept (opts' strings borrowed) for a refit's read
  * @param[out] out  free with ck_pipeline_bins_free()
  * @return the codes of ck_dataset_read_table() (with its messages), CK_EIO when the file
  *         changes between the passes, CK_ENOMEM
  */
 CK_API int ck_pipeline_training_table_bins(ck_pipeline_bins **out, const char *path,
                                            const ck_table_opts *opts, int max_bins,
+                                           const ck_pipeline_holdout *holdout,
                                            ck_model_training *training, ck_error *err);
 
 /**
- * ck_model_train() on binned rows, without validation rows.
- * @return as ck_model_train(); CK_EINVAL for a type that needs the values (only
- *         CK_MODEL_GBM_STUMPS trains on bins)
+ * ck_model_train_refit() on binned rows: with rows held out, the selection stops early on
+ * them, and with holdout.refit the model is refit on every row, read again into @p rows.
+ * @return as ck_model_train_refit(), CK_EIO when the file changed before the refit's read;
+ *         CK_EINVAL for a type that needs the values (only CK_MODEL_GBM_STUMPS trains on
+ *         bins)
  */
 CK_API int ck_pipeline_train_bins(ck_model **out, ck_model_type type, const void *params,
-                                  const ck_pipeline_bins *rows, const ck_model_spec *spec,
+                                  ck_pipeline_bins *rows, const ck_model_spec *spec,
                                   const ck_model_training *training, ck_progress_fn progress,
                                   void *payload, ck_error *err);
 

@@ -20,6 +20,16 @@
 #include "base/rng.h"
 
 #include <math.h>
+#include <stdlib.h>
+
+uint8_t *ck__held_out_mask(size_t n, double fraction, uint64_t seed)
+{
+    uint8_t *mask = malloc(n + 1);
+    uint64_t state = seed ^ 0x5DEECE66Dull;
+    for (size_t i = 0; mask && i < n; i++)
+        mask[i] = (double)(ck__splitmix64(&state) >> 11) * 0x1.0p-53 < fraction;
+    return mask;
+}
 
 void ck__rng_seed(ck__rng *rng, uint64_t seed, uint64_t stream)
 {

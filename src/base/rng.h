@@ -10,6 +10,7 @@
 #define CK_RNG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 typedef struct ck__rng {
@@ -35,6 +36,11 @@ static inline uint64_t ck__splitmix64(uint64_t *x)
     *x += 0x9E3779B97F4A7C15u;
     return ck__mix64(*x);
 }
+
+/* n flags (malloc'd; NULL when out of memory), row i's set with probability `fraction`:
+ * the splitmix64 stream from seed ^ 0x5DEECE66D, one draw per row, so a row's flag
+ * depends on its index and the seed alone. How rows are held out for validation. */
+uint8_t *ck__held_out_mask(size_t n, double fraction, uint64_t seed);
 
 /* Seed stream `stream` of `seed`: distinct (seed, stream) pairs give unrelated sequences,
  * so each customer can own a stream and be generated independently of the others. */

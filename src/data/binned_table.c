@@ -1,9 +1,11 @@
 /*
  * A table read straight into bins (see binned_table.h).
  *
- * The second pass is a table scan (ck_table_stream_scan()): workers bin each block of
+ * The binning pass is a table scan (ck_table_stream_scan()): workers bin each block of
  * rows into their part's buffer, row by row, as it is parsed; the calling thread copies
- * the buffers, in file order, into the bins' column groups. Memory is the bins, the labels, and
+ * the buffers, in file order, into the bins' column groups (the training rows' or the
+ * held-out rows'). The pass that keeps a split's sample is a scan too: parts of floats,
+ * of which the calling thread keeps the sampled rows. Memory is the bins, the labels, and
  * a few parts' worth of floats and bins.
  */
 #include "data/binned_table.h"
@@ -12,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/rng.h"
 #include "base/util.h"
 #include "data/dataset_int.h"
 
@@ -27,8 +30,11 @@ typedef struct binned_part {
 typedef struct binned_scan {
     ck__binned_table *t;
     const char *path;
+    const uint8_t *held_out; /* per row of the file; NULL: none */
+    size_t n_total;          /* rows in the file */
     binned_part *parts;
     size_t n_rows; /* rows copied into the bins so far */
+    size_t n_kept; /* ... of them into t->bins */
     bool seen_first;
     float *first; /* the table's first row */
 } binned_scan;
@@ -83,23 +89,32 @@ static int end_part(void *ctx, int part, bool keep, ck_error *err)
 {
     binned_scan *scan = ctx;
     ck__binned_table *t = scan->t;
-    ck__bins *b = &t->bins;
-    size_t nf = b->n_features, ns = b->n_slots, at = scan->n_rows;
+    size_t nf = t->bins.n_features, ns = t->bins.n_slots, at = scan->n_rows;
     binned_part *s = &scan->parts[part];
     size_t n = s->n_rows;
     s->n_rows = 0;
     if (!keep || n == 0)
         goto reset;
-    if (n > b->n_rows - at)
+    if (n > scan->n_total - at)
         return ck_error_set(err, CK_EIO, scan->path, 0, "the file changed while being read");
-    for (size_t g = 0; g < b->n_groups; g++) {
+    for (size_t g = 0; g < t->bins.n_groups; g++) {
         size_t lanes = ns - g * CK__GROUP < CK__GROUP ? ns - g * CK__GROUP : CK__GROUP;
-        uint8_t *dst = b->data + ck__slot_offset(b, g * CK__GROUP, at);
+        size_t kept = scan->n_kept, held = at - scan->n_kept;
         const uint8_t *src = s->bins + g * CK__GROUP;
-        for (size_t i = 0; i < n; i++, dst += CK__GROUP, src += ns)
-            memcpy(dst, src, lanes);
+        for (size_t i = 0; i < n; i++, src += ns) {
+            bool out = scan->held_out && scan->held_out[at + i];
+            ck__bins *to = out ? &t->held_out : &t->bins;
+            memcpy(to->data + ck__slot_offset(to, g * CK__GROUP, out ? held++ : kept++), src,
+                   lanes);
+        }
     }
-    memcpy(t->labels + at, s->labels, n * sizeof *t->labels);
+    for (size_t i = 0; i < n; i++) {
+        bool out = scan->held_out && scan->held_out[at + i];
+        if (out)
+            t->held_out_labels[at + i - scan->n_kept] = s->labels[i];
+        else
+            t->labels[scan->n_kept++] = s->labels[i];
+    }
     if (!scan->seen_first)
         memcpy(scan->first, s->first, nf * sizeof *s->first);
     scan->seen_first = true;
@@ -111,11 +126,13 @@ reset:
     return CK_OK;
 }
 
-/* The second pass: every row binned with the edges of t->bins. */
-static int bin_rows(ck__binned_table *t, const char *path, const ck_table_opts *opts, ck_error *err)
+/* The last pass: every row of n_total binned with the edges of t->bins, into t->bins or
+ * (held_out[i]) t->held_out. */
+static int bin_rows(ck__binned_table *t, const char *path, const ck_table_opts *opts,
+                    const uint8_t *held_out, size_t n_total, ck_error *err)
 {
     size_t nf = t->bins.n_features, n_parts = CK_TABLE_SCAN_PARTS(opts->n_threads);
-    binned_scan scan = { .t = t, .path = path };
+    binned_scan scan = { .t = t, .path = path, .held_out = held_out, .n_total = n_total };
     scan.parts = calloc(n_parts, sizeof *scan.parts);
     scan.first = ck__alloc_array(nf + 1, sizeof *scan.first);
     int rc = scan.parts && scan.first ? CK_OK : CK_ENOMEM;
@@ -132,7 +149,7 @@ static int bin_rows(ck__binned_table *t, const char *path, const ck_table_opts *
         ck_table_scan_fns fns = { bin_block, end_part, &scan };
         rc = ck_table_stream_scan(stream, opts->n_threads, &fns, err);
     }
-    if (rc == CK_OK && scan.n_rows != t->bins.n_rows)
+    if (rc == CK_OK && scan.n_rows != n_total)
         rc = ck_error_set(err, CK_EIO, path, 0, "the file changed while being read");
     ck_table_stream_free(stream);
     for (size_t k = 0; scan.parts != NULL && k < n_parts; k++) {
@@ -146,32 +163,163 @@ static int bin_rows(ck__binned_table *t, const char *path, const ck_table_opts *
     return rc;
 }
 
+/* A split's middle pass: the training rows (held_out[i] 0) whose place among them is a
+ * multiple of `stride`, the sample ck__bins_fit() learns their edges from. */
+typedef struct float_part {
+    float *rows; /* n_rows × n_features */
+    size_t n_rows, cap;
+} float_part;
+
+typedef struct sample_scan {
+    const char *path;
+    size_t n_features, stride;
+    const uint8_t *held_out;
+    size_t n_total; /* rows in the file */
+    float_part *parts;
+    size_t n_rows; /* rows ended so far */
+    size_t n_kept; /* ... of them training rows */
+    float_part sample;
+} sample_scan;
+
+static bool append_rows(float_part *p, const float *rows, size_t n, size_t n_features)
+{
+    if (!ck__grow((void **)&p->rows, &p->cap, (p->n_rows + n) * n_features, sizeof *p->rows))
+        return false;
+    memcpy(p->rows + p->n_rows * n_features, rows, n * n_features * sizeof *rows);
+    p->n_rows += n;
+    return true;
+}
+
+static int sample_block(void *ctx, const ck_table_block *block, ck_error *err)
+{
+    sample_scan *scan = ctx;
+    if (!append_rows(&scan->parts[block->part], block->rows, block->n_rows, scan->n_features))
+        return ck_error_set(err, CK_ENOMEM, scan->path, 0, "out of memory");
+    return CK_OK;
+}
+
+static int sample_end_part(void *ctx, int part, bool keep, ck_error *err)
+{
+    sample_scan *scan = ctx;
+    float_part *p = &scan->parts[part];
+    size_t n = p->n_rows, nf = scan->n_features;
+    p->n_rows = 0;
+    if (!keep)
+        return CK_OK;
+    if (n > scan->n_total - scan->n_rows)
+        return ck_error_set(err, CK_EIO, scan->path, 0, "the file changed while being read");
+    for (size_t i = 0; i < n; i++) {
+        if (scan->held_out[scan->n_rows + i])
+            continue;
+        if (scan->n_kept++ % scan->stride == 0 &&
+            !append_rows(&scan->sample, p->rows + i * nf, 1, nf))
+            return ck_error_set(err, CK_ENOMEM, scan->path, 0, "out of memory");
+    }
+    scan->n_rows += n;
+    return CK_OK;
+}
+
+static int read_training_sample(ck_dataset **out, const ck_schema *schema, const char *path,
+                                const ck_table_opts *opts, const uint8_t *held_out, size_t n_total,
+                                ck_error *err)
+{
+    size_t n_kept = 0, n_parts = CK_TABLE_SCAN_PARTS(opts->n_threads);
+    for (size_t i = 0; i < n_total; i++)
+        n_kept += !held_out[i];
+    sample_scan scan = { .path = path,
+                         .n_features = ck_schema_n_features(schema),
+                         .stride = ck__bins_sample_stride(n_kept),
+                         .held_out = held_out,
+                         .n_total = n_total };
+    scan.parts = calloc(n_parts, sizeof *scan.parts);
+    ck_table_stream *stream = NULL;
+    int rc = scan.parts ? CK_OK : ck_error_set(err, CK_ENOMEM, path, 0, "out of memory");
+    if (rc == CK_OK && (rc = ck_table_stream_open(&stream, path, opts, schema, err)) == CK_OK) {
+        ck_table_scan_fns fns = { sample_block, sample_end_part, &scan };
+        rc = ck_table_stream_scan(stream, opts->n_threads, &fns, err);
+    }
+    if (rc == CK_OK && scan.n_rows != n_total)
+        rc = ck_error_set(err, CK_EIO, path, 0, "the file changed while being read");
+    if (rc == CK_OK)
+        rc = ck__dataset_from_rows(out, schema, scan.sample.rows, scan.sample.n_rows, err);
+    ck_table_stream_free(stream);
+    for (size_t k = 0; scan.parts != NULL && k < n_parts; k++)
+        free(scan.parts[k].rows);
+    free(scan.parts);
+    free(scan.sample.rows);
+    return rc;
+}
+
+/* With the edges learned: room for the rows and the binning pass. */
+static int bin_table(ck__binned_table *t, const char *path, const ck_table_opts *opts,
+                     const uint8_t *held_out, size_t n_rows, ck_error *err)
+{
+    size_t nf = t->bins.n_features, n_held = 0;
+    for (size_t i = 0; held_out != NULL && i < n_rows; i++)
+        n_held += held_out[i];
+    int rc = CK_OK;
+    t->labels = ck__alloc_array(n_rows - n_held + 1, sizeof *t->labels);
+    t->constant = ck__alloc_array(nf + 1, sizeof *t->constant);
+    if (t->labels == NULL || t->constant == NULL ||
+        ck__bins_alloc_rows(&t->bins, n_rows - n_held) != CK_OK)
+        rc = CK_ENOMEM;
+    if (rc == CK_OK && held_out != NULL &&
+        ((t->held_out_labels = ck__alloc_array(n_held + 1, sizeof *t->held_out_labels)) == NULL ||
+         ck__bins_like(&t->held_out, &t->bins, n_held) != CK_OK))
+        rc = CK_ENOMEM;
+    if (rc != CK_OK)
+        return ck_error_set(err, CK_ENOMEM, path, 0, "out of memory");
+    for (size_t j = 0; j < nf; j++)
+        t->constant[j] = true;
+    return bin_rows(t, path, opts, held_out, n_rows, err);
+}
+
+/* The first pass: the schema, the rows counted and the sample of every row. */
+static int read_sample(ck__binned_table *out, ck_dataset **sample, size_t *n_rows, const char *path,
+                       const ck_table_opts *opts, ck_error *err)
+{
+    memset(out, 0, sizeof *out);
+    int rc = ck__dataset_read_table_sample(sample, n_rows, path, opts, err);
+    if (rc == CK_OK)
+        rc = ck_schema_copy(&out->schema, ck_dataset_schema(*sample), err);
+    return rc;
+}
+
 int ck__binned_table_read(ck__binned_table *out, const char *path, const ck_table_opts *opts,
                           int max_bins, ck_error *err)
 {
-    memset(out, 0, sizeof *out);
     ck_dataset *sample = NULL;
     size_t n_rows = 0;
-    int rc = ck__dataset_read_table_sample(&sample, &n_rows, path, opts, err);
-    if (rc == CK_OK)
-        rc = ck_schema_copy(&out->schema, ck_dataset_schema(sample), err);
+    int rc = read_sample(out, &sample, &n_rows, path, opts, err);
     if (rc == CK_OK)
         rc = ck__bins_fit_edges(&out->bins, sample, max_bins, opts->n_threads, err);
     ck_dataset_free(sample);
-    if (rc < 0) {
-        ck__binned_table_free(out);
-        return rc;
-    }
-    size_t nf = out->bins.n_features;
-    out->labels = ck__alloc_array(n_rows + 1, sizeof *out->labels);
-    out->constant = ck__alloc_array(nf + 1, sizeof *out->constant);
-    if (out->labels == NULL || out->constant == NULL ||
-        ck__bins_alloc_rows(&out->bins, n_rows) != CK_OK)
-        rc = ck_error_set(err, CK_ENOMEM, path, 0, "out of memory");
-    for (size_t j = 0; j < nf && out->constant; j++)
-        out->constant[j] = true;
     if (rc == CK_OK)
-        rc = bin_rows(out, path, opts, err);
+        rc = bin_table(out, path, opts, NULL, n_rows, err);
+    if (rc < 0)
+        ck__binned_table_free(out);
+    return rc;
+}
+
+int ck__binned_table_read_split(ck__binned_table *out, const char *path, const ck_table_opts *opts,
+                                int max_bins, double fraction, uint64_t seed, ck_error *err)
+{
+    ck_dataset *sample = NULL;
+    size_t n_rows = 0;
+    uint8_t *held_out = NULL;
+    int rc = read_sample(out, &sample, &n_rows, path, opts, err);
+    ck_dataset_free(sample);
+    sample = NULL;
+    if (rc == CK_OK && (held_out = ck__held_out_mask(n_rows, fraction, seed)) == NULL)
+        rc = ck_error_set(err, CK_ENOMEM, path, 0, "out of memory");
+    if (rc == CK_OK)
+        rc = read_training_sample(&sample, out->schema, path, opts, held_out, n_rows, err);
+    if (rc == CK_OK)
+        rc = ck__bins_fit_edges(&out->bins, sample, max_bins, opts->n_threads, err);
+    ck_dataset_free(sample);
+    if (rc == CK_OK)
+        rc = bin_table(out, path, opts, held_out, n_rows, err);
+    free(held_out);
     if (rc < 0)
         ck__binned_table_free(out);
     return rc;
@@ -186,7 +334,8 @@ int ck__binned_table_keep(ck__binned_table *t, ck_schema *kept, ck_error *err)
                     strcmp(ck_schema_name(kept, k), ck_schema_name(t->schema, j)) == 0);
         k += !drop[j];
     }
-    if (drop == NULL || ck__bins_drop(&t->bins, drop) != CK_OK) {
+    if (drop == NULL || ck__bins_drop(&t->bins, drop) != CK_OK ||
+        (t->held_out.n_features > 0 && ck__bins_drop(&t->held_out, drop) != CK_OK)) {
         free(drop);
         return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
     }
@@ -204,7 +353,9 @@ void ck__binned_table_free(ck__binned_table *t)
 {
     ck_schema_free(t->schema);
     ck__bins_free(&t->bins);
+    ck__bins_free(&t->held_out);
     free(t->labels);
+    free(t->held_out_labels);
     free(t->constant);
     memset(t, 0, sizeof *t);
 }

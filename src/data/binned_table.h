@@ -13,15 +13,20 @@
 #define CK_BINNED_TABLE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "churnkit/dataset.h"
 #include "data/bins.h"
 
 typedef struct ck__binned_table {
     ck_schema *schema; /* as ck_dataset_read_table() infers it */
-    ck__bins bins;
-    float *labels;  /* 0 or 1 per row */
-    bool *constant; /* per feature: one value in every row (NaN counting as a value) */
+    ck__bins bins;     /* the rows to train on */
+    float *labels;     /* 0 or 1 per row */
+    ck__bins held_out; /* read with a split: the rows held out, binned with the edges of
+                          `bins`; else no rows and no features */
+    float *held_out_labels;
+    bool *constant; /* per feature: one value in every row of the table, held-out rows
+                       included (NaN counting as a value) */
 } ck__binned_table;
 
 /*
@@ -33,12 +38,29 @@ typedef struct ck__binned_table {
 int ck__binned_table_read(ck__binned_table *out, const char *path, const ck_table_opts *opts,
                           int max_bins, ck_error *err);
 
+/*
+ * ck__binned_table_read() holding out the rows flagged by ck__held_out_mask(rows,
+ * fraction, seed) (base/rng.h) in out->held_out, in file order, as
+ * ck_pipeline_split_random() holds them out of the dataset. The edges are learned from the
+ * other rows alone, so bins and held-out bins are those ck_gbm_train() makes of the two
+ * datasets, byte for byte. Three passes: between the two of ck__binned_table_read(), one
+ * that keeps the training rows the edges are learned from. Returns as
+ * ck__binned_table_read().
+ */
+int ck__binned_table_read_split(ck__binned_table *out, const char *path,
+                                const ck_table_opts *opts, int max_bins, double fraction,
+                                uint64_t seed, ck_error *err);
+
 /* Keep only the features of `kept` (a subset of the schema's, in its order), in place,
- * taking `kept` over. CK_OK, or CK_ENOMEM with nothing changed (kept still the
- * caller's). */
+ * taking `kept` over. CK_OK, or CK_ENOMEM (kept still the caller's; free the table). */
 int ck__binned_table_keep(ck__binned_table *t, ck_schema *kept, ck_error *err);
 
 void ck__binned_table_free(ck__binned_table *t);
+
+/* n_rows rows of `schema`'s features (n_rows × n_features, row-major, coded as in a
+ * dataset) as a dataset: no labels, ids empty. (In dataset.c.) */
+int ck__dataset_from_rows(ck_dataset **out, const ck_schema *schema, const float *rows,
+                          size_t n_rows, ck_error *err);
 
 /*
  * Rows [lo, hi) of `bins` as a dataset of `schema` (the bins' features), each value one

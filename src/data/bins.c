@@ -319,11 +319,11 @@ int ck__bins_alloc_rows(ck__bins *b, size_t n_rows)
     return b->data != NULL ? CK_OK : CK_ENOMEM;
 }
 
-/* Room for the features of d, their edges not yet learned. */
-static int setup(ck__bins *b, const ck_dataset *d)
+/* Room for n_features features, their edges not yet learned. */
+static int setup(ck__bins *b, size_t nf)
 {
     memset(b, 0, sizeof *b);
-    size_t nf = b->n_features = ck_dataset_n_features(d);
+    b->n_features = nf;
     b->categorical = calloc(nf + 1, sizeof *b->categorical);
     b->n_edges = calloc(nf + 1, sizeof *b->n_edges);
     b->edges = calloc(nf + 1, sizeof *b->edges);
@@ -332,9 +332,6 @@ static int setup(ck__bins *b, const ck_dataset *d)
     b->decode = calloc(nf + 1, sizeof *b->decode);
     if (!b->categorical || !b->n_edges || !b->edges || !b->slot || !b->encode || !b->decode)
         return CK_ENOMEM;
-    const ck_schema *schema = ck_dataset_schema(d);
-    for (size_t j = 0; j < nf; j++)
-        b->categorical[j] = ck_schema_kind(schema, j) == CK_FEATURE_CATEGORICAL;
     return CK_OK;
 }
 
@@ -355,8 +352,10 @@ static int fit(ck__bins *out, const ck_dataset *d, int max_bins, int n_threads, 
                ck_error *err)
 {
     bin_job job = { out, d, max_bins };
-    if (setup(out, d) != CK_OK ||
-        ck__parallel_for(out->n_features, 1, n_threads, fit_features, &job) != 0 ||
+    int rc = setup(out, ck_dataset_n_features(d));
+    for (size_t j = 0; rc == CK_OK && j < out->n_features; j++)
+        out->categorical[j] = ck_schema_kind(ck_dataset_schema(d), j) == CK_FEATURE_CATEGORICAL;
+    if (rc != CK_OK || ck__parallel_for(out->n_features, 1, n_threads, fit_features, &job) != 0 ||
         finish(out, d, with_rows, n_threads) != CK_OK) {
         ck__bins_free(out);
         return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
@@ -375,12 +374,12 @@ int ck__bins_fit_edges(ck__bins *out, const ck_dataset *sample, int max_bins, in
     return fit(out, sample, max_bins, n_threads, false, err);
 }
 
-int ck__bins_apply(ck__bins *out, const ck__bins *like, const ck_dataset *d, int n_threads,
-                   ck_error *err)
+int ck__bins_like(ck__bins *out, const ck__bins *like, size_t n_rows)
 {
-    int rc = setup(out, d);
+    int rc = setup(out, like->n_features);
     for (size_t j = 0; rc == CK_OK && j < out->n_features; j++) {
-        if (out->categorical[j] || like->n_edges[j] == 0)
+        out->categorical[j] = like->categorical[j];
+        if (like->n_edges[j] == 0)
             continue;
         out->edges[j] = ck__alloc_array(like->n_edges[j], sizeof *out->edges[j]);
         if (out->edges[j] == NULL)
@@ -389,7 +388,19 @@ int ck__bins_apply(ck__bins *out, const ck__bins *like, const ck_dataset *d, int
             memcpy(out->edges[j], like->edges[j], like->n_edges[j] * sizeof *out->edges[j]);
         out->n_edges[j] = like->n_edges[j];
     }
-    if (rc != CK_OK || finish(out, d, true, n_threads) != CK_OK) {
+    if (rc != CK_OK || assign_slots(out) != CK_OK || ck__bins_alloc_rows(out, n_rows) != CK_OK) {
+        ck__bins_free(out);
+        return CK_ENOMEM;
+    }
+    return CK_OK;
+}
+
+int ck__bins_apply(ck__bins *out, const ck__bins *like, const ck_dataset *d, int n_threads,
+                   ck_error *err)
+{
+    bin_job job = { out, d, 0 };
+    if (ck__bins_like(out, like, ck_dataset_n_rows(d)) != CK_OK ||
+        ck__parallel_for(out->n_rows, 65536, n_threads, bin_rows, &job) != 0) {
         ck__bins_free(out);
         return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
     }

@@ -39,6 +39,19 @@ typedef struct ck__bins {
     double **edges;         /* per numeric feature, ascending */
 } ck__bins;
 
+/* Labelled rows as bins: what a learner trains on without their values. */
+typedef struct ck__labelled_bins {
+    const ck__bins *bins;
+    const float *labels; /* 0 or 1 per row */
+} ck__labelled_bins;
+
+/* Binned rows read only when asked for: a refit asks for its rows once it knows it will
+ * refit. get() gives CK_OK with *rows set, or a negative code with err set. */
+typedef struct ck__bins_source {
+    int (*get)(void *ctx, ck__labelled_bins *rows, ck_error *err);
+    void *ctx;
+} ck__bins_source;
+
 /* Where row i's byte of slot s is in data; row i + 1's is CK__GROUP further. */
 static inline size_t ck__slot_offset(const ck__bins *b, size_t s, size_t i)
 {
@@ -94,6 +107,10 @@ float ck__bin_value(const ck__bins *b, size_t j, uint8_t bin);
  * bytes (a slot stays while it holds a feature kept). CK_OK, or CK_ENOMEM with nothing
  * changed. */
 int ck__bins_drop(ck__bins *b, const bool *drop);
+
+/* The edges and slots of `like`, with room for n_rows rows, all 0. CK_OK or CK_ENOMEM
+ * (*out then holds nothing). */
+int ck__bins_like(ck__bins *out, const ck__bins *like, size_t n_rows);
 
 /* Bin `d` (same schema) with the edges of `like`. */
 int ck__bins_apply(ck__bins *out, const ck__bins *like, const ck_dataset *d, int n_threads,

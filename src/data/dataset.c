@@ -1213,11 +1213,10 @@ int ck__dataset_read_table_sample(ck_dataset **out, size_t *n_rows, const char *
     return read_table(out, n_rows, path, opts, PART_BYTES, NULL, true, err);
 }
 
-int ck__dataset_from_bins(ck_dataset **out, const ck_schema *schema, const ck__bins *bins,
-                          size_t lo, size_t hi, ck_error *err)
+/* A dataset of n rows of `schema`, ids empty, no labels, its values not yet set. */
+static int unlabelled(ck_dataset **out, const ck_schema *schema, size_t n, ck_error *err)
 {
-    size_t n = hi - lo;
-    ck_dataset *d = dataset_new(bins->n_features, n ? n : 1, false, "row");
+    ck_dataset *d = dataset_new(ck_schema_n_features(schema), n ? n : 1, false, "row");
     int rc = d != NULL ? ck_schema_copy(&d->schema, schema, err)
                        : ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
     for (size_t i = 0; rc == CK_OK && i < n; i++)
@@ -1225,20 +1224,39 @@ int ck__dataset_from_bins(ck_dataset **out, const ck_schema *schema, const ck__b
             rc = ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
     if (rc < 0) {
         ck_dataset_free(d);
-        *out = NULL;
-        return rc;
+        d = NULL;
     }
-    for (size_t j = 0; j < bins->n_features; j++) {
+    if (d != NULL)
+        d->n_rows = n;
+    *out = d;
+    return rc;
+}
+
+int ck__dataset_from_bins(ck_dataset **out, const ck_schema *schema, const ck__bins *bins,
+                          size_t lo, size_t hi, ck_error *err)
+{
+    size_t n = hi - lo;
+    int rc = unlabelled(out, schema, n, err);
+    for (size_t j = 0; rc == CK_OK && j < bins->n_features; j++) {
         float value_of_byte[256];
         for (int c = 0; c < 256; c++)
             value_of_byte[c] = ck__bin_value(bins, j, bins->decode[j][c]);
         const uint8_t *byte = bins->data + ck__bin_offset(bins, j, lo);
         for (size_t i = 0; i < n; i++, byte += CK__GROUP)
-            d->columns[j][i] = value_of_byte[*byte];
+            (*out)->columns[j][i] = value_of_byte[*byte];
     }
-    d->n_rows = n;
-    *out = d;
-    return CK_OK;
+    return rc;
+}
+
+int ck__dataset_from_rows(ck_dataset **out, const ck_schema *schema, const float *rows,
+                          size_t n_rows, ck_error *err)
+{
+    int rc = unlabelled(out, schema, n_rows, err);
+    size_t nf = ck_schema_n_features(schema);
+    for (size_t j = 0; rc == CK_OK && j < nf; j++)
+        for (size_t i = 0; i < n_rows; i++)
+            (*out)->columns[j][i] = rows[i * nf + j];
+    return rc;
 }
 
 /* ---- feature tables ---------------------------------------------------------------------- */

@@ -67,11 +67,17 @@ typedef struct ck__learner {
      * for a learner that takes no validation rows. */
     int (*refit)(void **out, const void *selected, const ck_dataset *all, ck__learner_metrics *m,
                  int *rounds, double *C, ck_progress_fn progress, void *payload, ck_error *err);
-    /* Train, without validation rows, on rows binned already (data/bins.h): `labels` are
-     * 0/1, `schema` describes the bins' features, and the fit splits on the bins' edges.
-     * NULL for a learner that needs the values themselves. */
-    int (*train_bins)(void **out, const void *params, const ck_schema *schema, const ck__bins *bins,
-                      const float *labels, ck__learner_metrics *m, ck_progress_fn progress,
+    /* train() on rows binned already (data/bins.h), `valid` NULL or held-out rows binned
+     * with the same edges: `schema` describes the bins' features, and the fit splits on
+     * the bins' edges. NULL for a learner that needs the values themselves. */
+    int (*train_bins)(void **out, const void *params, const ck_schema *schema,
+                      const ck__labelled_bins *train, const ck__labelled_bins *valid,
+                      ck__learner_metrics *m, ck_progress_fn progress, void *payload,
+                      ck_error *err);
+    /* refit() on binned rows, `selected` a fit train_bins() made, asking `all` for the rows
+     * only when there is something to refit. NULL when train_bins is. */
+    int (*refit_bins)(void **out, const void *selected, const ck__bins_source *all,
+                      ck__learner_metrics *m, int *rounds, double *C, ck_progress_fn progress,
                       void *payload, ck_error *err);
 
     /* scoring: NULL for a learner whose output is not CK__OUTPUT_CHURN */

@@ -80,9 +80,10 @@ int ck_model_train(ck_model **out, ck_model_type type, const void *params, const
 }
 
 int ck__model_train_bins(ck_model **out, ck_model_type type, const void *params,
-                         const ck_schema *schema, const ck__bins *bins, const float *labels,
-                         const ck_model_spec *spec, const ck_model_training *training,
-                         ck_progress_fn progress, void *payload, ck_error *err)
+                         const ck_schema *schema, const ck__labelled_bins *train,
+                         const ck__labelled_bins *valid, const ck_model_spec *spec,
+                         const ck_model_training *training, ck_progress_fn progress, void *payload,
+                         ck_error *err)
 {
     *out = NULL;
     const ck__learner *learner = ck__learner_of_type(type);
@@ -92,7 +93,7 @@ int ck__model_train_bins(ck_model **out, ck_model_type type, const void *params,
     void *fit = NULL;
     ck__learner_metrics m;
     ck__model_metrics_of(&m, training);
-    int rc = learner->train_bins(&fit, params, schema, bins, labels, &m, progress, payload, err);
+    int rc = learner->train_bins(&fit, params, schema, train, valid, &m, progress, payload, err);
     return rc < 0 ? rc : trained(out, learner, fit, &m, spec, training, err);
 }
 

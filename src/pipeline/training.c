@@ -356,23 +356,12 @@ int ck_pipeline_refit_sets(ck_dataset **train_out, ck_dataset **valid_out, ck_da
     return training_sets(train_out, valid_out, all_out, spec, training, ev, opts, err);
 }
 
-/* The splitmix64 stream (Steele, Lea & Flood 2014) from seed ^ 0x5DEECE66D, one draw per
- * row: a row's side depends on its index and the seed alone. NULL when out of memory. */
-static uint8_t *held_out_mask(size_t n, double fraction, uint64_t seed)
-{
-    uint8_t *mask = malloc(n + 1);
-    uint64_t state = seed ^ 0x5DEECE66Dull;
-    for (size_t i = 0; mask && i < n; i++)
-        mask[i] = (double)(ck__splitmix64(&state) >> 11) * 0x1.0p-53 < fraction;
-    return mask;
-}
-
 int ck_pipeline_split_random_copy(ck_dataset **train_out, ck_dataset **valid_out,
                                   const ck_dataset *all, double fraction, uint64_t seed,
                                   ck_error *err)
 {
     *train_out = *valid_out = NULL;
-    uint8_t *mask = held_out_mask(ck_dataset_n_rows(all), fraction, seed);
+    uint8_t *mask = ck__held_out_mask(ck_dataset_n_rows(all), fraction, seed);
     if (mask == NULL)
         return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
     int rc = ck_dataset_split(all, mask, train_out, valid_out, err);
@@ -383,7 +372,7 @@ int ck_pipeline_split_random_copy(ck_dataset **train_out, ck_dataset **valid_out
 int ck_pipeline_split_random(ck_dataset **train, ck_dataset **valid_out, double fraction,
                              uint64_t seed, ck_error *err)
 {
-    uint8_t *mask = held_out_mask(ck_dataset_n_rows(*train), fraction, seed);
+    uint8_t *mask = ck__held_out_mask(ck_dataset_n_rows(*train), fraction, seed);
     if (mask == NULL)
         return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
     ck_dataset *rest = NULL, *held_out = NULL;

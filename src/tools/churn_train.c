@@ -44,10 +44,11 @@ static const char usage[] =
     "  --valid-fraction F     validate on a random fraction of rows instead [0]\n"
     "  --skip-bad-rows        skip bad event rows (see churn-features --help)\n"
     "  --no-refit             keep the model trained on the training rows only\n"
-    "  --memory auto|low|high table mode, --model gbm, no validation rows: low reads the\n"
-    "                         table straight into bins (a second pass over the file; a\n"
-    "                         third to a half of the memory), high keeps its values; the\n"
-    "                         model is the same byte for byte [auto: low over 512 MiB]\n"
+    "  --memory auto|low|high table mode, --model gbm: low reads the table straight into\n"
+    "                         bins (a second pass over the file, one more for\n"
+    "                         --valid-fraction and one more for its refit; a third to a\n"
+    "                         half of the memory), high keeps its values; the model is\n"
+    "                         the same byte for byte [auto: low over 512 MiB]\n"
     "\n"
     "Model (--model gbm: gradient-boosted stumps):\n"
     "  --rounds N             boosting rounds [300]\n"
@@ -263,7 +264,7 @@ typedef struct options {
     ck_gbm_params gbm;
     ck_logreg_params logreg;
     ck_bgnbd_train_params bgnbd;
-    ck_value_columns columns;           /* --model bgnbd --table */
+    ck_value_columns columns; /* --model bgnbd --table */
     ck_uplift_params uplift;
     const char *treatment, *control, *assignments; /* --model uplift */
     int window;
@@ -305,7 +306,7 @@ static void parse_choice(const char *option, const char *arg, const char *const 
 /* Whether the run can train on the table read straight into bins. */
 static bool binned_ok(const options *o)
 {
-    return o->table && o->model == MODEL_GBM && o->valid_fraction == 0;
+    return o->table && o->model == MODEL_GBM;
 }
 
 /* --memory: bins for a table whose values would take more memory than a modest machine
@@ -715,8 +716,7 @@ static void parse_options(options *o, int argc, char **argv)
         cli_usage_error("%s belongs to --model uplift", o->uplift_only);
     if ((o->events == NULL) == (o->table == NULL))
         cli_usage_error("give either --events (with --cutoff) or --table (with --label)");
-    if (o->events && o->n_cutoffs == 0 && o->model != MODEL_UPLIFT &&
-        o->model != MODEL_RECOMMEND)
+    if (o->events && o->n_cutoffs == 0 && o->model != MODEL_UPLIFT && o->model != MODEL_RECOMMEND)
         cli_usage_error("--events needs at least one --cutoff");
     if (o->table && o->label == NULL && o->model != MODEL_BGNBD)
         cli_usage_error("--table needs --label");
@@ -729,7 +729,7 @@ static void parse_options(options *o, int argc, char **argv)
     if (o->valid_fraction > 0 && o->valid_cutoff)
         cli_usage_error("give --valid-cutoff or --valid-fraction, not both");
     if (o->memory != MEMORY_AUTO && !binned_ok(o))
-        cli_usage_error("--memory belongs to table mode with --model gbm and no --valid-fraction");
+        cli_usage_error("--memory belongs to table mode with --model gbm");
     if (o->out == NULL)
         cli_usage_error("--out is required");
     for (size_t i = 0; i < o->n_cutoffs; i++)
@@ -851,9 +851,10 @@ static int load_uplift(const options *o, ck_model_spec *spec, ck_model_training 
     if (o->table) {
         snprintf(spec->label_column, sizeof spec->label_column, "%s", o->label);
         snprintf(spec->id_column, sizeof spec->id_column, "%s", o->id ? o->id : "");
-        ck_uplift_table_opts topts = { o->label,   o->treatment,          o->control,
-                                       o->id,      spec->config.delimiter, NULL,
-                                       o->ignore, o->n_ignore, o->gbm.n_threads };
+        ck_uplift_table_opts topts = {
+            o->label, o->treatment, o->control,  o->id,           spec->config.delimiter,
+            NULL,     o->ignore,    o->n_ignore, o->gbm.n_threads
+        };
         if ((rc = ck_pipeline_uplift_table(data, o->table, &topts, tr, err)) == CK_OK)
             print_data_notes(tr, o->quiet);
         return rc;
@@ -864,14 +865,15 @@ static int load_uplift(const options *o, ck_model_spec *spec, ck_model_training 
                                   "reading",     o->gbm.n_threads };
     if ((rc = ck_pipeline_add_input(tr, "events", o->events, err)) == CK_OK &&
         (rc = ck_pipeline_add_input(tr, "assignments", o->assignments, err)) == CK_OK &&
-        (!o->customers || (rc = ck_pipeline_add_input(tr, "customers", o->customers, err)) == CK_OK))
+        (!o->customers ||
+         (rc = ck_pipeline_add_input(tr, "customers", o->customers, err)) == CK_OK))
         rc = ck_events_read_csv(&ev, o->events, &ropts, err);
     if (rc == CK_OK && ck_events_n_rejected(ev) > 0)
         cli_warn("skipped %zu bad rows of %s", ck_events_n_rejected(ev), o->events);
     if (rc == CK_OK && o->customers)
         rc = ck_customers_read_csv(&customers, o->customers, &spec->config, err);
-    ck_uplift_events_opts eopts = { o->assignments,  o->window, o->control, &spec->config,
-                                    customers,       NULL,      o->gbm.n_threads };
+    ck_uplift_events_opts eopts = { o->assignments, o->window, o->control,      &spec->config,
+                                    customers,      NULL,      o->gbm.n_threads };
     if (rc == CK_OK) {
         tr->has_profile = true;
         ck_events_profile(ev, &tr->profile);
@@ -929,8 +931,8 @@ static void print_value_summary(const ck_model *model)
     if (m->has_spend)
         cli_note("Gamma-Gamma on %zu repeat buyers: p %.4g  q %.4g  gamma %.4g  (spend-frequency "
                  "correlation %.3f)",
-                 m->spend.n_customers, m->spend.params.p, m->spend.params.q,
-                 m->spend.params.gamma, m->spend.spend_frequency_correlation);
+                 m->spend.n_customers, m->spend.params.p, m->spend.params.q, m->spend.params.gamma,
+                 m->spend.spend_frequency_correlation);
 }
 
 static void print_rows(const ck_model *model)
@@ -1091,8 +1093,8 @@ static int run_recommend(options *o, ck_model_spec *spec, ck_error *err)
     if (rc == CK_OK) {
         tr.has_profile = true;
         ck_events_profile(ev, &tr.profile);
-        o->recommend.cutoff = o->n_cutoffs ? o->cutoffs[0]
-                                           : ck_ts_day_start(ck_events_max_ts(ev)) + 86400;
+        o->recommend.cutoff =
+            o->n_cutoffs ? o->cutoffs[0] : ck_ts_day_start(ck_events_max_ts(ev)) + 86400;
         tr.n_cutoffs = 1;
         tr.cutoffs[0] = o->recommend.cutoff;
         rc = ck_pipeline_recommend_train(&model, ev, &o->recommend, spec, &tr, err);
@@ -1164,15 +1166,16 @@ int main(int argc, char **argv)
         ck_table_opts topts = {
             o.label, o.id, o.ignore, o.n_ignore, spec.config.delimiter, NULL, o.gbm.n_threads
         };
+        ck_pipeline_holdout holdout = { o.valid_fraction, o.gbm.seed, !o.no_refit };
         rc = use_bins(&o) ? ck_pipeline_training_table_bins(&binned, o.table, &topts,
-                                                            o.gbm.max_bins, &tr, &err)
+                                                            o.gbm.max_bins, &holdout, &tr, &err)
                           : ck_pipeline_training_table(&train, o.table, &topts, &tr, &err);
         if (rc < 0)
             goto done;
         print_data_notes(&tr, o.quiet);
     }
-    if (o.model == MODEL_UPLIFT) {
-        /* each arm's held-out part is drawn by the learner */
+    if (o.model == MODEL_UPLIFT || binned) {
+        /* each arm's held-out part is drawn by the learner; bins are split as they are read */
     } else if (o.valid_fraction > 0 && !o.no_refit) {
         /* the whole table stays for the refit */
         all = train;
@@ -1195,13 +1198,15 @@ int main(int argc, char **argv)
     ck_model_type type = types[o.model];
     rc = binned ? ck_pipeline_train_bins(&model, type, params[o.model], binned, &spec, &tr,
                                          cli_progress, "training", &err)
-                : ck_model_train_refit(&model, type, params[o.model], train, valid, all, &spec,
-                                       &tr, cli_progress, "training", &err);
+                : ck_model_train_refit(&model, type, params[o.model], train, valid, all, &spec, &tr,
+                                       cli_progress, "training", &err);
     if (rc < 0) {
         /* what the data could not support: name the data */
         if (err.file[0] == '\0' && rc == CK_EINVAL)
             snprintf(err.file, sizeof err.file, "%s",
-                     o.assignments ? o.assignments : o.table ? o.table : o.events);
+                     o.assignments ? o.assignments
+                     : o.table     ? o.table
+                                   : o.events);
         goto done;
     }
     if (type == CK_MODEL_LOGREG && !ck_model_logreg_report(model)->converged)
@@ -1219,9 +1224,9 @@ int main(int argc, char **argv)
         ck_pipeline_uplift_balance(model, &experiment);
         experiment.rows = NULL;
         ck_pipeline_uplift_warnings(model);
-    }
-    else if ((rc = binned ? ck_pipeline_learn_population_bins(model, binned, o.gbm.n_threads, &err)
-                          : ck_model_learn_population(model, fit_rows, o.gbm.n_threads, &err)) < 0)
+    } else if ((rc = binned
+                         ? ck_pipeline_learn_population_bins(model, binned, o.gbm.n_threads, &err)
+                         : ck_model_learn_population(model, fit_rows, o.gbm.n_threads, &err)) < 0)
         goto done;
     for (size_t i = n_warned; i < ck_model_training_of(model)->n_warnings; i++)
         cli_warn("%s", ck_model_training_of(model)->warnings[i]);

@@ -63,49 +63,94 @@ static int train(void **out, const void *params, const ck_dataset *train_rows,
     return rc < 0 ? rc : trained(out, gbm, &p, &report, t, err);
 }
 
-static int train_bins(void **out, const void *params, const ck_schema *schema, const ck__bins *bins,
-                      const float *labels, ck__learner_metrics *t, ck_progress_fn progress,
-                      void *payload, ck_error *err)
+/* ck__gbm_train_bins() and the metrics of the fit it makes. */
+static int fit_bins(ck_gbm **out, const ck_schema *schema, const ck__labelled_bins *train,
+                    const ck__labelled_bins *valid, const ck_gbm_params *p, ck_gbm_report *report,
+                    ck_progress_fn progress, void *payload, ck_error *err)
+{
+    ck__gbm_rows rows = { train->bins, train->labels, NULL, NULL };
+    ck__gbm_rows vrows = { valid ? valid->bins : NULL, valid ? valid->labels : NULL, NULL, NULL };
+    const ck__gbm_rows *v = valid ? &vrows : NULL;
+    int rc = ck__gbm_train_bins(out, schema, &rows, v, p, report, progress, payload, err);
+    if (rc == CK_OK &&
+        (rc = ck__gbm_measure(report, *out, &rows, v, p->pos_weight, p->n_threads, err)) < 0) {
+        ck_gbm_free(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
+static int train_bins(void **out, const void *params, const ck_schema *schema,
+                      const ck__labelled_bins *train_rows, const ck__labelled_bins *valid,
+                      ck__learner_metrics *t, ck_progress_fn progress, void *payload, ck_error *err)
 {
     ck_gbm_params p = *(const ck_gbm_params *)params;
-    p.patience = 0; /* as train() without validation rows */
-    ck__gbm_rows rows = { bins, labels, NULL, NULL };
+    if (valid == NULL && p.patience > 0) /* as train() */
+        p.patience = 0;
     ck_gbm *gbm = NULL;
     ck_gbm_report report;
     *out = NULL;
-    int rc = ck__gbm_train_bins(&gbm, schema, &rows, NULL, &p, &report, progress, payload, err);
-    if (rc == CK_OK &&
-        (rc = ck__gbm_measure(&report, gbm, &rows, NULL, p.pos_weight, p.n_threads, err)) < 0)
-        ck_gbm_free(gbm);
+    int rc = fit_bins(&gbm, schema, train_rows, valid, &p, &report, progress, payload, err);
     return rc < 0 ? rc : trained(out, gbm, &p, &report, t, err);
 }
 
-/* The same params with rounds the selection kept and no early stopping: without validation
- * rows, boosting runs those rounds (fewer only if no split gains anything on all rows). */
+/* The setting of a refit of `s`: the same params with the rounds it kept and no early
+ * stopping. False when it kept no round (nothing to refit). */
+static bool refit_setting(const ck__gbm_fit *s, ck_gbm_params *p, int *rounds, double *C)
+{
+    *rounds = s->report.rounds_kept;
+    *C = 0;
+    *p = s->params;
+    p->rounds = *rounds;
+    p->patience = 0;
+    return *rounds > 0;
+}
+
+/* The refit's fit: its model and training metrics, the selection's record of the rest. */
+static int refitted(void **out, const ck__gbm_fit *s, ck_gbm *gbm, ck_gbm_report *report,
+                    ck__learner_metrics *t, ck_error *err)
+{
+    t->rounds_kept = report->rounds_kept;
+    t->train_logloss = report->train_logloss;
+    t->train_auc = report->train_auc;
+    report->rounds_run = s->report.rounds_run;
+    report->valid_logloss = s->report.valid_logloss;
+    report->valid_auc = s->report.valid_auc;
+    return ck__gbm_fit_new(out, gbm, &s->params, report, err);
+}
+
+/* Without validation rows, boosting runs the rounds the selection kept (fewer only if no
+ * split gains anything on all rows). */
 static int refit(void **out, const void *selected, const ck_dataset *all, ck__learner_metrics *t,
                  int *rounds, double *C, ck_progress_fn progress, void *payload, ck_error *err)
 {
-    const ck__gbm_fit *s = selected;
+    ck_gbm_params p;
     *out = NULL;
-    *rounds = s->report.rounds_kept;
-    *C = 0;
-    if (*rounds == 0)
+    if (!refit_setting(selected, &p, rounds, C))
         return CK_OK;
-    ck_gbm_params p = s->params;
-    p.rounds = *rounds;
-    p.patience = 0;
     ck_gbm *gbm = NULL;
     ck_gbm_report report;
     int rc = ck_gbm_train(&gbm, all, NULL, &p, &report, progress, payload, err);
-    if (rc < 0)
-        return rc;
-    t->rounds_kept = report.rounds_kept;
-    t->train_logloss = report.train_logloss;
-    t->train_auc = report.train_auc;
-    report.rounds_run = s->report.rounds_run;
-    report.valid_logloss = s->report.valid_logloss;
-    report.valid_auc = s->report.valid_auc;
-    return ck__gbm_fit_new(out, gbm, &s->params, &report, err);
+    return rc < 0 ? rc : refitted(out, selected, gbm, &report, t, err);
+}
+
+static int refit_bins(void **out, const void *selected, const ck__bins_source *all,
+                      ck__learner_metrics *t, int *rounds, double *C, ck_progress_fn progress,
+                      void *payload, ck_error *err)
+{
+    const ck__gbm_fit *s = selected;
+    ck_gbm_params p;
+    *out = NULL;
+    if (!refit_setting(s, &p, rounds, C))
+        return CK_OK;
+    ck_gbm *gbm = NULL;
+    ck_gbm_report report;
+    ck__labelled_bins rows;
+    int rc = all->get(all->ctx, &rows, err);
+    if (rc == CK_OK)
+        rc =
+            fit_bins(&gbm, ck_gbm_schema(s->gbm), &rows, NULL, &p, &report, progress, payload, err);
+    return rc < 0 ? rc : refitted(out, s, gbm, &report, t, err);
 }
 
 static const ck_schema *schema(const void *fit)
@@ -135,6 +180,7 @@ const ck__learner ck__gbm_learner = {
     .free = ck__gbm_fit_free,
     .refit = refit,
     .train_bins = train_bins,
+    .refit_bins = refit_bins,
     .schema = schema,
     .logit_row = logit_row,
     .contributions = contributions,

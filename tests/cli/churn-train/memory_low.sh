@@ -2,8 +2,9 @@
 # keeping its values: the model file is the same byte for byte (but for its creation
 # time), constant features left out, lifecycle-stage percentiles and contribution means
 # included, on a gzip file, on a categorical of more levels than bins, without an id
-# column; a bad cell fails with the same message; --memory belongs to --model gbm without
-# validation rows.
+# column; with validation rows held out (early stopping, with and without the refit, and
+# a selection of no round, which leaves nothing to refit); a bad cell fails with the same
+# message; --memory belongs to --model gbm.
 set -e
 same_model() {
     grep -v created_at "$1" >a.txt
@@ -28,6 +29,27 @@ for m in low high; do
         --memory $m --threads 2 --out telco-$m.json -q
 done
 same_model telco-low.json telco-high.json "telco, gzip"
+for refit in --refit --no-refit; do
+    for m in low high; do
+        churn-train --table "$telco" --label Churn --id customerID --model gbm --rounds 300 \
+            --learning-rate 0.5 --valid-fraction 0.25 --patience 5 ${refit#--refit} \
+            --memory $m --threads 2 --out telco$refit-$m.json -q
+    done
+    same_model telco$refit-low.json telco$refit-high.json "telco, validation rows, $refit"
+    grep -o '"rounds_kept":[^,]*' telco$refit-low.json | tr -d '\t'
+    echo "refit records: $(grep -c '"refit":' telco$refit-low.json)"
+done
+for m in low high; do
+    churn-train --table f.csv --label label --id customer_id --ignore cutoff --model gbm \
+        --rounds 40 --valid-fraction 0.3 --patience 5 --memory $m --out invoice-v-$m.json -q
+    # no split can leave 150 rows on each side of 400: no round, nothing to refit
+    head -n 401 f.csv >small.csv
+    churn-train --table small.csv --label label --id customer_id --ignore cutoff --model gbm \
+        --rounds 40 --valid-fraction 0.5 --min-samples-leaf 150 --memory $m \
+        --out none-$m.json -q 2>/dev/null
+done
+same_model invoice-v-low.json invoice-v-high.json "invoice log features, validation rows"
+same_model none-low.json none-high.json "no round kept"
 # more levels than bins (300 cities: codes from 254 on share a bin), missing values, no id
 # column (rows numbered)
 awk 'BEGIN { print "city,spend,visits,churned"
@@ -49,9 +71,6 @@ churn-train --table bad.csv --label label --id customer_id --ignore cutoff --mod
     --memory low --out bad.json -q
 echo "exit $?"
 test -e bad.json && echo "bad.json written"
-churn-train --table f.csv --label label --model gbm --memory low --valid-fraction 0.2 \
-    --out v.json -q
-echo "exit $?"
 churn-train --table f.csv --label label --model logreg --memory low --out v.json -q
 echo "exit $?"
 exit 0
