@@ -385,20 +385,23 @@ int ck_pipeline_split_random(ck_dataset **train, ck_dataset **valid_out, double 
     return CK_OK;
 }
 
-static void count_labels(const ck_dataset *d, size_t *rows, size_t *positives)
+void ck__pipeline_count_labels(const float *labels, size_t n, size_t *rows, size_t *positives)
 {
-    *rows = d ? ck_dataset_n_rows(d) : 0;
+    *rows = labels ? n : 0;
     *positives = 0;
-    const float *y = d ? ck_dataset_labels(d) : NULL;
-    for (size_t i = 0; y && i < *rows; i++)
-        *positives += y[i] > 0.5f;
+    for (size_t i = 0; labels && i < n; i++)
+        *positives += labels[i] > 0.5f;
 }
 
 void ck_pipeline_count_rows(ck_model_training *training, const ck_dataset *train,
                             const ck_dataset *valid)
 {
-    count_labels(train, &training->rows, &training->positives);
-    count_labels(valid, &training->valid_rows, &training->valid_positives);
+    ck__pipeline_count_labels(train ? ck_dataset_labels(train) : NULL,
+                              train ? ck_dataset_n_rows(train) : 0, &training->rows,
+                              &training->positives);
+    ck__pipeline_count_labels(valid ? ck_dataset_labels(valid) : NULL,
+                              valid ? ck_dataset_n_rows(valid) : 0, &training->valid_rows,
+                              &training->valid_positives);
 }
 
 int ck__pipeline_add_input_hex(ck_model_training *training, const char *role, const char *path,

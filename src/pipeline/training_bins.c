@@ -23,14 +23,6 @@ struct ck_pipeline_bins {
     ck_pipeline_holdout holdout;
 };
 
-static void count_positives(const float *labels, size_t n, size_t *rows, size_t *positives)
-{
-    *rows = n;
-    *positives = 0;
-    for (size_t i = 0; i < n; i++)
-        *positives += labels[i] > 0.5f;
-}
-
 /* The table in bins (split as rows->holdout says when `split`), its constant features
  * left out and listed in *training with its rows and positives. */
 static int read_training_bins(ck_pipeline_bins *rows, bool split, ck_model_training *training,
@@ -52,9 +44,9 @@ static int read_training_bins(ck_pipeline_bins *rows, bool split, ck_model_train
         ck__binned_table_free(t);
         return rc;
     }
-    count_positives(t->labels, t->bins.n_rows, &training->rows, &training->positives);
-    count_positives(t->held_out_labels, t->held_out.n_rows, &training->valid_rows,
-                    &training->valid_positives);
+    ck__pipeline_count_labels(t->labels, t->bins.n_rows, &training->rows, &training->positives);
+    ck__pipeline_count_labels(t->held_out_labels, t->held_out.n_rows, &training->valid_rows,
+                              &training->valid_positives);
     return CK_OK;
 }
 

@@ -9,6 +9,9 @@
 
 #include "churnkit/pipeline.h"
 
+/* The rows of n labels (0 when labels is NULL) and how many are positive. */
+void ck__pipeline_count_labels(const float *labels, size_t n, size_t *rows, size_t *positives);
+
 /*
  * The schema of the features of `full` that are not constant (constant[j]), recording the
  * others in the training record; *kept_out NULL when nothing is left out: no feature is
