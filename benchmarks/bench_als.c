@@ -24,35 +24,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <time.h>
 
 #include "bench_matrix.h"
+#include "bench_timing.h"
 #include "churnkit/als.h"
 #include "learn/recommend/als_int.h"
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-/* CPU seconds of the whole process (all threads): less sensitive than the wall clock to
- * other jobs on a shared machine. */
-static double cpu_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static double peak_mib(void)
-{
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    return (double)ru.ru_maxrss / 1024.0;
-}
 
 static long parse_long(const char *opt, const char *s)
 {
@@ -116,7 +92,7 @@ int main(int argc, char **argv)
         }
     }
 
-    double t0 = now_s();
+    double t0 = bench_wall_s();
     bench_matrix mat;
     if (bench_matrix_draw(&mat, n_users, n_items, per_user, seed) < 0) {
         fprintf(stderr, "bench_als: out of memory\n");
@@ -125,7 +101,7 @@ int main(int argc, char **argv)
     ck_interactions x = mat.x;
     size_t nnz = x.row_start[n_users];
     printf("matrix: %zu users x %zu items, %zu interactions (%.2f a user), drawn in %.2f s\n",
-           n_users, n_items, nnz, (double)nnz / (double)n_users, now_s() - t0);
+           n_users, n_items, nnz, (double)nnz / (double)n_users, bench_wall_s() - t0);
     if (write_dir != NULL) {
         if (bench_matrix_write(&mat, write_dir) < 0)
             return 1;
@@ -146,13 +122,13 @@ int main(int argc, char **argv)
         double *obj = malloc((size_t)objective_sweeps * sizeof *obj);
         ck_als *m = NULL;
         p.iterations = objective_sweeps;
-        double a = now_s();
+        double a = bench_wall_s();
         if (obj == NULL || ck_als_fit(&m, &x, &p, obj, &err) < 0) {
             fprintf(stderr, "bench_als: %s\n", obj == NULL ? "out of memory" : err.msg);
             return 1;
         }
         printf("fit of %d sweeps (objective after each included) %.3f s\n", objective_sweeps,
-               now_s() - a);
+               bench_wall_s() - a);
         for (int i = 0; i < objective_sweeps; i++)
             printf("objective after sweep %d: %.17g\n", i + 1, obj[i]);
         ck_als_free(m);
@@ -161,12 +137,12 @@ int main(int argc, char **argv)
     }
     for (int r = 0; r < reps; r++) {
         ck_als *m = NULL;
-        double a = now_s();
+        double a = bench_wall_s();
         if (ck_als_fit(&m, &x, &p, NULL, &err) < 0) {
             fprintf(stderr, "bench_als: %s\n", err.msg);
             return 1;
         }
-        double fit_s = now_s() - a;
+        double fit_s = bench_wall_s() - a;
         ck_interactions t;
         size_t *ts;
         uint32_t *tc;
@@ -175,30 +151,30 @@ int main(int argc, char **argv)
             fprintf(stderr, "bench_als: %s\n", err.msg);
             return 1;
         }
-        a = now_s();
-        double ca = cpu_s();
+        a = bench_wall_s();
+        double ca = bench_cpu_s();
         int rc = solver == CK_ALS_CG
                      ? ck__als_half_step_cg(&x, m->item_factors, n_items, factors, p.regularization,
                                             p.alpha, cg_steps, threads, m->user_factors, &err)
                      : ck__als_half_step(&x, m->item_factors, n_items, factors, p.regularization,
                                          p.alpha, threads, m->user_factors, &err);
-        double user_s = now_s() - a, user_cpu = cpu_s() - ca;
-        a = now_s();
-        ca = cpu_s();
+        double user_s = bench_wall_s() - a, user_cpu = bench_cpu_s() - ca;
+        a = bench_wall_s();
+        ca = bench_cpu_s();
         if (rc == 0)
             rc = solver == CK_ALS_CG
                      ? ck__als_half_step_cg(&t, m->user_factors, n_users, factors, p.regularization,
                                             p.alpha, cg_steps, threads, m->item_factors, &err)
                      : ck__als_half_step(&t, m->user_factors, n_users, factors, p.regularization,
                                          p.alpha, threads, m->item_factors, &err);
-        double item_s = now_s() - a, item_cpu = cpu_s() - ca;
+        double item_s = bench_wall_s() - a, item_cpu = bench_cpu_s() - ca;
         if (rc != 0) {
             fprintf(stderr, "bench_als: %s\n", err.msg);
             return 1;
         }
         printf("rep %d: fit of 1 iteration %.3f s; user half-step %.3f s, item half-step %.3f "
                "s, sweep %.3f s; cpu %.3f + %.3f s; peak RSS %.0f MiB\n",
-               r + 1, fit_s, user_s, item_s, user_s + item_s, user_cpu, item_cpu, peak_mib());
+               r + 1, fit_s, user_s, item_s, user_s + item_s, user_cpu, item_cpu, bench_peak_mib());
         fflush(stdout);
         free(ts);
         free(tc);

@@ -14,36 +14,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "base/rng.h"
+#include "bench_timing.h"
 #include "churnkit/bgnbd.h"
 #include "churnkit/error.h"
 
 #define HORIZON_WEEKS 39.0
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static int compare_double(const void *pa, const void *pb)
-{
-    double a = *(const double *)pa, b = *(const double *)pb;
-    return (a > b) - (a < b);
-}
-
-static long parse_count(const char *text, long max)
-{
-    char *end;
-    errno = 0;
-    long v = strtol(text, &end, 10);
-    if (errno != 0 || end == text || *end != '\0' || v < 1 || v > max)
-        return -1;
-    return v;
-}
 
 /* The BG/NBD process of FHL section 2, to the day. */
 static void draw(size_t n, double *x, double *t_x, double *T)
@@ -77,9 +54,9 @@ static void draw(size_t n, double *x, double *t_x, double *T)
 
 static void report(const char *what, double *s, int reps, double n)
 {
-    qsort(s, (size_t)reps, sizeof *s, compare_double);
-    printf("%s: median %.4f s (min %.4f, max %.4f), %.3g customers/s\n", what, s[reps / 2], s[0],
-           s[reps - 1], n / s[reps / 2]);
+    bench_spread t = bench_spread_of(s, reps);
+    printf("%s: median %.4f s (min %.4f, max %.4f), %.3g customers/s\n", what, t.median, t.min,
+           t.max, n / t.median);
 }
 
 int main(int argc, char **argv)
@@ -88,11 +65,11 @@ int main(int argc, char **argv)
     const char *csv = NULL;
     for (int i = 1; i + 1 < argc; i += 2) {
         if (strcmp(argv[i], "--customers") == 0)
-            n = parse_count(argv[i + 1], 100000000);
+            n = bench_parse_count(argv[i + 1], 100000000);
         else if (strcmp(argv[i], "--threads") == 0)
-            threads = parse_count(argv[i + 1], 256);
+            threads = bench_parse_count(argv[i + 1], 256);
         else if (strcmp(argv[i], "--reps") == 0)
-            reps = parse_count(argv[i + 1], 101);
+            reps = bench_parse_count(argv[i + 1], 101);
         else if (strcmp(argv[i], "--csv") == 0)
             csv = argv[i + 1];
         else
@@ -133,12 +110,12 @@ int main(int argc, char **argv)
     ck_bgnbd_fit_options fo = CK_BGNBD_FIT_OPTIONS_INIT;
     fo.n_threads = (int)threads;
     for (int k = 0; k < reps; k++) {
-        double t0 = now_seconds();
+        double t0 = bench_wall_s();
         if (ck_bgnbd_fit_data(&fit, &d, &fo, &err) < 0) {
             fprintf(stderr, "bench_bgnbd: %s\n", ck_error_format(&err, buf, sizeof buf));
             return 1;
         }
-        times[k] = now_seconds() - t0;
+        times[k] = bench_wall_s() - t0;
     }
     printf("customers %ld, groups %zu, threads %ld, reps %ld\n", n, fit.n_groups, threads, reps);
     printf("fit: r %.6f alpha %.6f a %.6f b %.6f, log-likelihood %.6f, iterations %d%s\n",
@@ -151,12 +128,12 @@ int main(int argc, char **argv)
         if (t != 1 && t != threads)
             continue;
         for (int k = 0; k < reps; k++) {
-            double t0 = now_seconds();
+            double t0 = bench_wall_s();
             if (ck_bgnbd_score(&fit.params, NULL, &d, &o, (int)t, &out, &err) < 0) {
                 fprintf(stderr, "bench_bgnbd: %s\n", ck_error_format(&err, buf, sizeof buf));
                 return 1;
             }
-            times[k] = now_seconds() - t0;
+            times[k] = bench_wall_s() - t0;
         }
         char what[80];
         snprintf(what, sizeof what, "score p_alive + expected purchases (39 weeks), %ld thread%s",

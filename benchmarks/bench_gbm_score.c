@@ -8,18 +8,13 @@
  * usage: bench_gbm_score --model MODEL.json --table T.csv [--id COL] [--threads N]
  *                        [--reps N]
  */
-#ifndef _POSIX_C_SOURCE
-#define _POSIX_C_SOURCE 200809L /* clock_gettime */
-#endif
-
-#include <errno.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "bench_timing.h"
 #include "churnkit/dataset.h"
 #include "churnkit/error.h"
 #include "churnkit/gbm.h"
@@ -28,19 +23,6 @@
 #define MIN_REP_SECONDS 0.2
 #define MAX_REPS        101
 
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static int compare_double(const void *pa, const void *pb)
-{
-    double a = *(const double *)pa, b = *(const double *)pb;
-    return (a > b) - (a < b);
-}
-
 static int usage(const char *msg)
 {
     fprintf(stderr,
@@ -48,17 +30,6 @@ static int usage(const char *msg)
             "[--id COL] [--threads N] [--reps N]\n",
             msg);
     return 2;
-}
-
-/* A positive int option value, or -1. */
-static int parse_count(const char *text, int max)
-{
-    char *end;
-    errno = 0;
-    long v = strtol(text, &end, 10);
-    if (errno != 0 || end == text || *end != '\0' || v < 1 || v > max)
-        return -1;
-    return (int)v;
 }
 
 static int fail(const char *what, const ck_error *err)
@@ -72,11 +43,11 @@ static int fail(const char *what, const ck_error *err)
 static double time_passes(const ck_gbm *gbm, const ck_dataset *d, double *prob, int threads,
                           int passes, ck_error *err)
 {
-    double t0 = now_seconds();
+    double t0 = bench_wall_s();
     for (int p = 0; p < passes; p++)
         if (ck_gbm_predict(gbm, d, prob, threads, err) < 0)
             return -1.0;
-    return now_seconds() - t0;
+    return bench_wall_s() - t0;
 }
 
 int main(int argc, char **argv)
@@ -95,10 +66,10 @@ int main(int argc, char **argv)
         else if (strcmp(opt, "--id") == 0)
             id = val;
         else if (strcmp(opt, "--threads") == 0) {
-            if ((threads = parse_count(val, 1024)) < 0)
+            if ((threads = bench_parse_count(val, 1024)) < 0)
                 return usage("--threads: expected a count from 1 to 1024");
         } else if (strcmp(opt, "--reps") == 0) {
-            if ((reps = parse_count(val, MAX_REPS)) < 0)
+            if ((reps = bench_parse_count(val, MAX_REPS)) < 0)
                 return usage("--reps: expected a count from 1 to 101");
         } else
             return usage("unknown option");
@@ -160,9 +131,7 @@ int main(int argc, char **argv)
         }
         ns_per_row[r] = 1e9 * t / ((double)passes * (double)n_rows);
     }
-    qsort(ns_per_row, (size_t)reps, sizeof ns_per_row[0], compare_double);
-    double median =
-        reps % 2 ? ns_per_row[reps / 2] : 0.5 * (ns_per_row[reps / 2 - 1] + ns_per_row[reps / 2]);
+    bench_spread ns = bench_spread_of(ns_per_row, reps);
     /* a checksum keeps the work observable and shows two runs scored the same */
     double checksum = 0;
     for (size_t i = 0; i < n_rows; i++)
@@ -170,8 +139,8 @@ int main(int argc, char **argv)
     printf("bench_gbm_score: %zu rows x %zu features, %d threads, %d reps x %d passes: "
            "median %.2f ns/row = %.1fM rows/s (fastest %.2f, slowest %.2f ns/row); "
            "mean probability %.6f\n",
-           n_rows, ck_dataset_n_features(data), threads, reps, passes, median, 1e3 / median,
-           ns_per_row[0], ns_per_row[reps - 1], checksum / (double)n_rows);
+           n_rows, ck_dataset_n_features(data), threads, reps, passes, ns.median, 1e3 / ns.median,
+           ns.min, ns.max, checksum / (double)n_rows);
     status = 0;
 done:
     free(prob);

@@ -35,37 +35,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <time.h>
 
 #include "base/parallel.h"
 #include "base/rng.h"
 #include "bench_matrix.h"
+#include "bench_timing.h"
 #include "churnkit/recommend.h"
 #include "learn/recommend/recommend_int.h"
 
 #define CHECKED_CUSTOMERS 1000
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static double cpu_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static double peak_mib(void)
-{
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    return (double)ru.ru_maxrss / 1024.0;
-}
 
 static long parse_long(const char *opt, const char *s)
 {
@@ -73,8 +51,8 @@ static long parse_long(const char *opt, const char *s)
     errno = 0;
     long v = strtol(s, &end, 10);
     if (errno != 0 || *end != '\0' || v < 0) {
-        fprintf(stderr, "bench_recommend: %s: expected a non-negative integer, got \"%s\"\n",
-                opt, s);
+        fprintf(stderr, "bench_recommend: %s: expected a non-negative integer, got \"%s\"\n", opt,
+                s);
         exit(2);
     }
     return v;
@@ -100,10 +78,10 @@ static int top_blocks(size_t lo, size_t hi, void *arg)
     int rc = scores && scratch ? CK_OK : CK_ENOMEM;
     for (size_t b = lo; rc == CK_OK && b < hi; b++) {
         size_t first = b * CK_RECOMMEND_BLOCK;
-        size_t count = j->n_users - first < CK_RECOMMEND_BLOCK ? j->n_users - first
-                                                                : CK_RECOMMEND_BLOCK;
-        rc = ck_recommender_score_rows(j->r, CK_RECOMMEND_NEXT, j->x, first, count, scores,
-                                       scratch, &err);
+        size_t count =
+            j->n_users - first < CK_RECOMMEND_BLOCK ? j->n_users - first : CK_RECOMMEND_BLOCK;
+        rc = ck_recommender_score_rows(j->r, CK_RECOMMEND_NEXT, j->x, first, count, scores, scratch,
+                                       &err);
         for (size_t i = 0; rc == CK_OK && i < count; i++)
             j->listed[first + i] =
                 ck_recommend_top(scores + i * m, m, j->k, NULL, 0, j->lists + (first + i) * j->k);
@@ -135,8 +113,7 @@ static ck_recommender *make_blend(ck_als *als, const ck_interactions *sample, in
     r->ease_start = calloc(m + 1, sizeof *r->ease_start);
     r->ease_item = malloc(ease_items * CK__EASE_KEEP * sizeof *r->ease_item);
     r->ease_weight = malloc(ease_items * CK__EASE_KEEP * sizeof *r->ease_weight);
-    if (!r->ease_start || !r->ease_item || !r->ease_weight ||
-        ck__recommender_derive(r, &err) < 0 ||
+    if (!r->ease_start || !r->ease_item || !r->ease_weight || ck__recommender_derive(r, &err) < 0 ||
         ck_itemknn_fit(&r->knn, sample, 100, 100.0, threads, &err) < 0) {
         fprintf(stderr, "bench_recommend: %s\n", err.msg[0] ? err.msg : "out of memory");
         r->als = NULL;
@@ -203,7 +180,7 @@ int main(int argc, char **argv)
     }
 
     /* the matrix: bench_als's (bench_matrix.h) */
-    double t0 = now_s();
+    double t0 = bench_wall_s();
     bench_matrix mat;
     if (bench_matrix_draw(&mat, n_users, n_items, per_user, seed) < 0) {
         fprintf(stderr, "bench_recommend: out of memory\n");
@@ -212,7 +189,7 @@ int main(int argc, char **argv)
     ck_interactions x = mat.x;
     size_t nnz = x.row_start[n_users];
     printf("matrix: %zu users x %zu items, %zu interactions (%.2f a user), drawn in %.2f s\n",
-           n_users, n_items, nnz, (double)nnz / (double)n_users, now_s() - t0);
+           n_users, n_items, nnz, (double)nnz / (double)n_users, bench_wall_s() - t0);
 
     /* the recommender: ALS item factors N(0, 0.1²), λ 100, α 10 */
     ck_recommender *r = ck__recommender_new(CK_RECOMMEND_ALS, n_items);
@@ -241,22 +218,27 @@ int main(int argc, char **argv)
            "%d customers\n",
            factors, top_k, threads, CK_RECOMMEND_BLOCK);
 
-    job j = { r, &x, n_users, top_k, malloc(n_users * top_k * sizeof(uint32_t)),
-              malloc(n_users * sizeof(size_t)), 0 };
+    job j = { r,
+              &x,
+              n_users,
+              top_k,
+              malloc(n_users * top_k * sizeof(uint32_t)),
+              malloc(n_users * sizeof(size_t)),
+              0 };
     if (j.lists == NULL || j.listed == NULL) {
         fprintf(stderr, "bench_recommend: out of memory\n");
         return 1;
     }
     size_t n_blocks = (n_users + CK_RECOMMEND_BLOCK - 1) / CK_RECOMMEND_BLOCK;
     for (int rep = 0; rep < reps; rep++) {
-        double a = now_s(), ca = cpu_s();
+        double a = bench_wall_s(), ca = bench_cpu_s();
         ck__parallel_for(n_blocks, 1, threads, top_blocks, &j);
-        double wall = now_s() - a, cpu = cpu_s() - ca;
+        double wall = bench_wall_s() - a, cpu = bench_cpu_s() - ca;
         if (j.rc < 0)
             return 1;
         printf("rep %d: top %zu for %zu customers %.3f s (%.2f us a customer); cpu %.3f s; "
                "peak RSS %.0f MiB\n",
-               rep + 1, top_k, n_users, wall, 1e6 * wall / (double)n_users, cpu, peak_mib());
+               rep + 1, top_k, n_users, wall, 1e6 * wall / (double)n_users, cpu, bench_peak_mib());
         fflush(stdout);
     }
     if (write_dir != NULL) {
@@ -280,17 +262,17 @@ int main(int argc, char **argv)
         double *scratch = malloc(ck_recommender_scratch_size(r) * sizeof *scratch);
         if (scores == NULL || scratch == NULL)
             return 1;
-        double a = now_s(), ca = cpu_s();
+        double a = bench_wall_s(), ca = bench_cpu_s();
         for (size_t u = 0; u < n; u++) {
             size_t s0 = x.row_start[u], len = x.row_start[u + 1] - s0;
-            if (ck_recommender_score(r, CK_RECOMMEND_NEXT, x.items + s0, x.weights + s0, len, scores,
-                                     scratch, &err) < 0) {
+            if (ck_recommender_score(r, CK_RECOMMEND_NEXT, x.items + s0, x.weights + s0, len,
+                                     scores, scratch, &err) < 0) {
                 fprintf(stderr, "bench_recommend: %s\n", err.msg);
                 return 1;
             }
             j.listed[u] = ck_recommend_top(scores, m, top_k, NULL, 0, j.lists + u * top_k);
         }
-        double wall = now_s() - a, cpu = cpu_s() - ca;
+        double wall = bench_wall_s() - a, cpu = bench_cpu_s() - ca;
         printf("one by one: top %zu for %zu customers on 1 thread %.3f s (%.2f us a customer), "
                "scaled to %zu customers %.1f s; cpu %.3f s\n",
                top_k, n, wall, 1e6 * wall / (double)n, n_users, wall * (double)n_users / (double)n,
@@ -301,7 +283,7 @@ int main(int argc, char **argv)
     if (blend_users > 0) {
         size_t n = blend_users < n_users ? blend_users : n_users;
         ck_interactions sample = { n, n_items, x.row_start, x.items, x.weights };
-        double a = now_s();
+        double a = bench_wall_s();
         ck__rng_seed(&rng, seed, 2);
         r->als = NULL; /* the blend borrows it */
         ck_recommender *b = make_blend(als, &sample, threads, &rng);
@@ -310,20 +292,20 @@ int main(int argc, char **argv)
         printf("blend: repeat 1, EASE 0.5 (random lists, %d items each on the 10000 most "
                "popular), ALS 0.5, item-kNN 0.5 (100 neighbours fitted on the %zu customers), "
                "popular 0.1; built in %.2f s\n",
-               CK__EASE_KEEP, n, now_s() - a);
+               CK__EASE_KEEP, n, bench_wall_s() - a);
         job jb = { b, &sample, n, top_k, j.lists, j.listed, 0 };
         size_t nb = (n + CK_RECOMMEND_BLOCK - 1) / CK_RECOMMEND_BLOCK;
         for (int rep = 0; rep < reps; rep++) {
-            a = now_s();
-            double ca = cpu_s();
+            a = bench_wall_s();
+            double ca = bench_cpu_s();
             ck__parallel_for(nb, 1, threads, top_blocks, &jb);
-            double wall = now_s() - a, cpu = cpu_s() - ca;
+            double wall = bench_wall_s() - a, cpu = bench_cpu_s() - ca;
             if (jb.rc < 0)
                 return 1;
             printf("blend rep %d: top %zu for %zu customers %.3f s (%.2f us a customer), "
                    "scaled to %zu customers %.1f s; cpu %.3f s; peak RSS %.0f MiB\n",
                    rep + 1, top_k, n, wall, 1e6 * wall / (double)n, n_users,
-                   wall * (double)n_users / (double)n, cpu, peak_mib());
+                   wall * (double)n_users / (double)n, cpu, bench_peak_mib());
             fflush(stdout);
         }
         b->als = NULL;

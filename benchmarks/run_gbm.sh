@@ -91,10 +91,11 @@ echo "  the peers read both CSVs with pandas. train s: XGBoost's includes its DM
 echo "predict s: churnkit's is the whole churn-predict run (reads test.csv, writes the scores);"
 echo "  the peers' is scoring the test set already in memory"
 
-# the scoring kernel from memory, when the benchmarks are built (-DCK_BUILD_BENCHMARKS=ON)
-for bench in "$build/benchmarks/bench_gbm_score" "$build/bench_gbm_score"; do
-    if [ -x "$bench" ]; then
-        "$bench" --model "$work/model.json" --table "$train" --id customer_id --threads $threads
-        break
-    fi
-done
+# the scoring kernel from memory and the cost of one round (the issue's ms/round), when
+# the benchmarks are built (-DCK_BUILD_BENCHMARKS=ON)
+if [ -x "$build/benchmarks/bench_gbm_score" ]; then
+    "$build/benchmarks/bench_gbm_score" --model "$work/model.json" --table "$train" \
+        --id customer_id --threads $threads
+    "$build/benchmarks/bench_gbm_rounds" --table "$train" --label churned --id customer_id \
+        --threads $threads --reps "$runs"
+fi

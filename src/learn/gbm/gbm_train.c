@@ -105,11 +105,11 @@ static void worker_range(const trainer *t, size_t k, size_t *lo, size_t *hi)
     *hi = t->n * (k + 1) / (size_t)t->n_workers;
 }
 
-/* Pass one: apply last round's stump, then this round's gradients and their maxima. */
+/* Pass one: apply last round's stump, then this round's gradients and their maxima. No
+ * branch on the data (the sign of g would mispredict), so the loop is vectorised. */
 static int gradients(size_t first, size_t last, void *arg)
 {
     trainer *t = arg;
-    bool subsample = t->p->subsample < 1.0;
     for (size_t k = first; k < last; k++) {
         size_t lo, hi;
         worker_range(t, k, &lo, &hi);
@@ -118,41 +118,60 @@ static int gradients(size_t first, size_t last, void *arg)
             for (size_t i = lo; i < hi; i++, bin += CK__GROUP)
                 t->odds[i] *= t->update_factor[*bin];
         }
-        /* no branch on the data: the sign of g and the sampling draw would mispredict */
-        double g_max = 0, h_max = 0;
+        /* the maxima of |g| and h taken on their bits: for floats ≥ 0 the order of the
+         * bits is that of the values, and integer maxima vectorise where fmax() cannot */
+        uint32_t g_max = 0, h_max = 0;
         for (size_t i = lo; i < hi; i++) {
             double prob = 1.0 / (1.0 + t->odds[i]);
-            double keep =
-                !subsample || uniform_at(t->p->seed, 2 * (uint64_t)t->round, i) < t->p->subsample;
-            double g = keep * t->w[i] * (prob - t->y[i]);
-            double h = keep * t->w[i] * prob * (1.0 - prob);
-            t->g[i] = (float)g;
-            t->h[i] = (float)h;
-            double g_abs = fabs(g); /* fmax() would be a call: it must handle NaN */
-            g_max = g_abs > g_max ? g_abs : g_max;
-            h_max = h > h_max ? h : h_max;
+            float g = (float)(t->w[i] * (prob - t->y[i]));
+            float h = (float)(t->w[i] * prob * (1.0 - prob));
+            t->g[i] = g;
+            t->h[i] = h;
+            uint32_t g_bits, h_bits;
+            memcpy(&g_bits, &g, sizeof g_bits);
+            memcpy(&h_bits, &h, sizeof h_bits);
+            g_bits &= 0x7FFFFFFF;
+            g_max = g_bits > g_max ? g_bits : g_max;
+            h_max = h_bits > h_max ? h_bits : h_max;
         }
-        t->g_max[k] = g_max;
-        t->h_max[k] = h_max;
+        float g_top, h_top;
+        memcpy(&g_top, &g_max, sizeof g_top);
+        memcpy(&h_top, &h_max, sizeof h_top);
+        t->g_max[k] = g_top;
+        t->h_max[k] = h_top;
+        /* rows not drawn this round weigh nothing (the maxima above include them: a scale
+         * at most slightly coarser than the drawn rows' own) */
+        if (t->p->subsample < 1.0)
+            for (size_t i = lo; i < hi; i++)
+                if (uniform_at(t->p->seed, 2 * (uint64_t)t->round, i) >= t->p->subsample)
+                    t->g[i] = t->h[i] = 0;
     }
     return 0;
 }
 
-/* Stochastic rounding, E[q] = x / scale exactly, packed as g · 2³² + h. */
+/* Stochastic rounding, E[q] = x / scale, packed as g · 2³² + h. The dither of row i is
+ * frac(o + i φ) on 32 bits, a Weyl sequence from an offset o hashed from (seed, round):
+ * uniform for every row over the rounds, so unbiased; evenly spread over the rows within
+ * a round, so a bin's rounding errors tend to cancel; and free of 64-bit multiplies, so
+ * the loop is vectorised. */
 static void quantise(const trainer *t, size_t lo, size_t hi, packed_gh *out)
 {
-    uint64_t stream = 2 * (uint64_t)t->round + 1;
-    double gs = 1.0 / t->g_scale, hs = 1.0 / t->h_scale;
-    /* floor(x) as a truncation of x + 2 qmax, which is positive: x ≥ −qmax − 1 */
-    double shift = 2.0 * t->qmax;
-    int64_t ishift = 2 * (int64_t)t->qmax;
-    for (size_t i = lo; i < hi; i++) {
-        double u = uniform_at(t->p->seed, stream, i);
-        int64_t gq = (int64_t)(t->g[i] * gs + u + shift) - ishift;
-        int64_t hq = (int64_t)(t->h[i] * hs + u + shift) - ishift;
-        gq = gq > t->qmax ? t->qmax : gq < -t->qmax ? -t->qmax : gq;
-        hq = hq > t->qmax ? t->qmax : hq;
-        out[i - lo] = gq * 4294967296LL + hq;
+    const uint32_t golden = 0x9E3779B9u; /* 2³² / φ */
+    uint64_t round_hash =
+        ck__mix64(t->p->seed ^ (0xD1B54A32D192ED03ull * (2 * (uint64_t)t->round + 1)));
+    uint32_t first = (uint32_t)(round_hash >> 32) + golden * (uint32_t)lo;
+    double gs = 1.0 / t->g_scale, hs = 1.0 / t->h_scale, qmax = t->qmax;
+    /* floor(x) as a truncation of x + qmax once x is clamped to [−qmax, qmax] */
+    const float *g = t->g + lo, *h = t->h + lo;
+    size_t n = hi - lo;
+    for (size_t i = 0; i < n; i++) {
+        /* the draw's top 31 bits: a signed integer's conversion, which SSE2 has */
+        double u = (int32_t)((first + golden * (uint32_t)i) >> 1) * 0x1.0p-31;
+        double gx = g[i] * gs + u, hx = h[i] * hs + u;
+        gx = gx > qmax ? qmax : gx < -qmax ? -qmax : gx;
+        hx = hx > qmax ? qmax : hx;
+        int32_t gq = (int32_t)(gx + qmax) - t->qmax, hq = (int32_t)hx;
+        out[i] = (packed_gh)gq * 4294967296LL + hq;
     }
 }
 
