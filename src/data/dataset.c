@@ -1472,12 +1472,12 @@ fail:
 
 /* ---- splitting ----------------------------------------------------------------------- */
 
-/* The rows of @p d where (mask[i] != 0) == want, in order. */
 /* The rows of d whose mask is `want` (n of them): their ids, labels and weights, and
- * room for their columns, filled by split_columns(). */
+ * room for their columns (one row more: split_columns() writes one past the last),
+ * filled by split_columns(). */
 static ck_dataset *subset(const ck_dataset *d, const uint8_t *mask, bool want, size_t n)
 {
-    ck_dataset *s = dataset_new(d->n_features, n, d->labels != NULL, d->id_name);
+    ck_dataset *s = dataset_new(d->n_features, n + 1, d->labels != NULL, d->id_name);
     if (s == NULL)
         return NULL;
     if (d->weights != NULL && (s->weights = ck__alloc_array(n, sizeof *s->weights)) == NULL)
@@ -1512,11 +1512,15 @@ static void split_columns(ck_dataset *d, const uint8_t *mask, ck_dataset *a, ck_
     for (size_t j = 0; j < d->n_features; j++) {
         const float *src = d->columns[j];
         float *to_a = a->columns[j], *to_b = b->columns[j];
-        for (size_t i = 0; i < d->n_rows; i++)
-            if (mask[i] != 0)
-                *to_b++ = src[i];
-            else
-                *to_a++ = src[i];
+        /* every value to both, only one of them moving on: a branch on a random mask
+         * would mispredict */
+        size_t ka = 0, kb = 0;
+        for (size_t i = 0; i < d->n_rows; i++) {
+            size_t in_b = mask[i] != 0;
+            to_a[ka] = to_b[kb] = src[i];
+            ka += 1 - in_b;
+            kb += in_b;
+        }
         if (consume) {
             free(d->columns[j]);
             d->columns[j] = NULL;
