@@ -382,6 +382,67 @@ static void test_model__learn_population(void)
     ck_model_free(m);
 }
 
+/* Over many rows the contributions are summed on every thread, in runs of 4096 rows
+ * added in order: the means have the same bits for any thread count, those of that
+ * order by hand, and agree with a plain running sum. */
+static void test_model__population_means_in_runs(void)
+{
+    ck_error err = { 0 };
+    ck_model *m = make_model(31, 120);
+    const size_t n = 10000;
+    const char *stages[] = { "new", "active", "dormant", "churned", "lapsed" };
+    const char *channels[] = { "sms", "web", "app", "" };
+    FILE *f = fopen(TMP "many.csv", "w");
+    CHECK(f != NULL);
+    if (f == NULL) {
+        ck_model_free(m);
+        return;
+    }
+    fprintf(f, "id,monetary,recency_days,channel,lifecycle_stage,frequency\n");
+    for (size_t i = 0; i < n; i++)
+        fprintf(f, "c%zu,%.2f,%zu,%s,%s,%zu\n", i, (double)(i * 7919 % 5000) / 3.0, i * 31 % 400,
+                channels[i % 4], stages[i * 13 % 5], i % 23);
+    fclose(f);
+    ck_table_opts opts = CK_TABLE_OPTS_INIT;
+    opts.id = "id";
+    opts.schema = ck_model_schema(m);
+    ck_dataset *d = NULL;
+    CHECK_OK(ck_dataset_read_table(&d, TMP "many.csv", &opts, &err));
+    if (d == NULL) {
+        ck_model_free(m);
+        return;
+    }
+    double one_thread[5];
+    CHECK_OK(ck_model_learn_population(m, d, 1, &err));
+    memcpy(one_thread, ck_model_contribution_means(m), sizeof one_thread);
+    CHECK_OK(ck_model_learn_population(m, d, 2, &err));
+    const double *means = ck_model_contribution_means(m);
+    double total[5] = { 0 }, running[5] = { 0 };
+    for (size_t lo = 0; lo < n; lo += 4096) {
+        double run[5] = { 0 };
+        for (size_t i = lo; i < n && i < lo + 4096; i++) {
+            float row[5];
+            double contrib[5], base;
+            for (size_t j = 0; j < 5; j++)
+                row[j] = ck_dataset_column(d, j)[i];
+            ck_model_contributions(m, row, contrib, &base);
+            for (size_t j = 0; j < 5; j++) {
+                run[j] += contrib[j];
+                running[j] += contrib[j];
+            }
+        }
+        for (size_t j = 0; j < 5; j++)
+            total[j] += run[j];
+    }
+    for (size_t j = 0; j < 5; j++) {
+        CHECK(same_bits(means[j], one_thread[j]));
+        CHECK(same_bits(means[j], total[j] / (double)n));
+        CHECK_NEAR(means[j], running[j] / (double)n, 1e-12 * (1 + fabs(means[j])));
+    }
+    ck_dataset_free(d);
+    ck_model_free(m);
+}
+
 /* A reason raises the customer's risk above the average training customer's: a stump
  * whose two leaves both add to the logit is a reason only for the customers on its
  * higher leaf. */
@@ -445,6 +506,7 @@ int main(void)
     RUN(test_model__probability_is_stable);
     RUN(test_model__predict_dataset_matches_rows);
     RUN(test_model__learn_population);
+    RUN(test_model__population_means_in_runs);
     RUN(test_model__reasons_against_the_training_mean);
     return check_summary();
 }

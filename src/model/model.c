@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/parallel.h"
 #include "base/util.h"
 #include "data/binned_table.h"
 #include "model/model_bins.h"
@@ -198,8 +199,6 @@ typedef struct population {
     double *prob;        /* each row's churn probability */
     float *stage;        /* each row's lifecycle_stage code, when the model reads it */
     double *contrib_sum; /* per feature, over the rows so far */
-    double *contrib;     /* one row's */
-    float *row;
 } population;
 
 static void population_free(population *p)
@@ -207,8 +206,50 @@ static void population_free(population *p)
     free(p->prob);
     free(p->stage);
     free(p->contrib_sum);
-    free(p->contrib);
-    free(p->row);
+}
+
+/* Contributions are summed over fixed runs of rows, aligned on the rows' place in the
+ * population, on every thread, and the runs' sums added in order: the means depend
+ * neither on the thread count nor on the blocks of 65536 rows a binned population comes
+ * in (the run divides the block). */
+#define CONTRIB_RUN 4096
+
+typedef struct contrib_job {
+    const ck_model *model;
+    const ck_dataset *block; /* rows [lo, lo + its rows) of the population */
+    size_t lo, first_run;    /* the run holding row lo */
+    double *run_sums;        /* n_features per run */
+} contrib_job;
+
+static int sum_contributions(size_t first, size_t last, void *arg)
+{
+    const contrib_job *job = arg;
+    size_t n = ck_dataset_n_rows(job->block), n_features = ck_dataset_n_features(job->block);
+    float *row = ck__alloc_array(n_features + 1, sizeof *row);
+    double *contrib = ck__alloc_array(n_features + 1, sizeof *contrib);
+    if (row == NULL || contrib == NULL) {
+        free(row);
+        free(contrib);
+        return CK_ENOMEM;
+    }
+    for (size_t r = first; r < last; r++) {
+        double *sums = job->run_sums + r * n_features;
+        size_t lo = (job->first_run + r) * CONTRIB_RUN, hi = lo + CONTRIB_RUN;
+        lo = lo > job->lo ? lo - job->lo : 0;
+        hi = hi - job->lo < n ? hi - job->lo : n;
+        memset(sums, 0, n_features * sizeof *sums);
+        for (size_t i = lo; i < hi; i++) {
+            for (size_t j = 0; j < n_features; j++)
+                row[j] = ck_dataset_column(job->block, j)[i];
+            double base;
+            ck_model_contributions(job->model, row, contrib, &base);
+            for (size_t j = 0; j < n_features; j++)
+                sums[j] += contrib[j];
+        }
+    }
+    free(row);
+    free(contrib);
+    return CK_OK;
 }
 
 /* Rows [lo, lo + n(block)) of the population, in order. */
@@ -217,18 +258,22 @@ static int gather(population *p, const ck_model *model, const ck_dataset *block,
 {
     size_t n = ck_dataset_n_rows(block), n_features = ck_dataset_n_features(block);
     int rc = ck_model_predict(model, block, p->prob + lo, n_threads, err);
-    if (rc < 0)
+    if (rc < 0 || n == 0)
         return rc;
     if (stage_j >= 0)
         memcpy(p->stage + lo, ck_dataset_column(block, (size_t)stage_j), n * sizeof *p->stage);
-    for (size_t i = 0; i < n; i++) {
-        for (size_t j = 0; j < n_features; j++)
-            p->row[j] = ck_dataset_column(block, j)[i];
-        double base;
-        ck_model_contributions(model, p->row, p->contrib, &base);
-        for (size_t j = 0; j < n_features; j++)
-            p->contrib_sum[j] += p->contrib[j];
+    contrib_job job = { model, block, lo, lo / CONTRIB_RUN, NULL };
+    size_t n_runs = (lo + n - 1) / CONTRIB_RUN - job.first_run + 1;
+    job.run_sums = ck__alloc_array(n_runs * (n_features + 1), sizeof *job.run_sums);
+    if (job.run_sums == NULL ||
+        ck__parallel_for(n_runs, 1, n_threads, sum_contributions, &job) != CK_OK) {
+        free(job.run_sums);
+        return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
     }
+    for (size_t r = 0; r < n_runs; r++)
+        for (size_t j = 0; j < n_features; j++)
+            p->contrib_sum[j] += job.run_sums[r * n_features + j];
+    free(job.run_sums);
     return CK_OK;
 }
 
@@ -293,11 +338,9 @@ static int learn_population(ck_model *model, const ck_dataset *rows, const ck_sc
         .prob = ck__alloc_array(n + 1, sizeof *p.prob),
         .stage = stage_j >= 0 ? ck__alloc_array(n + 1, sizeof *p.stage) : NULL,
         .contrib_sum = calloc(n_features + 1, sizeof *p.contrib_sum),
-        .contrib = ck__alloc_array(n_features + 1, sizeof *p.contrib),
-        .row = ck__alloc_array(n_features + 1, sizeof *p.row),
     };
     int rc = CK_OK;
-    if (!p.prob || (stage_j >= 0 && !p.stage) || !p.contrib_sum || !p.contrib || !p.row)
+    if (!p.prob || (stage_j >= 0 && !p.stage) || !p.contrib_sum)
         rc = ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
     if (rc == CK_OK && rows != NULL)
         rc = gather(&p, model, rows, 0, stage_j, n_threads, err);
