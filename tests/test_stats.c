@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "check.h"
 
@@ -359,6 +360,40 @@ static void test_stats__score_quantiles(void)
     CHECK(isnan(q[100]));
 }
 
+static int compare_scores(const void *pa, const void *pb)
+{
+    double a = *(const double *)pa, b = *(const double *)pb;
+    return (a > b) - (a < b);
+}
+
+/* Many scores, negative ones, ties and NaN among them: the quantiles have the bits of
+ * type 7 over a comparison sort of the numbers (the function sorts by radix). */
+static void test_stats__score_quantiles_many(void)
+{
+    ck_error err = { 0 };
+    enum { N = 20011 };
+    static double scores[N], sorted[N];
+    size_t m = 0;
+    uint64_t x = 88172645463325252ull;
+    for (size_t i = 0; i < N; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17; /* xorshift64 */
+        double u = (double)(x >> 11) * 0x1.0p-53;
+        scores[i] = i % 97 == 0 ? NAN : i % 5 == 0 ? (double)(i % 7) - 3.0 : 40.0 * u - 10.0;
+        if (!isnan(scores[i]))
+            sorted[m++] = scores[i];
+    }
+    qsort(sorted, m, sizeof *sorted, compare_scores);
+    double q[CK_SCORE_QUANTILES];
+    CHECK_OK(ck_stats_score_quantiles(q, scores, N, &err));
+    for (int k = 0; k < CK_SCORE_QUANTILES; k++) {
+        double h = (double)(m - 1) * k / 100.0;
+        size_t lo = (size_t)floor(h);
+        double want = lo + 1 < m ? sorted[lo] + (h - (double)lo) * (sorted[lo + 1] - sorted[lo])
+                                 : sorted[m - 1];
+        CHECK(memcmp(&q[k], &want, sizeof want) == 0);
+    }
+}
+
 /* Welch on two revenue samples: scipy.stats.ttest_ind(x1, x2, equal_var=False,
  * alternative=...) for t and p; statsmodels.stats.weightstats.ttest_ind(..., usevar="unequal")
  * for df. Intervals: mean difference ± q·se with se = CompareMeans(DescrStatsW(x1),
@@ -512,6 +547,7 @@ int main(void)
     RUN(test_stats__fisher);
     RUN(test_stats__fisher_out_of_memory);
     RUN(test_stats__score_quantiles);
+    RUN(test_stats__score_quantiles_many);
     RUN(test_stats__welch);
     RUN(test_stats__adjust);
     RUN(test_stats__chi2_gof);

@@ -11,24 +11,26 @@
 #include <stdlib.h>
 
 #include "base/util.h"
-
-static int compare_double(const void *pa, const void *pb)
-{
-    double a = *(const double *)pa, b = *(const double *)pb;
-    return (a > b) - (a < b);
-}
+#include "stats/metrics_int.h"
 
 int ck_stats_score_quantiles(double *q, const double *scores, size_t n, ck_error *err)
 {
-    /* one spare slot: n = 0 still asks for a non-empty block */
+    /* sorted by the metrics' radix sort (NaN first, left out); one spare slot: n = 0
+     * still asks for a non-empty block */
     double *sorted = ck__alloc_array(n + 1, sizeof *sorted);
     if (sorted == NULL)
         return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
+    ck__ranked *order = NULL;
+    int rc = ck__metrics_sort(&order, scores, n, err);
+    if (rc < 0) {
+        free(sorted);
+        return rc;
+    }
     size_t m = 0;
     for (size_t i = 0; i < n; i++)
-        if (!isnan(scores[i]))
-            sorted[m++] = scores[i];
-    qsort(sorted, m, sizeof *sorted, compare_double);
+        if (!isnan(scores[order[i].row]))
+            sorted[m++] = scores[order[i].row];
+    free(order);
     for (int k = 0; k < CK_SCORE_QUANTILES; k++) {
         if (m == 0) {
             q[k] = NAN;
