@@ -80,7 +80,8 @@ typedef struct ck__learner {
                       ck__learner_metrics *m, int *rounds, double *C, ck_progress_fn progress,
                       void *payload, ck_error *err);
 
-    /* scoring: NULL for a learner whose output is not CK__OUTPUT_CHURN */
+    /* scoring: NULL for a learner whose output is not CK__OUTPUT_CHURN; the fit is only
+     * read, so logit_row and contributions are called on several threads at once */
     const ck_schema *(*schema)(const void *fit);
     double (*logit_row)(const void *fit, const float *row);
     void (*contributions)(const void *fit, const float *row, double *contrib, double *base_out);
