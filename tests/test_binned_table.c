@@ -222,7 +222,8 @@ static void test_binned_table__keep(void)
 /* Rows held out as the dataset's split holds them out: the training rows' bins are
  * ck__bins_fit() of the training rows (their edges from a sample of those rows alone, at
  * a stride of 2 here), the held-out rows' bins those edges applied to them; constant means
- * constant in the whole table; dropping features drops them from both. */
+ * constant in the whole table; dropping features drops them from both; a refit's read of
+ * every row gives the bins of reading every row. */
 static void test_binned_table__split(void)
 {
     ck_table_opts one = table_opts(1);
@@ -262,6 +263,18 @@ static void test_binned_table__split(void)
             k++;
         }
         CHECK(same);
+        /* a refit's read of every row, in one pass with the edges the split's first pass
+         * learned: what reading every row and keeping the same features gives */
+        ck__binned_table every = { 0 };
+        CHECK_OK(ck__binned_table_read(&every, path, &o, 255, &err));
+        CHECK(same_bins(&every.bins, &all));
+        CHECK_OK(ck__binned_table_keep(&every, not_constant(&every), &err));
+        CHECK_OK(ck__binned_table_read_every_row(&kept, path, &o, &err));
+        CHECK(same_schemas(kept.schema, every.schema));
+        CHECK(same_bins(&kept.bins, &every.bins));
+        CHECK(memcmp(kept.labels, ck_dataset_labels(d), ROWS * sizeof(float)) == 0);
+        CHECK_EQ_INT((long)kept.held_out.n_rows, 0);
+        ck__binned_table_free(&every);
         ck__binned_table_free(&kept);
         ck__binned_table_free(&t);
     }

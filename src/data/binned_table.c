@@ -308,6 +308,9 @@ int ck__binned_table_read_split(ck__binned_table *out, const char *path, const c
     size_t n_rows = 0;
     uint8_t *held_out = NULL;
     int rc = read_sample(out, &sample, &n_rows, path, opts, err);
+    /* the first pass's sample is of every row: the edges a refit bins them with */
+    if (rc == CK_OK)
+        rc = ck__bins_fit_edges(&out->every_row, sample, max_bins, opts->n_threads, err);
     ck_dataset_free(sample);
     sample = NULL;
     if (rc == CK_OK && (held_out = ck__held_out_mask(n_rows, fraction, seed)) == NULL)
@@ -325,6 +328,23 @@ int ck__binned_table_read_split(ck__binned_table *out, const char *path, const c
     return rc;
 }
 
+int ck__binned_table_read_every_row(ck__binned_table *t, const char *path,
+                                    const ck_table_opts *opts, ck_error *err)
+{
+    size_t n_rows = t->bins.n_rows + t->held_out.n_rows;
+    ck__bins edges = t->every_row;
+    ck_schema *schema = t->schema;
+    t->every_row = (ck__bins){ 0 };
+    t->schema = NULL;
+    ck__binned_table_free(t);
+    t->schema = schema;
+    t->bins = edges;
+    int rc = bin_table(t, path, opts, NULL, n_rows, err);
+    if (rc < 0)
+        ck__binned_table_free(t);
+    return rc;
+}
+
 int ck__binned_table_keep(ck__binned_table *t, ck_schema *kept, ck_error *err)
 {
     size_t nf = t->bins.n_features, k = 0;
@@ -335,7 +355,8 @@ int ck__binned_table_keep(ck__binned_table *t, ck_schema *kept, ck_error *err)
         k += !drop[j];
     }
     if (drop == NULL || ck__bins_drop(&t->bins, drop) != CK_OK ||
-        (t->held_out.n_features > 0 && ck__bins_drop(&t->held_out, drop) != CK_OK)) {
+        (t->held_out.n_features > 0 && ck__bins_drop(&t->held_out, drop) != CK_OK) ||
+        (t->every_row.n_features > 0 && ck__bins_drop(&t->every_row, drop) != CK_OK)) {
         free(drop);
         return ck_error_set(err, CK_ENOMEM, NULL, 0, "out of memory");
     }
@@ -354,6 +375,7 @@ void ck__binned_table_free(ck__binned_table *t)
     ck_schema_free(t->schema);
     ck__bins_free(&t->bins);
     ck__bins_free(&t->held_out);
+    ck__bins_free(&t->every_row);
     free(t->labels);
     free(t->held_out_labels);
     free(t->constant);

@@ -25,8 +25,10 @@ typedef struct ck__binned_table {
     ck__bins held_out; /* read with a split: the rows held out, binned with the edges of
                           `bins`; else no rows and no features */
     float *held_out_labels;
-    bool *constant; /* per feature: one value in every row of the table, held-out rows
-                       included (NaN counting as a value) */
+    bool *constant;     /* per feature: one value in every row of the table, held-out rows
+                           included (NaN counting as a value) */
+    ck__bins every_row; /* read with a split: no rows, the edges ck__binned_table_read()
+                           learns from every row, kept for ck__binned_table_read_every_row() */
 } ck__binned_table;
 
 /*
@@ -44,12 +46,20 @@ int ck__binned_table_read(ck__binned_table *out, const char *path, const ck_tabl
  * ck_pipeline_split_random() holds them out of the dataset. The edges are learned from the
  * other rows alone, so bins and held-out bins are those ck_gbm_train() makes of the two
  * datasets, byte for byte. Three passes: between the two of ck__binned_table_read(), one
- * that keeps the training rows the edges are learned from. Returns as
- * ck__binned_table_read().
+ * that keeps the training rows the edges are learned from; the first also learns the
+ * edges of every row (out->every_row) for a refit. Returns as ck__binned_table_read().
  */
-int ck__binned_table_read_split(ck__binned_table *out, const char *path,
-                                const ck_table_opts *opts, int max_bins, double fraction,
-                                uint64_t seed, ck_error *err);
+int ck__binned_table_read_split(ck__binned_table *out, const char *path, const ck_table_opts *opts,
+                                int max_bins, double fraction, uint64_t seed, ck_error *err);
+
+/*
+ * A table read with a split, read again into bins of every row (no held-out rows), as
+ * ck__binned_table_read() and ck__binned_table_keep() to the same features would give
+ * them: one pass, with the schema and the edges every_row the split's first pass learned.
+ * CK_EIO when the file no longer has the rows it had; on failure *t holds nothing.
+ */
+int ck__binned_table_read_every_row(ck__binned_table *t, const char *path,
+                                    const ck_table_opts *opts, ck_error *err);
 
 /* Keep only the features of `kept` (a subset of the schema's, in its order), in place,
  * taking `kept` over. CK_OK, or CK_ENOMEM (kept still the caller's; free the table). */

@@ -79,18 +79,12 @@ int ck_pipeline_training_table_bins(ck_pipeline_bins **out, const char *path,
 }
 
 /* ck__bins_source.get for a refit: the split's bins freed, the table read again into bins
- * of every row. The rows and features must be those of the split, else the file
- * changed. */
+ * of every row, with the schema and edges the split's first pass found. */
 static int all_rows(void *ctx, ck__labelled_bins *all, ck_error *err)
 {
     ck_pipeline_bins *rows = ctx;
     ck__binned_table *t = &rows->table;
-    size_t n_rows = t->bins.n_rows + t->held_out.n_rows, n_features = t->bins.n_features;
-    ck_model_training scratch = { 0 }; /* the record keeps what the first read found */
-    ck__binned_table_free(t);
-    int rc = read_training_bins(rows, false, &scratch, err);
-    if (rc == CK_OK && (t->bins.n_rows != n_rows || t->bins.n_features != n_features))
-        rc = ck_error_set(err, CK_EIO, rows->path, 0, "the file changed while being read");
+    int rc = ck__binned_table_read_every_row(t, rows->path, &rows->opts, err);
     *all = (ck__labelled_bins){ &t->bins, t->labels };
     return rc;
 }
