@@ -10,6 +10,7 @@
  */
 #include "data/binned_table.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -331,6 +332,7 @@ int ck__binned_table_read_split(ck__binned_table *out, const char *path, const c
 int ck__binned_table_read_every_row(ck__binned_table *t, const char *path,
                                     const ck_table_opts *opts, ck_error *err)
 {
+    assert(t->every_row.n_features == t->bins.n_features); /* read with a split */
     size_t n_rows = t->bins.n_rows + t->held_out.n_rows;
     ck__bins edges = t->every_row;
     ck_schema *schema = t->schema;
