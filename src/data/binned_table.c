@@ -222,11 +222,9 @@ static int sample_end_part(void *ctx, int part, bool keep, ck_error *err)
 
 static int read_training_sample(ck_dataset **out, const ck_schema *schema, const char *path,
                                 const ck_table_opts *opts, const uint8_t *held_out, size_t n_total,
-                                ck_error *err)
+                                size_t n_held, ck_error *err)
 {
-    size_t n_kept = 0, n_parts = CK_TABLE_SCAN_PARTS(opts->n_threads);
-    for (size_t i = 0; i < n_total; i++)
-        n_kept += !held_out[i];
+    size_t n_kept = n_total - n_held, n_parts = CK_TABLE_SCAN_PARTS(opts->n_threads);
     sample_scan scan = { .path = path,
                          .n_features = ck_schema_n_features(schema),
                          .stride = ck__bins_sample_stride(n_kept),
@@ -251,13 +249,12 @@ static int read_training_sample(ck_dataset **out, const ck_schema *schema, const
     return rc;
 }
 
-/* With the edges learned: room for the rows and the binning pass. */
+/* With the edges learned: room for the rows (n_held of them flagged in held_out) and the
+ * binning pass. */
 static int bin_table(ck__binned_table *t, const char *path, const ck_table_opts *opts,
-                     const uint8_t *held_out, size_t n_rows, ck_error *err)
+                     const uint8_t *held_out, size_t n_rows, size_t n_held, ck_error *err)
 {
-    size_t nf = t->bins.n_features, n_held = 0;
-    for (size_t i = 0; held_out != NULL && i < n_rows; i++)
-        n_held += held_out[i];
+    size_t nf = t->bins.n_features;
     int rc = CK_OK;
     t->labels = ck__alloc_array(n_rows - n_held + 1, sizeof *t->labels);
     t->constant = ck__alloc_array(nf + 1, sizeof *t->constant);
@@ -296,7 +293,7 @@ int ck__binned_table_read(ck__binned_table *out, const char *path, const ck_tabl
         rc = ck__bins_fit_edges(&out->bins, sample, max_bins, opts->n_threads, err);
     ck_dataset_free(sample);
     if (rc == CK_OK)
-        rc = bin_table(out, path, opts, NULL, n_rows, err);
+        rc = bin_table(out, path, opts, NULL, n_rows, 0, err);
     if (rc < 0)
         ck__binned_table_free(out);
     return rc;
@@ -306,7 +303,7 @@ int ck__binned_table_read_split(ck__binned_table *out, const char *path, const c
                                 int max_bins, double fraction, uint64_t seed, ck_error *err)
 {
     ck_dataset *sample = NULL;
-    size_t n_rows = 0;
+    size_t n_rows = 0, n_held = 0;
     uint8_t *held_out = NULL;
     int rc = read_sample(out, &sample, &n_rows, path, opts, err);
     /* the first pass's sample is of every row: the edges a refit bins them with */
@@ -316,13 +313,15 @@ int ck__binned_table_read_split(ck__binned_table *out, const char *path, const c
     sample = NULL;
     if (rc == CK_OK && (held_out = ck__held_out_mask(n_rows, fraction, seed)) == NULL)
         rc = ck_error_set(err, CK_ENOMEM, path, 0, "out of memory");
+    for (size_t i = 0; rc == CK_OK && i < n_rows; i++)
+        n_held += held_out[i];
     if (rc == CK_OK)
-        rc = read_training_sample(&sample, out->schema, path, opts, held_out, n_rows, err);
+        rc = read_training_sample(&sample, out->schema, path, opts, held_out, n_rows, n_held, err);
     if (rc == CK_OK)
         rc = ck__bins_fit_edges(&out->bins, sample, max_bins, opts->n_threads, err);
     ck_dataset_free(sample);
     if (rc == CK_OK)
-        rc = bin_table(out, path, opts, held_out, n_rows, err);
+        rc = bin_table(out, path, opts, held_out, n_rows, n_held, err);
     free(held_out);
     if (rc < 0)
         ck__binned_table_free(out);
@@ -341,7 +340,7 @@ int ck__binned_table_read_every_row(ck__binned_table *t, const char *path,
     ck__binned_table_free(t);
     t->schema = schema;
     t->bins = edges;
-    int rc = bin_table(t, path, opts, NULL, n_rows, err);
+    int rc = bin_table(t, path, opts, NULL, n_rows, 0, err);
     if (rc < 0)
         ck__binned_table_free(t);
     return rc;
